@@ -1,0 +1,216 @@
+//! Domain errors. Each variant says what went wrong in domain words, has a
+//! stable machine `code`, and a `hint` telling the caller what to do next.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// A ticket as shown inside errors and relation lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct TicketRef {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub is_resolved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DomainError {
+    #[error("invalid {field}: {message}")]
+    Validation { field: String, message: String },
+
+    #[error("unknown status '{status}'; the board's columns are: {}", allowed.join(", "))]
+    UnknownStatus { status: String, allowed: Vec<String> },
+
+    #[error("unknown ticket type '{ticket_type}'; allowed types are: {}", allowed.join(", "))]
+    UnknownTicketType { ticket_type: String, allowed: Vec<String> },
+
+    #[error("ticket {ticket_id} is blocked and cannot move forward to '{target}'; unresolved blockers: {}",
+        blockers.iter().map(|b| format!("{} [{}] {}", b.id, b.status, b.title)).collect::<Vec<_>>().join("; "))]
+    TicketBlocked { ticket_id: String, target: String, blockers: Vec<TicketRef> },
+
+    #[error("moving from '{from}' to '{to}' is not allowed by the board's transitions; from '{from}' a ticket may move to: {}",
+        if allowed.is_empty() { "nowhere".to_string() } else { allowed.join(", ") })]
+    TransitionNotAllowed { from: String, to: String, allowed: Vec<String> },
+
+    #[error("column '{status}' is at its WIP limit of {limit} ({current} tickets)")]
+    WipLimitReached { status: String, limit: u32, current: u64 },
+
+    #[error("adding this blocker would create a dependency cycle: {}", path.join(" -> "))]
+    DependencyCycle { path: Vec<String> },
+
+    #[error("a ticket cannot block itself ({ticket_id})")]
+    SelfBlock { ticket_id: String },
+
+    #[error("{blocker_id} (workflow {blocker_workflow}) and {blocked_id} (workflow {blocked_workflow}) are in different workflows; blocking edges stay inside one workflow")]
+    CrossWorkflowEdge {
+        blocker_id: String,
+        blocker_workflow: String,
+        blocked_id: String,
+        blocked_workflow: String,
+    },
+
+    #[error("{blocker_id} does not block {blocked_id}")]
+    EdgeNotFound { blocker_id: String, blocked_id: String },
+
+    #[error("{kind} '{id}' not found")]
+    NotFound { kind: &'static str, id: String },
+
+    #[error("'{prefix}' matches several tickets: {}", matches.join(", "))]
+    AmbiguousId { prefix: String, matches: Vec<String> },
+
+    #[error("ticket {ticket_id} is at version {actual}, not {expected}; someone changed it since you read it")]
+    StaleVersion { ticket_id: String, expected: u64, actual: u64 },
+
+    #[error("ticket {ticket_id} is already resolved")]
+    AlreadyResolved { ticket_id: String },
+
+    #[error("no ticket is ready in workflow {workflow_id}")]
+    NothingReady { workflow_id: String },
+
+    #[error("ticket {ticket_id} cannot be claimed: {reason}")]
+    NotClaimable { ticket_id: String, reason: String },
+
+    #[error("workflow '{id}' already exists")]
+    WorkflowExists { id: String },
+
+    #[error("ticket '{id}' already exists")]
+    TicketExists { id: String },
+
+    #[error("no workflow was named and there are {}: {}", if candidates.is_empty() { "none" } else { "several" }, candidates.join(", "))]
+    WorkflowNotChosen { candidates: Vec<String> },
+}
+
+impl DomainError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        DomainError::Validation { field: field.into(), message: message.into() }
+    }
+
+    pub fn not_found(kind: &'static str, id: impl Into<String>) -> Self {
+        DomainError::NotFound { kind, id: id.into() }
+    }
+
+    /// Stable machine-readable code, used by the HTTP API and the MCP tools.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::Validation { .. } => "validation_failed",
+            DomainError::UnknownStatus { .. } => "unknown_status",
+            DomainError::UnknownTicketType { .. } => "unknown_ticket_type",
+            DomainError::TicketBlocked { .. } => "ticket_blocked",
+            DomainError::TransitionNotAllowed { .. } => "transition_not_allowed",
+            DomainError::WipLimitReached { .. } => "wip_limit_reached",
+            DomainError::DependencyCycle { .. } => "dependency_cycle",
+            DomainError::SelfBlock { .. } => "self_block",
+            DomainError::CrossWorkflowEdge { .. } => "cross_workflow_edge",
+            DomainError::EdgeNotFound { .. } => "edge_not_found",
+            DomainError::NotFound { kind, .. } => match *kind {
+                "workflow" => "workflow_not_found",
+                "comment" => "comment_not_found",
+                _ => "ticket_not_found",
+            },
+            DomainError::AmbiguousId { .. } => "ambiguous_id",
+            DomainError::StaleVersion { .. } => "stale_version",
+            DomainError::AlreadyResolved { .. } => "already_resolved",
+            DomainError::NothingReady { .. } => "nothing_ready",
+            DomainError::NotClaimable { .. } => "not_claimable",
+            DomainError::WorkflowExists { .. } => "workflow_exists",
+            DomainError::TicketExists { .. } => "ticket_exists",
+            DomainError::WorkflowNotChosen { .. } => "workflow_not_chosen",
+        }
+    }
+
+    /// What the caller should do next.
+    pub fn hint(&self) -> String {
+        match self {
+            DomainError::Validation { .. } => "Fix the named field and send the request again.".into(),
+            DomainError::UnknownStatus { allowed, .. } => {
+                format!("Use one of the board's column ids: {}.", allowed.join(", "))
+            }
+            DomainError::UnknownTicketType { allowed, .. } => {
+                format!("Use one of: {}.", allowed.join(", "))
+            }
+            DomainError::TicketBlocked { blockers, .. } => format!(
+                "Wait until the blockers are resolved (inspect them with get_ticket / `tix show`: {}), or move the ticket back instead.",
+                blockers.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            DomainError::TransitionNotAllowed { allowed, .. } => {
+                if allowed.is_empty() {
+                    "This column has no outgoing transitions; ask a human to change the board's transitions.".into()
+                } else {
+                    format!("Move to one of: {}.", allowed.join(", "))
+                }
+            }
+            DomainError::WipLimitReached { status, .. } => format!(
+                "Finish or move a ticket out of '{status}' first, or raise the column's wip_limit."
+            ),
+            DomainError::DependencyCycle { .. } => {
+                "Remove one of the edges on the path, or reverse the dependency you meant to add.".into()
+            }
+            DomainError::SelfBlock { .. } => "Name a different ticket as the blocker.".into(),
+            DomainError::CrossWorkflowEdge { .. } => {
+                "Create the dependent ticket in the blocker's workflow, or track the link in a comment.".into()
+            }
+            DomainError::EdgeNotFound { .. } => {
+                "List the ticket's blocked_by with GET /api/tickets/{id} to see its actual blockers.".into()
+            }
+            DomainError::NotFound { kind, .. } => match *kind {
+                "workflow" => "List workflows with GET /api/workflows (or `tix workflow list`).".into(),
+                _ => "Check the id; list tickets with GET /api/tickets?workflow_id=... (or `tix list`).".into(),
+            },
+            DomainError::AmbiguousId { .. } => "Type more characters of the id.".into(),
+            DomainError::StaleVersion { .. } => {
+                "Fetch the ticket again, re-apply your change to the new version and retry with the new If-Match.".into()
+            }
+            DomainError::AlreadyResolved { .. } => {
+                "Nothing to do; to reopen it, move it to a non-done column.".into()
+            }
+            DomainError::NothingReady { .. } => {
+                "All open tickets are blocked, claimed or past the initial column; check GET /api/workflows/{id}/graph or try again after a blocker resolves.".into()
+            }
+            DomainError::NotClaimable { .. } => "Claim another ticket; see the ready list.".into(),
+            DomainError::WorkflowExists { .. } => "Choose another id, or omit it to get a generated one.".into(),
+            DomainError::TicketExists { .. } => "Choose another id, or omit it to get a generated one.".into(),
+            DomainError::WorkflowNotChosen { .. } => {
+                "Name the workflow with workflow_id (or --workflow / TIX_WORKFLOW).".into()
+            }
+        }
+    }
+
+    /// Structured details that travel next to code/message/hint.
+    pub fn details(&self) -> Value {
+        match self {
+            DomainError::Validation { field, .. } => json!({ "field": field }),
+            DomainError::UnknownStatus { status, allowed } => json!({ "status": status, "allowed": allowed }),
+            DomainError::UnknownTicketType { ticket_type, allowed } => {
+                json!({ "ticket_type": ticket_type, "allowed": allowed })
+            }
+            DomainError::TicketBlocked { ticket_id, target, blockers } => {
+                json!({ "ticket_id": ticket_id, "target": target, "blockers": blockers })
+            }
+            DomainError::TransitionNotAllowed { from, to, allowed } => {
+                json!({ "from": from, "to": to, "allowed": allowed })
+            }
+            DomainError::WipLimitReached { status, limit, current } => {
+                json!({ "status": status, "wip_limit": limit, "current": current })
+            }
+            DomainError::DependencyCycle { path } => json!({ "path": path }),
+            DomainError::SelfBlock { ticket_id } => json!({ "ticket_id": ticket_id }),
+            DomainError::CrossWorkflowEdge { blocker_id, blocked_id, .. } => {
+                json!({ "blocker_id": blocker_id, "blocked_id": blocked_id })
+            }
+            DomainError::EdgeNotFound { blocker_id, blocked_id } => {
+                json!({ "blocker_id": blocker_id, "blocked_id": blocked_id })
+            }
+            DomainError::NotFound { kind, id } => json!({ "kind": kind, "id": id }),
+            DomainError::AmbiguousId { prefix, matches } => json!({ "prefix": prefix, "matches": matches }),
+            DomainError::StaleVersion { ticket_id, expected, actual } => {
+                json!({ "ticket_id": ticket_id, "expected_version": expected, "current_version": actual })
+            }
+            DomainError::AlreadyResolved { ticket_id } => json!({ "ticket_id": ticket_id }),
+            DomainError::NothingReady { workflow_id } => json!({ "workflow_id": workflow_id }),
+            DomainError::NotClaimable { ticket_id, reason } => json!({ "ticket_id": ticket_id, "reason": reason }),
+            DomainError::WorkflowExists { id } => json!({ "id": id }),
+            DomainError::TicketExists { id } => json!({ "id": id }),
+            DomainError::WorkflowNotChosen { candidates } => json!({ "workflows": candidates }),
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! Tickets and everything that hangs off them: comments, history, the
+//! shapes the API returns.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::board::BoardConfig;
+use crate::error::TicketRef;
+use crate::DomainError;
+
+pub const MAX_TITLE_CHARS: usize = 500;
+pub const MAX_DESCRIPTION_CHARS: usize = 100_000;
+pub const MAX_COMMENT_CHARS: usize = 100_000;
+pub const MAX_TAGS: usize = 32;
+pub const MAX_TAG_CHARS: usize = 64;
+pub const MAX_AGENT_ID_CHARS: usize = 128;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Medium, Priority::High, Priority::Critical];
+
+    /// Numeric rank, higher is more urgent (stored as an integer).
+    pub fn rank(self) -> i64 {
+        match self {
+            Priority::Low => 0,
+            Priority::Medium => 1,
+            Priority::High => 2,
+            Priority::Critical => 3,
+        }
+    }
+
+    pub fn from_rank(rank: i64) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|p| p.rank() == rank)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
+}
+
+impl Default for Priority {
+    fn default() -> Self {
+        Priority::Medium
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Priority {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Priority::ALL.into_iter().find(|p| p.as_str() == s.trim().to_ascii_lowercase()).ok_or_else(|| {
+            DomainError::validation("priority", format!("'{s}' is not a priority; use low, medium, high or critical"))
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Ticket {
+    pub id: String,
+    pub workflow_id: String,
+    pub title: String,
+    pub description: String,
+    pub ticket_type: String,
+    pub status: String,
+    pub priority: Priority,
+    pub tags: Vec<String>,
+    pub created_by: String,
+    pub assigned_agent_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the ticket first left the initial column.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When the ticket last entered a done status.
+    pub completed_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub is_resolved: bool,
+    /// True while any blocker is unresolved.
+    pub is_blocked: bool,
+    /// Ids of every ticket that blocks this one (resolved or not).
+    pub blocked_by_ticket_ids: Vec<String>,
+    /// Increments on every change; send it as `If-Match` to avoid lost updates.
+    pub version: u64,
+    /// When the claim of `assigned_agent_id` runs out (renewed by its writes).
+    pub lease_expires_at: Option<DateTime<Utc>>,
+}
+
+impl Ticket {
+    pub fn as_ref(&self) -> TicketRef {
+        TicketRef {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            status: self.status.clone(),
+            is_resolved: self.is_resolved,
+        }
+    }
+}
+
+/// Body of `POST /api/tickets`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTicket {
+    pub workflow_id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub ticket_type: String,
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub blocked_by_ticket_ids: Vec<String>,
+    #[serde(default)]
+    pub assigned_agent_id: Option<String>,
+    /// Caller-chosen id (imports only; generated when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+pub fn check_title(title: &str) -> Result<String, DomainError> {
+    let title = title.trim();
+    let chars = title.chars().count();
+    if chars == 0 || chars > MAX_TITLE_CHARS {
+        return Err(DomainError::validation(
+            "title",
+            format!("a title must be 1..{MAX_TITLE_CHARS} characters (got {chars})"),
+        ));
+    }
+    Ok(title.to_string())
+}
+
+pub fn check_description(description: &str) -> Result<(), DomainError> {
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(DomainError::validation(
+            "description",
+            format!("a description is at most {MAX_DESCRIPTION_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+pub fn check_comment(field: &str, text: &str) -> Result<String, DomainError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(DomainError::validation(field, "the comment is empty; say what happened"));
+    }
+    if text.chars().count() > MAX_COMMENT_CHARS {
+        return Err(DomainError::validation(field, format!("a comment is at most {MAX_COMMENT_CHARS} characters")));
+    }
+    Ok(text.to_string())
+}
+
+/// Trims, de-duplicates and checks tags, keeping their order.
+pub fn normalise_tags(tags: &[String]) -> Result<Vec<String>, DomainError> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = tag.trim();
+        if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS || tag.contains(',') {
+            return Err(DomainError::validation(
+                "tags",
+                format!("tag '{tag}' must be 1..{MAX_TAG_CHARS} characters without commas"),
+            ));
+        }
+        if !out.iter().any(|t| t == tag) {
+            out.push(tag.to_string());
+        }
+    }
+    if out.len() > MAX_TAGS {
+        return Err(DomainError::validation("tags", format!("at most {MAX_TAGS} tags")));
+    }
+    Ok(out)
+}
+
+pub fn check_agent_id(field: &str, agent: &str) -> Result<String, DomainError> {
+    let agent = agent.trim();
+    if agent.is_empty() || agent.chars().count() > MAX_AGENT_ID_CHARS || agent.chars().any(char::is_control) {
+        return Err(DomainError::validation(
+            field,
+            format!("an agent id must be 1..{MAX_AGENT_ID_CHARS} printable characters"),
+        ));
+    }
+    Ok(agent.to_string())
+}
+
+impl NewTicket {
+    /// Validates against the board and returns the normalised ticket.
+    pub fn validate(&self, board: &BoardConfig) -> Result<NewTicket, DomainError> {
+        let title = check_title(&self.title)?;
+        check_description(&self.description)?;
+        board.check_ticket_type(&self.ticket_type)?;
+        let tags = normalise_tags(&self.tags)?;
+        let assigned_agent_id =
+            self.assigned_agent_id.as_deref().map(|a| check_agent_id("assigned_agent_id", a)).transpose()?;
+        if let Some(id) = &self.id {
+            crate::ids::check_explicit_ticket_id(id)?;
+        }
+        let mut blockers: Vec<String> = Vec::new();
+        for id in &self.blocked_by_ticket_ids {
+            let id = crate::ids::normalise_ticket_ref(id)?;
+            if !blockers.contains(&id) {
+                blockers.push(id);
+            }
+        }
+        Ok(NewTicket {
+            workflow_id: self.workflow_id.clone(),
+            title,
+            description: self.description.clone(),
+            ticket_type: self.ticket_type.clone(),
+            priority: Some(self.priority.unwrap_or_default()),
+            tags,
+            blocked_by_ticket_ids: blockers,
+            assigned_agent_id,
+            id: self.id.clone(),
+        })
+    }
+}
+
+/// Body of `PATCH /api/tickets/{id}`: every field optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub priority: Option<Priority>,
+    pub tags: Option<Vec<String>>,
+    pub ticket_type: Option<String>,
+    /// `null` unassigns; absent leaves it as is.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub assigned_agent_id: Option<Option<String>>,
+}
+
+fn double_option<'de, D>(deserializer: D) -> Result<Option<Option<String>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Option::<String>::deserialize(deserializer).map(Some)
+}
+
+impl TicketPatch {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.description.is_none()
+            && self.priority.is_none()
+            && self.tags.is_none()
+            && self.ticket_type.is_none()
+            && self.assigned_agent_id.is_none()
+    }
+
+    /// Validates against the board and returns the normalised patch.
+    pub fn validate(&self, board: &BoardConfig) -> Result<TicketPatch, DomainError> {
+        if self.is_empty() {
+            return Err(DomainError::validation(
+                "body",
+                "nothing to change; send any of title, description, priority, tags, ticket_type, assigned_agent_id",
+            ));
+        }
+        if let Some(description) = &self.description {
+            check_description(description)?;
+        }
+        if let Some(ticket_type) = &self.ticket_type {
+            board.check_ticket_type(ticket_type)?;
+        }
+        Ok(TicketPatch {
+            title: self.title.as_deref().map(check_title).transpose()?,
+            description: self.description.clone(),
+            priority: self.priority,
+            tags: self.tags.as_deref().map(normalise_tags).transpose()?,
+            ticket_type: self.ticket_type.clone(),
+            assigned_agent_id: match &self.assigned_agent_id {
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(agent)) => Some(Some(check_agent_id("assigned_agent_id", agent)?)),
+            },
+        })
+    }
+
+    /// Names of the fields this patch changes, for the history row.
+    pub fn field_names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.title.is_some() {
+            names.push("title");
+        }
+        if self.description.is_some() {
+            names.push("description");
+        }
+        if self.priority.is_some() {
+            names.push("priority");
+        }
+        if self.tags.is_some() {
+            names.push("tags");
+        }
+        if self.ticket_type.is_some() {
+            names.push("ticket_type");
+        }
+        if self.assigned_agent_id.is_some() {
+            names.push("assigned_agent_id");
+        }
+        names
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Comment {
+    pub id: i64,
+    pub ticket_id: String,
+    pub author: String,
+    pub comment_text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One row of a ticket's history: who did what, when, from where to where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub ticket_id: String,
+    pub agent_id: String,
+    /// `created`, `status_changed`, `resolved`, `reopened`, `updated`,
+    /// `commented`, `blocker_added`, `blocker_removed`, `unblocked`,
+    /// `blocked`, `claimed`, `lease_expired`.
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub comment: Option<String>,
+    #[schema(value_type = Object)]
+    pub details: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/tickets/{id}`: the ticket with its relations, comments and history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TicketDetail {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    pub blocked_by: Vec<TicketRef>,
+    pub blocks: Vec<TicketRef>,
+    pub comments: Vec<Comment>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// Result of a status change or a resolve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StatusChange {
+    pub ticket: Ticket,
+    /// Dependents with no unresolved blocker left after this change.
+    pub unblocked_ticket_ids: Vec<String>,
+    /// Dependents blocked again because this ticket was reopened.
+    pub reblocked_ticket_ids: Vec<String>,
+}
+
+/// Filters of `GET /api/tickets`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketFilter {
+    pub workflow_id: Option<String>,
+    pub status: Option<String>,
+    pub ticket_type: Option<String>,
+    pub priority: Option<Priority>,
+    pub assigned_agent_id: Option<String>,
+    pub blocked: Option<bool>,
+    pub resolved: Option<bool>,
+    pub tag: Option<String>,
+}
+
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+pub const MAX_PAGE_SIZE: u32 = 500;
+
+/// Clamps a requested page size, refusing nonsense.
+pub fn page_size(limit: Option<u32>) -> Result<u32, DomainError> {
+    match limit {
+        None => Ok(DEFAULT_PAGE_SIZE),
+        Some(0) => Err(DomainError::validation("limit", "limit must be at least 1")),
+        Some(n) if n > MAX_PAGE_SIZE => {
+            Err(DomainError::validation("limit", format!("limit is at most {MAX_PAGE_SIZE} (got {n})")))
+        }
+        Some(n) => Ok(n),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TicketPage {
+    pub tickets: Vec<Ticket>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A ready ticket and why it sorts where it does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReadyTicket {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// How many unresolved tickets depend on this one, directly or not.
+    pub unblocks_count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GraphNode {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub ticket_type: String,
+    pub priority: Priority,
+    pub assigned_agent_id: Option<String>,
+    pub is_resolved: bool,
+    pub is_blocked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GraphEdge {
+    /// The blocker.
+    pub from: String,
+    /// The blocked ticket.
+    pub to: String,
+    #[serde(rename = "type")]
+    pub edge_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TicketGraph {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+    /// The longest chain of unresolved tickets, blocker first.
+    pub critical_path: Vec<String>,
+}
+
+/// An entry of the event log (the feed for live updates).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Event {
+    pub id: i64,
+    pub workflow_id: String,
+    /// e.g. `ticket_created`, `ticket_moved`, `ticket_resolved`, `ticket_unblocked`.
+    pub kind: String,
+    pub ticket_id: Option<String>,
+    pub agent_id: String,
+    #[schema(value_type = Object)]
+    pub payload: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_parses_and_ranks() {
+        assert_eq!("HIGH".parse::<Priority>().unwrap(), Priority::High);
+        assert!("urgent".parse::<Priority>().unwrap_err().to_string().contains("low, medium, high or critical"));
+        assert!(Priority::Critical.rank() > Priority::Low.rank());
+        assert_eq!(Priority::from_rank(2), Some(Priority::High));
+    }
+
+    #[test]
+    fn titles_are_bounded() {
+        assert!(check_title("   ").is_err());
+        assert!(check_title(&"x".repeat(501)).is_err());
+        assert_eq!(check_title("  ok ").unwrap(), "ok");
+    }
+
+    #[test]
+    fn tags_are_deduplicated_in_order() {
+        let tags = normalise_tags(&["b".into(), " a ".into(), "b".into()]).unwrap();
+        assert_eq!(tags, vec!["b", "a"]);
+        assert!(normalise_tags(&["a,b".into()]).is_err());
+    }
+
+    #[test]
+    fn patch_distinguishes_null_from_absent() {
+        let p: TicketPatch = serde_json::from_str(r#"{"assigned_agent_id": null}"#).unwrap();
+        assert_eq!(p.assigned_agent_id, Some(None));
+        let p: TicketPatch = serde_json::from_str(r#"{"title": "x"}"#).unwrap();
+        assert_eq!(p.assigned_agent_id, None);
+        assert!(serde_json::from_str::<TicketPatch>(r#"{"titel": "x"}"#).is_err());
+    }
+}

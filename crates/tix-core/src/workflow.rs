@@ -1,0 +1,87 @@
+//! Workflows: a named board config plus optional phases.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::board::BoardConfig;
+use crate::DomainError;
+
+/// A phase of the workflow (Phase 1 creates tickets, later phases consume them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Phase {
+    pub id: u32,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    /// Column ids this phase works in.
+    #[serde(default)]
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Workflow {
+    pub id: String,
+    pub name: String,
+    pub board_config: BoardConfig,
+    pub phases: Vec<Phase>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Body of `POST /api/workflows` and of `tix workflow create --file`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWorkflow {
+    /// Optional id; generated (`wf-xxxxxxxx`) when absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub board_config: BoardConfig,
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+}
+
+impl NewWorkflow {
+    pub fn validate(&self) -> Result<(), DomainError> {
+        if let Some(id) = &self.id {
+            let ok = !id.is_empty()
+                && id.len() <= 64
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                return Err(DomainError::validation(
+                    "id",
+                    format!("'{id}' must be 1..64 letters, digits, '-' or '_'"),
+                ));
+            }
+        }
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(DomainError::validation("name", "a workflow name must be 1..200 characters"));
+        }
+        self.board_config.validate()?;
+        let mut ids = std::collections::HashSet::new();
+        for phase in &self.phases {
+            if !ids.insert(phase.id) {
+                return Err(DomainError::validation("phases", format!("phase id {} appears twice", phase.id)));
+            }
+            if phase.name.trim().is_empty() {
+                return Err(DomainError::validation("phases[].name", format!("phase {} has no name", phase.id)));
+            }
+            for column in &phase.columns {
+                if self.board_config.column_index(column).is_none() {
+                    return Err(DomainError::validation(
+                        "phases[].columns",
+                        format!(
+                            "phase {} names column '{column}', which is not on the board; columns are: {}",
+                            phase.id,
+                            self.board_config.column_ids().join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
