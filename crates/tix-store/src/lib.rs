@@ -1,1 +1,134 @@
-//! placeholder
+//! Tix storage: the [`Store`] trait, named after domain operations, and its
+//! SQLite implementation ([`SqliteStore`]).
+//!
+//! Every write is one transaction holding the change, its history row(s)
+//! and its event(s). Backends keep errors from their drivers inside this
+//! crate: callers see [`Error::Domain`] for anything the caller can fix and
+//! [`Error::Storage`] for the rest.
+//!
+//! The backend-independent conformance suite lives in [`conformance`]
+//! (feature `conformance`), so every backend runs the same story.
+
+use std::future::Future;
+use std::time::Duration;
+
+use tix_core::error::TicketRef;
+use tix_core::ticket::{
+    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph,
+    TicketPage, TicketPatch,
+};
+use tix_core::workflow::{NewWorkflow, Workflow};
+use tix_core::DomainError;
+
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
+mod sqlite;
+mod url;
+
+pub use sqlite::SqliteStore;
+pub use url::DatabaseUrl;
+
+/// Default lease of a claim: renewed by any write of the holder.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30 * 60);
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The backend failed (IO, corruption, a bug). Not the caller's fault.
+    #[error("storage error: {0}")]
+    Storage(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Options of a claim.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimRequest {
+    pub workflow_id: String,
+    pub agent_id: String,
+    /// Claim this ticket instead of the top ready one.
+    pub ticket_id: Option<String>,
+    /// Lease length; [`DEFAULT_LEASE`] when absent.
+    pub lease: Option<Duration>,
+}
+
+/// The storage trait. Front ends are generic over it (static dispatch).
+///
+/// `actor` is the agent id recorded on the write's history row and event.
+/// Ticket ids may be given as unambiguous prefixes (`ticket-7hx`, `7hx`).
+pub trait Store: Clone + Send + Sync + 'static {
+    fn create_workflow(&self, actor: &str, new: NewWorkflow) -> impl Future<Output = Result<Workflow>> + Send;
+    /// Most recently active first.
+    fn list_workflows(&self) -> impl Future<Output = Result<Vec<Workflow>>> + Send;
+    fn get_workflow(&self, id: &str) -> impl Future<Output = Result<Workflow>> + Send;
+
+    fn create_ticket(&self, actor: &str, new: NewTicket) -> impl Future<Output = Result<Ticket>> + Send;
+    /// Creates many tickets in one transaction (blockers may name tickets
+    /// earlier in the same batch). Returns their ids in order.
+    fn import_tickets(
+        &self,
+        actor: &str,
+        workflow_id: &str,
+        tickets: Vec<NewTicket>,
+    ) -> impl Future<Output = Result<Vec<String>>> + Send;
+    /// Full id of the ticket an id or unambiguous prefix names.
+    fn resolve_ticket_id(&self, input: &str) -> impl Future<Output = Result<String>> + Send;
+    fn get_ticket(&self, id: &str) -> impl Future<Output = Result<TicketDetail>> + Send;
+    fn list_tickets(
+        &self,
+        filter: TicketFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> impl Future<Output = Result<TicketPage>> + Send;
+    fn update_ticket(
+        &self,
+        actor: &str,
+        id: &str,
+        patch: TicketPatch,
+        expected_version: Option<u64>,
+    ) -> impl Future<Output = Result<Ticket>> + Send;
+    fn change_status(
+        &self,
+        actor: &str,
+        id: &str,
+        new_status: &str,
+        comment: Option<String>,
+        expected_version: Option<u64>,
+    ) -> impl Future<Output = Result<StatusChange>> + Send;
+    /// Moves the ticket to the first done status and marks it resolved.
+    fn resolve(&self, actor: &str, id: &str, comment: Option<String>) -> impl Future<Output = Result<StatusChange>> + Send;
+    fn add_comment(&self, actor: &str, id: &str, text: &str) -> impl Future<Output = Result<Comment>> + Send;
+    /// Adds `blocker -> blocked`; returns the blocked ticket's blockers.
+    fn add_blocker(&self, actor: &str, blocked: &str, blocker: &str)
+        -> impl Future<Output = Result<Vec<TicketRef>>> + Send;
+    fn remove_blocker(
+        &self,
+        actor: &str,
+        blocked: &str,
+        blocker: &str,
+    ) -> impl Future<Output = Result<Vec<TicketRef>>> + Send;
+    /// Everything upstream and downstream of the ticket, up to `depth` steps.
+    fn ticket_graph(&self, id: &str, depth: Option<u32>) -> impl Future<Output = Result<TicketGraph>> + Send;
+    fn workflow_graph(&self, workflow_id: &str, include_resolved: bool)
+        -> impl Future<Output = Result<TicketGraph>> + Send;
+    /// Ready tickets, best first (see `tix_core::rules::ready_order`).
+    fn ready(
+        &self,
+        workflow_id: &str,
+        agent: Option<&str>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<ReadyTicket>>> + Send;
+    /// Atomically assigns the top ready (or the named) ticket to the agent,
+    /// moves it to the claim column and starts its lease.
+    fn claim(&self, request: ClaimRequest) -> impl Future<Output = Result<Ticket>> + Send;
+    /// Returns tickets whose lease ran out to ready. Returns their ids.
+    fn expire_leases(&self) -> impl Future<Output = Result<Vec<String>>> + Send;
+    /// Events with id > `after`, oldest first.
+    fn events_after(
+        &self,
+        workflow_id: Option<&str>,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+}

@@ -1,0 +1,1 @@
+//! The backend-independent conformance suite (filled in below).

@@ -1,0 +1,169 @@
+//! Per-workflow in-memory blocking graphs, kept exact by a version number
+//! (`workflows.graph_version`) that every graph-changing transaction bumps.
+//!
+//! A reader compares the cached version with the database's and reloads on
+//! mismatch. The writer applies its own changes to the cached graph after
+//! commit (deltas are idempotent), so the common path never reloads.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use tix_core::graph::DependencyGraph;
+use tix_core::DomainError;
+
+use crate::Result;
+
+#[derive(Debug, Clone)]
+pub(crate) enum GraphDelta {
+    Node { id: String, resolved: bool },
+    Edge { blocker: String, blocked: String },
+    RemoveEdge { blocker: String, blocked: String },
+    Resolved { id: String, resolved: bool },
+}
+
+struct Cached {
+    version: i64,
+    graph: DependencyGraph,
+}
+
+#[derive(Default)]
+pub(crate) struct GraphCache {
+    workflows: Mutex<HashMap<String, Cached>>,
+}
+
+fn graph_version(conn: &Connection, workflow_id: &str) -> Result<i64> {
+    conn.query_row("SELECT graph_version FROM workflows WHERE id = ?1", [workflow_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("workflow", workflow_id).into())
+}
+
+fn load(conn: &Connection, workflow_id: &str) -> Result<DependencyGraph> {
+    let mut graph = DependencyGraph::new();
+    let mut stmt = conn.prepare_cached("SELECT id, is_resolved FROM tickets WHERE workflow_id = ?1 ORDER BY seq")?;
+    let mut rows = stmt.query([workflow_id])?;
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        graph.add_node(&id, row.get(1)?);
+    }
+    let mut stmt = conn.prepare_cached("SELECT blocker_id, blocked_id FROM ticket_edges WHERE workflow_id = ?1")?;
+    let mut rows = stmt.query([workflow_id])?;
+    while let Some(row) = rows.next()? {
+        let blocker: String = row.get(0)?;
+        let blocked: String = row.get(1)?;
+        graph.add_edge(&blocker, &blocked)?;
+    }
+    Ok(graph)
+}
+
+impl GraphCache {
+    /// Runs `f` on the workflow's graph as the database `conn` sees it.
+    pub(crate) fn with<T>(
+        &self,
+        conn: &Connection,
+        workflow_id: &str,
+        f: impl FnOnce(&mut DependencyGraph) -> T,
+    ) -> Result<T> {
+        let version = graph_version(conn, workflow_id)?;
+        let mut workflows = self.workflows.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = workflows.get(workflow_id).is_some_and(|c| c.version == version);
+        if !fresh {
+            let graph = load(conn, workflow_id)?;
+            workflows.insert(workflow_id.to_string(), Cached { version, graph });
+        }
+        let cached = workflows.get_mut(workflow_id).ok_or_else(|| crate::Error::Storage("graph cache".into()))?;
+        Ok(f(&mut cached.graph))
+    }
+
+    fn apply(&self, workflow_id: &str, old_version: i64, deltas: &[GraphDelta]) {
+        let mut workflows = self.workflows.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(cached) = workflows.get_mut(workflow_id) else { return };
+        if cached.version != old_version {
+            workflows.remove(workflow_id);
+            return;
+        }
+        for delta in deltas {
+            let ok = match delta {
+                GraphDelta::Node { id, resolved } => {
+                    cached.graph.add_node(id, *resolved);
+                    true
+                }
+                GraphDelta::Edge { blocker, blocked } => cached.graph.add_edge(blocker, blocked).is_ok(),
+                GraphDelta::RemoveEdge { blocker, blocked } => {
+                    cached.graph.remove_edge(blocker, blocked);
+                    true
+                }
+                GraphDelta::Resolved { id, resolved } => cached.graph.set_resolved(id, *resolved).is_ok(),
+            };
+            if !ok {
+                // Should not happen; a reload is always correct.
+                workflows.remove(workflow_id);
+                return;
+            }
+        }
+        cached.version = old_version + 1;
+    }
+
+    fn invalidate(&self, workflow_id: &str) {
+        self.workflows.lock().unwrap_or_else(|e| e.into_inner()).remove(workflow_id);
+    }
+}
+
+/// What a write transaction did to the graphs, applied after commit.
+pub(crate) struct WriteCtx<'a> {
+    graphs: &'a GraphCache,
+    /// workflow -> (graph_version before this transaction, deltas).
+    changes: HashMap<String, (i64, Vec<GraphDelta>)>,
+    touched: HashSet<String>,
+}
+
+impl<'a> WriteCtx<'a> {
+    pub(crate) fn new(graphs: &'a GraphCache) -> Self {
+        WriteCtx { graphs, changes: HashMap::new(), touched: HashSet::new() }
+    }
+
+    pub(crate) fn graphs(&self) -> &GraphCache {
+        self.graphs
+    }
+
+    /// The workflow's graph as this transaction sees it.
+    pub(crate) fn graph<T>(
+        &mut self,
+        conn: &Connection,
+        workflow_id: &str,
+        f: impl FnOnce(&mut DependencyGraph) -> T,
+    ) -> Result<T> {
+        self.touched.insert(workflow_id.to_string());
+        self.graphs.with(conn, workflow_id, f)
+    }
+
+    /// Records graph changes and bumps the workflow's graph version (once
+    /// per transaction).
+    pub(crate) fn changed(&mut self, conn: &Connection, workflow_id: &str, deltas: Vec<GraphDelta>) -> Result<()> {
+        if let Some((_, existing)) = self.changes.get_mut(workflow_id) {
+            existing.extend(deltas);
+            return Ok(());
+        }
+        let old: i64 = conn.query_row(
+            "UPDATE workflows SET graph_version = graph_version + 1 WHERE id = ?1 RETURNING graph_version - 1",
+            params![workflow_id],
+            |r| r.get(0),
+        )?;
+        self.changes.insert(workflow_id.to_string(), (old, deltas));
+        Ok(())
+    }
+
+    pub(crate) fn after_commit(self) {
+        for (workflow_id, (old, deltas)) in &self.changes {
+            self.graphs.apply(workflow_id, *old, deltas);
+        }
+    }
+
+    pub(crate) fn after_rollback(self) {
+        // A graph loaded inside the failed transaction may hold its
+        // uncommitted rows; drop it.
+        for workflow_id in self.touched.iter().chain(self.changes.keys()) {
+            self.graphs.invalidate(workflow_id);
+        }
+    }
+}
