@@ -1,8 +1,20 @@
 //! Tix HTTP server: the REST API over any [`tix_store::Store`].
+//!
+//! [`router`] holds the whole route table; [`launch`] serves it on a given
+//! listener so tests can bind port 0. Domain errors become HTTP responses in
+//! exactly one place, [`error::ApiError`].
 
 use std::future::Future;
 
 use tix_store::Store;
+
+pub mod error;
+mod extract;
+mod handlers;
+pub mod openapi;
+mod router;
+
+pub use router::router;
 
 /// Serves the API on `listener` until `shutdown` resolves.
 pub async fn launch<S: Store>(
@@ -10,11 +22,7 @@ pub async fn launch<S: Store>(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(store);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
-}
-
-/// The whole route table.
-pub fn router<S: Store>(_store: S) -> axum::Router {
-    axum::Router::new()
+    axum::serve(listener, router(store))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -1,0 +1,13 @@
+//! Request handlers, one module per resource.
+
+pub mod events;
+pub mod tickets;
+pub mod workflows;
+
+use tix_store::Store;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState<S: Store> {
+    pub store: S,
+}

@@ -1,0 +1,226 @@
+//! `/api/workflows`: boards, their graph, the ready queue and claims.
+
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tix_core::ticket::{NewTicket, ReadyTicket, Ticket, TicketGraph};
+use tix_core::workflow::{NewWorkflow, Workflow};
+use tix_store::{ClaimRequest, Store};
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{Agent, ApiJson, ApiQuery, OptionalJson};
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct WorkflowList {
+    /// Most recently active first.
+    pub workflows: Vec<Workflow>,
+}
+
+#[utoipa::path(post, path = "/api/workflows", tag = "workflows", request_body = NewWorkflow,
+    responses((status = 201, body = Workflow), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create<S: Store>(
+    State(app): State<AppState<S>>,
+    Agent(agent): Agent,
+    ApiJson(body): ApiJson<NewWorkflow>,
+) -> Result<(StatusCode, Json<Workflow>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.store.create_workflow(&agent, body).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/workflows", tag = "workflows", responses((status = 200, body = WorkflowList)))]
+pub async fn list<S: Store>(
+    State(app): State<AppState<S>>,
+) -> Result<Json<WorkflowList>, ApiError> {
+    Ok(Json(WorkflowList {
+        workflows: app.store.list_workflows().await?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/workflows/{workflow_id}", tag = "workflows",
+    params(("workflow_id" = String, Path)),
+    responses((status = 200, body = Workflow), (status = 404, body = ErrorBody)))]
+pub async fn get<S: Store>(
+    State(app): State<AppState<S>>,
+    Path(id): Path<String>,
+) -> Result<Json<Workflow>, ApiError> {
+    Ok(Json(app.store.get_workflow(&id).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct GraphQuery {
+    /// Include resolved tickets (default true).
+    pub include_resolved: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/workflows/{workflow_id}/graph", tag = "workflows",
+    params(("workflow_id" = String, Path), GraphQuery),
+    responses((status = 200, body = TicketGraph), (status = 404, body = ErrorBody)))]
+pub async fn graph<S: Store>(
+    State(app): State<AppState<S>>,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<GraphQuery>,
+) -> Result<Json<TicketGraph>, ApiError> {
+    Ok(Json(
+        app.store
+            .workflow_graph(&id, query.include_resolved.unwrap_or(true))
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReadyQuery {
+    /// Include tickets assigned to this agent (default: the X-Agent-ID).
+    pub agent_id: Option<String>,
+    /// At most this many (default 50, max 500).
+    pub limit: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ReadyList {
+    /// Best first: priority, then how many tickets each unblocks, then age.
+    pub tickets: Vec<ReadyTicket>,
+}
+
+#[utoipa::path(get, path = "/api/workflows/{workflow_id}/ready", tag = "workflows",
+    params(("workflow_id" = String, Path), ReadyQuery),
+    responses((status = 200, body = ReadyList), (status = 404, body = ErrorBody)))]
+pub async fn ready<S: Store>(
+    State(app): State<AppState<S>>,
+    Agent(agent): Agent,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<ReadyQuery>,
+) -> Result<Json<ReadyList>, ApiError> {
+    let limit = tix_core::ticket::page_size(query.limit)?;
+    let asking = query.agent_id.unwrap_or(agent);
+    Ok(Json(ReadyList {
+        tickets: app.store.ready(&id, Some(&asking), limit).await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimBody {
+    /// The claiming agent (default: the X-Agent-ID).
+    pub agent_id: Option<String>,
+    /// Claim this ticket instead of the top ready one.
+    pub ticket_id: Option<String>,
+    /// Lease length in seconds (default 1800, at most 86400).
+    pub lease_seconds: Option<u64>,
+}
+
+const MAX_LEASE_SECONDS: u64 = 86_400;
+
+#[utoipa::path(post, path = "/api/workflows/{workflow_id}/claim", tag = "workflows",
+    params(("workflow_id" = String, Path)), request_body = ClaimBody,
+    responses((status = 200, body = Ticket), (status = 404, body = ErrorBody, description = "nothing_ready"),
+        (status = 409, body = ErrorBody)))]
+pub async fn claim<S: Store>(
+    State(app): State<AppState<S>>,
+    Agent(agent): Agent,
+    Path(id): Path<String>,
+    OptionalJson(body): OptionalJson<ClaimBody>,
+) -> Result<Json<Ticket>, ApiError> {
+    let body = body.unwrap_or_default();
+    if body.lease_seconds.is_some_and(|s| s > MAX_LEASE_SECONDS) {
+        return Err(ApiError::bad_request(
+            format!("lease_seconds is at most {MAX_LEASE_SECONDS}"),
+            "Claim with a shorter lease; any write by the holder renews it.",
+        ));
+    }
+    let request = ClaimRequest {
+        workflow_id: id,
+        agent_id: body.agent_id.unwrap_or(agent),
+        ticket_id: body.ticket_id,
+        lease: body.lease_seconds.map(Duration::from_secs),
+    };
+    Ok(Json(app.store.claim(request).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBody {
+    /// Tickets to create in one transaction; `workflow_id` may be omitted.
+    pub tickets: Vec<ImportTicket>,
+}
+
+/// A ticket to import: like `POST /api/tickets`, with an optional `id`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportTicket {
+    pub id: Option<String>,
+    pub workflow_id: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub ticket_type: String,
+    pub priority: Option<tix_core::ticket::Priority>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub blocked_by_ticket_ids: Vec<String>,
+    pub assigned_agent_id: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ImportResult {
+    pub ticket_ids: Vec<String>,
+}
+
+pub const MAX_IMPORT_BATCH: usize = 10_000;
+
+#[utoipa::path(post, path = "/api/workflows/{workflow_id}/tickets/import", tag = "workflows",
+    params(("workflow_id" = String, Path)), request_body = ImportBody,
+    responses((status = 201, body = ImportResult), (status = 400, body = ErrorBody)))]
+pub async fn import<S: Store>(
+    State(app): State<AppState<S>>,
+    Agent(agent): Agent,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ImportBody>,
+) -> Result<(StatusCode, Json<ImportResult>), ApiError> {
+    if body.tickets.len() > MAX_IMPORT_BATCH {
+        return Err(ApiError::bad_request(
+            format!(
+                "{} tickets in one batch; the limit is {MAX_IMPORT_BATCH}",
+                body.tickets.len()
+            ),
+            "Split the import into batches (the CLI's `tix import` does this for you).",
+        ));
+    }
+    if let Some((index, other)) = body.tickets.iter().enumerate().find_map(|(i, t)| {
+        t.workflow_id
+            .as_deref()
+            .filter(|w| *w != id)
+            .map(|w| (i, w.to_string()))
+    }) {
+        return Err(ApiError::bad_request(
+            format!("tickets[{index}] names workflow {other}, but this import is into {id}"),
+            "Omit workflow_id in imported tickets, or import them into their own workflow.",
+        ));
+    }
+    let tickets = body
+        .tickets
+        .into_iter()
+        .map(|t| NewTicket {
+            workflow_id: t.workflow_id.unwrap_or_else(|| id.clone()),
+            title: t.title,
+            description: t.description,
+            ticket_type: t.ticket_type,
+            priority: t.priority,
+            tags: t.tags,
+            blocked_by_ticket_ids: t.blocked_by_ticket_ids,
+            assigned_agent_id: t.assigned_agent_id,
+            id: t.id,
+        })
+        .collect();
+    let ticket_ids = app.store.import_tickets(&agent, &id, tickets).await?;
+    Ok((StatusCode::CREATED, Json(ImportResult { ticket_ids })))
+}
