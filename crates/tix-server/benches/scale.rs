@@ -1,0 +1,224 @@
+//! Scale benchmark: prints the figures the foundation issue asks for.
+//!
+//! `cargo bench -p tix-server --bench scale` (or `scripts/bench`). Sizes can
+//! be narrowed with `TIX_BENCH_SIZES=10000` and the HTTP request count with
+//! `TIX_BENCH_HTTP_REQUESTS`.
+//!
+//! - bulk import rate (tickets/s), each ticket blocked by 1–3 earlier ones
+//!   (1 % of tickets are roots, so the ready set is not trivially one ticket);
+//! - `ready` latency p50/p99 (warm; the first, cold call reported apart);
+//! - resolve of a ticket with 1,000 dependents;
+//! - HTTP single-ticket create + status change with 32 concurrent clients.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tix_core::ticket::NewTicket;
+use tix_core::workflow::NewWorkflow;
+use tix_store::{SqliteStore, Store};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*: deterministic, good enough for shaping a graph.
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn workflow() -> NewWorkflow {
+    serde_json::from_value(json!({
+        "name": "bench",
+        "board_config": {
+            "columns": [
+                {"id": "backlog", "name": "Backlog"}, {"id": "building", "name": "Building"},
+                {"id": "testing", "name": "Testing"}, {"id": "done", "name": "Done"}
+            ],
+            "ticket_types": ["component", "bug"],
+            "initial_status": "backlog"
+        }
+    }))
+    .expect("workflow json")
+}
+
+fn ticket(i: usize, blockers: Vec<String>) -> NewTicket {
+    NewTicket {
+        workflow_id: String::new(),
+        title: format!("Component {i}: build the thing"),
+        description: format!("Ticket {i} of the benchmark; depends on {} earlier tickets.", blockers.len()),
+        ticket_type: "component".into(),
+        priority: None,
+        tags: vec![format!("area-{}", i % 17)],
+        blocked_by_ticket_ids: blockers,
+        assigned_agent_id: None,
+        id: None,
+    }
+}
+
+fn bench_id(i: usize) -> String {
+    format!("ticket-b{i:06}")
+}
+
+async fn scale(n: usize) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open(&dir.path().join("bench.db")).expect("store");
+    let wf = store.create_workflow("bench", workflow()).await.expect("workflow").id;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
+    let mut ids: Vec<String> = Vec::with_capacity(n);
+    let started = Instant::now();
+    for chunk_start in (0..n).step_by(1000) {
+        let batch: Vec<NewTicket> = (chunk_start..(chunk_start + 1000).min(n))
+            .map(|i| {
+                let root = i == 0 || rng.below(100) == 0;
+                let wanted = if root { 0 } else { 1 + rng.below(3) as usize };
+                let mut blockers: Vec<String> = Vec::new();
+                // Explicit ids let a ticket name earlier ones in its own batch.
+                while blockers.len() < wanted.min(i) {
+                    let pick = bench_id(rng.below(i as u64) as usize);
+                    if !blockers.contains(&pick) {
+                        blockers.push(pick);
+                    }
+                }
+                NewTicket { id: Some(bench_id(i)), ..ticket(i, blockers) }
+            })
+            .collect();
+        ids.extend(store.import_tickets("bench", &wf, batch).await.expect("import"));
+    }
+    let import = started.elapsed();
+    println!(
+        "[{n:>6} tickets] import: {:.2} s ({:.0} tickets/s)",
+        import.as_secs_f64(),
+        n as f64 / import.as_secs_f64()
+    );
+
+    let cold = Instant::now();
+    let ready = store.ready(&wf, Some("bench"), 50).await.expect("ready");
+    let cold = cold.elapsed();
+    let ready_total = store.ready(&wf, Some("bench"), 500).await.expect("ready").len();
+    let mut samples = Vec::new();
+    for _ in 0..300 {
+        let t = Instant::now();
+        let page = store.ready(&wf, Some("bench"), 50).await.expect("ready");
+        samples.push(t.elapsed());
+        assert_eq!(page.len(), ready.len());
+    }
+    println!(
+        "[{n:>6} tickets] ready (limit 50, {}{} ready, top unblocks {}): cold {}, p50 {}, p99 {}",
+        if ready_total == 500 { "≥" } else { "" },
+        ready_total,
+        ready.first().map(|r| r.unblocks_count).unwrap_or(0),
+        ms(cold),
+        ms(percentile(&mut samples, 0.5)),
+        ms(percentile(&mut samples, 0.99)),
+    );
+
+    // Resolve a ticket with 1,000 dependents, five times.
+    let mut resolves = Vec::new();
+    for round in 0..5 {
+        let hub = store.create_ticket("bench", NewTicket { workflow_id: wf.clone(), ..ticket(round, vec![]) }).await.expect("hub");
+        let dependents: Vec<NewTicket> = (0..1000).map(|i| ticket(i, vec![hub.id.clone()])).collect();
+        store.import_tickets("bench", &wf, dependents).await.expect("dependents");
+        // Warm the graph cache as a running server would be.
+        store.ready(&wf, Some("bench"), 1).await.expect("ready");
+        let t = Instant::now();
+        let change = store.resolve("bench", &hub.id, Some("done".into())).await.expect("resolve");
+        resolves.push(t.elapsed());
+        assert_eq!(change.unblocked_ticket_ids.len(), 1000);
+    }
+    println!(
+        "[{n:>6} tickets] resolve with 1,000 dependents: p50 {}, max {}",
+        ms(percentile(&mut resolves.clone(), 0.5)),
+        ms(*resolves.iter().max().expect("samples"))
+    );
+    if n == 10_000 {
+        http(store, wf).await;
+    }
+}
+
+async fn http(store: SqliteStore, wf: String) {
+    let requests: usize =
+        std::env::var("TIX_BENCH_HTTP_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(tix_server::launch(store, listener, std::future::pending()));
+    let clients = 32;
+    let per_client = requests / clients / 2;
+    let client = reqwest::Client::new();
+    let base = Arc::new(base);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (client, base, wf) = (client.clone(), base.clone(), wf.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(per_client * 2);
+            for i in 0..per_client {
+                let t = Instant::now();
+                let created: serde_json::Value = client
+                    .post(format!("{base}/api/tickets"))
+                    .header("X-Agent-ID", format!("bench-{c}"))
+                    .json(&json!({"workflow_id": wf, "title": format!("http {c}/{i}"), "ticket_type": "bug"}))
+                    .send()
+                    .await
+                    .expect("create")
+                    .json()
+                    .await
+                    .expect("json");
+                latencies.push(t.elapsed());
+                let id = created["ticket_id"].as_str().expect("ticket id").to_string();
+                let t = Instant::now();
+                let status = client
+                    .post(format!("{base}/api/tickets/{id}/status"))
+                    .header("X-Agent-ID", format!("bench-{c}"))
+                    .json(&json!({"new_status": "building", "comment": "Starting"}))
+                    .send()
+                    .await
+                    .expect("status")
+                    .status();
+                assert!(status.is_success());
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("client"));
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "[HTTP, 32 clients] {} writes (create + status) in {:.2} s: {:.0} writes/s, p50 {}, p99 {}",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        ms(percentile(&mut latencies, 0.5)),
+        ms(percentile(&mut latencies, 0.99)),
+    );
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("TIX_BENCH_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000]);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    for n in sizes {
+        runtime.block_on(scale(n));
+    }
+}
