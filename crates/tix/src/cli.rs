@@ -1,0 +1,376 @@
+//! The command line as clap sees it. The help texts teach the concepts in
+//! a line or two; `commands::*` turns the parsed values into calls.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use tix_core::ticket::Priority;
+
+const ABOUT: &str = "Tix: a ticket tracker and Kanban board for teams of AI agents.";
+
+const LONG_ABOUT: &str = "\
+Tix: a ticket tracker and Kanban board for teams of AI agents.
+
+A workflow owns a board: columns in order (e.g. backlog -> building -> testing -> done), the ticket
+types it accepts, and the column new tickets start in. Tickets are work items with memory: they move
+through the columns, collect comments and keep their full history.
+
+Tickets can block other tickets. A ticket is blocked while any of its blockers is unresolved; it can
+move back but not forward. Resolving a ticket (moving it into a done column) unblocks its dependents.
+A ticket is ready when it is unresolved, unblocked, in the initial column and unassigned. An agent
+claims the top ready ticket: it is assigned, moved to the board's start column and leased (30 min by
+default, renewed by the holder's writes); an expired lease returns it to ready.
+
+Without --server, tix opens the database (--database, default ./tix.db) directly.";
+
+#[derive(Debug, Parser)]
+#[command(name = "tix", version, about = ABOUT, long_about = LONG_ABOUT)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Talk to a running Tix server at this URL instead of opening the database.
+    #[arg(long, env = "TIX_SERVER", global = true, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// Database to open when no server is named (sqlite:///abs/path.db, sqlite://rel.db).
+    #[arg(
+        long,
+        env = "TIX_DATABASE_URL",
+        global = true,
+        value_name = "URL",
+        default_value = "sqlite://./tix.db"
+    )]
+    pub database: String,
+
+    /// Who is acting: recorded on every write (sent as X-Agent-ID to a server).
+    #[arg(
+        long,
+        env = "TIX_AGENT_ID",
+        global = true,
+        value_name = "ID",
+        default_value = "human"
+    )]
+    pub agent: String,
+
+    /// Workflow to work in. Default: the only workflow in the database.
+    #[arg(long, env = "TIX_WORKFLOW", global = true, value_name = "ID")]
+    pub workflow: Option<String>,
+
+    /// Print the API's JSON for the result (errors too) instead of human output.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API (and expire stale claim leases) until Ctrl-C.
+    Serve(ServeArgs),
+    /// Create and inspect workflows: a board (its columns, ticket types, initial column) plus phases.
+    #[command(subcommand)]
+    Workflow(WorkflowCommand),
+    /// Create a ticket in the workflow's initial column; prints its id.
+    Create(CreateArgs),
+    /// List tickets, filtered, one page at a time (in creation order).
+    List(ListArgs),
+    /// Show a ticket: its fields, blockers and dependents, comments and history.
+    Show(ShowArgs),
+    /// Change a ticket's title, description, priority, tags, type or assignee.
+    Edit(EditArgs),
+    /// Move a ticket to another column. Blocked tickets may move back, never forward.
+    Move(MoveArgs),
+    /// Add a comment to a ticket (progress, findings, hand-over notes).
+    Comment(CommentArgs),
+    /// Resolve a ticket: move it to the first done column; its dependents unblock.
+    Resolve(ResolveArgs),
+    /// Record that BLOCKER must be resolved before ID can move forward.
+    Block(BlockArgs),
+    /// Remove a blocking edge added with `tix block`.
+    Unblock(BlockArgs),
+    /// List ready tickets: unresolved, unblocked, in the initial column, unassigned; best first.
+    Ready(ReadyArgs),
+    /// Take a ready ticket (the best one, or the one named): assign it, move it to the
+    /// start column and lease it.
+    Claim(ClaimArgs),
+    /// Draw the dependency tree around a ticket: what it waits for, and what waits for it.
+    Graph(GraphArgs),
+    /// Bulk-create tickets from a JSON Lines file (one ticket per line), in batches.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the bound address is printed).
+    #[arg(
+        long,
+        env = "TIX_ADDR",
+        default_value = "127.0.0.1:7420",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: String,
+
+    /// Seed the demo workflow (a web app: infra, database, auth, API, ...) if there is no workflow yet.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkflowCommand {
+    /// Create a workflow from a YAML or JSON file:
+    /// {name, board_config: {columns: [{id, name, wip_limit?}], ticket_types, initial_status,
+    /// transitions?, done_statuses?, claim_status?}, phases?}.
+    Create(WorkflowCreateArgs),
+    /// List workflows, most recently active first.
+    List,
+    /// Show a workflow's board: columns in order, WIP limits, types, done and start columns, phases.
+    Show(WorkflowShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkflowCreateArgs {
+    /// The workflow file (.yaml, .yml or .json; `-` reads stdin).
+    #[arg(long, short = 'f', value_name = "PATH")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkflowShowArgs {
+    /// Workflow id. Default: --workflow, or the only workflow.
+    pub id: Option<String>,
+}
+
+/// Priority as typed on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PriorityArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<PriorityArg> for Priority {
+    fn from(value: PriorityArg) -> Self {
+        match value {
+            PriorityArg::Low => Priority::Low,
+            PriorityArg::Medium => Priority::Medium,
+            PriorityArg::High => Priority::High,
+            PriorityArg::Critical => Priority::Critical,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Title (1..500 characters), e.g. "Build Authentication System".
+    pub title: String,
+
+    /// What the work is and how to know it is done.
+    #[arg(long, short = 'd', default_value = "")]
+    pub description: String,
+
+    /// Ticket type, one of the board's ticket_types. Default: the board's first type.
+    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    pub ticket_type: Option<String>,
+
+    /// Priority; ready tickets are ordered by it first. Default: medium.
+    #[arg(long, short = 'p', value_enum)]
+    pub priority: Option<PriorityArg>,
+
+    /// A tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// A ticket that must be resolved before this one can move forward (repeatable).
+    #[arg(long = "blocked-by", value_name = "TICKET")]
+    pub blocked_by: Vec<String>,
+
+    /// Assign it to this agent right away (it then stays out of everyone else's ready list).
+    #[arg(long = "assign", value_name = "AGENT")]
+    pub assign: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only tickets in this column.
+    #[arg(long, short = 's')]
+    pub status: Option<String>,
+
+    /// Only tickets of this type.
+    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    pub ticket_type: Option<String>,
+
+    /// Only tickets of this priority.
+    #[arg(long, short = 'p', value_enum)]
+    pub priority: Option<PriorityArg>,
+
+    /// Only tickets assigned to this agent.
+    #[arg(long)]
+    pub assignee: Option<String>,
+
+    /// Only tickets carrying this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+
+    /// Only blocked tickets (some blocker still unresolved).
+    #[arg(long, conflicts_with = "unblocked")]
+    pub blocked: bool,
+
+    /// Only tickets with no unresolved blocker.
+    #[arg(long)]
+    pub unblocked: bool,
+
+    /// Only resolved tickets (in a done column).
+    #[arg(long, conflicts_with = "open")]
+    pub resolved: bool,
+
+    /// Only unresolved tickets.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Page size (1..500, default 50).
+    #[arg(long, short = 'n')]
+    pub limit: Option<u32>,
+
+    /// Continue from the next_cursor a previous page printed.
+    #[arg(long, conflicts_with = "all")]
+    pub cursor: Option<String>,
+
+    /// Follow the cursors and list every matching ticket.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Ticket id or an unambiguous prefix (`ticket-7hx` or `7hx`).
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Ticket id or an unambiguous prefix.
+    pub id: String,
+
+    /// New title.
+    #[arg(long)]
+    pub title: Option<String>,
+
+    /// New description.
+    #[arg(long, short = 'd')]
+    pub description: Option<String>,
+
+    /// New priority.
+    #[arg(long, short = 'p', value_enum)]
+    pub priority: Option<PriorityArg>,
+
+    /// Replace the tags with these (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Remove every tag.
+    #[arg(long, conflicts_with = "tags")]
+    pub clear_tags: bool,
+
+    /// New ticket type (one of the board's ticket_types).
+    #[arg(long = "type", short = 't', value_name = "TYPE")]
+    pub ticket_type: Option<String>,
+
+    /// Assign the ticket to this agent (ends any claim lease of another agent).
+    #[arg(long, value_name = "AGENT", conflicts_with = "unassign")]
+    pub assign: Option<String>,
+
+    /// Remove the assignee; the ticket can become ready again.
+    #[arg(long)]
+    pub unassign: bool,
+
+    /// Only apply if the ticket is still at this version (else: stale version error).
+    #[arg(long, value_name = "N")]
+    pub if_version: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// Ticket id or an unambiguous prefix.
+    pub id: String,
+
+    /// Target column id, e.g. building. Moving into a done column resolves the ticket;
+    /// moving out of one reopens it.
+    pub status: String,
+
+    /// Why: recorded in the history with the move.
+    #[arg(long = "message", short = 'm', value_name = "COMMENT")]
+    pub comment: Option<String>,
+
+    /// Only apply if the ticket is still at this version.
+    #[arg(long, value_name = "N")]
+    pub if_version: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct CommentArgs {
+    /// Ticket id or an unambiguous prefix.
+    pub id: String,
+    /// The comment.
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Ticket id or an unambiguous prefix.
+    pub id: String,
+
+    /// Resolution comment: what was verified.
+    #[arg(long = "message", short = 'm', value_name = "COMMENT")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BlockArgs {
+    /// The ticket that waits (the blocked one).
+    pub id: String,
+
+    /// The ticket it waits for (the blocker). Cycles are refused.
+    #[arg(long = "by", value_name = "BLOCKER")]
+    pub blocker: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReadyArgs {
+    /// How many to show (1..500).
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimArgs {
+    /// Claim this ticket instead of the top ready one (it must be ready).
+    pub ticket: Option<String>,
+
+    /// Lease length; the claim lapses unless the holder writes to the ticket in time.
+    #[arg(long, value_name = "N")]
+    pub lease_seconds: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Ticket id or an unambiguous prefix.
+    pub id: String,
+
+    /// How many steps up and down to follow (default: all).
+    #[arg(long)]
+    pub depth: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// JSON Lines file, one ticket per line: {title, ticket_type, description?, priority?, tags?,
+    /// blocked_by_ticket_ids?, assigned_agent_id?, id?, workflow_id?}. Blockers may name ids of
+    /// earlier lines.
+    #[arg(long, short = 'f', value_name = "PATH")]
+    pub file: PathBuf,
+}

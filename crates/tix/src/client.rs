@@ -1,0 +1,510 @@
+//! One method per operation, answered either by a Tix server over HTTP or
+//! by the store opened in-process. Both return the tix-core domain types,
+//! so every command prints the same thing in both modes.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use tix_core::error::TicketRef;
+use tix_core::ticket::{
+    Comment, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph,
+    TicketPage, TicketPatch,
+};
+use tix_core::workflow::{NewWorkflow, Workflow};
+use tix_store::{ClaimRequest, DatabaseUrl, SqliteStore, Store};
+
+use crate::error::Failure;
+
+pub type Result<T> = std::result::Result<T, Failure>;
+
+pub enum Client {
+    Remote(HttpClient),
+    Local(LocalStore),
+}
+
+/// The store opened in-process, with the agent that acts.
+pub struct LocalStore {
+    pub store: SqliteStore,
+    pub agent: String,
+}
+
+/// A Tix server's REST API.
+pub struct HttpClient {
+    base: Url,
+    http: reqwest::Client,
+    agent: String,
+}
+
+/// `POST /api/tickets` answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Created {
+    pub ticket_id: String,
+    pub ticket: Ticket,
+}
+
+#[derive(Deserialize)]
+struct Workflows {
+    workflows: Vec<Workflow>,
+}
+
+#[derive(Deserialize)]
+struct ReadyList {
+    tickets: Vec<ReadyTicket>,
+}
+
+#[derive(Deserialize)]
+struct BlockedBy {
+    blocked_by: Vec<TicketRef>,
+}
+
+#[derive(Deserialize)]
+struct Imported {
+    ticket_ids: Vec<String>,
+}
+
+impl Client {
+    /// A remote client when a server is named, else the database opened directly.
+    pub fn connect(server: Option<&str>, database: &str, agent: &str) -> Result<Client> {
+        let agent = tix_core::ticket::check_agent_id("agent", agent)?;
+        if let Some(server) = server {
+            return Ok(Client::Remote(HttpClient::new(server, agent)?));
+        }
+        Ok(Client::Local(LocalStore {
+            store: open_store(database)?,
+            agent,
+        }))
+    }
+
+    pub async fn create_workflow(&self, new: NewWorkflow) -> Result<Workflow> {
+        match self {
+            Client::Remote(http) => {
+                http.send(Method::POST, &["api", "workflows"], &[], Some(&new), None)
+                    .await
+            }
+            Client::Local(local) => Ok(local.store.create_workflow(&local.agent, new).await?),
+        }
+    }
+
+    pub async fn list_workflows(&self) -> Result<Vec<Workflow>> {
+        match self {
+            Client::Remote(http) => {
+                let list: Workflows = http.get(&["api", "workflows"], &[]).await?;
+                Ok(list.workflows)
+            }
+            Client::Local(local) => Ok(local.store.list_workflows().await?),
+        }
+    }
+
+    pub async fn get_workflow(&self, id: &str) -> Result<Workflow> {
+        match self {
+            Client::Remote(http) => http.get(&["api", "workflows", id], &[]).await,
+            Client::Local(local) => Ok(local.store.get_workflow(id).await?),
+        }
+    }
+
+    pub async fn create_ticket(&self, new: NewTicket) -> Result<Created> {
+        match self {
+            Client::Remote(http) => {
+                http.send(Method::POST, &["api", "tickets"], &[], Some(&new), None)
+                    .await
+            }
+            Client::Local(local) => {
+                let ticket = local.store.create_ticket(&local.agent, new).await?;
+                Ok(Created {
+                    ticket_id: ticket.id.clone(),
+                    ticket,
+                })
+            }
+        }
+    }
+
+    pub async fn import_tickets(
+        &self,
+        workflow_id: &str,
+        tickets: Vec<NewTicket>,
+    ) -> Result<Vec<String>> {
+        match self {
+            Client::Remote(http) => {
+                let body = json!({ "tickets": tickets });
+                let path = ["api", "workflows", workflow_id, "tickets", "import"];
+                let imported: Imported = http
+                    .send(Method::POST, &path, &[], Some(&body), None)
+                    .await?;
+                Ok(imported.ticket_ids)
+            }
+            Client::Local(local) => Ok(local
+                .store
+                .import_tickets(&local.agent, workflow_id, tickets)
+                .await?),
+        }
+    }
+
+    pub async fn list_tickets(
+        &self,
+        filter: TicketFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<TicketPage> {
+        match self {
+            Client::Remote(http) => {
+                let priority = filter.priority.map(|p| p.as_str().to_string());
+                let query = [
+                    ("workflow_id", filter.workflow_id),
+                    ("status", filter.status),
+                    ("ticket_type", filter.ticket_type),
+                    ("priority", priority),
+                    ("assigned_agent_id", filter.assigned_agent_id),
+                    ("blocked", filter.blocked.map(|b| b.to_string())),
+                    ("resolved", filter.resolved.map(|b| b.to_string())),
+                    ("tag", filter.tag),
+                    ("limit", limit.map(|n| n.to_string())),
+                    ("cursor", cursor),
+                ];
+                http.get(&["api", "tickets"], &query).await
+            }
+            Client::Local(local) => Ok(local.store.list_tickets(filter, limit, cursor).await?),
+        }
+    }
+
+    pub async fn get_ticket(&self, id: &str) -> Result<TicketDetail> {
+        match self {
+            Client::Remote(http) => http.get(&["api", "tickets", id], &[]).await,
+            Client::Local(local) => Ok(local.store.get_ticket(id).await?),
+        }
+    }
+
+    pub async fn update_ticket(
+        &self,
+        id: &str,
+        patch: TicketPatch,
+        if_version: Option<u64>,
+    ) -> Result<Ticket> {
+        match self {
+            Client::Remote(http) => {
+                http.send(
+                    Method::PATCH,
+                    &["api", "tickets", id],
+                    &[],
+                    Some(&patch),
+                    if_version,
+                )
+                .await
+            }
+            Client::Local(local) => Ok(local
+                .store
+                .update_ticket(&local.agent, id, patch, if_version)
+                .await?),
+        }
+    }
+
+    pub async fn change_status(
+        &self,
+        id: &str,
+        new_status: &str,
+        comment: Option<String>,
+        if_version: Option<u64>,
+    ) -> Result<StatusChange> {
+        match self {
+            Client::Remote(http) => {
+                let body = json!({ "new_status": new_status, "comment": comment });
+                http.send(
+                    Method::POST,
+                    &["api", "tickets", id, "status"],
+                    &[],
+                    Some(&body),
+                    if_version,
+                )
+                .await
+            }
+            Client::Local(local) => Ok(local
+                .store
+                .change_status(&local.agent, id, new_status, comment, if_version)
+                .await?),
+        }
+    }
+
+    pub async fn resolve(&self, id: &str, comment: Option<String>) -> Result<StatusChange> {
+        match self {
+            Client::Remote(http) => {
+                let body = json!({ "resolution_comment": comment });
+                http.send(
+                    Method::POST,
+                    &["api", "tickets", id, "resolve"],
+                    &[],
+                    Some(&body),
+                    None,
+                )
+                .await
+            }
+            Client::Local(local) => Ok(local.store.resolve(&local.agent, id, comment).await?),
+        }
+    }
+
+    pub async fn add_comment(&self, id: &str, text: &str) -> Result<Comment> {
+        match self {
+            Client::Remote(http) => {
+                let body = json!({ "comment_text": text });
+                http.send(
+                    Method::POST,
+                    &["api", "tickets", id, "comments"],
+                    &[],
+                    Some(&body),
+                    None,
+                )
+                .await
+            }
+            Client::Local(local) => Ok(local.store.add_comment(&local.agent, id, text).await?),
+        }
+    }
+
+    /// Adds `blocker -> blocked`; returns the blocked ticket's blockers.
+    pub async fn add_blocker(&self, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
+        match self {
+            Client::Remote(http) => {
+                let body = json!({ "ticket_id": blocker });
+                let path = ["api", "tickets", blocked, "blockers"];
+                let answer: BlockedBy = http
+                    .send(Method::POST, &path, &[], Some(&body), None)
+                    .await?;
+                Ok(answer.blocked_by)
+            }
+            Client::Local(local) => Ok(local
+                .store
+                .add_blocker(&local.agent, blocked, blocker)
+                .await?),
+        }
+    }
+
+    pub async fn remove_blocker(&self, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
+        match self {
+            Client::Remote(http) => {
+                let path = ["api", "tickets", blocked, "blockers", blocker];
+                let answer: BlockedBy = http
+                    .send::<(), _>(Method::DELETE, &path, &[], None, None)
+                    .await?;
+                Ok(answer.blocked_by)
+            }
+            Client::Local(local) => Ok(local
+                .store
+                .remove_blocker(&local.agent, blocked, blocker)
+                .await?),
+        }
+    }
+
+    pub async fn ticket_graph(&self, id: &str, depth: Option<u32>) -> Result<TicketGraph> {
+        match self {
+            Client::Remote(http) => {
+                http.get(
+                    &["api", "tickets", id, "graph"],
+                    &[("depth", depth.map(|d| d.to_string()))],
+                )
+                .await
+            }
+            Client::Local(local) => Ok(local.store.ticket_graph(id, depth).await?),
+        }
+    }
+
+    /// Ready tickets for the acting agent, best first.
+    pub async fn ready(&self, workflow_id: &str, limit: u32) -> Result<Vec<ReadyTicket>> {
+        match self {
+            Client::Remote(http) => {
+                let query = [
+                    ("agent_id", Some(http.agent.clone())),
+                    ("limit", Some(limit.to_string())),
+                ];
+                let list: ReadyList = http
+                    .get(&["api", "workflows", workflow_id, "ready"], &query)
+                    .await?;
+                Ok(list.tickets)
+            }
+            Client::Local(local) => Ok(local
+                .store
+                .ready(workflow_id, Some(&local.agent), limit)
+                .await?),
+        }
+    }
+
+    /// Claims the top ready ticket (or `ticket`) for the acting agent.
+    pub async fn claim(
+        &self,
+        workflow_id: &str,
+        ticket: Option<String>,
+        lease: Option<Duration>,
+    ) -> Result<Ticket> {
+        match self {
+            Client::Remote(http) => {
+                let mut body = json!({ "agent_id": http.agent });
+                if let Some(ticket) = &ticket {
+                    body["ticket_id"] = json!(ticket);
+                }
+                if let Some(lease) = lease {
+                    body["lease_seconds"] = json!(lease.as_secs());
+                }
+                let path = ["api", "workflows", workflow_id, "claim"];
+                http.send(Method::POST, &path, &[], Some(&body), None).await
+            }
+            Client::Local(local) => Ok(local
+                .store
+                .claim(ClaimRequest {
+                    workflow_id: workflow_id.to_string(),
+                    agent_id: local.agent.clone(),
+                    ticket_id: ticket,
+                    lease,
+                })
+                .await?),
+        }
+    }
+}
+
+/// Opens (creating and migrating) the database a `--database` URL names.
+pub fn open_store(database: &str) -> Result<SqliteStore> {
+    let url = DatabaseUrl::parse(database)?;
+    if let DatabaseUrl::Postgres(_) = url {
+        return Err(Failure::new(
+            "postgres_unsupported",
+            format!("PostgreSQL support is not available yet (database {url})"),
+        )
+        .with_hint("Use a SQLite database, e.g. --database sqlite://./tix.db, or talk to a server with --server URL."));
+    }
+    Ok(SqliteStore::open_url(&url)?)
+}
+
+impl HttpClient {
+    pub fn new(server: &str, agent: String) -> Result<HttpClient> {
+        let base = Url::parse(server.trim())
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
+            .ok_or_else(|| {
+                Failure::new(
+                    "invalid_server_url",
+                    format!("'{server}' is not a server URL"),
+                )
+                .with_hint(
+                    "Pass the address `tix serve` printed, e.g. --server http://127.0.0.1:7420.",
+                )
+            })?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(300))
+            .user_agent(concat!("tix/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| {
+                Failure::new("http_client", format!("cannot build the HTTP client: {e}"))
+            })?;
+        Ok(HttpClient { base, http, agent })
+    }
+
+    /// The URL of `segments` below the base; each segment is escaped.
+    fn url(&self, segments: &[&str], query: &[(&str, Option<String>)]) -> Result<Url> {
+        let mut url = self.base.clone();
+        {
+            let mut path = url.path_segments_mut().map_err(|()| {
+                Failure::new(
+                    "invalid_server_url",
+                    format!("'{}' cannot be a base URL", self.base),
+                )
+            })?;
+            path.pop_if_empty().extend(segments);
+        }
+        let present: Vec<(&str, &String)> = query
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v)))
+            .collect();
+        if !present.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (key, value) in present {
+                pairs.append_pair(key, value);
+            }
+        }
+        Ok(url)
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        query: &[(&str, Option<String>)],
+    ) -> Result<T> {
+        self.send::<(), T>(Method::GET, segments, query, None, None)
+            .await
+    }
+
+    async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &[(&str, Option<String>)],
+        body: Option<&B>,
+        if_match: Option<u64>,
+    ) -> Result<T> {
+        let url = self.url(segments, query)?;
+        let mut request = self
+            .http
+            .request(method.clone(), url.clone())
+            .header("X-Agent-ID", &self.agent);
+        if let Some(version) = if_match {
+            request = request.header("If-Match", version.to_string());
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| unreachable_server(&self.base, &e))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| {
+            Failure::new(
+                "http_error",
+                format!("reading the answer to {method} {}: {e}", url.path()),
+            )
+        })?;
+        if status.is_success() {
+            return serde_json::from_str(&text).map_err(|e| {
+                Failure::new(
+                    "unexpected_response",
+                    format!(
+                        "the server's answer to {method} {} did not parse: {e}",
+                        url.path()
+                    ),
+                )
+                .with_hint("Is the server a Tix server of the same version as this tix?")
+            });
+        }
+        let parsed: Option<Value> = serde_json::from_str(&text).ok();
+        if let Some(failure) = parsed.as_ref().and_then(Failure::from_api_body) {
+            return Err(failure);
+        }
+        Err(http_failure(status, &method, url.path(), &text))
+    }
+}
+
+fn unreachable_server(base: &Url, err: &reqwest::Error) -> Failure {
+    let mut cause = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        cause = format!("{cause}: {inner}");
+        source = inner.source();
+    }
+    Failure::new("server_unreachable", format!("cannot reach the Tix server at {base}: {cause}")).with_hint(
+        "Start it with `tix serve`, check --server / TIX_SERVER, or drop them to open the database directly.",
+    )
+}
+
+/// A non-API error answer (no `{"error": …}` body), e.g. a missing route.
+fn http_failure(status: StatusCode, method: &Method, path: &str, text: &str) -> Failure {
+    let snippet: String = text.trim().chars().take(200).collect();
+    let message = if snippet.is_empty() {
+        format!("the server answered {status} to {method} {path}")
+    } else {
+        format!("the server answered {status} to {method} {path}: {snippet}")
+    };
+    let hint = if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+        "The server does not know this route; is it a Tix server of the same version as this tix?"
+    } else {
+        "Check the server's log."
+    };
+    Failure::new("http_error", message).with_hint(hint)
+}

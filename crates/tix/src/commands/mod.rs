@@ -1,0 +1,101 @@
+//! One module per group of subcommands. Each takes the parsed arguments
+//! and a [`Ctx`] (the client, `--json`, the chosen workflow).
+
+mod flow;
+mod graph;
+mod import;
+mod ready;
+mod serve;
+mod ticket;
+mod workflow;
+
+use anyhow::Result;
+use tix_core::workflow::Workflow;
+use tix_core::DomainError;
+
+use crate::cli::{Cli, Command};
+use crate::client::Client;
+use crate::error::Failure;
+
+pub struct Ctx {
+    pub client: Client,
+    pub json: bool,
+    workflow: Option<String>,
+}
+
+impl Ctx {
+    /// The workflow named by `--workflow` / `TIX_WORKFLOW`, if any.
+    pub fn named_workflow(&self) -> Option<&str> {
+        self.workflow.as_deref()
+    }
+
+    /// The workflow to work in: `--workflow`, or the only one there is.
+    pub async fn workflow_id(&self) -> Result<String> {
+        if let Some(id) = &self.workflow {
+            return Ok(id.clone());
+        }
+        Ok(self.only_workflow().await?.id)
+    }
+
+    /// The chosen workflow with its board.
+    pub async fn workflow(&self) -> Result<Workflow> {
+        match &self.workflow {
+            Some(id) => Ok(self.client.get_workflow(id).await?),
+            None => self.only_workflow().await,
+        }
+    }
+
+    async fn only_workflow(&self) -> Result<Workflow> {
+        let mut workflows = self.client.list_workflows().await?;
+        if workflows.len() == 1 {
+            if let Some(workflow) = workflows.pop() {
+                return Ok(workflow);
+            }
+        }
+        let candidates: Vec<String> = workflows
+            .iter()
+            .map(|w| format!("{} ({})", w.id, w.name))
+            .collect();
+        let none = candidates.is_empty();
+        let mut failure = Failure::from(DomainError::WorkflowNotChosen { candidates });
+        if none {
+            failure = failure.with_hint(
+                "Create one with `tix workflow create --file board.yaml`, or start `tix serve --demo` for a demo board.",
+            );
+        } else {
+            failure = failure.with_hint("Name one with --workflow ID or TIX_WORKFLOW=ID.");
+        }
+        Err(failure.into())
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let global = cli.global;
+    if let Command::Serve(args) = cli.command {
+        return serve::run(args, &global.database).await;
+    }
+    let client = Client::connect(global.server.as_deref(), &global.database, &global.agent)?;
+    let ctx = Ctx {
+        client,
+        json: global.json,
+        workflow: global.workflow,
+    };
+    match cli.command {
+        // Handled above: the server opens the store itself.
+        Command::Serve(_) => Ok(()),
+        Command::Workflow(command) => workflow::run(&ctx, command).await,
+        Command::Create(args) => ticket::create(&ctx, args).await,
+        Command::List(args) => ticket::list(&ctx, args).await,
+        Command::Show(args) => ticket::show(&ctx, args).await,
+        Command::Edit(args) => ticket::edit(&ctx, args).await,
+        Command::Move(args) => flow::move_ticket(&ctx, args).await,
+        Command::Comment(args) => flow::comment(&ctx, args).await,
+        Command::Resolve(args) => flow::resolve(&ctx, args).await,
+        Command::Block(args) => flow::block(&ctx, args).await,
+        Command::Unblock(args) => flow::unblock(&ctx, args).await,
+        Command::Ready(args) => ready::ready(&ctx, args).await,
+        Command::Claim(args) => ready::claim(&ctx, args).await,
+        Command::Graph(args) => graph::run(&ctx, args).await,
+        Command::Import(args) => import::run(&ctx, args).await,
+    }
+}

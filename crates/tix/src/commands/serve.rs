@@ -1,0 +1,104 @@
+//! `tix serve`: open the store, optionally seed the demo, serve the API on
+//! the given address until Ctrl-C or SIGTERM, and expire stale leases.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tix_store::{SqliteStore, Store};
+
+use crate::cli::ServeArgs;
+use crate::client::open_store;
+use crate::demo;
+use crate::error::Failure;
+
+/// How often claims whose lease ran out are returned to ready.
+const LEASE_SWEEP: Duration = Duration::from_secs(10);
+
+pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
+    let store = open_store(database)?;
+    if args.demo {
+        seed_demo(&store).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .map_err(|e| {
+            Failure::new(
+                "bind_failed",
+                format!("cannot listen on {}: {e}", args.addr),
+            )
+            .with_hint("Pick another address with --addr HOST:PORT (port 0 picks a free one).")
+        })?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    tracing::info!(%addr, database, "tix server starting");
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "tix listening on http://{addr}").context("writing to stdout")?;
+        stdout.flush().context("writing to stdout")?;
+    }
+    let sweeper = tokio::spawn(expire_leases(store.clone()));
+    let served = tix_server::launch(store, listener, shutdown_signal()).await;
+    sweeper.abort();
+    served.context("serving HTTP")?;
+    tracing::info!("tix server stopped");
+    Ok(())
+}
+
+async fn seed_demo(store: &SqliteStore) -> Result<()> {
+    if !store
+        .list_workflows()
+        .await
+        .map_err(Failure::from)?
+        .is_empty()
+    {
+        tracing::info!("the database already has a workflow; not seeding the demo");
+        return Ok(());
+    }
+    let workflow = demo::seed(store).await.map_err(Failure::from)?;
+    tracing::info!(workflow_id = %workflow.id, "seeded the demo workflow");
+    Ok(())
+}
+
+async fn expire_leases(store: SqliteStore) {
+    let mut tick = tokio::time::interval(LEASE_SWEEP);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match store.expire_leases().await {
+            Ok(expired) if !expired.is_empty() => {
+                tracing::info!(count = expired.len(), tickets = ?expired, "claim leases expired; tickets are ready again")
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "expiring leases failed"),
+        }
+    }
+}
+
+/// Resolves on Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
