@@ -42,7 +42,9 @@ const MAX_ID_LEN: usize = 64;
 fn check_slug(field: &str, value: &str) -> Result<(), DomainError> {
     let ok = !value.is_empty()
         && value.len() <= MAX_ID_LEN
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
     if ok {
         Ok(())
     } else {
@@ -58,7 +60,10 @@ impl BoardConfig {
     /// value and the allowed ones.
     pub fn validate(&self) -> Result<(), DomainError> {
         if self.columns.is_empty() {
-            return Err(DomainError::validation("board_config.columns", "a board needs at least one column"));
+            return Err(DomainError::validation(
+                "board_config.columns",
+                "a board needs at least one column",
+            ));
         }
         let mut seen = HashSet::new();
         for column in &self.columns {
@@ -83,7 +88,10 @@ impl BoardConfig {
             }
         }
         if self.ticket_types.is_empty() {
-            return Err(DomainError::validation("board_config.ticket_types", "list at least one ticket type"));
+            return Err(DomainError::validation(
+                "board_config.ticket_types",
+                "list at least one ticket type",
+            ));
         }
         let mut types = HashSet::new();
         for ticket_type in &self.ticket_types {
@@ -123,6 +131,14 @@ impl BoardConfig {
         }
         if let Some(claim) = &self.claim_status {
             self.require_column("board_config.claim_status", claim)?;
+            // A claim starts work and holds a lease; a lease on a resolved
+            // ticket would, on expiry, put it back unresolved-looking.
+            if self.is_done(claim) {
+                return Err(DomainError::validation(
+                    "board_config.claim_status",
+                    format!("claim status '{claim}' cannot be a done status; claiming starts work"),
+                ));
+            }
         }
         Ok(())
     }
@@ -133,7 +149,10 @@ impl BoardConfig {
         } else {
             Err(DomainError::Validation {
                 field: field.to_string(),
-                message: format!("'{status}' is not a column; columns are: {}", self.column_ids().join(", ")),
+                message: format!(
+                    "'{status}' is not a column; columns are: {}",
+                    self.column_ids().join(", ")
+                ),
             })
         }
     }
@@ -174,7 +193,10 @@ impl BoardConfig {
 
     fn default_claim_status(&self) -> Option<&str> {
         let initial = self.column_index(&self.initial_status)?;
-        self.columns.get(initial + 1).map(|c| c.id.as_str()).filter(|id| !self.is_done(id))
+        self.columns
+            .get(initial + 1)
+            .map(|c| c.id.as_str())
+            .filter(|id| !self.is_done(id))
     }
 
     /// Column a claimed ticket moves to.
@@ -189,7 +211,10 @@ impl BoardConfig {
         if self.column_index(status).is_some() {
             Ok(())
         } else {
-            Err(DomainError::UnknownStatus { status: status.to_string(), allowed: self.column_ids() })
+            Err(DomainError::UnknownStatus {
+                status: status.to_string(),
+                allowed: self.column_ids(),
+            })
         }
     }
 
@@ -263,18 +288,30 @@ mod tests {
     #[test]
     fn duplicate_columns_and_types_are_refused() {
         let mut board = spec_board();
-        board.columns.push(Column { id: "done".into(), name: "Again".into(), wip_limit: None });
+        board.columns.push(Column {
+            id: "done".into(),
+            name: "Again".into(),
+            wip_limit: None,
+        });
         assert!(board.validate().unwrap_err().to_string().contains("appears twice"));
         let mut board = spec_board();
         board.ticket_types.push("bug".into());
-        assert!(board.validate().unwrap_err().to_string().contains("'bug' appears twice"));
+        assert!(board
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("'bug' appears twice"));
     }
 
     #[test]
     fn transitions_must_name_columns() {
         let mut board = spec_board();
         board.transitions = Some(BTreeMap::from([("backlog".into(), vec!["nowhere".into()])]));
-        assert!(board.validate().unwrap_err().to_string().contains("'nowhere' is not a column"));
+        assert!(board
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("'nowhere' is not a column"));
     }
 
     #[test]
@@ -282,5 +319,18 @@ mod tests {
         let mut board = spec_board();
         board.done_statuses = Some(vec!["backlog".into()]);
         assert!(board.validate().is_err());
+    }
+
+    #[test]
+    fn claim_status_cannot_be_done() {
+        let mut board = spec_board();
+        board.claim_status = Some("done".into());
+        assert!(board
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("'done' cannot be a done status"));
+        board.claim_status = Some("testing".into());
+        assert!(board.validate().is_ok());
     }
 }

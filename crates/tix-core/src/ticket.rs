@@ -19,10 +19,13 @@ pub const MAX_TAGS: usize = 32;
 pub const MAX_TAG_CHARS: usize = 64;
 pub const MAX_AGENT_ID_CHARS: usize = 128;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     Low,
+    #[default]
     Medium,
     High,
     Critical,
@@ -55,12 +58,6 @@ impl Priority {
     }
 }
 
-impl Default for Priority {
-    fn default() -> Self {
-        Priority::Medium
-    }
-}
-
 impl fmt::Display for Priority {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -70,9 +67,15 @@ impl fmt::Display for Priority {
 impl FromStr for Priority {
     type Err = DomainError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Priority::ALL.into_iter().find(|p| p.as_str() == s.trim().to_ascii_lowercase()).ok_or_else(|| {
-            DomainError::validation("priority", format!("'{s}' is not a priority; use low, medium, high or critical"))
-        })
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| {
+                DomainError::validation(
+                    "priority",
+                    format!("'{s}' is not a priority; use low, medium, high or critical"),
+                )
+            })
     }
 }
 
@@ -164,10 +167,16 @@ pub fn check_description(description: &str) -> Result<(), DomainError> {
 pub fn check_comment(field: &str, text: &str) -> Result<String, DomainError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(DomainError::validation(field, "the comment is empty; say what happened"));
+        return Err(DomainError::validation(
+            field,
+            "the comment is empty; say what happened",
+        ));
     }
     if text.chars().count() > MAX_COMMENT_CHARS {
-        return Err(DomainError::validation(field, format!("a comment is at most {MAX_COMMENT_CHARS} characters")));
+        return Err(DomainError::validation(
+            field,
+            format!("a comment is at most {MAX_COMMENT_CHARS} characters"),
+        ));
     }
     Ok(text.to_string())
 }
@@ -211,8 +220,11 @@ impl NewTicket {
         check_description(&self.description)?;
         board.check_ticket_type(&self.ticket_type)?;
         let tags = normalise_tags(&self.tags)?;
-        let assigned_agent_id =
-            self.assigned_agent_id.as_deref().map(|a| check_agent_id("assigned_agent_id", a)).transpose()?;
+        let assigned_agent_id = self
+            .assigned_agent_id
+            .as_deref()
+            .map(|a| check_agent_id("assigned_agent_id", a))
+            .transpose()?;
         if let Some(id) = &self.id {
             crate::ids::check_explicit_ticket_id(id)?;
         }
@@ -391,9 +403,10 @@ pub fn page_size(limit: Option<u32>) -> Result<u32, DomainError> {
     match limit {
         None => Ok(DEFAULT_PAGE_SIZE),
         Some(0) => Err(DomainError::validation("limit", "limit must be at least 1")),
-        Some(n) if n > MAX_PAGE_SIZE => {
-            Err(DomainError::validation("limit", format!("limit is at most {MAX_PAGE_SIZE} (got {n})")))
-        }
+        Some(n) if n > MAX_PAGE_SIZE => Err(DomainError::validation(
+            "limit",
+            format!("limit is at most {MAX_PAGE_SIZE} (got {n})"),
+        )),
         Some(n) => Ok(n),
     }
 }
@@ -465,7 +478,11 @@ mod tests {
     #[test]
     fn priority_parses_and_ranks() {
         assert_eq!("HIGH".parse::<Priority>().unwrap(), Priority::High);
-        assert!("urgent".parse::<Priority>().unwrap_err().to_string().contains("low, medium, high or critical"));
+        assert!("urgent"
+            .parse::<Priority>()
+            .unwrap_err()
+            .to_string()
+            .contains("low, medium, high or critical"));
         assert!(Priority::Critical.rank() > Priority::Low.rank());
         assert_eq!(Priority::from_rank(2), Some(Priority::High));
     }

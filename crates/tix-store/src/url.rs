@@ -69,8 +69,12 @@ impl fmt::Debug for DatabaseUrl {
 
 /// Hides the password of `scheme://user:password@host/...`.
 fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let Some((userinfo, host)) = rest.split_once('@') else { return url.to_string() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
     match userinfo.split_once(':') {
         Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
         None => url.to_string(),
@@ -83,17 +87,32 @@ mod tests {
 
     #[test]
     fn forms_parse() {
-        assert_eq!(DatabaseUrl::parse("sqlite:///tmp/x.db").unwrap(), DatabaseUrl::SqliteFile("/tmp/x.db".into()));
-        assert_eq!(DatabaseUrl::parse("sqlite://x.db").unwrap(), DatabaseUrl::SqliteFile("x.db".into()));
-        assert_eq!(DatabaseUrl::parse("sqlite:x.db").unwrap(), DatabaseUrl::SqliteFile("x.db".into()));
-        assert_eq!(DatabaseUrl::parse("./tix.db").unwrap(), DatabaseUrl::SqliteFile("./tix.db".into()));
-        assert_eq!(DatabaseUrl::parse("sqlite::memory:").unwrap(), DatabaseUrl::SqliteMemory);
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/x.db").expect("parses"),
+            DatabaseUrl::SqliteFile("/tmp/x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://x.db").expect("parses"),
+            DatabaseUrl::SqliteFile("x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:x.db").expect("parses"),
+            DatabaseUrl::SqliteFile("x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("./tix.db").expect("parses"),
+            DatabaseUrl::SqliteFile("./tix.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite::memory:").expect("parses"),
+            DatabaseUrl::SqliteMemory
+        );
         assert!(DatabaseUrl::parse("mysql://x").is_err());
     }
 
     #[test]
     fn passwords_never_print() {
-        let url = DatabaseUrl::parse("postgres://tix:s3cret@db:5432/tix").unwrap();
+        let url = DatabaseUrl::parse("postgres://tix:s3cret@db:5432/tix").expect("parses");
         assert!(!format!("{url} {url:?}").contains("s3cret"));
     }
 }

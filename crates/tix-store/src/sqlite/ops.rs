@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use serde_json::{json, Value};
 use tix_core::board::BoardConfig;
@@ -295,6 +295,19 @@ fn blocker_facts(conn: &Connection, input: &str) -> Result<BlockerFacts> {
     Ok(BlockerFacts { id, workflow_id, is_resolved })
 }
 
+/// Resolves a new ticket's blocker references. Two references may name the
+/// same ticket (`7hx` and `ticket-7hx3k2qa`); each blocker is kept once.
+fn resolve_blockers(conn: &Connection, inputs: &[String]) -> Result<Vec<BlockerFacts>> {
+    let mut blockers: Vec<BlockerFacts> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let facts = blocker_facts(conn, input)?;
+        if !blockers.iter().any(|b| b.id == facts.id) {
+            blockers.push(facts);
+        }
+    }
+    Ok(blockers)
+}
+
 fn ticket_exists(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn.prepare_cached("SELECT EXISTS(SELECT 1 FROM tickets WHERE id = ?1)")?.query_row([id], |r| r.get(0))?)
 }
@@ -384,8 +397,7 @@ fn insert_ticket(
 pub(crate) fn create_ticket(tx: &Transaction<'_>, ctx: &mut WriteCtx<'_>, actor: &str, new: NewTicket) -> Result<Ticket> {
     let workflow = load_workflow(tx, &new.workflow_id)?;
     let ticket = new.validate(&workflow.board_config)?;
-    let blockers =
-        ticket.blocked_by_ticket_ids.iter().map(|b| blocker_facts(tx, b)).collect::<Result<Vec<_>>>()?;
+    let blockers = resolve_blockers(tx, &ticket.blocked_by_ticket_ids)?;
     let now = now_text();
     let mut deltas = Vec::new();
     let id = insert_ticket(tx, actor, &workflow.board_config, &ticket, &blockers, &now, &mut deltas)?;
@@ -423,8 +435,7 @@ pub(crate) fn import_tickets(
             }
             other => other,
         })?;
-        let blockers =
-            ticket.blocked_by_ticket_ids.iter().map(|b| blocker_facts(tx, b)).collect::<Result<Vec<_>>>()?;
+        let blockers = resolve_blockers(tx, &ticket.blocked_by_ticket_ids)?;
         created.push(insert_ticket(tx, actor, &workflow.board_config, &ticket, &blockers, &now, &mut deltas)?);
     }
     if !created.is_empty() {
@@ -717,7 +728,8 @@ pub(crate) fn add_comment(tx: &Transaction<'_>, actor: &str, input: &str, text: 
     let text = domain::check_comment("comment_text", text)?;
     let id = resolve_ticket_id(tx, input)?;
     let ticket = load_ticket(tx, &id)?;
-    let now = Utc::now();
+    // Stored timestamps keep microseconds; return the same instant we store.
+    let now = Utc::now().trunc_subsecs(6);
     let now_s = time_text(now);
     let comment_id = insert_comment(tx, &id, actor, &text, &now_s)?;
     let lease = renewed_lease(tx, &ticket, actor, now)?;
