@@ -26,11 +26,19 @@ pub enum DomainError {
 
     #[error("ticket {ticket_id} is blocked and cannot move forward to '{target}'; unresolved blockers: {}",
         blockers.iter().map(|b| format!("{} [{}] {}", b.id, b.status, b.title)).collect::<Vec<_>>().join("; "))]
-    TicketBlocked { ticket_id: String, target: String, blockers: Vec<TicketRef> },
+    TicketBlocked {
+        ticket_id: String,
+        target: String,
+        blockers: Vec<TicketRef>,
+    },
 
     #[error("moving from '{from}' to '{to}' is not allowed by the board's transitions; from '{from}' a ticket may move to: {}",
         if allowed.is_empty() { "nowhere".to_string() } else { allowed.join(", ") })]
-    TransitionNotAllowed { from: String, to: String, allowed: Vec<String> },
+    TransitionNotAllowed {
+        from: String,
+        to: String,
+        allowed: Vec<String>,
+    },
 
     #[error("column '{status}' is at its WIP limit of {limit} ({current} tickets)")]
     WipLimitReached { status: String, limit: u32, current: u64 },
@@ -59,7 +67,11 @@ pub enum DomainError {
     AmbiguousId { prefix: String, matches: Vec<String> },
 
     #[error("ticket {ticket_id} is at version {actual}, not {expected}; someone changed it since you read it")]
-    StaleVersion { ticket_id: String, expected: u64, actual: u64 },
+    StaleVersion {
+        ticket_id: String,
+        expected: u64,
+        actual: u64,
+    },
 
     #[error("ticket {ticket_id} is already resolved")]
     AlreadyResolved { ticket_id: String },
@@ -82,7 +94,10 @@ pub enum DomainError {
 
 impl DomainError {
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
-        DomainError::Validation { field: field.into(), message: message.into() }
+        DomainError::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn not_found(kind: &'static str, id: impl Into<String>) -> Self {
@@ -183,7 +198,11 @@ impl DomainError {
             DomainError::UnknownTicketType { ticket_type, allowed } => {
                 json!({ "ticket_type": ticket_type, "allowed": allowed })
             }
-            DomainError::TicketBlocked { ticket_id, target, blockers } => {
+            DomainError::TicketBlocked {
+                ticket_id,
+                target,
+                blockers,
+            } => {
                 json!({ "ticket_id": ticket_id, "target": target, "blockers": blockers })
             }
             DomainError::TransitionNotAllowed { from, to, allowed } => {
@@ -194,7 +213,9 @@ impl DomainError {
             }
             DomainError::DependencyCycle { path } => json!({ "path": path }),
             DomainError::SelfBlock { ticket_id } => json!({ "ticket_id": ticket_id }),
-            DomainError::CrossWorkflowEdge { blocker_id, blocked_id, .. } => {
+            DomainError::CrossWorkflowEdge {
+                blocker_id, blocked_id, ..
+            } => {
                 json!({ "blocker_id": blocker_id, "blocked_id": blocked_id })
             }
             DomainError::EdgeNotFound { blocker_id, blocked_id } => {
@@ -202,7 +223,11 @@ impl DomainError {
             }
             DomainError::NotFound { kind, id } => json!({ "kind": kind, "id": id }),
             DomainError::AmbiguousId { prefix, matches } => json!({ "prefix": prefix, "matches": matches }),
-            DomainError::StaleVersion { ticket_id, expected, actual } => {
+            DomainError::StaleVersion {
+                ticket_id,
+                expected,
+                actual,
+            } => {
                 json!({ "ticket_id": ticket_id, "expected_version": expected, "current_version": actual })
             }
             DomainError::AlreadyResolved { ticket_id } => json!({ "ticket_id": ticket_id }),

@@ -50,7 +50,10 @@ impl DependencyGraph {
     }
 
     fn node(&self, id: &str) -> Result<Node, DomainError> {
-        self.index.get(id).copied().ok_or_else(|| DomainError::not_found("ticket", id))
+        self.index
+            .get(id)
+            .copied()
+            .ok_or_else(|| DomainError::not_found("ticket", id))
     }
 
     /// Adds a ticket (idempotent; updates the resolved flag if present).
@@ -90,7 +93,9 @@ impl DependencyGraph {
     /// would close, if any.
     pub fn cycle_if_added(&self, blocker: &str, blocked: &str) -> Result<Option<Vec<String>>, DomainError> {
         if blocker == blocked {
-            return Err(DomainError::SelfBlock { ticket_id: blocker.to_string() });
+            return Err(DomainError::SelfBlock {
+                ticket_id: blocker.to_string(),
+            });
         }
         let from = self.node(blocked)?;
         let target = self.node(blocker)?;
@@ -137,6 +142,19 @@ impl DependencyGraph {
         Ok(true)
     }
 
+    /// Adds an edge read back from storage, where acyclicity was already
+    /// checked when it was written: skips the cycle search, so loading a
+    /// 100k-ticket graph stays linear. Unknown ids are an error.
+    pub fn insert_stored_edge(&mut self, blocker: &str, blocked: &str) -> Result<(), DomainError> {
+        let (a, b) = (self.node(blocker)?, self.node(blocked)?);
+        if !self.blocks[a as usize].contains(&b) {
+            self.blocks[a as usize].push(b);
+            self.blocked_by[b as usize].push(a);
+            self.unblocks_memo.clear();
+        }
+        Ok(())
+    }
+
     /// Removes `blocker -> blocked`. Returns false if there was no such edge.
     pub fn remove_edge(&mut self, blocker: &str, blocked: &str) -> bool {
         let (Some(&a), Some(&b)) = (self.index.get(blocker), self.index.get(blocked)) else {
@@ -155,14 +173,24 @@ impl DependencyGraph {
     pub fn blockers_of(&self, id: &str) -> Vec<&str> {
         self.index
             .get(id)
-            .map(|&n| self.blocked_by[n as usize].iter().map(|&p| self.ids[p as usize].as_str()).collect())
+            .map(|&n| {
+                self.blocked_by[n as usize]
+                    .iter()
+                    .map(|&p| self.ids[p as usize].as_str())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     pub fn dependents_of(&self, id: &str) -> Vec<&str> {
         self.index
             .get(id)
-            .map(|&n| self.blocks[n as usize].iter().map(|&c| self.ids[c as usize].as_str()).collect())
+            .map(|&n| {
+                self.blocks[n as usize]
+                    .iter()
+                    .map(|&c| self.ids[c as usize].as_str())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -207,7 +235,10 @@ impl DependencyGraph {
                 self.unblocks_memo.insert(node, count);
             }
         }
-        nodes.iter().map(|n| n.and_then(|n| self.unblocks_memo.get(&n).copied()).unwrap_or(0)).collect()
+        nodes
+            .iter()
+            .map(|n| n.and_then(|n| self.unblocks_memo.get(&n).copied()).unwrap_or(0))
+            .collect()
     }
 
     /// Unresolved nodes reachable from `sources` through unresolved nodes.
@@ -363,7 +394,9 @@ impl DependencyGraph {
                 if let Some(&(len, _)) = best.get(&p) {
                     let better = len + 1 > entry.0
                         || (len + 1 == entry.0
-                            && entry.1.is_some_and(|q: Node| self.ids[p as usize] < self.ids[q as usize]));
+                            && entry
+                                .1
+                                .is_some_and(|q: Node| self.ids[p as usize] < self.ids[q as usize]));
                     if better {
                         entry = (len + 1, Some(p));
                     }
@@ -373,7 +406,11 @@ impl DependencyGraph {
         }
         let end = best
             .iter()
-            .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then_with(|| self.ids[*b.0 as usize].cmp(&self.ids[*a.0 as usize])))
+            .max_by(|a, b| {
+                a.1 .0
+                    .cmp(&b.1 .0)
+                    .then_with(|| self.ids[*b.0 as usize].cmp(&self.ids[*a.0 as usize]))
+            })
             .map(|(&n, _)| n);
         let mut path = Vec::new();
         let mut cursor = end;
@@ -407,9 +444,19 @@ mod tests {
     fn cycle_of_any_length_is_refused_with_its_path() {
         let mut g = graph(&["a", "b", "c", "d"], &[("a", "b"), ("b", "c"), ("c", "d")]);
         let err = g.add_edge("d", "a").unwrap_err();
-        assert_eq!(err, DomainError::DependencyCycle { path: vec!["d".into(), "a".into(), "b".into(), "c".into(), "d".into()] });
+        assert_eq!(
+            err,
+            DomainError::DependencyCycle {
+                path: vec!["d".into(), "a".into(), "b".into(), "c".into(), "d".into()]
+            }
+        );
         let err = g.add_edge("b", "a").unwrap_err();
-        assert_eq!(err, DomainError::DependencyCycle { path: vec!["b".into(), "a".into(), "b".into()] });
+        assert_eq!(
+            err,
+            DomainError::DependencyCycle {
+                path: vec!["b".into(), "a".into(), "b".into()]
+            }
+        );
         assert_eq!(g.add_edge("a", "a").unwrap_err().code(), "self_block");
         assert_eq!(g.edge_count(), 3);
     }
@@ -424,7 +471,10 @@ mod tests {
     #[test]
     fn unblocks_counts_do_not_double_count_diamonds() {
         // a -> b, a -> c, b -> d, c -> d, d -> e
-        let mut g = graph(&["a", "b", "c", "d", "e"], &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("d", "e")]);
+        let mut g = graph(
+            &["a", "b", "c", "d", "e"],
+            &[("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("d", "e")],
+        );
         assert_eq!(g.unblocks_counts(&["a", "b", "d", "e", "zz"]), vec![4, 2, 1, 0, 0]);
         g.set_resolved("d", true).unwrap();
         // A resolved ticket neither counts nor passes reachability on.
@@ -443,7 +493,14 @@ mod tests {
     fn critical_path_is_the_longest_unresolved_chain() {
         let mut g = graph(
             &["infra", "db", "auth", "api", "front", "docs"],
-            &[("infra", "db"), ("db", "auth"), ("db", "api"), ("auth", "front"), ("api", "front"), ("infra", "docs")],
+            &[
+                ("infra", "db"),
+                ("db", "auth"),
+                ("db", "api"),
+                ("auth", "front"),
+                ("api", "front"),
+                ("infra", "docs"),
+            ],
         );
         assert_eq!(g.critical_path(None), vec!["infra", "db", "api", "front"]);
         g.set_resolved("infra", true).unwrap();

@@ -34,7 +34,9 @@ pub fn normalise_ticket_ref(input: &str) -> Result<String, DomainError> {
     if trimmed.is_empty() {
         return Err(DomainError::validation("ticket_id", "a ticket id is required"));
     }
-    let valid = trimmed.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let valid = trimmed
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid || trimmed.len() > 64 {
         return Err(DomainError::validation(
             "ticket_id",
@@ -53,7 +55,9 @@ pub fn check_explicit_ticket_id(id: &str) -> Result<(), DomainError> {
     let rest = id.strip_prefix(TICKET_PREFIX).unwrap_or("");
     let ok = !rest.is_empty()
         && rest.len() <= 48
-        && rest.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if ok {
         Ok(())
     } else {

@@ -105,10 +105,7 @@ pub fn is_ready(board: &BoardConfig, facts: &ReadyFacts<'_>, asking_agent: Optio
 
 /// Ready ordering: priority (most urgent first), then how many tickets it
 /// transitively unblocks (most first), then age (oldest first), then id.
-pub fn ready_order(
-    a: (Priority, u64, DateTime<Utc>, &str),
-    b: (Priority, u64, DateTime<Utc>, &str),
-) -> Ordering {
+pub fn ready_order(a: (Priority, u64, DateTime<Utc>, &str), b: (Priority, u64, DateTime<Utc>, &str)) -> Ordering {
     b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)).then(a.3.cmp(b.3))
 }
 
@@ -125,7 +122,11 @@ mod tests {
         BoardConfig {
             columns: ["backlog", "building", "review", "done"]
                 .iter()
-                .map(|id| Column { id: id.to_string(), name: id.to_uppercase(), wip_limit: None })
+                .map(|id| Column {
+                    id: id.to_string(),
+                    name: id.to_uppercase(),
+                    wip_limit: None,
+                })
                 .collect(),
             ticket_types: vec!["component".into()],
             initial_status: "backlog".into(),
@@ -136,11 +137,22 @@ mod tests {
     }
 
     fn blocker() -> TicketRef {
-        TicketRef { id: "ticket-db".into(), title: "Database".into(), status: "building".into(), is_resolved: false }
+        TicketRef {
+            id: "ticket-db".into(),
+            title: "Database".into(),
+            status: "building".into(),
+            is_resolved: false,
+        }
     }
 
     fn request<'a>(from: &'a str, to: &'a str, blockers: &'a [TicketRef], in_target: u64) -> MoveRequest<'a> {
-        MoveRequest { ticket_id: "ticket-auth", from, to, unresolved_blockers: blockers, tickets_in_target: in_target }
+        MoveRequest {
+            ticket_id: "ticket-auth",
+            from,
+            to,
+            unresolved_blockers: blockers,
+            tickets_in_target: in_target,
+        }
     }
 
     #[rstest]
@@ -165,7 +177,10 @@ mod tests {
         let err = check_move(&board(), &request("backlog", "building", &blockers, 0)).unwrap_err();
         assert_eq!(err.code(), "ticket_blocked");
         assert!(err.to_string().contains("ticket-db [building] Database"), "{err}");
-        assert_eq!(check_move(&board(), &request("review", "backlog", &blockers, 0)).unwrap(), MoveKind::Plain);
+        assert_eq!(
+            check_move(&board(), &request("review", "backlog", &blockers, 0)).unwrap(),
+            MoveKind::Plain
+        );
     }
 
     #[test]
@@ -206,7 +221,12 @@ mod tests {
         #[case] asking: Option<&str>,
         #[case] expected: bool,
     ) {
-        let facts = ReadyFacts { status, is_resolved, is_blocked, assigned_agent_id: holder };
+        let facts = ReadyFacts {
+            status,
+            is_resolved,
+            is_blocked,
+            assigned_agent_id: holder,
+        };
         assert_eq!(is_ready(&board(), &facts, asking), expected);
     }
 
@@ -218,7 +238,7 @@ mod tests {
         let low_many = (Priority::Low, 99, t0, "b");
         let high_many_new = (Priority::High, 5, t1, "c");
         let high_many_old = (Priority::High, 5, t0, "d");
-        let mut items = vec![high_few, low_many, high_many_new, high_many_old];
+        let mut items = [high_few, low_many, high_many_new, high_many_old];
         items.sort_by(|a, b| ready_order(*a, *b));
         let ids: Vec<&str> = items.iter().map(|i| i.3).collect();
         assert_eq!(ids, vec!["d", "c", "a", "b"]);

@@ -58,16 +58,25 @@ impl NewWorkflow {
         }
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 200 {
-            return Err(DomainError::validation("name", "a workflow name must be 1..200 characters"));
+            return Err(DomainError::validation(
+                "name",
+                "a workflow name must be 1..200 characters",
+            ));
         }
         self.board_config.validate()?;
         let mut ids = std::collections::HashSet::new();
         for phase in &self.phases {
             if !ids.insert(phase.id) {
-                return Err(DomainError::validation("phases", format!("phase id {} appears twice", phase.id)));
+                return Err(DomainError::validation(
+                    "phases",
+                    format!("phase id {} appears twice", phase.id),
+                ));
             }
             if phase.name.trim().is_empty() {
-                return Err(DomainError::validation("phases[].name", format!("phase {} has no name", phase.id)));
+                return Err(DomainError::validation(
+                    "phases[].name",
+                    format!("phase {} has no name", phase.id),
+                ));
             }
             for column in &phase.columns {
                 if self.board_config.column_index(column).is_none() {

@@ -62,7 +62,10 @@ fn ticket(i: usize, blockers: Vec<String>) -> NewTicket {
     NewTicket {
         workflow_id: String::new(),
         title: format!("Component {i}: build the thing"),
-        description: format!("Ticket {i} of the benchmark; depends on {} earlier tickets.", blockers.len()),
+        description: format!(
+            "Ticket {i} of the benchmark; depends on {} earlier tickets.",
+            blockers.len()
+        ),
         ticket_type: "component".into(),
         priority: None,
         tags: vec![format!("area-{}", i % 17)],
@@ -96,7 +99,10 @@ async fn scale(n: usize) {
                         blockers.push(pick);
                     }
                 }
-                NewTicket { id: Some(bench_id(i)), ..ticket(i, blockers) }
+                NewTicket {
+                    id: Some(bench_id(i)),
+                    ..ticket(i, blockers)
+                }
             })
             .collect();
         ids.extend(store.import_tickets("bench", &wf, batch).await.expect("import"));
@@ -132,13 +138,28 @@ async fn scale(n: usize) {
     // Resolve a ticket with 1,000 dependents, five times.
     let mut resolves = Vec::new();
     for round in 0..5 {
-        let hub = store.create_ticket("bench", NewTicket { workflow_id: wf.clone(), ..ticket(round, vec![]) }).await.expect("hub");
+        let hub = store
+            .create_ticket(
+                "bench",
+                NewTicket {
+                    workflow_id: wf.clone(),
+                    ..ticket(round, vec![])
+                },
+            )
+            .await
+            .expect("hub");
         let dependents: Vec<NewTicket> = (0..1000).map(|i| ticket(i, vec![hub.id.clone()])).collect();
-        store.import_tickets("bench", &wf, dependents).await.expect("dependents");
+        store
+            .import_tickets("bench", &wf, dependents)
+            .await
+            .expect("dependents");
         // Warm the graph cache as a running server would be.
         store.ready(&wf, Some("bench"), 1).await.expect("ready");
         let t = Instant::now();
-        let change = store.resolve("bench", &hub.id, Some("done".into())).await.expect("resolve");
+        let change = store
+            .resolve("bench", &hub.id, Some("done".into()))
+            .await
+            .expect("resolve");
         resolves.push(t.elapsed());
         assert_eq!(change.unblocked_ticket_ids.len(), 1000);
     }
@@ -153,8 +174,10 @@ async fn scale(n: usize) {
 }
 
 async fn http(store: SqliteStore, wf: String) {
-    let requests: usize =
-        std::env::var("TIX_BENCH_HTTP_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let requests: usize = std::env::var("TIX_BENCH_HTTP_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(tix_server::launch(store, listener, std::future::pending()));
@@ -217,7 +240,10 @@ fn main() {
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000]);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     for n in sizes {
         runtime.block_on(scale(n));
     }

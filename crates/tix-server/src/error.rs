@@ -40,9 +40,9 @@ pub fn status_for(error: &DomainError) -> StatusCode {
         | DomainError::CrossWorkflowEdge { .. }
         | DomainError::AmbiguousId { .. }
         | DomainError::WorkflowNotChosen { .. } => StatusCode::BAD_REQUEST,
-        DomainError::NotFound { .. }
-        | DomainError::EdgeNotFound { .. }
-        | DomainError::NothingReady { .. } => StatusCode::NOT_FOUND,
+        DomainError::NotFound { .. } | DomainError::EdgeNotFound { .. } | DomainError::NothingReady { .. } => {
+            StatusCode::NOT_FOUND
+        }
         DomainError::TicketBlocked { .. }
         | DomainError::TransitionNotAllowed { .. }
         | DomainError::WipLimitReached { .. }
@@ -56,12 +56,7 @@ pub fn status_for(error: &DomainError) -> StatusCode {
 }
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: &str,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>, hint: impl Into<String>) -> Self {
         ApiError {
             status,
             code: code.into(),

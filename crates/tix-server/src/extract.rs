@@ -24,15 +24,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     let hint = match &rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            "Send the body as JSON with 'Content-Type: application/json'."
-        }
+        JsonRejection::MissingJsonContentType(_) => "Send the body as JSON with 'Content-Type: application/json'.",
         _ => "Check the body against /api/openapi.json.",
     };
-    ApiError::bad_request(
-        format!("invalid request body: {}", rejection.body_text()),
-        hint,
-    )
+    ApiError::bad_request(format!("invalid request body: {}", rejection.body_text()), hint)
 }
 
 /// Query string; unknown or malformed parameters are a 400.
@@ -70,10 +65,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Agent {
             None => Ok(Agent(DEFAULT_AGENT.to_string())),
             Some(value) => {
                 let text = value.to_str().map_err(|_| {
-                    ApiError::bad_request(
-                        "X-Agent-ID is not valid text",
-                        "Send a plain ASCII agent id.",
-                    )
+                    ApiError::bad_request("X-Agent-ID is not valid text", "Send a plain ASCII agent id.")
                 })?;
                 Ok(Agent(check_agent_id("X-Agent-ID", text)?))
             }
@@ -111,12 +103,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|e| {
-                ApiError::bad_request(
-                    format!("cannot read the body: {}", e.body_text()),
-                    "Send JSON.",
-                )
-            })?;
+            .map_err(|e| ApiError::bad_request(format!("cannot read the body: {}", e.body_text()), "Send JSON."))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(None));
         }

@@ -19,55 +19,25 @@ pub fn router<S: Store>(store: S) -> Router {
             "/api/health",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
         )
-        .route(
-            "/api/openapi.json",
-            get(|| async { Json(crate::openapi::document()) }),
-        )
-        .route(
-            "/api/workflows",
-            get(workflows::list::<S>).post(workflows::create::<S>),
-        )
+        .route("/api/openapi.json", get(|| async { Json(crate::openapi::document()) }))
+        .route("/api/workflows", get(workflows::list::<S>).post(workflows::create::<S>))
         .route("/api/workflows/{workflow_id}", get(workflows::get::<S>))
-        .route(
-            "/api/workflows/{workflow_id}/graph",
-            get(workflows::graph::<S>),
-        )
-        .route(
-            "/api/workflows/{workflow_id}/ready",
-            get(workflows::ready::<S>),
-        )
-        .route(
-            "/api/workflows/{workflow_id}/claim",
-            post(workflows::claim::<S>),
-        )
+        .route("/api/workflows/{workflow_id}/graph", get(workflows::graph::<S>))
+        .route("/api/workflows/{workflow_id}/ready", get(workflows::ready::<S>))
+        .route("/api/workflows/{workflow_id}/claim", post(workflows::claim::<S>))
         .route(
             "/api/workflows/{workflow_id}/tickets/import",
             post(workflows::import::<S>).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
         )
-        .route(
-            "/api/tickets",
-            get(tickets::list::<S>).post(tickets::create::<S>),
-        )
+        .route("/api/tickets", get(tickets::list::<S>).post(tickets::create::<S>))
         .route(
             "/api/tickets/{ticket_id}",
             get(tickets::get::<S>).patch(tickets::patch::<S>),
         )
-        .route(
-            "/api/tickets/{ticket_id}/status",
-            post(tickets::change_status::<S>),
-        )
-        .route(
-            "/api/tickets/{ticket_id}/comments",
-            post(tickets::comment::<S>),
-        )
-        .route(
-            "/api/tickets/{ticket_id}/resolve",
-            post(tickets::resolve::<S>),
-        )
-        .route(
-            "/api/tickets/{ticket_id}/blockers",
-            post(tickets::add_blocker::<S>),
-        )
+        .route("/api/tickets/{ticket_id}/status", post(tickets::change_status::<S>))
+        .route("/api/tickets/{ticket_id}/comments", post(tickets::comment::<S>))
+        .route("/api/tickets/{ticket_id}/resolve", post(tickets::resolve::<S>))
+        .route("/api/tickets/{ticket_id}/blockers", post(tickets::add_blocker::<S>))
         .route(
             "/api/tickets/{ticket_id}/blockers/{blocker_id}",
             delete(tickets::remove_blocker::<S>),

@@ -17,9 +17,7 @@ impl Server {
     async fn start() -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(&dir.path().join("tix.db")).expect("store");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         tokio::spawn(tix_server::launch(store, listener, std::future::pending()));
         Server {
@@ -29,13 +27,7 @@ impl Server {
         }
     }
 
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        agent: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
+    async fn call(&self, method: reqwest::Method, path: &str, agent: &str, body: Option<Value>) -> (StatusCode, Value) {
         let mut request = self
             .http
             .request(method, format!("{}{}", self.base, path))
@@ -55,8 +47,7 @@ impl Server {
     }
 
     async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(reqwest::Method::POST, path, "tester", Some(body))
-            .await
+        self.call(reqwest::Method::POST, path, "tester", Some(body)).await
     }
 
     async fn workflow(&self) -> String {
@@ -144,10 +135,7 @@ async fn fan_out_resolving_the_foundation_unblocks_all_components() {
     let (_, ready) = server.get(&format!("/api/workflows/{wf}/ready")).await;
     assert_eq!(ready["tickets"][0]["id"], infra.as_str());
     assert_eq!(ready["tickets"][0]["unblocks_count"], 3);
-    assert_eq!(
-        server.resolve(&infra).await,
-        sorted(&[&db, &auth, &workers])
-    );
+    assert_eq!(server.resolve(&infra).await, sorted(&[&db, &auth, &workers]));
     for id in [&db, &auth, &workers] {
         assert!(!server.is_blocked(id).await);
     }
@@ -227,10 +215,7 @@ async fn blocked_move_is_refused_with_the_blockers_and_changes_nothing() {
     assert_eq!(detail["comments"], json!([]));
 
     let (status, body) = server
-        .post(
-            &format!("/api/tickets/{auth}/status"),
-            json!({"new_status": "doing"}),
-        )
+        .post(&format!("/api/tickets/{auth}/status"), json!({"new_status": "doing"}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "unknown_status");
@@ -245,28 +230,19 @@ async fn cycles_are_refused_with_their_path() {
     let b = server.ticket(&wf, "B", &[&a]).await;
     let c = server.ticket(&wf, "C", &[&b]).await;
     let (status, body) = server
-        .post(
-            &format!("/api/tickets/{a}/blockers"),
-            json!({"ticket_id": c}),
-        )
+        .post(&format!("/api/tickets/{a}/blockers"), json!({"ticket_id": c}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "dependency_cycle");
     assert_eq!(body["error"]["path"], json!([c, a, b, c]));
     let (status, body) = server
-        .post(
-            &format!("/api/tickets/{a}/blockers"),
-            json!({"ticket_id": a}),
-        )
+        .post(&format!("/api/tickets/{a}/blockers"), json!({"ticket_id": a}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "self_block");
     // A legal edge lands, and can be removed.
     let (status, body) = server
-        .post(
-            &format!("/api/tickets/{c}/blockers"),
-            json!({"ticket_id": a}),
-        )
+        .post(&format!("/api/tickets/{c}/blockers"), json!({"ticket_id": a}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["blocked_by"].as_array().map(Vec::len), Some(2));
@@ -317,14 +293,10 @@ async fn list_paginates_with_cursors_and_filters() {
     assert_eq!(pages, 3);
     assert_eq!(seen, all);
     let (_, blocked) = server
-        .get(&format!(
-            "/api/tickets?workflow_id={wf}&blocked=true&limit=500"
-        ))
+        .get(&format!("/api/tickets?workflow_id={wf}&blocked=true&limit=500"))
         .await;
     assert_eq!(blocked["tickets"].as_array().map(Vec::len), Some(6));
-    let (status, body) = server
-        .get(&format!("/api/tickets?workflow_id={wf}&limit=501"))
-        .await;
+    let (status, body) = server.get(&format!("/api/tickets?workflow_id={wf}&limit=501")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "validation_failed");
     let (status, body) = server.get(&format!("/api/tickets?workflow={wf}")).await;
@@ -371,10 +343,7 @@ async fn bad_input_gets_clear_errors_never_500() {
         let (status, response) = server.post(path, body.clone()).await;
         assert!(status.is_client_error(), "{body} -> {status} {response}");
         assert_eq!(response["error"]["code"], code, "{body} -> {response}");
-        assert!(!response["error"]["hint"]
-            .as_str()
-            .unwrap_or_default()
-            .is_empty());
+        assert!(!response["error"]["hint"].as_str().unwrap_or_default().is_empty());
     }
     let (_, page) = server.get(&format!("/api/tickets?workflow_id={wf}")).await;
     assert_eq!(page["tickets"], json!([]), "refused creates wrote nothing");

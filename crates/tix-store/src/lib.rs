@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use tix_core::error::TicketRef;
 use tix_core::ticket::{
-    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph,
-    TicketPage, TicketPatch,
+    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
+    TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
@@ -97,11 +97,20 @@ pub trait Store: Clone + Send + Sync + 'static {
         expected_version: Option<u64>,
     ) -> impl Future<Output = Result<StatusChange>> + Send;
     /// Moves the ticket to the first done status and marks it resolved.
-    fn resolve(&self, actor: &str, id: &str, comment: Option<String>) -> impl Future<Output = Result<StatusChange>> + Send;
+    fn resolve(
+        &self,
+        actor: &str,
+        id: &str,
+        comment: Option<String>,
+    ) -> impl Future<Output = Result<StatusChange>> + Send;
     fn add_comment(&self, actor: &str, id: &str, text: &str) -> impl Future<Output = Result<Comment>> + Send;
     /// Adds `blocker -> blocked`; returns the blocked ticket's blockers.
-    fn add_blocker(&self, actor: &str, blocked: &str, blocker: &str)
-        -> impl Future<Output = Result<Vec<TicketRef>>> + Send;
+    fn add_blocker(
+        &self,
+        actor: &str,
+        blocked: &str,
+        blocker: &str,
+    ) -> impl Future<Output = Result<Vec<TicketRef>>> + Send;
     fn remove_blocker(
         &self,
         actor: &str,
@@ -110,8 +119,11 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<TicketRef>>> + Send;
     /// Everything upstream and downstream of the ticket, up to `depth` steps.
     fn ticket_graph(&self, id: &str, depth: Option<u32>) -> impl Future<Output = Result<TicketGraph>> + Send;
-    fn workflow_graph(&self, workflow_id: &str, include_resolved: bool)
-        -> impl Future<Output = Result<TicketGraph>> + Send;
+    fn workflow_graph(
+        &self,
+        workflow_id: &str,
+        include_resolved: bool,
+    ) -> impl Future<Output = Result<TicketGraph>> + Send;
     /// Ready tickets, best first (see `tix_core::rules::ready_order`).
     fn ready(
         &self,

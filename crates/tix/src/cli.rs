@@ -106,12 +106,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (the bound address is printed).
-    #[arg(
-        long,
-        env = "TIX_ADDR",
-        default_value = "127.0.0.1:7420",
-        value_name = "HOST:PORT"
-    )]
+    #[arg(long, env = "TIX_ADDR", default_value = "127.0.0.1:7420", value_name = "HOST:PORT")]
     pub addr: String,
 
     /// Seed the demo workflow (a web app: infra, database, auth, API, ...) if there is no workflow yet.

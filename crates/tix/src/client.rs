@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tix_core::error::TicketRef;
 use tix_core::ticket::{
-    Comment, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph,
-    TicketPage, TicketPatch,
+    Comment, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
+    TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_store::{ClaimRequest, DatabaseUrl, SqliteStore, Store};
@@ -121,24 +121,15 @@ impl Client {
         }
     }
 
-    pub async fn import_tickets(
-        &self,
-        workflow_id: &str,
-        tickets: Vec<NewTicket>,
-    ) -> Result<Vec<String>> {
+    pub async fn import_tickets(&self, workflow_id: &str, tickets: Vec<NewTicket>) -> Result<Vec<String>> {
         match self {
             Client::Remote(http) => {
                 let body = json!({ "tickets": tickets });
                 let path = ["api", "workflows", workflow_id, "tickets", "import"];
-                let imported: Imported = http
-                    .send(Method::POST, &path, &[], Some(&body), None)
-                    .await?;
+                let imported: Imported = http.send(Method::POST, &path, &[], Some(&body), None).await?;
                 Ok(imported.ticket_ids)
             }
-            Client::Local(local) => Ok(local
-                .store
-                .import_tickets(&local.agent, workflow_id, tickets)
-                .await?),
+            Client::Local(local) => Ok(local.store.import_tickets(&local.agent, workflow_id, tickets).await?),
         }
     }
 
@@ -176,27 +167,13 @@ impl Client {
         }
     }
 
-    pub async fn update_ticket(
-        &self,
-        id: &str,
-        patch: TicketPatch,
-        if_version: Option<u64>,
-    ) -> Result<Ticket> {
+    pub async fn update_ticket(&self, id: &str, patch: TicketPatch, if_version: Option<u64>) -> Result<Ticket> {
         match self {
             Client::Remote(http) => {
-                http.send(
-                    Method::PATCH,
-                    &["api", "tickets", id],
-                    &[],
-                    Some(&patch),
-                    if_version,
-                )
-                .await
+                http.send(Method::PATCH, &["api", "tickets", id], &[], Some(&patch), if_version)
+                    .await
             }
-            Client::Local(local) => Ok(local
-                .store
-                .update_ticket(&local.agent, id, patch, if_version)
-                .await?),
+            Client::Local(local) => Ok(local.store.update_ticket(&local.agent, id, patch, if_version).await?),
         }
     }
 
@@ -230,14 +207,8 @@ impl Client {
         match self {
             Client::Remote(http) => {
                 let body = json!({ "resolution_comment": comment });
-                http.send(
-                    Method::POST,
-                    &["api", "tickets", id, "resolve"],
-                    &[],
-                    Some(&body),
-                    None,
-                )
-                .await
+                http.send(Method::POST, &["api", "tickets", id, "resolve"], &[], Some(&body), None)
+                    .await
             }
             Client::Local(local) => Ok(local.store.resolve(&local.agent, id, comment).await?),
         }
@@ -266,15 +237,10 @@ impl Client {
             Client::Remote(http) => {
                 let body = json!({ "ticket_id": blocker });
                 let path = ["api", "tickets", blocked, "blockers"];
-                let answer: BlockedBy = http
-                    .send(Method::POST, &path, &[], Some(&body), None)
-                    .await?;
+                let answer: BlockedBy = http.send(Method::POST, &path, &[], Some(&body), None).await?;
                 Ok(answer.blocked_by)
             }
-            Client::Local(local) => Ok(local
-                .store
-                .add_blocker(&local.agent, blocked, blocker)
-                .await?),
+            Client::Local(local) => Ok(local.store.add_blocker(&local.agent, blocked, blocker).await?),
         }
     }
 
@@ -282,15 +248,10 @@ impl Client {
         match self {
             Client::Remote(http) => {
                 let path = ["api", "tickets", blocked, "blockers", blocker];
-                let answer: BlockedBy = http
-                    .send::<(), _>(Method::DELETE, &path, &[], None, None)
-                    .await?;
+                let answer: BlockedBy = http.send::<(), _>(Method::DELETE, &path, &[], None, None).await?;
                 Ok(answer.blocked_by)
             }
-            Client::Local(local) => Ok(local
-                .store
-                .remove_blocker(&local.agent, blocked, blocker)
-                .await?),
+            Client::Local(local) => Ok(local.store.remove_blocker(&local.agent, blocked, blocker).await?),
         }
     }
 
@@ -315,25 +276,15 @@ impl Client {
                     ("agent_id", Some(http.agent.clone())),
                     ("limit", Some(limit.to_string())),
                 ];
-                let list: ReadyList = http
-                    .get(&["api", "workflows", workflow_id, "ready"], &query)
-                    .await?;
+                let list: ReadyList = http.get(&["api", "workflows", workflow_id, "ready"], &query).await?;
                 Ok(list.tickets)
             }
-            Client::Local(local) => Ok(local
-                .store
-                .ready(workflow_id, Some(&local.agent), limit)
-                .await?),
+            Client::Local(local) => Ok(local.store.ready(workflow_id, Some(&local.agent), limit).await?),
         }
     }
 
     /// Claims the top ready ticket (or `ticket`) for the acting agent.
-    pub async fn claim(
-        &self,
-        workflow_id: &str,
-        ticket: Option<String>,
-        lease: Option<Duration>,
-    ) -> Result<Ticket> {
+    pub async fn claim(&self, workflow_id: &str, ticket: Option<String>, lease: Option<Duration>) -> Result<Ticket> {
         match self {
             Client::Remote(http) => {
                 let mut body = json!({ "agent_id": http.agent });
@@ -367,7 +318,9 @@ pub fn open_store(database: &str) -> Result<SqliteStore> {
             "postgres_unsupported",
             format!("PostgreSQL support is not available yet (database {url})"),
         )
-        .with_hint("Use a SQLite database, e.g. --database sqlite://./tix.db, or talk to a server with --server URL."));
+        .with_hint(
+            "Use a SQLite database, e.g. --database sqlite://./tix.db, or talk to a server with --server URL.",
+        ));
     }
     Ok(SqliteStore::open_url(&url)?)
 }
@@ -378,22 +331,15 @@ impl HttpClient {
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
             .ok_or_else(|| {
-                Failure::new(
-                    "invalid_server_url",
-                    format!("'{server}' is not a server URL"),
-                )
-                .with_hint(
-                    "Pass the address `tix serve` printed, e.g. --server http://127.0.0.1:7420.",
-                )
+                Failure::new("invalid_server_url", format!("'{server}' is not a server URL"))
+                    .with_hint("Pass the address `tix serve` printed, e.g. --server http://127.0.0.1:7420.")
             })?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(300))
             .user_agent(concat!("tix/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| {
-                Failure::new("http_client", format!("cannot build the HTTP client: {e}"))
-            })?;
+            .map_err(|e| Failure::new("http_client", format!("cannot build the HTTP client: {e}")))?;
         Ok(HttpClient { base, http, agent })
     }
 
@@ -401,18 +347,12 @@ impl HttpClient {
     fn url(&self, segments: &[&str], query: &[(&str, Option<String>)]) -> Result<Url> {
         let mut url = self.base.clone();
         {
-            let mut path = url.path_segments_mut().map_err(|()| {
-                Failure::new(
-                    "invalid_server_url",
-                    format!("'{}' cannot be a base URL", self.base),
-                )
-            })?;
+            let mut path = url
+                .path_segments_mut()
+                .map_err(|()| Failure::new("invalid_server_url", format!("'{}' cannot be a base URL", self.base)))?;
             path.pop_if_empty().extend(segments);
         }
-        let present: Vec<(&str, &String)> = query
-            .iter()
-            .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v)))
-            .collect();
+        let present: Vec<(&str, &String)> = query.iter().filter_map(|(k, v)| v.as_ref().map(|v| (*k, v))).collect();
         if !present.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (key, value) in present {
@@ -422,13 +362,8 @@ impl HttpClient {
         Ok(url)
     }
 
-    async fn get<T: DeserializeOwned>(
-        &self,
-        segments: &[&str],
-        query: &[(&str, Option<String>)],
-    ) -> Result<T> {
-        self.send::<(), T>(Method::GET, segments, query, None, None)
-            .await
+    async fn get<T: DeserializeOwned>(&self, segments: &[&str], query: &[(&str, Option<String>)]) -> Result<T> {
+        self.send::<(), T>(Method::GET, segments, query, None, None).await
     }
 
     async fn send<B: Serialize, T: DeserializeOwned>(
@@ -450,10 +385,7 @@ impl HttpClient {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| unreachable_server(&self.base, &e))?;
+        let response = request.send().await.map_err(|e| unreachable_server(&self.base, &e))?;
         let status = response.status();
         let text = response.text().await.map_err(|e| {
             Failure::new(
@@ -465,10 +397,7 @@ impl HttpClient {
             return serde_json::from_str(&text).map_err(|e| {
                 Failure::new(
                     "unexpected_response",
-                    format!(
-                        "the server's answer to {method} {} did not parse: {e}",
-                        url.path()
-                    ),
+                    format!("the server's answer to {method} {} did not parse: {e}", url.path()),
                 )
                 .with_hint("Is the server a Tix server of the same version as this tix?")
             });
@@ -488,9 +417,11 @@ fn unreachable_server(base: &Url, err: &reqwest::Error) -> Failure {
         cause = format!("{cause}: {inner}");
         source = inner.source();
     }
-    Failure::new("server_unreachable", format!("cannot reach the Tix server at {base}: {cause}")).with_hint(
-        "Start it with `tix serve`, check --server / TIX_SERVER, or drop them to open the database directly.",
+    Failure::new(
+        "server_unreachable",
+        format!("cannot reach the Tix server at {base}: {cause}"),
     )
+    .with_hint("Start it with `tix serve`, check --server / TIX_SERVER, or drop them to open the database directly.")
 }
 
 /// A non-API error answer (no `{"error": …}` body), e.g. a missing route.

@@ -126,13 +126,7 @@ async fn assign<S: Store>(store: &S, agent: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
-async fn step<S: Store>(
-    store: &S,
-    agent: &str,
-    id: &str,
-    status: &str,
-    comment: &str,
-) -> Result<()> {
+async fn step<S: Store>(store: &S, agent: &str, id: &str, status: &str, comment: &str) -> Result<()> {
     store
         .change_status(agent, id, status, Some(comment.into()), None)
         .await?;
@@ -150,7 +144,8 @@ pub async fn seed<S: Store>(store: &S) -> Result<Workflow> {
         wf,
         Spec {
             title: "Infrastructure setup",
-            description: "Repository layout, CI pipeline, Docker Compose for Postgres and Redis, shared config loading.",
+            description:
+                "Repository layout, CI pipeline, Docker Compose for Postgres and Redis, shared config loading.",
             ticket_type: "component",
             priority: Priority::Critical,
             tags: &["infra"],
@@ -255,14 +250,7 @@ pub async fn seed<S: Store>(store: &S) -> Result<Workflow> {
     // Phase 2 builds the infrastructure, phase 3 tests and resolves it:
     // the schema and the workers unblock.
     assign(store, BUILDER_A, &infra).await?;
-    step(
-        store,
-        BUILDER_A,
-        &infra,
-        "building",
-        "Starting implementation",
-    )
-    .await?;
+    step(store, BUILDER_A, &infra, "building", "Starting implementation").await?;
     store
         .add_comment(
             BUILDER_A,
@@ -289,14 +277,7 @@ pub async fn seed<S: Store>(store: &S) -> Result<Workflow> {
 
     // The schema is built and now in testing; auth waits for it.
     assign(store, BUILDER_B, &database).await?;
-    step(
-        store,
-        BUILDER_B,
-        &database,
-        "building",
-        "Starting implementation",
-    )
-    .await?;
+    step(store, BUILDER_B, &database, "building", "Starting implementation").await?;
     store
         .add_comment(
             BUILDER_B,

@@ -42,15 +42,8 @@ impl Failure {
     pub fn from_api_body(body: &Value) -> Option<Self> {
         let error = body.get("error")?.as_object()?.clone();
         let message = error.get("message")?.as_str()?.to_string();
-        let hint = error
-            .get("hint")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        Some(Failure {
-            message,
-            hint,
-            error,
-        })
+        let hint = error.get("hint").and_then(Value::as_str).map(str::to_string);
+        Some(Failure { message, hint, error })
     }
 }
 
@@ -79,9 +72,8 @@ impl From<tix_store::Error> for Failure {
     fn from(err: tix_store::Error) -> Self {
         match err {
             tix_store::Error::Domain(err) => err.into(),
-            tix_store::Error::Storage(message) => Failure::new("storage_error", message).with_hint(
-                "Check that --database / TIX_DATABASE_URL names a readable, writable SQLite file.",
-            ),
+            tix_store::Error::Storage(message) => Failure::new("storage_error", message)
+                .with_hint("Check that --database / TIX_DATABASE_URL names a readable, writable SQLite file."),
         }
     }
 }

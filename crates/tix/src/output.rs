@@ -11,8 +11,7 @@ pub const BLOCKED_MARK: &str = "⊘";
 pub const OPEN_MARK: &str = "○";
 
 pub fn to_json_string<T: Serialize>(value: &T) -> String {
-    serde_json::to_string_pretty(value)
-        .unwrap_or_else(|e| format!("{{\"error\": \"cannot encode JSON: {e}\"}}"))
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"cannot encode JSON: {e}\"}}"))
 }
 
 /// Prints the API's JSON for a result.
@@ -112,18 +111,12 @@ pub fn state(ticket: &Ticket) -> &'static str {
 
 /// One line naming a related ticket: `✓ ticket-abc  [done]  Title`.
 pub fn ref_line(r: &TicketRef) -> String {
-    let mark = if r.is_resolved {
-        RESOLVED_MARK
-    } else {
-        OPEN_MARK
-    };
+    let mark = if r.is_resolved { RESOLVED_MARK } else { OPEN_MARK };
     format!("{mark} {}  [{}]  {}", r.id, r.status, r.title)
 }
 
 pub fn time(at: &DateTime<Utc>) -> String {
-    at.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 pub fn opt_time(at: &Option<DateTime<Utc>>) -> String {
@@ -152,10 +145,7 @@ mod tests {
         let mut table = Table::new(&["ID", "TITLE"]);
         table.row(vec!["ticket-a".into(), "One".into()]);
         table.row(vec!["t".into(), "Two".into()]);
-        assert_eq!(
-            table.render(),
-            "ID        TITLE\nticket-a  One\nt         Two\n"
-        );
+        assert_eq!(table.render(), "ID        TITLE\nticket-a  One\nt         Two\n");
     }
 
     #[test]

@@ -119,8 +119,7 @@ impl Tix {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
         let stdout = self.ok(&all);
-        serde_json::from_str(&stdout)
-            .unwrap_or_else(|e| panic!("tix {args:?} printed no JSON ({e}):\n{stdout}"))
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("tix {args:?} printed no JSON ({e}):\n{stdout}"))
     }
 
     fn create_workflow(&self) -> String {
@@ -150,11 +149,7 @@ impl Tix {
         BufReader::new(stdout)
             .read_line(&mut line)
             .expect("read the server's first line");
-        let Some(url) = line
-            .trim()
-            .strip_prefix("tix listening on ")
-            .map(str::to_string)
-        else {
+        let Some(url) = line.trim().strip_prefix("tix listening on ").map(str::to_string) else {
             let _ = child.kill();
             let mut stderr = String::new();
             if let Some(mut err) = child.stderr.take() {
@@ -208,18 +203,9 @@ fn story(tix: &Tix) {
     let listed = tix.json(&["workflow", "list"]);
     assert_eq!(listed["workflows"][0]["id"], workflow_id.as_str());
     let shown = tix.ok(&["workflow", "show"]);
-    assert!(
-        shown.contains("building") && shown.contains("WIP limit 5"),
-        "{shown}"
-    );
+    assert!(shown.contains("building") && shown.contains("WIP limit 5"), "{shown}");
 
-    let infra = tix.create(&[
-        "Infrastructure setup",
-        "-t",
-        "component",
-        "--priority",
-        "critical",
-    ]);
+    let infra = tix.create(&["Infrastructure setup", "-t", "component", "--priority", "critical"]);
     let database = tix.create(&["Database Schema", "-t", "component", "--blocked-by", &infra]);
     let auth = tix.create(&[
         "Build Authentication System",
@@ -234,43 +220,21 @@ fn story(tix: &Tix) {
     ]);
     let api = tix.create(&["API Endpoints", "-t", "component", "--blocked-by", &auth]);
 
-    let created = tix.json(&[
-        "create",
-        "Fix flaky healthcheck",
-        "-t",
-        "bug",
-        "--priority",
-        "low",
-    ]);
-    let bug = created["ticket_id"]
-        .as_str()
-        .expect("ticket_id")
-        .to_string();
+    let created = tix.json(&["create", "Fix flaky healthcheck", "-t", "bug", "--priority", "low"]);
+    let bug = created["ticket_id"].as_str().expect("ticket_id").to_string();
     assert_eq!(created["ticket"]["id"], bug.as_str());
     assert_eq!(created["ticket"]["status"], "backlog");
 
     let page = tix.json(&["list"]);
     assert_eq!(
         ticket_ids(&page),
-        vec![
-            infra.clone(),
-            database.clone(),
-            auth.clone(),
-            api.clone(),
-            bug.clone()
-        ]
+        vec![infra.clone(), database.clone(), auth.clone(), api.clone(), bug.clone()]
     );
     assert_eq!(find(&page, &auth)["is_blocked"], true);
-    assert_eq!(
-        find(&page, &auth)["blocked_by_ticket_ids"][0],
-        database.as_str()
-    );
+    assert_eq!(find(&page, &auth)["blocked_by_ticket_ids"][0], database.as_str());
     assert_eq!(find(&page, &infra)["is_blocked"], false);
     let blocked = tix.json(&["list", "--blocked"]);
-    assert_eq!(
-        ticket_ids(&blocked),
-        vec![database.clone(), auth.clone(), api.clone()]
-    );
+    assert_eq!(ticket_ids(&blocked), vec![database.clone(), auth.clone(), api.clone()]);
     let table = tix.ok(&["list", "--status", "backlog"]);
     assert!(
         table.contains("Build Authentication System") && table.contains("blocked"),
@@ -288,20 +252,10 @@ fn story(tix: &Tix) {
     assert!(shown.contains("created in backlog"), "{shown}");
 
     // Blocked tickets may not move forward; the error names the blocker.
-    let refused = tix.fails(&[
-        "move",
-        &database,
-        "building",
-        "-m",
-        "Starting implementation",
-    ]);
+    let refused = tix.fails(&["move", &database, "building", "-m", "Starting implementation"]);
     assert!(refused.stderr.contains("error: "), "{}", refused.stderr);
     assert!(refused.stderr.contains(&infra), "{}", refused.stderr);
-    assert!(
-        refused.stderr.contains("Infrastructure setup"),
-        "{}",
-        refused.stderr
-    );
+    assert!(refused.stderr.contains("Infrastructure setup"), "{}", refused.stderr);
     assert!(refused.stderr.contains("hint: "), "{}", refused.stderr);
     let refused = tix.fails(&["--json", "move", &database, "building"]);
     let body: Value = serde_json::from_str(&refused.stdout).expect("error JSON on stdout");
@@ -346,16 +300,9 @@ fn story(tix: &Tix) {
     assert_eq!(claimed["status"], "building");
     assert!(claimed["lease_expires_at"].is_string());
     let claimed = tix.ok(&["claim", "--agent", "agent-b"]);
-    assert!(
-        claimed.contains(&bug) && claimed.contains("agent-b"),
-        "{claimed}"
-    );
+    assert!(claimed.contains(&bug) && claimed.contains("agent-b"), "{claimed}");
     let nothing = tix.fails(&["claim", "--agent", "agent-c"]);
-    assert!(
-        nothing.stderr.contains("no ticket is ready"),
-        "{}",
-        nothing.stderr
-    );
+    assert!(nothing.stderr.contains("no ticket is ready"), "{}", nothing.stderr);
     assert!(nothing.stderr.contains("hint: "), "{}", nothing.stderr);
 
     // The graph around auth: the schema and infra above, the API below.
@@ -444,14 +391,7 @@ fn remote_import_and_edit() {
         "1",
     ]);
     assert_eq!(edited["priority"], "high");
-    let stale = tix.fails(&[
-        "edit",
-        "ticket-infra",
-        "--title",
-        "Late",
-        "--if-version",
-        "1",
-    ]);
+    let stale = tix.fails(&["edit", "ticket-infra", "--title", "Late", "--if-version", "1"]);
     assert!(stale.stderr.contains("hint: "), "{}", stale.stderr);
     let history = tix.json(&["show", "ticket-infra"]);
     let agents: Vec<&str> = history["history"]
@@ -498,24 +438,15 @@ fn serve_demo_seeds_the_web_app_example() {
         .iter()
         .find(|t| t["title"] == "Frontend")
         .expect("frontend");
-    assert_eq!(
-        frontend["blocked_by_ticket_ids"].as_array().map(Vec::len),
-        Some(2)
-    );
+    assert_eq!(frontend["blocked_by_ticket_ids"].as_array().map(Vec::len), Some(2));
     let ready = tix.json(&["ready"]);
-    assert_eq!(
-        ready["tickets"].as_array().map(Vec::len),
-        Some(2),
-        "{ready}"
-    );
+    assert_eq!(ready["tickets"].as_array().map(Vec::len), Some(2), "{ready}");
     drop(server);
 
     // A second start finds the workflow and does not seed again.
     let _server = tix.serve(&["--demo"]);
     assert_eq!(
-        tix.json(&["workflow", "list"])["workflows"]
-            .as_array()
-            .map(Vec::len),
+        tix.json(&["workflow", "list"])["workflows"].as_array().map(Vec::len),
         Some(1)
     );
 }
@@ -552,43 +483,21 @@ fn edit_comment_block_unblock() {
     assert_eq!(edited["tags"][0], "x");
     assert_eq!(edited["assigned_agent_id"], "bob");
     let version = edited["version"].as_u64().expect("version");
-    let stale = tix.fails(&[
-        "edit",
-        &a,
-        "--unassign",
-        "--if-version",
-        &(version - 1).to_string(),
-    ]);
+    let stale = tix.fails(&["edit", &a, "--unassign", "--if-version", &(version - 1).to_string()]);
     assert!(
         stale.stderr.contains("not") && stale.stderr.contains("hint: "),
         "{}",
         stale.stderr
     );
-    let unassigned = tix.json(&[
-        "edit",
-        &a,
-        "--unassign",
-        "--if-version",
-        &version.to_string(),
-    ]);
+    let unassigned = tix.json(&["edit", &a, "--unassign", "--if-version", &version.to_string()]);
     assert_eq!(unassigned["assigned_agent_id"], Value::Null);
     let nothing = tix.fails(&["edit", &a]);
-    assert!(
-        nothing.stderr.contains("nothing to change"),
-        "{}",
-        nothing.stderr
-    );
+    assert!(nothing.stderr.contains("nothing to change"), "{}", nothing.stderr);
 
     let comment = tix.json(&["comment", &b, "Token generation working."]);
     assert_eq!(comment["comment_text"], "Token generation working.");
     assert_eq!(comment["author"], "human");
-    let by_agent = tix.json(&[
-        "--agent",
-        "agent-phase2-a",
-        "comment",
-        &b,
-        "Moving on to validation.",
-    ]);
+    let by_agent = tix.json(&["--agent", "agent-phase2-a", "comment", &b, "Moving on to validation."]);
     assert_eq!(by_agent["author"], "agent-phase2-a");
 
     let blocked = tix.json(&["block", &b, "--by", &a]);
@@ -619,15 +528,10 @@ fn list_pages_and_follows_cursors() {
     }
     let first = tix.json(&["list", "--limit", "3"]);
     assert_eq!(ticket_ids(&first).len(), 3);
-    let cursor = first["next_cursor"]
-        .as_str()
-        .expect("next_cursor")
-        .to_string();
+    let cursor = first["next_cursor"].as_str().expect("next_cursor").to_string();
     let second = tix.json(&["list", "--limit", "3", "--cursor", &cursor]);
     assert_eq!(ticket_ids(&second).len(), 3);
-    assert!(ticket_ids(&second)
-        .iter()
-        .all(|id| !ticket_ids(&first).contains(id)));
+    assert!(ticket_ids(&second).iter().all(|id| !ticket_ids(&first).contains(id)));
     let all = tix.json(&["list", "--limit", "3", "--all"]);
     assert_eq!(ticket_ids(&all).len(), 7);
     assert_eq!(all["next_cursor"], Value::Null);
@@ -653,10 +557,7 @@ fn import_jsonl_in_batches() {
     assert_eq!(page["tickets"].as_array().map(Vec::len), Some(3));
     assert_eq!(find(&page, "ticket-db")["is_blocked"], true);
     let graph = tix.ok(&["graph", "ticket-db"]);
-    assert!(
-        graph.contains("ticket-infra") && graph.contains("Auth"),
-        "{graph}"
-    );
+    assert!(graph.contains("ticket-infra") && graph.contains("Auth"), "{graph}");
 
     // 2,500 lines go in three batches.
     let many: Vec<String> = (0..2_500)
@@ -680,18 +581,18 @@ fn import_jsonl_in_batches() {
 fn workflow_must_be_chosen_when_there_are_several() {
     let tix = Tix::new();
     let none = tix.fails(&["list"]);
-    assert!(
-        none.stderr.contains("tix workflow create"),
-        "{}",
-        none.stderr
-    );
+    assert!(none.stderr.contains("tix workflow create"), "{}", none.stderr);
     let first = tix.create_workflow();
-    let second_file = tix.write("second.json", &serde_json::json!({
-        "id": "second",
-        "name": "Second",
-        "board_config": {"columns": [{"id": "todo", "name": "Todo"}, {"id": "done", "name": "Done"}],
-                         "ticket_types": ["task"], "initial_status": "todo"}
-    }).to_string());
+    let second_file = tix.write(
+        "second.json",
+        &serde_json::json!({
+            "id": "second",
+            "name": "Second",
+            "board_config": {"columns": [{"id": "todo", "name": "Todo"}, {"id": "done", "name": "Done"}],
+                             "ticket_types": ["task"], "initial_status": "todo"}
+        })
+        .to_string(),
+    );
     let second = tix.json(&["workflow", "create", "--file", &second_file]);
     assert_eq!(second["id"], "second");
     let several = tix.fails(&["create", "X", "-t", "task"]);
@@ -708,11 +609,7 @@ fn workflow_must_be_chosen_when_there_are_several() {
         .args(["--json", "list"])
         .output()
         .expect("run tix");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let page: Value = serde_json::from_slice(&out.stdout).expect("list JSON");
     assert_eq!(ticket_ids(&page), vec![id]);
     assert_eq!(page["tickets"][0]["workflow_id"], "second");
@@ -723,16 +620,11 @@ fn bad_inputs_give_errors_with_hints() {
     let tix = Tix::new();
     let pg = tix.fails(&["--database", "postgres://tix:secret@db/tix", "list"]);
     assert!(
-        pg.stderr
-            .contains("PostgreSQL support is not available yet"),
+        pg.stderr.contains("PostgreSQL support is not available yet"),
         "{}",
         pg.stderr
     );
-    assert!(
-        !pg.stderr.contains("secret"),
-        "password printed: {}",
-        pg.stderr
-    );
+    assert!(!pg.stderr.contains("secret"), "password printed: {}", pg.stderr);
 
     let file = tix.write("broken.yaml", "name: x\nboard_config:\n  colums: []\n");
     let broken = tix.fails(&["workflow", "create", "--file", &file]);
@@ -775,10 +667,7 @@ fn help_teaches_the_concepts() {
     for word in [
         "workflow", "board", "blocked", "ready", "claim", "lease", "--server", "--json",
     ] {
-        assert!(
-            top.contains(word),
-            "`tix --help` does not mention {word}:\n{top}"
-        );
+        assert!(top.contains(word), "`tix --help` does not mention {word}:\n{top}");
     }
     let subcommands: &[(&[&str], &str)] = &[
         (&["serve"], "--demo"),

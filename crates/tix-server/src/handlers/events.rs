@@ -35,11 +35,7 @@ pub async fn list<S: Store>(
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
     let events = app
         .store
-        .events_after(
-            query.workflow_id.as_deref(),
-            query.after.unwrap_or(0),
-            limit,
-        )
+        .events_after(query.workflow_id.as_deref(), query.after.unwrap_or(0), limit)
         .await?;
     Ok(Json(EventList { events }))
 }

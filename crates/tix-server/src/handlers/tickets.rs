@@ -6,8 +6,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use tix_core::error::TicketRef;
 use tix_core::ticket::{
-    Comment, NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph,
-    TicketPage, TicketPatch,
+    Comment, NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
+    TicketPatch,
 };
 use tix_store::Store;
 use utoipa::{IntoParams, ToSchema};
@@ -79,11 +79,7 @@ pub async fn list<S: Store>(
         resolved: query.resolved,
         tag: query.tag,
     };
-    Ok(Json(
-        app.store
-            .list_tickets(filter, query.limit, query.cursor)
-            .await?,
-    ))
+    Ok(Json(app.store.list_tickets(filter, query.limit, query.cursor).await?))
 }
 
 #[utoipa::path(get, path = "/api/tickets/{ticket_id}", tag = "tickets",
@@ -107,9 +103,7 @@ pub async fn patch<S: Store>(
     IfMatch(version): IfMatch,
     ApiJson(body): ApiJson<TicketPatch>,
 ) -> Result<Json<Ticket>, ApiError> {
-    Ok(Json(
-        app.store.update_ticket(&agent, &id, body, version).await?,
-    ))
+    Ok(Json(app.store.update_ticket(&agent, &id, body, version).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -156,11 +150,7 @@ pub async fn comment<S: Store>(
 ) -> Result<(StatusCode, Json<Comment>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(
-            app.store
-                .add_comment(&agent, &id, &body.comment_text)
-                .await?,
-        ),
+        Json(app.store.add_comment(&agent, &id, &body.comment_text).await?),
     ))
 }
 
@@ -180,11 +170,7 @@ pub async fn resolve<S: Store>(
     OptionalJson(body): OptionalJson<ResolveBody>,
 ) -> Result<Json<StatusChange>, ApiError> {
     let body = body.unwrap_or_default();
-    Ok(Json(
-        app.store
-            .resolve(&agent, &id, body.resolution_comment)
-            .await?,
-    ))
+    Ok(Json(app.store.resolve(&agent, &id, body.resolution_comment).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -35,9 +35,7 @@ pub async fn create<S: Store>(
 }
 
 #[utoipa::path(get, path = "/api/workflows", tag = "workflows", responses((status = 200, body = WorkflowList)))]
-pub async fn list<S: Store>(
-    State(app): State<AppState<S>>,
-) -> Result<Json<WorkflowList>, ApiError> {
+pub async fn list<S: Store>(State(app): State<AppState<S>>) -> Result<Json<WorkflowList>, ApiError> {
     Ok(Json(WorkflowList {
         workflows: app.store.list_workflows().await?,
     }))
@@ -46,10 +44,7 @@ pub async fn list<S: Store>(
 #[utoipa::path(get, path = "/api/workflows/{workflow_id}", tag = "workflows",
     params(("workflow_id" = String, Path)),
     responses((status = 200, body = Workflow), (status = 404, body = ErrorBody)))]
-pub async fn get<S: Store>(
-    State(app): State<AppState<S>>,
-    Path(id): Path<String>,
-) -> Result<Json<Workflow>, ApiError> {
+pub async fn get<S: Store>(State(app): State<AppState<S>>, Path(id): Path<String>) -> Result<Json<Workflow>, ApiError> {
     Ok(Json(app.store.get_workflow(&id).await?))
 }
 

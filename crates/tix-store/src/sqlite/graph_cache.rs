@@ -33,9 +33,13 @@ pub(crate) struct GraphCache {
 }
 
 fn graph_version(conn: &Connection, workflow_id: &str) -> Result<i64> {
-    conn.query_row("SELECT graph_version FROM workflows WHERE id = ?1", [workflow_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("workflow", workflow_id).into())
+    conn.query_row(
+        "SELECT graph_version FROM workflows WHERE id = ?1",
+        [workflow_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| DomainError::not_found("workflow", workflow_id).into())
 }
 
 fn load(conn: &Connection, workflow_id: &str) -> Result<DependencyGraph> {
@@ -51,7 +55,7 @@ fn load(conn: &Connection, workflow_id: &str) -> Result<DependencyGraph> {
     while let Some(row) = rows.next()? {
         let blocker: String = row.get(0)?;
         let blocked: String = row.get(1)?;
-        graph.add_edge(&blocker, &blocked)?;
+        graph.insert_stored_edge(&blocker, &blocked)?;
     }
     Ok(graph)
 }
@@ -71,13 +75,17 @@ impl GraphCache {
             let graph = load(conn, workflow_id)?;
             workflows.insert(workflow_id.to_string(), Cached { version, graph });
         }
-        let cached = workflows.get_mut(workflow_id).ok_or_else(|| crate::Error::Storage("graph cache".into()))?;
+        let cached = workflows
+            .get_mut(workflow_id)
+            .ok_or_else(|| crate::Error::Storage("graph cache".into()))?;
         Ok(f(&mut cached.graph))
     }
 
     fn apply(&self, workflow_id: &str, old_version: i64, deltas: &[GraphDelta]) {
         let mut workflows = self.workflows.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(cached) = workflows.get_mut(workflow_id) else { return };
+        let Some(cached) = workflows.get_mut(workflow_id) else {
+            return;
+        };
         if cached.version != old_version {
             workflows.remove(workflow_id);
             return;
@@ -105,7 +113,10 @@ impl GraphCache {
     }
 
     fn invalidate(&self, workflow_id: &str) {
-        self.workflows.lock().unwrap_or_else(|e| e.into_inner()).remove(workflow_id);
+        self.workflows
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(workflow_id);
     }
 }
 
@@ -119,7 +130,11 @@ pub(crate) struct WriteCtx<'a> {
 
 impl<'a> WriteCtx<'a> {
     pub(crate) fn new(graphs: &'a GraphCache) -> Self {
-        WriteCtx { graphs, changes: HashMap::new(), touched: HashSet::new() }
+        WriteCtx {
+            graphs,
+            changes: HashMap::new(),
+            touched: HashSet::new(),
+        }
     }
 
     pub(crate) fn graphs(&self) -> &GraphCache {

@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use tix_core::error::TicketRef;
 use tix_core::ticket::{
-    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph,
-    TicketPage, TicketPatch,
+    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
+    TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 
@@ -66,7 +66,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
     )?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let current: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    let current: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| {
+        r.get(0)
+    })?;
     for (version, sql) in MIGRATIONS {
         if *version > current {
             tx.execute_batch(sql)?;
@@ -139,7 +141,9 @@ impl SqliteStore {
 
     fn submit(&self, job: Job) -> Result<()> {
         let sender = self.inner.writer.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        sender.send(job).map_err(|_| Error::Storage("the SQLite writer thread has stopped".into()))
+        sender
+            .send(job)
+            .map_err(|_| Error::Storage("the SQLite writer thread has stopped".into()))
     }
 
     /// Runs `f` in one IMMEDIATE transaction on the writer thread. The
@@ -154,7 +158,9 @@ impl SqliteStore {
         self.submit(Box::new(move |conn: &mut Connection| {
             let _ = done.send(run_write(conn, &graphs, f));
         }))?;
-        result.await.map_err(|_| Error::Storage("the SQLite writer dropped a request".into()))?
+        result
+            .await
+            .map_err(|_| Error::Storage("the SQLite writer dropped a request".into()))?
     }
 
     /// Runs `f` in a read transaction on a pooled read-only connection.
@@ -172,7 +178,10 @@ impl SqliteStore {
             let mut conn = match pooled {
                 Some(conn) => conn,
                 None => {
-                    let path = inner.path.as_ref().ok_or_else(|| Error::Storage("no database path".into()))?;
+                    let path = inner
+                        .path
+                        .as_ref()
+                        .ok_or_else(|| Error::Storage("no database path".into()))?;
                     let conn = Connection::open_with_flags(
                         path,
                         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -245,12 +254,14 @@ impl Store for SqliteStore {
 
     async fn create_ticket(&self, actor: &str, new: NewTicket) -> Result<Ticket> {
         let actor = owned(actor);
-        self.write(move |tx, ctx| ops::create_ticket(tx, ctx, &actor, new)).await
+        self.write(move |tx, ctx| ops::create_ticket(tx, ctx, &actor, new))
+            .await
     }
 
     async fn import_tickets(&self, actor: &str, workflow_id: &str, tickets: Vec<NewTicket>) -> Result<Vec<String>> {
         let (actor, workflow_id) = (owned(actor), owned(workflow_id));
-        self.write(move |tx, ctx| ops::import_tickets(tx, ctx, &actor, &workflow_id, tickets)).await
+        self.write(move |tx, ctx| ops::import_tickets(tx, ctx, &actor, &workflow_id, tickets))
+            .await
     }
 
     async fn resolve_ticket_id(&self, input: &str) -> Result<String> {
@@ -263,8 +274,14 @@ impl Store for SqliteStore {
         self.read(move |conn, _| ops::get_ticket_detail(conn, &id)).await
     }
 
-    async fn list_tickets(&self, filter: TicketFilter, limit: Option<u32>, cursor: Option<String>) -> Result<TicketPage> {
-        self.read(move |conn, _| ops::list_tickets(conn, &filter, limit, cursor.as_deref())).await
+    async fn list_tickets(
+        &self,
+        filter: TicketFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<TicketPage> {
+        self.read(move |conn, _| ops::list_tickets(conn, &filter, limit, cursor.as_deref()))
+            .await
     }
 
     async fn update_ticket(
@@ -275,7 +292,8 @@ impl Store for SqliteStore {
         expected_version: Option<u64>,
     ) -> Result<Ticket> {
         let (actor, id) = (owned(actor), owned(id));
-        self.write(move |tx, _| ops::update_ticket(tx, &actor, &id, patch, expected_version)).await
+        self.write(move |tx, _| ops::update_ticket(tx, &actor, &id, patch, expected_version))
+            .await
     }
 
     async fn change_status(
@@ -288,7 +306,15 @@ impl Store for SqliteStore {
     ) -> Result<StatusChange> {
         let (actor, id, new_status) = (owned(actor), owned(id), owned(new_status));
         self.write(move |tx, ctx| {
-            ops::change_status(tx, ctx, &actor, &id, ops::Target::Status(&new_status), comment, expected_version)
+            ops::change_status(
+                tx,
+                ctx,
+                &actor,
+                &id,
+                ops::Target::Status(&new_status),
+                comment,
+                expected_version,
+            )
         })
         .await
     }
@@ -306,22 +332,26 @@ impl Store for SqliteStore {
 
     async fn add_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
         let (actor, blocked, blocker) = (owned(actor), owned(blocked), owned(blocker));
-        self.write(move |tx, ctx| ops::add_blocker(tx, ctx, &actor, &blocked, &blocker)).await
+        self.write(move |tx, ctx| ops::add_blocker(tx, ctx, &actor, &blocked, &blocker))
+            .await
     }
 
     async fn remove_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
         let (actor, blocked, blocker) = (owned(actor), owned(blocked), owned(blocker));
-        self.write(move |tx, ctx| ops::remove_blocker(tx, ctx, &actor, &blocked, &blocker)).await
+        self.write(move |tx, ctx| ops::remove_blocker(tx, ctx, &actor, &blocked, &blocker))
+            .await
     }
 
     async fn ticket_graph(&self, id: &str, depth: Option<u32>) -> Result<TicketGraph> {
         let id = owned(id);
-        self.read(move |conn, graphs| ops::ticket_graph(conn, graphs, &id, depth)).await
+        self.read(move |conn, graphs| ops::ticket_graph(conn, graphs, &id, depth))
+            .await
     }
 
     async fn workflow_graph(&self, workflow_id: &str, include_resolved: bool) -> Result<TicketGraph> {
         let workflow_id = owned(workflow_id);
-        self.read(move |conn, graphs| ops::workflow_graph(conn, graphs, &workflow_id, include_resolved)).await
+        self.read(move |conn, graphs| ops::workflow_graph(conn, graphs, &workflow_id, include_resolved))
+            .await
     }
 
     async fn ready(&self, workflow_id: &str, agent: Option<&str>, limit: u32) -> Result<Vec<ReadyTicket>> {
@@ -329,7 +359,8 @@ impl Store for SqliteStore {
         if self.read(|conn, _| ops::has_expired_leases(conn)).await? {
             self.expire_leases().await?;
         }
-        self.read(move |conn, graphs| ops::ready(conn, graphs, &workflow_id, agent.as_deref(), limit)).await
+        self.read(move |conn, graphs| ops::ready(conn, graphs, &workflow_id, agent.as_deref(), limit))
+            .await
     }
 
     async fn claim(&self, request: ClaimRequest) -> Result<Ticket> {
@@ -342,6 +373,7 @@ impl Store for SqliteStore {
 
     async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
         let workflow_id = workflow_id.map(owned);
-        self.read(move |conn, _| ops::events_after(conn, workflow_id.as_deref(), after, limit)).await
+        self.read(move |conn, _| ops::events_after(conn, workflow_id.as_deref(), after, limit))
+            .await
     }
 }

@@ -108,8 +108,9 @@ pub(crate) fn create_workflow(tx: &Transaction<'_>, actor: &str, new: NewWorkflo
     new.validate()?;
     let id = match &new.id {
         Some(id) => {
-            let exists: bool =
-                tx.query_row("SELECT EXISTS(SELECT 1 FROM workflows WHERE id = ?1)", [id], |r| r.get(0))?;
+            let exists: bool = tx.query_row("SELECT EXISTS(SELECT 1 FROM workflows WHERE id = ?1)", [id], |r| {
+                r.get(0)
+            })?;
             if exists {
                 return Err(DomainError::WorkflowExists { id: id.clone() }.into());
             }
@@ -122,7 +123,15 @@ pub(crate) fn create_workflow(tx: &Transaction<'_>, actor: &str, new: NewWorkflo
         "INSERT INTO workflows (id, name, board_config, phases, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         params![id, new.name.trim(), to_json(&new.board_config)?, to_json(&new.phases)?, now],
     )?;
-    record_event(tx, &id, "workflow_created", None, actor, json!({ "name": new.name.trim() }), &now)?;
+    record_event(
+        tx,
+        &id,
+        "workflow_created",
+        None,
+        actor,
+        json!({ "name": new.name.trim() }),
+        &now,
+    )?;
     load_workflow(tx, &id)
 }
 
@@ -132,7 +141,9 @@ pub(crate) fn list_workflows(conn: &Connection) -> Result<Vec<Workflow>> {
         rows::WORKFLOW_SELECT
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let workflows = stmt.query_map([], rows::workflow)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let workflows = stmt
+        .query_map([], rows::workflow)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(workflows)
 }
 
@@ -144,24 +155,34 @@ pub(crate) fn get_workflow(conn: &Connection, id: &str) -> Result<Workflow> {
 
 pub(crate) fn resolve_ticket_id(conn: &Connection, input: &str) -> Result<String> {
     let prefix = ids::normalise_ticket_ref(input)?;
-    let exact: Option<String> =
-        conn.query_row("SELECT id FROM tickets WHERE id = ?1", [&prefix], |r| r.get(0)).optional()?;
+    let exact: Option<String> = conn
+        .query_row("SELECT id FROM tickets WHERE id = ?1", [&prefix], |r| r.get(0))
+        .optional()?;
     if let Some(id) = exact {
         return Ok(id);
     }
     // '~' sorts after every character an id may hold, so this is a prefix range scan.
-    let mut stmt = conn.prepare_cached("SELECT id FROM tickets WHERE id > ?1 AND id < ?1 || '~' ORDER BY id LIMIT 6")?;
-    let matches = stmt.query_map([&prefix], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM tickets WHERE id > ?1 AND id < ?1 || '~' ORDER BY id LIMIT 6")?;
+    let matches = stmt
+        .query_map([&prefix], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     match matches.len() {
         0 => Err(DomainError::not_found("ticket", input.trim()).into()),
         1 => Ok(matches.into_iter().next().unwrap_or_default()),
-        _ => Err(DomainError::AmbiguousId { prefix: input.trim().to_string(), matches }.into()),
+        _ => Err(DomainError::AmbiguousId {
+            prefix: input.trim().to_string(),
+            matches,
+        }
+        .into()),
     }
 }
 
 fn refs(conn: &Connection, sql: &str, id: &str) -> Result<Vec<TicketRef>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let refs = stmt.query_map([id], rows::ticket_ref)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let refs = stmt
+        .query_map([id], rows::ticket_ref)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(refs)
 }
 
@@ -175,7 +196,10 @@ fn blocked_by_refs(conn: &Connection, id: &str) -> Result<Vec<TicketRef>> {
 }
 
 fn unresolved_blockers(conn: &Connection, id: &str) -> Result<Vec<TicketRef>> {
-    Ok(blocked_by_refs(conn, id)?.into_iter().filter(|b| !b.is_resolved).collect())
+    Ok(blocked_by_refs(conn, id)?
+        .into_iter()
+        .filter(|b| !b.is_resolved)
+        .collect())
 }
 
 pub(crate) fn get_ticket_detail(conn: &Connection, input: &str) -> Result<TicketDetail> {
@@ -201,7 +225,13 @@ pub(crate) fn get_ticket_detail(conn: &Connection, input: &str) -> Result<Ticket
         )?
         .query_map([&id], rows::history)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(TicketDetail { ticket, blocked_by, blocks, comments, history })
+    Ok(TicketDetail {
+        ticket,
+        blocked_by,
+        blocks,
+        comments,
+        history,
+    })
 }
 
 fn parse_cursor(cursor: &str) -> Result<i64> {
@@ -210,8 +240,11 @@ fn parse_cursor(cursor: &str) -> Result<i64> {
         .and_then(|n| n.parse::<i64>().ok())
         .filter(|n| *n >= 0)
         .ok_or_else(|| {
-            DomainError::validation("cursor", "not a cursor from this API; pass next_cursor from the previous page")
-                .into()
+            DomainError::validation(
+                "cursor",
+                "not a cursor from this API; pass next_cursor from the previous page",
+            )
+            .into()
         })
 }
 
@@ -251,24 +284,37 @@ pub(crate) fn list_tickets(
         push("t.assigned_agent_id = ?", agent.clone().into());
     }
     if let Some(tag) = &filter.tag {
-        push("EXISTS (SELECT 1 FROM json_each(t.tags) WHERE json_each.value = ?)", tag.clone().into());
+        push(
+            "EXISTS (SELECT 1 FROM json_each(t.tags) WHERE json_each.value = ?)",
+            tag.clone().into(),
+        );
     }
     if let Some(resolved) = filter.resolved {
         push("t.is_resolved = ?", i64::from(resolved).into());
     }
     if let Some(blocked) = filter.blocked {
-        clauses.push(if blocked { "t.open_blockers > 0".into() } else { "t.open_blockers = 0".into() });
+        clauses.push(if blocked {
+            "t.open_blockers > 0".into()
+        } else {
+            "t.open_blockers = 0".into()
+        });
     }
     if let Some(cursor) = cursor {
         let seq = parse_cursor(cursor)?;
         values.push(seq.into());
         clauses.push(format!("t.seq > ?{}", values.len()));
     }
-    let where_sql = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
     let sql = format!("{TICKET_SELECT}{where_sql} ORDER BY t.seq LIMIT {}", limit + 1);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows_out: Vec<(Ticket, i64)> = stmt
-        .query_map(params_from_iter(values.iter()), |row| Ok((rows::ticket(row)?, row.get::<_, i64>(20)?)))?
+        .query_map(params_from_iter(values.iter()), |row| {
+            Ok((rows::ticket(row)?, row.get::<_, i64>(20)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let next_cursor = if rows_out.len() > limit as usize {
         rows_out.truncate(limit as usize);
@@ -276,7 +322,10 @@ pub(crate) fn list_tickets(
     } else {
         None
     };
-    Ok(TicketPage { tickets: rows_out.into_iter().map(|(t, _)| t).collect(), next_cursor })
+    Ok(TicketPage {
+        tickets: rows_out.into_iter().map(|(t, _)| t).collect(),
+        next_cursor,
+    })
 }
 
 // ---------------------------------------------------------------- creating tickets
@@ -288,11 +337,24 @@ struct BlockerFacts {
 }
 
 fn blocker_facts(conn: &Connection, input: &str) -> Result<BlockerFacts> {
-    let id = resolve_ticket_id(conn, input)?;
-    let (workflow_id, is_resolved) = conn
-        .prepare_cached("SELECT workflow_id, is_resolved FROM tickets WHERE id = ?1")?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(BlockerFacts { id, workflow_id, is_resolved })
+    let mut stmt = conn.prepare_cached("SELECT workflow_id, is_resolved FROM tickets WHERE id = ?1")?;
+    // Full ids (the common case, and every import) skip prefix resolution.
+    let id = match stmt.query_row([input], |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
+        Some((workflow_id, is_resolved)) => {
+            return Ok(BlockerFacts {
+                id: input.to_string(),
+                workflow_id,
+                is_resolved,
+            })
+        }
+        None => resolve_ticket_id(conn, input)?,
+    };
+    let (workflow_id, is_resolved) = stmt.query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(BlockerFacts {
+        id,
+        workflow_id,
+        is_resolved,
+    })
 }
 
 /// Resolves a new ticket's blocker references. Two references may name the
@@ -309,7 +371,9 @@ fn resolve_blockers(conn: &Connection, inputs: &[String]) -> Result<Vec<BlockerF
 }
 
 fn ticket_exists(conn: &Connection, id: &str) -> Result<bool> {
-    Ok(conn.prepare_cached("SELECT EXISTS(SELECT 1 FROM tickets WHERE id = ?1)")?.query_row([id], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM tickets WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))?)
 }
 
 fn new_ticket_id(conn: &Connection, explicit: Option<&str>) -> Result<String> {
@@ -370,13 +434,19 @@ fn insert_ticket(
         now,
         open_blockers,
     ])?;
-    deltas.push(GraphDelta::Node { id: id.clone(), resolved: false });
+    deltas.push(GraphDelta::Node {
+        id: id.clone(),
+        resolved: false,
+    });
     let mut insert_edge = conn.prepare_cached(
         "INSERT INTO ticket_edges (blocker_id, blocked_id, workflow_id, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for blocker in blockers {
         insert_edge.execute(params![blocker.id, id, ticket.workflow_id, actor, now])?;
-        deltas.push(GraphDelta::Edge { blocker: blocker.id.clone(), blocked: id.clone() });
+        deltas.push(GraphDelta::Edge {
+            blocker: blocker.id.clone(),
+            blocked: id.clone(),
+        });
     }
     let blocker_ids: Vec<&str> = blockers.iter().map(|b| b.id.as_str()).collect();
     record_history(
@@ -394,7 +464,12 @@ fn insert_ticket(
     Ok(id)
 }
 
-pub(crate) fn create_ticket(tx: &Transaction<'_>, ctx: &mut WriteCtx<'_>, actor: &str, new: NewTicket) -> Result<Ticket> {
+pub(crate) fn create_ticket(
+    tx: &Transaction<'_>,
+    ctx: &mut WriteCtx<'_>,
+    actor: &str,
+    new: NewTicket,
+) -> Result<Ticket> {
     let workflow = load_workflow(tx, &new.workflow_id)?;
     let ticket = new.validate(&workflow.board_config)?;
     let blockers = resolve_blockers(tx, &ticket.blocked_by_ticket_ids)?;
@@ -430,13 +505,22 @@ pub(crate) fn import_tickets(
     for (index, mut ticket) in tickets.into_iter().enumerate() {
         ticket.workflow_id = workflow.id.clone();
         let ticket = ticket.validate(&workflow.board_config).map_err(|e| match e {
-            DomainError::Validation { field, message } => {
-                DomainError::Validation { field: format!("tickets[{index}].{field}"), message }
-            }
+            DomainError::Validation { field, message } => DomainError::Validation {
+                field: format!("tickets[{index}].{field}"),
+                message,
+            },
             other => other,
         })?;
         let blockers = resolve_blockers(tx, &ticket.blocked_by_ticket_ids)?;
-        created.push(insert_ticket(tx, actor, &workflow.board_config, &ticket, &blockers, &now, &mut deltas)?);
+        created.push(insert_ticket(
+            tx,
+            actor,
+            &workflow.board_config,
+            &ticket,
+            &blockers,
+            &now,
+            &mut deltas,
+        )?);
     }
     if !created.is_empty() {
         ctx.changed(tx, &workflow.id, deltas)?;
@@ -474,7 +558,11 @@ pub(crate) fn update_ticket(
         None => ticket.assigned_agent_id.clone(),
     };
     // Reassigning ends any claim lease; the holder's own writes renew it.
-    let lease = if assignee != ticket.assigned_agent_id { None } else { renewed_lease(tx, &ticket, actor, now)? };
+    let lease = if assignee != ticket.assigned_agent_id {
+        None
+    } else {
+        renewed_lease(tx, &ticket, actor, now)?
+    };
     let tags = patch.tags.clone().unwrap_or_else(|| ticket.tags.clone());
     tx.execute(
         "UPDATE tickets SET title = ?2, description = ?3, priority = ?4, tags = ?5, ticket_type = ?6, \
@@ -498,7 +586,10 @@ pub(crate) fn update_ticket(
         changes.insert("priority".into(), json!({ "from": ticket.priority, "to": p }));
     }
     if patch.assigned_agent_id.is_some() {
-        changes.insert("assigned_agent_id".into(), json!({ "from": ticket.assigned_agent_id, "to": assignee }));
+        changes.insert(
+            "assigned_agent_id".into(),
+            json!({ "from": ticket.assigned_agent_id, "to": assignee }),
+        );
     }
     if let Some(t) = &patch.ticket_type {
         changes.insert("ticket_type".into(), json!({ "from": ticket.ticket_type, "to": t }));
@@ -536,7 +627,18 @@ pub(crate) enum Target<'a> {
     Resolve,
 }
 
-fn count_in_status(conn: &Connection, workflow_id: &str, status: &str, except: &str) -> Result<u64> {
+/// Tickets in `status` other than `except`; only counted when the column
+/// has a WIP limit (the only rule that needs it), else 0.
+fn count_in_status(
+    conn: &Connection,
+    board: &BoardConfig,
+    workflow_id: &str,
+    status: &str,
+    except: &str,
+) -> Result<u64> {
+    if board.column(status).and_then(|c| c.wip_limit).is_none() {
+        return Ok(0);
+    }
     let n: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM tickets WHERE workflow_id = ?1 AND status = ?2 AND id != ?3")?
         .query_row(params![workflow_id, status, except], |r| r.get(0))?;
@@ -572,9 +674,11 @@ fn apply_move(
     let (is_resolved, completed_at, resolved_at) = match kind {
         MoveKind::Resolve => (true, Some(now_s.clone()), Some(now_s.clone())),
         MoveKind::Reopen => (false, None, None),
-        MoveKind::Plain | MoveKind::Unchanged => {
-            (ticket.is_resolved, ticket.completed_at.map(time_text), ticket.resolved_at.map(time_text))
-        }
+        MoveKind::Plain | MoveKind::Unchanged => (
+            ticket.is_resolved,
+            ticket.completed_at.map(time_text),
+            ticket.resolved_at.map(time_text),
+        ),
     };
     let (assignee, lease, lease_secs) = match &assignment {
         Some(a) => (
@@ -583,7 +687,11 @@ fn apply_move(
             Some(a.lease.as_secs() as i64),
         ),
         None if is_resolved => (ticket.assigned_agent_id.clone(), None, None),
-        None => (ticket.assigned_agent_id.clone(), renewed_lease(tx, ticket, actor, now)?, lease_seconds(tx, &ticket.id)?),
+        None => (
+            ticket.assigned_agent_id.clone(),
+            renewed_lease(tx, ticket, actor, now)?,
+            lease_seconds(tx, &ticket.id)?,
+        ),
     };
     tx.prepare_cached(
         "UPDATE tickets SET status = ?2, is_resolved = ?3, started_at = ?4, completed_at = ?5, resolved_at = ?6, \
@@ -615,7 +723,18 @@ fn apply_move(
         Some(a) => json!({ "agent_id": a.agent, "lease_expires_at": lease }),
         None => json!({}),
     };
-    record_history(tx, &ticket.id, &ticket.workflow_id, actor, action, Some(&ticket.status), Some(to), comment, details, &now_s)?;
+    record_history(
+        tx,
+        &ticket.id,
+        &ticket.workflow_id,
+        actor,
+        action,
+        Some(&ticket.status),
+        Some(to),
+        comment,
+        details,
+        &now_s,
+    )?;
 
     let mut unblocked_ticket_ids = Vec::new();
     let mut reblocked_ticket_ids = Vec::new();
@@ -631,7 +750,9 @@ fn apply_move(
              RETURNING id, open_blockers, is_resolved",
         )?;
         let changed = stmt
-            .query_map(params![ticket.id, delta], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, bool>(2)?)))?
+            .query_map(params![ticket.id, delta], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, bool>(2)?))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         for (dependent, open, resolved) in changed {
             if resolved {
@@ -662,10 +783,25 @@ fn apply_move(
                     json!({ "by_ticket_id": ticket.id }),
                     &now_s,
                 )?;
-                record_event(tx, &ticket.workflow_id, event, Some(dependent), actor, json!({ "by_ticket_id": ticket.id }), &now_s)?;
+                record_event(
+                    tx,
+                    &ticket.workflow_id,
+                    event,
+                    Some(dependent),
+                    actor,
+                    json!({ "by_ticket_id": ticket.id }),
+                    &now_s,
+                )?;
             }
         }
-        ctx.changed(tx, &ticket.workflow_id, vec![GraphDelta::Resolved { id: ticket.id.clone(), resolved: is_resolved }])?;
+        ctx.changed(
+            tx,
+            &ticket.workflow_id,
+            vec![GraphDelta::Resolved {
+                id: ticket.id.clone(),
+                resolved: is_resolved,
+            }],
+        )?;
     }
     let updated = load_ticket(tx, &ticket.id)?;
     record_event(
@@ -679,7 +815,11 @@ fn apply_move(
                 "unblocked_ticket_ids": unblocked_ticket_ids, "reblocked_ticket_ids": reblocked_ticket_ids }),
         &now_s,
     )?;
-    Ok(StatusChange { ticket: updated, unblocked_ticket_ids, reblocked_ticket_ids })
+    Ok(StatusChange {
+        ticket: updated,
+        unblocked_ticket_ids,
+        reblocked_ticket_ids,
+    })
 }
 
 pub(crate) fn change_status(
@@ -710,7 +850,7 @@ pub(crate) fn change_status(
         }
     };
     let blockers = unresolved_blockers(tx, &id)?;
-    let in_target = count_in_status(tx, &ticket.workflow_id, &to, &id)?;
+    let in_target = count_in_status(tx, board, &ticket.workflow_id, &to, &id)?;
     let kind = rules::check_move(
         board,
         &MoveRequest {
@@ -737,7 +877,18 @@ pub(crate) fn add_comment(tx: &Transaction<'_>, actor: &str, input: &str, text: 
         "UPDATE tickets SET version = version + 1, updated_at = ?2, lease_expires_at = ?3 WHERE id = ?1",
         params![id, now_s, lease],
     )?;
-    record_history(tx, &id, &ticket.workflow_id, actor, "commented", None, None, None, json!({ "comment_id": comment_id }), &now_s)?;
+    record_history(
+        tx,
+        &id,
+        &ticket.workflow_id,
+        actor,
+        "commented",
+        None,
+        None,
+        None,
+        json!({ "comment_id": comment_id }),
+        &now_s,
+    )?;
     record_event(
         tx,
         &ticket.workflow_id,
@@ -747,7 +898,13 @@ pub(crate) fn add_comment(tx: &Transaction<'_>, actor: &str, input: &str, text: 
         json!({ "comment_id": comment_id, "version": ticket.version + 1 }),
         &now_s,
     )?;
-    Ok(Comment { id: comment_id, ticket_id: id, author: actor.to_string(), comment_text: text, created_at: now })
+    Ok(Comment {
+        id: comment_id,
+        ticket_id: id,
+        author: actor.to_string(),
+        comment_text: text,
+        created_at: now,
+    })
 }
 
 // ---------------------------------------------------------------- blocking edges
@@ -794,7 +951,18 @@ pub(crate) fn add_blocker(
         "UPDATE tickets SET open_blockers = open_blockers + ?2, version = version + 1, updated_at = ?3 WHERE id = ?1",
         params![blocked.id, i64::from(!blocker.is_resolved), now],
     )?;
-    record_history(tx, &blocked.id, &blocked.workflow_id, actor, "blocker_added", None, None, None, json!({ "blocker_id": blocker.id }), &now)?;
+    record_history(
+        tx,
+        &blocked.id,
+        &blocked.workflow_id,
+        actor,
+        "blocker_added",
+        None,
+        None,
+        None,
+        json!({ "blocker_id": blocker.id }),
+        &now,
+    )?;
     record_event(
         tx,
         &blocked.workflow_id,
@@ -804,7 +972,14 @@ pub(crate) fn add_blocker(
         json!({ "blocker_id": blocker.id, "version": blocked.version + 1 }),
         &now,
     )?;
-    ctx.changed(tx, &blocked.workflow_id, vec![GraphDelta::Edge { blocker: blocker.id.clone(), blocked: blocked.id.clone() }])?;
+    ctx.changed(
+        tx,
+        &blocked.workflow_id,
+        vec![GraphDelta::Edge {
+            blocker: blocker.id.clone(),
+            blocked: blocked.id.clone(),
+        }],
+    )?;
     blocked_by_refs(tx, &blocked.id)
 }
 
@@ -821,7 +996,11 @@ pub(crate) fn remove_blocker(
         params![blocker.id, blocked.id],
     )?;
     if removed == 0 {
-        return Err(DomainError::EdgeNotFound { blocker_id: blocker.id, blocked_id: blocked.id }.into());
+        return Err(DomainError::EdgeNotFound {
+            blocker_id: blocker.id,
+            blocked_id: blocked.id,
+        }
+        .into());
     }
     let now = now_text();
     let open: i64 = tx.query_row(
@@ -830,7 +1009,18 @@ pub(crate) fn remove_blocker(
         params![blocked.id, i64::from(!blocker.is_resolved), now],
         |r| r.get(0),
     )?;
-    record_history(tx, &blocked.id, &blocked.workflow_id, actor, "blocker_removed", None, None, None, json!({ "blocker_id": blocker.id }), &now)?;
+    record_history(
+        tx,
+        &blocked.id,
+        &blocked.workflow_id,
+        actor,
+        "blocker_removed",
+        None,
+        None,
+        None,
+        json!({ "blocker_id": blocker.id }),
+        &now,
+    )?;
     record_event(
         tx,
         &blocked.workflow_id,
@@ -841,12 +1031,36 @@ pub(crate) fn remove_blocker(
         &now,
     )?;
     if open == 0 && blocked.is_blocked && !blocked.is_resolved {
-        record_event(tx, &blocked.workflow_id, "ticket_unblocked", Some(&blocked.id), actor, json!({ "by_ticket_id": blocker.id }), &now)?;
+        let details = json!({ "by_removing_blocker_id": blocker.id });
+        record_history(
+            tx,
+            &blocked.id,
+            &blocked.workflow_id,
+            actor,
+            "unblocked",
+            None,
+            None,
+            None,
+            details.clone(),
+            &now,
+        )?;
+        record_event(
+            tx,
+            &blocked.workflow_id,
+            "ticket_unblocked",
+            Some(&blocked.id),
+            actor,
+            details,
+            &now,
+        )?;
     }
     ctx.changed(
         tx,
         &blocked.workflow_id,
-        vec![GraphDelta::RemoveEdge { blocker: blocker.id.clone(), blocked: blocked.id.clone() }],
+        vec![GraphDelta::RemoveEdge {
+            blocker: blocker.id.clone(),
+            blocked: blocked.id.clone(),
+        }],
     )?;
     blocked_by_refs(tx, &blocked.id)
 }
@@ -877,10 +1091,22 @@ fn graph_nodes(conn: &Connection, sql_filter: &str, param: &str) -> Result<Vec<G
 }
 
 fn edges(pairs: Vec<(String, String)>) -> Vec<GraphEdge> {
-    pairs.into_iter().map(|(from, to)| GraphEdge { from, to, edge_type: "blocks".into() }).collect()
+    pairs
+        .into_iter()
+        .map(|(from, to)| GraphEdge {
+            from,
+            to,
+            edge_type: "blocks".into(),
+        })
+        .collect()
 }
 
-pub(crate) fn ticket_graph(conn: &Connection, graphs: &GraphCache, input: &str, depth: Option<u32>) -> Result<TicketGraph> {
+pub(crate) fn ticket_graph(
+    conn: &Connection,
+    graphs: &GraphCache,
+    input: &str,
+    depth: Option<u32>,
+) -> Result<TicketGraph> {
     let id = resolve_ticket_id(conn, input)?;
     let workflow_id: String = conn.query_row("SELECT workflow_id FROM tickets WHERE id = ?1", [&id], |r| r.get(0))?;
     let (ids, pairs, critical_path) = graphs.with(conn, &workflow_id, |g| -> Result<_> {
@@ -890,7 +1116,11 @@ pub(crate) fn ticket_graph(conn: &Connection, graphs: &GraphCache, input: &str, 
         Ok((ids, pairs, critical))
     })??;
     let nodes = graph_nodes(conn, "id IN (SELECT value FROM json_each(?1))", &to_json(&ids)?)?;
-    Ok(TicketGraph { nodes, edges: edges(pairs), critical_path })
+    Ok(TicketGraph {
+        nodes,
+        edges: edges(pairs),
+        critical_path,
+    })
 }
 
 pub(crate) fn workflow_graph(
@@ -900,11 +1130,19 @@ pub(crate) fn workflow_graph(
     include_resolved: bool,
 ) -> Result<TicketGraph> {
     load_workflow(conn, workflow_id)?;
-    let filter = if include_resolved { "workflow_id = ?1" } else { "workflow_id = ?1 AND is_resolved = 0" };
+    let filter = if include_resolved {
+        "workflow_id = ?1"
+    } else {
+        "workflow_id = ?1 AND is_resolved = 0"
+    };
     let nodes = graph_nodes(conn, filter, workflow_id)?;
     let ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
     let (pairs, critical_path) = graphs.with(conn, workflow_id, |g| (g.edges_among(&ids), g.critical_path(None)))?;
-    Ok(TicketGraph { nodes, edges: edges(pairs), critical_path })
+    Ok(TicketGraph {
+        nodes,
+        edges: edges(pairs),
+        critical_path,
+    })
 }
 
 // ---------------------------------------------------------------- ready and claim
@@ -915,7 +1153,12 @@ struct Candidate {
     created_at: DateTime<Utc>,
 }
 
-fn ready_candidates(conn: &Connection, workflow_id: &str, initial: &str, agent: Option<&str>) -> Result<Vec<Candidate>> {
+fn ready_candidates(
+    conn: &Connection,
+    workflow_id: &str,
+    initial: &str,
+    agent: Option<&str>,
+) -> Result<Vec<Candidate>> {
     // Served by the partial index tickets_ready.
     let mut stmt = conn.prepare_cached(
         "SELECT id, priority, created_at FROM tickets \
@@ -932,14 +1175,24 @@ fn ready_candidates(conn: &Connection, workflow_id: &str, initial: &str, agent: 
             let created_at = DateTime::parse_from_rfc3339(&created)
                 .map(|t| t.with_timezone(&Utc))
                 .map_err(|e| Error::Storage(format!("bad timestamp {created}: {e}")))?;
-            Ok(Candidate { id, priority: Priority::from_rank(priority).unwrap_or_default(), created_at })
+            Ok(Candidate {
+                id,
+                priority: Priority::from_rank(priority).unwrap_or_default(),
+                created_at,
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(candidates)
 }
 
 /// Orders candidates by the ready rules and keeps the best `limit`.
-fn rank_candidates(graphs: &GraphCache, conn: &Connection, workflow_id: &str, candidates: Vec<Candidate>, limit: usize) -> Result<Vec<(Candidate, u64)>> {
+fn rank_candidates(
+    graphs: &GraphCache,
+    conn: &Connection,
+    workflow_id: &str,
+    candidates: Vec<Candidate>,
+    limit: usize,
+) -> Result<Vec<(Candidate, u64)>> {
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
@@ -969,7 +1222,12 @@ pub(crate) fn ready(
     let ranked = rank_candidates(graphs, conn, workflow_id, candidates, limit as usize)?;
     ranked
         .into_iter()
-        .map(|(c, unblocks_count)| Ok(ReadyTicket { ticket: load_ticket(conn, &c.id)?, unblocks_count }))
+        .map(|(c, unblocks_count)| {
+            Ok(ReadyTicket {
+                ticket: load_ticket(conn, &c.id)?,
+                unblocks_count,
+            })
+        })
         .collect()
 }
 
@@ -998,13 +1256,30 @@ pub(crate) fn claim(tx: &Transaction<'_>, ctx: &mut WriteCtx<'_>, request: &Clai
                 let reason = if ticket.is_resolved {
                     "it is resolved".to_string()
                 } else if ticket.is_blocked {
-                    format!("it is blocked by {}", unresolved_blockers(tx, &ticket.id)?.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "it is blocked by {}",
+                        unresolved_blockers(tx, &ticket.id)?
+                            .iter()
+                            .map(|b| b.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 } else if ticket.status != board.initial_status {
-                    format!("it is in '{}', not the initial column '{}'", ticket.status, board.initial_status)
+                    format!(
+                        "it is in '{}', not the initial column '{}'",
+                        ticket.status, board.initial_status
+                    )
                 } else {
-                    format!("it is held by {}", ticket.assigned_agent_id.as_deref().unwrap_or("another agent"))
+                    format!(
+                        "it is held by {}",
+                        ticket.assigned_agent_id.as_deref().unwrap_or("another agent")
+                    )
                 };
-                return Err(DomainError::NotClaimable { ticket_id: ticket.id, reason }.into());
+                return Err(DomainError::NotClaimable {
+                    ticket_id: ticket.id,
+                    reason,
+                }
+                .into());
             }
             ticket
         }
@@ -1012,32 +1287,55 @@ pub(crate) fn claim(tx: &Transaction<'_>, ctx: &mut WriteCtx<'_>, request: &Clai
             let candidates = ready_candidates(tx, &workflow.id, &board.initial_status, Some(&agent))?;
             let best = rank_candidates(ctx.graphs(), tx, &workflow.id, candidates, 1)?;
             let Some((best, _)) = best.into_iter().next() else {
-                return Err(DomainError::NothingReady { workflow_id: workflow.id }.into());
+                return Err(DomainError::NothingReady {
+                    workflow_id: workflow.id,
+                }
+                .into());
             };
             load_ticket(tx, &best.id)?
         }
     };
     let to = board.claim_status().to_string();
-    let in_target = count_in_status(tx, &workflow.id, &to, &ticket.id)?;
+    let in_target = count_in_status(tx, board, &workflow.id, &to, &ticket.id)?;
     let kind = rules::check_move(
         board,
-        &MoveRequest { ticket_id: &ticket.id, from: &ticket.status, to: &to, unresolved_blockers: &[], tickets_in_target: in_target },
+        &MoveRequest {
+            ticket_id: &ticket.id,
+            from: &ticket.status,
+            to: &to,
+            unresolved_blockers: &[],
+            tickets_in_target: in_target,
+        },
     )?;
     let lease = request.lease.unwrap_or(DEFAULT_LEASE);
-    let change = apply_move(tx, ctx, &agent, &ticket, board, &to, kind, None, Some(Assignment { agent: &agent, lease }))?;
+    let change = apply_move(
+        tx,
+        ctx,
+        &agent,
+        &ticket,
+        board,
+        &to,
+        kind,
+        None,
+        Some(Assignment { agent: &agent, lease }),
+    )?;
     Ok(change.ticket)
 }
 
 pub(crate) fn has_expired_leases(conn: &Connection) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT EXISTS(SELECT 1 FROM tickets WHERE lease_expires_at IS NOT NULL AND lease_expires_at < ?1)")?
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM tickets WHERE lease_expires_at IS NOT NULL AND lease_expires_at < ?1)",
+        )?
         .query_row([now_text()], |r| r.get(0))?)
 }
 
 pub(crate) fn expire_leases(tx: &Transaction<'_>) -> Result<Vec<String>> {
     let now = now_text();
     let expired = tx
-        .prepare_cached("SELECT id FROM tickets WHERE lease_expires_at IS NOT NULL AND lease_expires_at < ?1 ORDER BY seq")?
+        .prepare_cached(
+            "SELECT id FROM tickets WHERE lease_expires_at IS NOT NULL AND lease_expires_at < ?1 ORDER BY seq",
+        )?
         .query_map([&now], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for id in &expired {
@@ -1049,7 +1347,8 @@ pub(crate) fn expire_leases(tx: &Transaction<'_>) -> Result<Vec<String>> {
              version = version + 1, updated_at = ?3 WHERE id = ?1",
             params![id, initial, now],
         )?;
-        let details = json!({ "previous_agent_id": ticket.assigned_agent_id, "lease_expired_at": ticket.lease_expires_at });
+        let details =
+            json!({ "previous_agent_id": ticket.assigned_agent_id, "lease_expired_at": ticket.lease_expires_at });
         record_history(
             tx,
             id,
@@ -1062,7 +1361,15 @@ pub(crate) fn expire_leases(tx: &Transaction<'_>) -> Result<Vec<String>> {
             details.clone(),
             &now,
         )?;
-        record_event(tx, &ticket.workflow_id, "ticket_lease_expired", Some(id), SYSTEM_AGENT, details, &now)?;
+        record_event(
+            tx,
+            &ticket.workflow_id,
+            "ticket_lease_expired",
+            Some(id),
+            SYSTEM_AGENT,
+            details,
+            &now,
+        )?;
     }
     Ok(expired)
 }

@@ -20,9 +20,9 @@ pub(crate) fn now_text() -> String {
 }
 
 fn parse_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
@@ -30,7 +30,10 @@ fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
 }
 
 fn opt_time(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    row.get::<_, Option<String>>(idx)?.as_deref().map(parse_time).transpose()
+    row.get::<_, Option<String>>(idx)?
+        .as_deref()
+        .map(parse_time)
+        .transpose()
 }
 
 fn json<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
@@ -48,8 +51,9 @@ pub(crate) const TICKET_SELECT: &str = "SELECT t.id, t.workflow_id, t.title, t.d
 pub(crate) fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
     let priority: i64 = row.get(6)?;
     let blockers: Option<String> = row.get(19)?;
-    let mut blocked_by_ticket_ids: Vec<String> =
-        blockers.map(|b| b.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let mut blocked_by_ticket_ids: Vec<String> = blockers
+        .map(|b| b.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     blocked_by_ticket_ids.sort();
     Ok(Ticket {
         id: row.get(0)?,
@@ -78,11 +82,18 @@ pub(crate) fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
 /// Loads a ticket by exact id.
 pub(crate) fn load_ticket(conn: &Connection, id: &str) -> Result<Ticket> {
     let mut stmt = conn.prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))?;
-    stmt.query_row([id], ticket).optional()?.ok_or_else(|| DomainError::not_found("ticket", id).into())
+    stmt.query_row([id], ticket)
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("ticket", id).into())
 }
 
 pub(crate) fn ticket_ref(row: &Row<'_>) -> rusqlite::Result<TicketRef> {
-    Ok(TicketRef { id: row.get(0)?, title: row.get(1)?, status: row.get(2)?, is_resolved: row.get(3)? })
+    Ok(TicketRef {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        status: row.get(2)?,
+        is_resolved: row.get(3)?,
+    })
 }
 
 pub(crate) const WORKFLOW_SELECT: &str =
@@ -101,7 +112,9 @@ pub(crate) fn workflow(row: &Row<'_>) -> rusqlite::Result<Workflow> {
 
 pub(crate) fn load_workflow(conn: &Connection, id: &str) -> Result<Workflow> {
     let mut stmt = conn.prepare_cached(&format!("{WORKFLOW_SELECT} WHERE w.id = ?1"))?;
-    stmt.query_row([id], workflow).optional()?.ok_or_else(|| DomainError::not_found("workflow", id).into())
+    stmt.query_row([id], workflow)
+        .optional()?
+        .ok_or_else(|| DomainError::not_found("workflow", id).into())
 }
 
 pub(crate) fn comment(row: &Row<'_>) -> rusqlite::Result<Comment> {

@@ -35,10 +35,7 @@ pub async fn resolve(ctx: &Ctx, args: ResolveArgs) -> Result<()> {
         output::print_json(&change);
         return Ok(());
     }
-    println!(
-        "resolved {} (now in {})",
-        change.ticket.id, change.ticket.status
-    );
+    println!("resolved {} (now in {})", change.ticket.id, change.ticket.status);
     if change.unblocked_ticket_ids.is_empty() {
         println!("no ticket became unblocked");
     }
@@ -59,10 +56,7 @@ async fn print_dependents(ctx: &Ctx, change: &StatusChange) {
         println!("{what}: {}", output::plural(ids.len(), "ticket"));
         for id in ids.iter().take(NAMED_DEPENDENTS) {
             match ctx.client.get_ticket(id).await {
-                Ok(detail) => println!(
-                    "  {id}  [{}]  {}",
-                    detail.ticket.status, detail.ticket.title
-                ),
+                Ok(detail) => println!("  {id}  [{}]  {}", detail.ticket.status, detail.ticket.title),
                 Err(_) => println!("  {id}"),
             }
         }
@@ -77,10 +71,7 @@ pub async fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
     if ctx.json {
         output::print_json(&comment);
     } else {
-        println!(
-            "commented on {} (comment {})",
-            comment.ticket_id, comment.id
-        );
+        println!("commented on {} (comment {})", comment.ticket_id, comment.id);
     }
     Ok(())
 }

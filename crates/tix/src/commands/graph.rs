@@ -71,14 +71,8 @@ impl<'a> View<'a> {
         let mut blockers: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut dependents: HashMap<&str, Vec<&str>> = HashMap::new();
         for edge in &graph.edges {
-            blockers
-                .entry(edge.to.as_str())
-                .or_default()
-                .push(edge.from.as_str());
-            dependents
-                .entry(edge.from.as_str())
-                .or_default()
-                .push(edge.to.as_str());
+            blockers.entry(edge.to.as_str()).or_default().push(edge.from.as_str());
+            dependents.entry(edge.from.as_str()).or_default().push(edge.to.as_str());
         }
         for list in blockers.values_mut().chain(dependents.values_mut()) {
             list.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
@@ -149,14 +143,7 @@ impl<'a> View<'a> {
         out.push('\n');
         let child_prefix = format!("{prefix}{}", if last { "    " } else { "│   " });
         for (i, child) in children.iter().enumerate() {
-            self.draw(
-                child,
-                direction,
-                &child_prefix,
-                i + 1 == children.len(),
-                seen,
-                out,
-            );
+            self.draw(child, direction, &child_prefix, i + 1 == children.len(), seen, out);
         }
     }
 }
@@ -267,10 +254,7 @@ critical path ★: ticket-db → ticket-auth → ticket-api → ticket-fe
         assert_eq!(text, expected);
         assert_eq!(find_root(&graph, "AUTH").as_deref(), Some("ticket-auth"));
         assert_eq!(find_root(&graph, "zzz"), None);
-        assert_eq!(
-            find_root(&graph, "ticket-au").as_deref(),
-            Some("ticket-auth")
-        );
+        assert_eq!(find_root(&graph, "ticket-au").as_deref(), Some("ticket-auth"));
     }
 
     #[test]

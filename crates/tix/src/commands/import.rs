@@ -19,8 +19,7 @@ use crate::output;
 /// Tickets per `import_tickets` call (one transaction each).
 pub const BATCH: usize = 1_000;
 
-const LINE_HINT: &str =
-    "Each line is one JSON object: {\"title\", \"ticket_type\", \"description\"?, \"priority\"?, \
+const LINE_HINT: &str = "Each line is one JSON object: {\"title\", \"ticket_type\", \"description\"?, \"priority\"?, \
     \"tags\"?, \"blocked_by_ticket_ids\"?, \"assigned_agent_id\"?, \"id\"?, \"workflow_id\"?}.";
 
 pub async fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
@@ -55,18 +54,12 @@ pub async fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         }
         let count = batch.len();
         let first_line = line_numbers.get(ids.len()).copied().unwrap_or_default();
-        let last_line = line_numbers
-            .get(ids.len() + count - 1)
-            .copied()
-            .unwrap_or_default();
+        let last_line = line_numbers.get(ids.len() + count - 1).copied().unwrap_or_default();
         match ctx.client.import_tickets(&workflow_id, batch).await {
             Ok(mut batch_ids) => ids.append(&mut batch_ids),
             Err(mut failure) => {
                 progress.abandon();
-                failure.message = format!(
-                    "importing lines {first_line}-{last_line}: {}",
-                    failure.message
-                );
+                failure.message = format!("importing lines {first_line}-{last_line}: {}", failure.message);
                 let done = format!(
                     "{} before line {first_line} were imported; fix the line and import the rest.",
                     output::plural(ids.len(), "ticket")
@@ -85,11 +78,7 @@ pub async fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if ctx.json {
         output::print_json(&json!({ "ticket_ids": ids }));
     } else {
-        let rate = if elapsed > 0.0 {
-            ids.len() as f64 / elapsed
-        } else {
-            0.0
-        };
+        let rate = if elapsed > 0.0 { ids.len() as f64 / elapsed } else { 0.0 };
         println!(
             "imported {} into {workflow_id} in {elapsed:.2} s ({rate:.0} tickets/s)",
             output::plural(ids.len(), "ticket")
@@ -101,11 +90,8 @@ pub async fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
 /// The non-empty lines of the file, parsed as JSON objects, with their line numbers.
 fn read_lines(path: &Path) -> Result<Vec<(usize, Value)>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::new(
-            "file_unreadable",
-            format!("cannot read {}: {e}", path.display()),
-        )
-        .with_hint("Pass a JSON Lines file (one ticket object per line) with --file.")
+        Failure::new("file_unreadable", format!("cannot read {}: {e}", path.display()))
+            .with_hint("Pass a JSON Lines file (one ticket object per line) with --file.")
     })?;
     let mut lines = Vec::new();
     for (index, line) in text.lines().enumerate() {
@@ -131,12 +117,11 @@ fn read_lines(path: &Path) -> Result<Vec<(usize, Value)>> {
         lines.push((number, value));
     }
     if lines.is_empty() {
-        return Err(Failure::new(
-            "invalid_import_file",
-            format!("{} holds no tickets", path.display()),
-        )
-        .with_hint(LINE_HINT)
-        .into());
+        return Err(
+            Failure::new("invalid_import_file", format!("{} holds no tickets", path.display()))
+                .with_hint(LINE_HINT)
+                .into(),
+        );
     }
     Ok(lines)
 }
@@ -144,12 +129,7 @@ fn read_lines(path: &Path) -> Result<Vec<(usize, Value)>> {
 /// `--workflow`, else the one workflow the lines name, else the only
 /// workflow. Lines naming another workflow are refused.
 async fn target_workflow(ctx: &Ctx, lines: &[(usize, Value)]) -> Result<String> {
-    let named = |value: &Value| {
-        value
-            .get("workflow_id")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let named = |value: &Value| value.get("workflow_id").and_then(Value::as_str).map(str::to_string);
     let first_named = lines.iter().find_map(|(_, v)| named(v));
     let target = match (ctx.named_workflow(), first_named) {
         (Some(id), _) => id.to_string(),
@@ -175,9 +155,9 @@ fn progress_bar(json: bool, total: usize) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total as u64);
-    if let Ok(style) = ProgressStyle::with_template(
-        "importing {bar:40.cyan/blue} {pos}/{len} tickets  {per_sec}  eta {eta}",
-    ) {
+    if let Ok(style) =
+        ProgressStyle::with_template("importing {bar:40.cyan/blue} {pos}/{len} tickets  {per_sec}  eta {eta}")
+    {
         bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
     }
     bar

@@ -52,10 +52,7 @@ impl Ctx {
                 return Ok(workflow);
             }
         }
-        let candidates: Vec<String> = workflows
-            .iter()
-            .map(|w| format!("{} ({})", w.id, w.name))
-            .collect();
+        let candidates: Vec<String> = workflows.iter().map(|w| format!("{} ({})", w.id, w.name)).collect();
         let none = candidates.is_empty();
         let mut failure = Failure::from(DomainError::WorkflowNotChosen { candidates });
         if none {

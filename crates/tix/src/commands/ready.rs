@@ -17,9 +17,7 @@ pub async fn ready(ctx: &Ctx, args: ReadyArgs) -> Result<()> {
         return Ok(());
     }
     if tickets.is_empty() {
-        println!(
-            "nothing is ready: every open ticket is blocked, claimed or past the initial column"
-        );
+        println!("nothing is ready: every open ticket is blocked, claimed or past the initial column");
         return Ok(());
     }
     let mut table = Table::new(&["ID", "PRIORITY", "UNBLOCKS", "TYPE", "ASSIGNEE", "TITLE"]);
@@ -50,11 +48,7 @@ pub async fn claim(ctx: &Ctx, args: ClaimArgs) -> Result<()> {
     let agent = output::or_dash(ticket.assigned_agent_id.as_deref());
     println!("{agent} claimed {}: {}", ticket.id, ticket.title);
     match &ticket.lease_expires_at {
-        Some(lease) => println!(
-            "  now in {}; lease until {}",
-            ticket.status,
-            output::time(lease)
-        ),
+        Some(lease) => println!("  now in {}; lease until {}", ticket.status, output::time(lease)),
         None => println!("  now in {}", ticket.status),
     }
     Ok(())

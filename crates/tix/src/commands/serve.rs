@@ -20,15 +20,10 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
     if args.demo {
         seed_demo(&store).await?;
     }
-    let listener = tokio::net::TcpListener::bind(&args.addr)
-        .await
-        .map_err(|e| {
-            Failure::new(
-                "bind_failed",
-                format!("cannot listen on {}: {e}", args.addr),
-            )
+    let listener = tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| {
+        Failure::new("bind_failed", format!("cannot listen on {}: {e}", args.addr))
             .with_hint("Pick another address with --addr HOST:PORT (port 0 picks a free one).")
-        })?;
+    })?;
     let addr = listener.local_addr().context("reading the bound address")?;
     tracing::info!(%addr, database, "tix server starting");
     {
@@ -45,12 +40,7 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
 }
 
 async fn seed_demo(store: &SqliteStore) -> Result<()> {
-    if !store
-        .list_workflows()
-        .await
-        .map_err(Failure::from)?
-        .is_empty()
-    {
+    if !store.list_workflows().await.map_err(Failure::from)?.is_empty() {
         tracing::info!("the database already has a workflow; not seeding the demo");
         return Ok(());
     }

@@ -13,12 +13,7 @@ pub async fn create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         Some(ticket_type) => (ctx.workflow_id().await?, ticket_type),
         None => {
             let workflow = ctx.workflow().await?;
-            let first = workflow
-                .board_config
-                .ticket_types
-                .first()
-                .cloned()
-                .unwrap_or_default();
+            let first = workflow.board_config.ticket_types.first().cloned().unwrap_or_default();
             (workflow.id, first)
         }
     };
@@ -61,10 +56,7 @@ pub async fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         resolved: flag(args.resolved, args.open),
         tag: args.tag,
     };
-    let mut page = ctx
-        .client
-        .list_tickets(filter.clone(), args.limit, args.cursor)
-        .await?;
+    let mut page = ctx.client.list_tickets(filter.clone(), args.limit, args.cursor).await?;
     if args.all {
         let mut tickets = std::mem::take(&mut page.tickets);
         while let Some(cursor) = page.next_cursor.take() {
@@ -92,9 +84,7 @@ pub async fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
 }
 
 fn print_ticket_table(tickets: &[Ticket]) {
-    let mut table = Table::new(&[
-        "ID", "STATUS", "PRIORITY", "TYPE", "ASSIGNEE", "STATE", "TITLE",
-    ]);
+    let mut table = Table::new(&["ID", "STATUS", "PRIORITY", "TYPE", "ASSIGNEE", "STATE", "TITLE"]);
     for t in tickets {
         table.row(vec![
             t.id.clone(),
@@ -128,21 +118,14 @@ fn print_detail(detail: &TicketDetail) {
         t.ticket_type, t.priority, t.version
     );
     match (&t.assigned_agent_id, &t.lease_expires_at) {
-        (Some(agent), Some(lease)) => println!(
-            "  assignee:    {agent} (lease until {})",
-            output::time(lease)
-        ),
+        (Some(agent), Some(lease)) => println!("  assignee:    {agent} (lease until {})", output::time(lease)),
         (agent, _) => println!("  assignee:    {}", output::or_dash(agent.as_deref())),
     }
     if !t.tags.is_empty() {
         println!("  tags:        {}", t.tags.join(", "));
     }
     println!("  workflow:    {}", t.workflow_id);
-    println!(
-        "  created:     {} by {}",
-        output::time(&t.created_at),
-        t.created_by
-    );
+    println!("  created:     {} by {}", output::time(&t.created_at), t.created_by);
     println!("  updated:     {}", output::time(&t.updated_at));
     if t.started_at.is_some() {
         println!("  started:     {}", output::opt_time(&t.started_at));
@@ -178,11 +161,7 @@ fn print_detail(detail: &TicketDetail) {
         println!();
         println!("comments ({}):", detail.comments.len());
         for comment in &detail.comments {
-            println!(
-                "  {}  {}:",
-                output::time(&comment.created_at),
-                comment.author
-            );
+            println!("  {}  {}:", output::time(&comment.created_at), comment.author);
             for line in comment.comment_text.lines() {
                 println!("    {line}");
             }
@@ -229,11 +208,7 @@ fn describe(entry: &HistoryEntry) -> String {
         "updated" => match entry.details.get("fields").and_then(|f| f.as_array()) {
             Some(fields) => format!(
                 "changed {}",
-                fields
-                    .iter()
-                    .filter_map(|f| f.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                fields.iter().filter_map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
             ),
             None => "updated".to_string(),
         },
@@ -270,13 +245,12 @@ pub async fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
     };
     if patch.is_empty() {
         return Err(Failure::new("validation_failed", "nothing to change")
-            .with_hint("Pass any of --title, --description, --priority, --tag, --clear-tags, --type, --assign, --unassign.")
+            .with_hint(
+                "Pass any of --title, --description, --priority, --tag, --clear-tags, --type, --assign, --unassign.",
+            )
             .into());
     }
-    let ticket = ctx
-        .client
-        .update_ticket(&args.id, patch, args.if_version)
-        .await?;
+    let ticket = ctx.client.update_ticket(&args.id, patch, args.if_version).await?;
     if ctx.json {
         output::print_json(&ticket);
     } else {

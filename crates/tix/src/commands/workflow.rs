@@ -29,9 +29,7 @@ pub async fn run(ctx: &Ctx, command: WorkflowCommand) -> Result<()> {
             if ctx.json {
                 output::print_json(&json!({ "workflows": workflows }));
             } else if workflows.is_empty() {
-                println!(
-                    "no workflows yet; create one with `tix workflow create --file board.yaml`"
-                );
+                println!("no workflows yet; create one with `tix workflow create --file board.yaml`");
             } else {
                 let mut table = Table::new(&["ID", "NAME", "COLUMNS", "TYPES", "CREATED"]);
                 for w in &workflows {
@@ -67,12 +65,9 @@ fn read_workflow_file(path: &Path) -> Result<NewWorkflow> {
     let shown = path.display().to_string();
     let text = if shown == "-" {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            Failure::new(
-                "file_unreadable",
-                format!("cannot read the workflow from stdin: {e}"),
-            )
-        })?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::new("file_unreadable", format!("cannot read the workflow from stdin: {e}")))?;
         text
     } else {
         std::fs::read_to_string(path).map_err(|e| {
@@ -80,10 +75,7 @@ fn read_workflow_file(path: &Path) -> Result<NewWorkflow> {
                 .with_hint("Pass the path of a YAML or JSON workflow file with --file.")
         })?
     };
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let is_json = match extension.as_deref() {
         Some("json") => true,
         Some("yaml" | "yml") => false,
