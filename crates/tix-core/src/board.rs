@@ -35,6 +35,26 @@ pub struct BoardConfig {
     /// Column a claimed ticket moves to. Default: the column after `initial_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_status: Option<String>,
+    /// What creating a near-duplicate ticket does: `warn` (default: the
+    /// create answer lists `similar_tickets`) or `refuse` (a match with
+    /// similarity ≥ 0.92 fails with `possible_duplicate` unless `force`).
+    #[serde(default, skip_serializing_if = "DuplicatePolicy::is_default")]
+    pub duplicate_policy: DuplicatePolicy,
+}
+
+/// See [`BoardConfig::duplicate_policy`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DuplicatePolicy {
+    #[default]
+    Warn,
+    Refuse,
+}
+
+impl DuplicatePolicy {
+    pub fn is_default(&self) -> bool {
+        *self == DuplicatePolicy::Warn
+    }
 }
 
 const MAX_ID_LEN: usize = 64;

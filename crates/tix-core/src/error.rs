@@ -88,6 +88,12 @@ pub enum DomainError {
     #[error("ticket '{id}' already exists")]
     TicketExists { id: String },
 
+    #[error("'{title}' looks like a duplicate of {}", matches.iter().map(|m| format!("{} [{}] {} (similarity {:.2})", m.id, m.status, m.title, m.similarity)).collect::<Vec<_>>().join("; "))]
+    PossibleDuplicate {
+        title: String,
+        matches: Vec<crate::ticket::SimilarTicket>,
+    },
+
     #[error("no workflow was named and there are {}: {}", if candidates.is_empty() { "none" } else { "several" }, candidates.join(", "))]
     WorkflowNotChosen { candidates: Vec<String> },
 }
@@ -130,6 +136,7 @@ impl DomainError {
             DomainError::WorkflowExists { .. } => "workflow_exists",
             DomainError::TicketExists { .. } => "ticket_exists",
             DomainError::WorkflowNotChosen { .. } => "workflow_not_chosen",
+            DomainError::PossibleDuplicate { .. } => "possible_duplicate",
         }
     }
 
@@ -187,6 +194,10 @@ impl DomainError {
             DomainError::WorkflowNotChosen { .. } => {
                 "Name the workflow with workflow_id (or --workflow / TIX_WORKFLOW).".into()
             }
+            DomainError::PossibleDuplicate { matches, .. } => format!(
+                "Work on the existing ticket ({}) or comment on it; if this really is different work, say how in the title and send the create again with force: true (`tix create --force`).",
+                matches.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
         }
     }
 
@@ -236,6 +247,7 @@ impl DomainError {
             DomainError::WorkflowExists { id } => json!({ "id": id }),
             DomainError::TicketExists { id } => json!({ "id": id }),
             DomainError::WorkflowNotChosen { candidates } => json!({ "workflows": candidates }),
+            DomainError::PossibleDuplicate { title, matches } => json!({ "title": title, "matches": matches }),
         }
     }
 }

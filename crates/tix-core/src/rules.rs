@@ -133,6 +133,7 @@ mod tests {
             transitions: None,
             done_statuses: None,
             claim_status: None,
+            duplicate_policy: Default::default(),
         }
     }
 

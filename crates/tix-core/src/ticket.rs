@@ -120,6 +120,16 @@ impl Ticket {
     }
 }
 
+/// A ticket whose embedding is close to another text or ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SimilarTicket {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    /// Cosine similarity of the embeddings, -1..1 (1 = same meaning).
+    pub similarity: f32,
+}
+
 /// Body of `POST /api/tickets`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

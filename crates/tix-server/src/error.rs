@@ -50,7 +50,8 @@ pub fn status_for(error: &DomainError) -> StatusCode {
         | DomainError::AlreadyResolved { .. }
         | DomainError::NotClaimable { .. }
         | DomainError::WorkflowExists { .. }
-        | DomainError::TicketExists { .. } => StatusCode::CONFLICT,
+        | DomainError::TicketExists { .. }
+        | DomainError::PossibleDuplicate { .. } => StatusCode::CONFLICT,
         DomainError::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
     }
 }

@@ -98,6 +98,7 @@ pub fn seed_board() -> BoardConfig {
         transitions: None,
         done_statuses: None,
         claim_status: None,
+        duplicate_policy: Default::default(),
     }
 }
 
@@ -1108,6 +1109,7 @@ pub async fn transitions_and_wip_limits<S: Store>(store: S) {
         ])),
         done_statuses: None,
         claim_status: None,
+        duplicate_policy: Default::default(),
     };
     let wf = store
         .create_workflow(

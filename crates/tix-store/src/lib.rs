@@ -22,9 +22,11 @@ use tix_core::DomainError;
 
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+pub mod search;
 mod sqlite;
 mod url;
 
+pub use search::{SearchFilter, SearchStore};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 

@@ -56,6 +56,7 @@ pub fn workflow() -> NewWorkflow {
             transitions: None,
             done_statuses: None,
             claim_status: None,
+            duplicate_policy: Default::default(),
         },
         phases: vec![
             phase(

@@ -6,6 +6,7 @@
 mod graph_cache;
 mod ops;
 mod rows;
+mod search;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -22,7 +23,10 @@ use tix_core::workflow::{NewWorkflow, Workflow};
 use self::graph_cache::{GraphCache, WriteCtx};
 use crate::{ClaimRequest, DatabaseUrl, Error, Result, Store};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_search.sql")),
+];
 const MAX_IDLE_READERS: usize = 8;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
@@ -66,23 +70,27 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
     )?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let current: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| {
-        r.get(0)
-    })?;
+    let applied: Vec<i64> = tx
+        .prepare("SELECT version FROM schema_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let current = applied.iter().copied().max().unwrap_or(0);
+    let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if current > latest {
+        return Err(Error::Storage(format!(
+            "the database is at schema version {current}, newer than this tix ({latest}); upgrade tix"
+        )));
+    }
+    // Every migration not applied yet, in order: migrations developed side by
+    // side may land in either order.
     for (version, sql) in MIGRATIONS {
-        if *version > current {
+        if !applied.contains(version) {
             tx.execute_batch(sql)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                 rusqlite::params![version, rows::now_text()],
             )?;
         }
-    }
-    let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-    if current > latest {
-        return Err(Error::Storage(format!(
-            "the database is at schema version {current}, newer than this tix ({latest}); upgrade tix"
-        )));
     }
     tx.commit()?;
     Ok(())
