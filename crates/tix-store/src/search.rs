@@ -159,7 +159,7 @@ pub fn vector_to_blob(vector: &[f32]) -> Vec<u8> {
 
 /// Decodes a BLOB written by [`vector_to_blob`].
 pub fn blob_to_vector(blob: &[u8]) -> Option<Vec<f32>> {
-    if blob.len() % 4 != 0 {
+    if !blob.len().is_multiple_of(4) {
         return None;
     }
     Some(
