@@ -254,6 +254,30 @@ impl<S: Store + SearchStore> Search<S> {
         Self::with_embedder(store, embedder, unavailable, config).await
     }
 
+    /// A service without semantic search (no model, no worker): keyword
+    /// search, creates without duplicate detection.
+    pub fn keyword_only(store: S, reason: &str) -> Search<S> {
+        let indexes: Indexes = Arc::new(RwLock::new(HashMap::new()));
+        let (processed, _) = watch::channel(0i64);
+        Search {
+            inner: Arc::new(Inner {
+                keyword: KeywordRetriever { store: store.clone() },
+                semantic: SemanticRetriever {
+                    indexes: indexes.clone(),
+                },
+                store,
+                embedder: None,
+                unavailable: Some(reason.to_string()),
+                indexes,
+                processed,
+                kick: Notify::new(),
+                drain: tokio::sync::Mutex::new(()),
+                freshness_timeout: Duration::from_secs(1),
+                worker: std::sync::Mutex::new(None),
+            }),
+        }
+    }
+
     /// Starts the service with a ready embedder (or none).
     pub async fn with_embedder(
         store: S,
@@ -286,7 +310,7 @@ impl<S: Store + SearchStore> Search<S> {
                 },
                 store,
                 embedder,
-                unavailable: unavailable.filter(|_| true),
+                unavailable,
                 indexes,
                 processed,
                 kick: Notify::new(),

@@ -3,7 +3,7 @@
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::handlers::{events, tickets, workflows};
+use crate::handlers::{events, search, tickets, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,9 @@ use crate::handlers::{events, tickets, workflows};
         tickets::remove_blocker,
         tickets::graph,
         events::list,
+        search::search,
+        search::search_json,
+        search::related,
     ),
     components(schemas(ErrorBody, ErrorDetail, tix_core::error::TicketRef))
 )]

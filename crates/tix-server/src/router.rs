@@ -5,15 +5,26 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use tix_store::Store;
+use tix_search::Search;
+use tix_store::{SearchStore, Store};
 
 use crate::error::ApiError;
-use crate::handlers::{events, tickets, workflows, AppState};
+use crate::handlers::{events, search, tickets, workflows, AppState};
 
 /// Imports may carry many tickets in one request.
 const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
-pub fn router<S: Store>(store: S) -> Router {
+/// The API with keyword search only (no embedding model loaded).
+pub fn router<S: Store + SearchStore>(store: S) -> Router {
+    router_with_search(Search::keyword_only(
+        store,
+        "the server was started without an embedder",
+    ))
+}
+
+/// The API over a started search service (and its store).
+pub fn router_with_search<S: Store + SearchStore>(search: Search<S>) -> Router {
+    let store = search.store().clone();
     let api = Router::new()
         .route(
             "/api/health",
@@ -29,7 +40,10 @@ pub fn router<S: Store>(store: S) -> Router {
             "/api/workflows/{workflow_id}/tickets/import",
             post(workflows::import::<S>).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
         )
+        .route("/api/search", get(search::search::<S>))
         .route("/api/tickets", get(tickets::list::<S>).post(tickets::create::<S>))
+        .route("/api/tickets/search", post(search::search_json::<S>))
+        .route("/api/tickets/{ticket_id}/related", get(search::related::<S>))
         .route(
             "/api/tickets/{ticket_id}",
             get(tickets::get::<S>).patch(tickets::patch::<S>),
@@ -44,14 +58,15 @@ pub fn router<S: Store>(store: S) -> Router {
         )
         .route("/api/tickets/{ticket_id}/graph", get(tickets::graph::<S>))
         .route("/api/events", get(events::list::<S>))
-        .with_state(AppState { store });
+        .with_state(AppState { store, search });
     api.route("/", get(index)).fallback(not_found)
 }
 
 async fn index() -> impl IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "Tix is running.\n\nAPI: /api/workflows, /api/tickets?workflow_id=..., /api/tickets/{id}, /api/tickets/{id}/graph\n\
+        "Tix is running.\n\nAPI: /api/workflows, /api/tickets?workflow_id=..., /api/tickets/{id}, /api/tickets/{id}/graph,\n\
+         /api/search?workflow_id=...&query=...\n\
          API reference: /api/openapi.json\n",
     )
 }

@@ -1,13 +1,17 @@
 //! Request handlers, one module per resource.
 
 pub mod events;
+pub mod search;
 pub mod tickets;
 pub mod workflows;
 
+use tix_search::Search;
 use tix_store::Store;
 
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState<S: Store> {
     pub store: S,
+    /// Search, duplicate detection and related tickets.
+    pub search: Search<S>,
 }

@@ -9,25 +9,49 @@ use tix_core::ticket::{
     Comment, NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
     TicketPatch,
 };
-use tix_store::Store;
+use tix_search::CreatedTicket;
+use tix_store::{SearchStore, Store};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Agent, ApiJson, ApiQuery, IfMatch, OptionalJson};
 
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct CreatedTicket {
-    pub ticket_id: String,
-    pub ticket: Ticket,
+/// Body of `POST /api/tickets`: a new ticket, and `force` to create it even
+/// when the board refuses near-duplicates (`duplicate_policy: refuse`).
+#[derive(Serialize, ToSchema)]
+pub struct CreateTicketBody {
+    #[serde(flatten)]
+    pub ticket: NewTicket,
+    /// Create even if an unresolved ticket looks like a duplicate (similarity ≥ 0.92).
+    #[serde(default)]
+    pub force: bool,
 }
 
-#[utoipa::path(post, path = "/api/tickets", tag = "tickets", request_body = NewTicket,
-    responses((status = 201, body = CreatedTicket), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn create<S: Store>(
+// By hand: `flatten` would let unknown fields through, and a typo must
+// stay a 400 (NewTicket denies unknown fields).
+impl<'de> Deserialize<'de> for CreateTicketBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut fields = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        let force = match fields.remove("force") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Bool(force)) => force,
+            Some(other) => return Err(D::Error::custom(format!("force must be true or false, not {other}"))),
+        };
+        let ticket = NewTicket::deserialize(serde_json::Value::Object(fields)).map_err(D::Error::custom)?;
+        Ok(CreateTicketBody { ticket, force })
+    }
+}
+
+#[utoipa::path(post, path = "/api/tickets", tag = "tickets", request_body = CreateTicketBody,
+    responses((status = 201, body = CreatedTicket, description = "the ticket, and unresolved look-alikes (similarity ≥ 0.80) in similar_tickets"),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "possible_duplicate: the board refuses near-duplicates; send force: true to create anyway")))]
+pub async fn create<S: Store + SearchStore>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
-    ApiJson(body): ApiJson<NewTicket>,
+    ApiJson(CreateTicketBody { ticket: body, force }): ApiJson<CreateTicketBody>,
 ) -> Result<(StatusCode, Json<CreatedTicket>), ApiError> {
     if body.id.is_some() {
         return Err(ApiError::bad_request(
@@ -35,13 +59,9 @@ pub async fn create<S: Store>(
             "Omit `id`; Tix generates a collision-free one. Imports may set ids.",
         ));
     }
-    let ticket = app.store.create_ticket(&agent, body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(CreatedTicket {
-            ticket_id: ticket.id.clone(),
-            ticket,
-        }),
+        Json(app.search.create_ticket(&agent, body, force).await?),
     ))
 }
 
