@@ -163,7 +163,7 @@ async fn keyword_only_server_searches_and_says_semantic_is_unavailable() {
         format!("/api/search?workflow_id={wf}&query=x&search_type=fuzzy"),
         format!("/api/search?workflow_id={wf}&query=x&status=nowhere"),
         format!("/api/search?workflow_id={wf}&query=x&colour=red"),
-        format!("/api/search?query=x"),
+        "/api/search?query=x".to_string(),
     ] {
         let (status, body) = server.get(&path).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
