@@ -101,6 +101,102 @@ pub enum Command {
     Graph(GraphArgs),
     /// Bulk-create tickets from a JSON Lines file (one ticket per line), in batches.
     Import(ImportArgs),
+    /// Search tickets: hybrid (meaning + keywords, default), semantic or keyword. Search before
+    /// you create, to avoid duplicates. A ticket id or prefix finds that ticket first.
+    Search(SearchArgs),
+    /// Re-embed every ticket with the current model (after changing the model), with a progress bar.
+    Reindex(ReindexArgs),
+}
+
+/// Where embeddings for semantic search come from.
+#[derive(Debug, Clone, Args)]
+pub struct EmbedArgs {
+    /// Embedding provider: `local` (all-MiniLM-L6-v2 on the CPU), `openai` (an
+    /// OpenAI-compatible /v1/embeddings server) or `none` (keyword search only).
+    #[arg(long, env = "TIX_EMBEDDER", default_value = "local", value_name = "PROVIDER")]
+    pub embedder: EmbedderArg,
+
+    /// Directory with config.json, tokenizer.json and model.safetensors (scripts/setup-model
+    /// puts them in the default place). Default: ~/.local/share/tix/models/all-MiniLM-L6-v2.
+    #[arg(long, env = "TIX_MODEL_DIR", value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+
+    /// Base URL of the OpenAI-compatible server (with --embedder openai), e.g. http://127.0.0.1:8080.
+    #[arg(long, env = "TIX_EMBEDDING_URL", value_name = "URL")]
+    pub embedding_url: Option<String>,
+
+    /// Model name sent to that server (with --embedder openai).
+    #[arg(long, env = "TIX_EMBEDDING_MODEL", value_name = "NAME")]
+    pub embedding_model: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EmbedderArg {
+    Local,
+    Openai,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SearchTypeArg {
+    Hybrid,
+    Semantic,
+    Keyword,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for: words, a paraphrase, or a ticket id.
+    pub query: String,
+
+    /// hybrid = 0.7 semantic + 0.3 keyword.
+    #[arg(long = "type", value_enum, default_value = "hybrid", value_name = "TYPE")]
+    pub search_type: SearchTypeArg,
+
+    /// How many results (1..100).
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: u32,
+
+    /// Only tickets in this column.
+    #[arg(long, short = 's')]
+    pub status: Option<String>,
+
+    /// Only tickets of this type.
+    #[arg(long = "ticket-type", value_name = "TYPE")]
+    pub ticket_type: Option<String>,
+
+    /// Only tickets of this priority.
+    #[arg(long, short = 'p', value_enum)]
+    pub priority: Option<PriorityArg>,
+
+    /// Only tickets carrying this tag (repeatable: all must match).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Only tickets assigned to this agent.
+    #[arg(long)]
+    pub assignee: Option<String>,
+
+    /// Only unresolved tickets.
+    #[arg(long, conflicts_with = "resolved")]
+    pub open: bool,
+
+    /// Only resolved tickets.
+    #[arg(long)]
+    pub resolved: bool,
+
+    /// Weight of the semantic side in hybrid search (0..1; the keyword side gets the rest).
+    #[arg(long, value_name = "W")]
+    pub semantic_weight: Option<f32>,
+
+    #[command(flatten)]
+    pub embed: EmbedArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReindexArgs {
+    #[command(flatten)]
+    pub embed: EmbedArgs,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +208,9 @@ pub struct ServeArgs {
     /// Seed the demo workflow (a web app: infra, database, auth, API, ...) if there is no workflow yet.
     #[arg(long)]
     pub demo: bool,
+
+    #[command(flatten)]
+    pub embed: EmbedArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,6 +286,10 @@ pub struct CreateArgs {
     /// Assign it to this agent right away (it then stays out of everyone else's ready list).
     #[arg(long = "assign", value_name = "AGENT")]
     pub assign: Option<String>,
+
+    /// Create it even if the board refuses near-duplicates (duplicate_policy: refuse).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

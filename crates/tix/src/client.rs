@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tix_core::error::TicketRef;
 use tix_core::ticket::{
-    Comment, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
-    TicketPatch,
+    Comment, NewTicket, ReadyTicket, SimilarTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph,
+    TicketPage, TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_store::{ClaimRequest, DatabaseUrl, SqliteStore, Store};
@@ -43,6 +43,9 @@ pub struct HttpClient {
 pub struct Created {
     pub ticket_id: String,
     pub ticket: Ticket,
+    /// Unresolved look-alikes (a server with semantic search fills it).
+    #[serde(default)]
+    pub similar_tickets: Vec<SimilarTicket>,
 }
 
 #[derive(Deserialize)]
@@ -105,10 +108,18 @@ impl Client {
         }
     }
 
-    pub async fn create_ticket(&self, new: NewTicket) -> Result<Created> {
+    /// Creates a ticket. A server checks it for near-duplicates (`force`
+    /// overrides a board that refuses them); the local store does not load
+    /// the embedding model for one create.
+    pub async fn create_ticket(&self, new: NewTicket, force: bool) -> Result<Created> {
         match self {
             Client::Remote(http) => {
-                http.send(Method::POST, &["api", "tickets"], &[], Some(&new), None)
+                let mut body = serde_json::to_value(&new)
+                    .map_err(|e| Failure::new("cli_error", format!("cannot encode the ticket: {e}")))?;
+                if force {
+                    body["force"] = json!(true);
+                }
+                http.send(Method::POST, &["api", "tickets"], &[], Some(&body), None)
                     .await
             }
             Client::Local(local) => {
@@ -116,8 +127,21 @@ impl Client {
                 Ok(Created {
                     ticket_id: ticket.id.clone(),
                     ticket,
+                    similar_tickets: Vec::new(),
                 })
             }
+        }
+    }
+
+    /// `POST /api/tickets/search` on a server (local searches go through
+    /// `tix_search::Search` in `commands::search`).
+    pub async fn search_remote(&self, body: &Value) -> Result<Option<tix_search::SearchResponse>> {
+        match self {
+            Client::Remote(http) => Ok(Some(
+                http.send(Method::POST, &["api", "tickets", "search"], &[], Some(body), None)
+                    .await?,
+            )),
+            Client::Local(_) => Ok(None),
         }
     }
 

@@ -5,6 +5,7 @@ mod flow;
 mod graph;
 mod import;
 mod ready;
+mod search;
 mod serve;
 mod ticket;
 mod workflow;
@@ -94,5 +95,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Claim(args) => ready::claim(&ctx, args).await,
         Command::Graph(args) => graph::run(&ctx, args).await,
         Command::Import(args) => import::run(&ctx, args).await,
+        Command::Search(args) => search::search(&ctx, args).await,
+        Command::Reindex(args) => search::reindex(&ctx, args).await,
     }
 }

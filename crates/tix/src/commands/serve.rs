@@ -5,6 +5,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use tix_search::{Search, SearchConfig};
 use tix_store::{SqliteStore, Store};
 
 use crate::cli::ServeArgs;
@@ -31,8 +32,21 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
         writeln!(stdout, "tix listening on http://{addr}").context("writing to stdout")?;
         stdout.flush().context("writing to stdout")?;
     }
+    let search = Search::start(
+        store.clone(),
+        SearchConfig::new(super::search::embedder_config(&args.embed)?),
+    )
+    .await
+    .map_err(Failure::from)?;
+    match search.model_id() {
+        Some(model) => {
+            let (vectors, bytes) = search.index_stats();
+            tracing::info!(model, vectors, memory_mib = bytes / (1 << 20), "semantic search ready");
+        }
+        None => tracing::info!("search is keyword-only"),
+    }
     let sweeper = tokio::spawn(expire_leases(store.clone()));
-    let served = tix_server::launch(store, listener, shutdown_signal()).await;
+    let served = tix_server::launch_with_search(search, listener, shutdown_signal()).await;
     sweeper.abort();
     served.context("serving HTTP")?;
     tracing::info!("tix server stopped");

@@ -28,11 +28,23 @@ pub async fn create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         assigned_agent_id: args.assign,
         id: None,
     };
-    let created = ctx.client.create_ticket(new).await?;
+    let created = ctx.client.create_ticket(new, args.force).await?;
     if ctx.json {
         output::print_json(&created);
     } else {
         println!("{}", created.ticket_id);
+        if !created.similar_tickets.is_empty() {
+            eprintln!("similar unresolved tickets (check for a duplicate):");
+            for s in &created.similar_tickets {
+                eprintln!(
+                    "  {:.2}  {}  [{}] {}",
+                    s.similarity,
+                    s.id,
+                    s.status,
+                    output::truncate(&s.title, 70)
+                );
+            }
+        }
     }
     Ok(())
 }
