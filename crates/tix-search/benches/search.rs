@@ -42,14 +42,38 @@ const ACTIONS: &[&str] = &[
     "Fix", "Add", "Refactor", "Speed up", "Document", "Remove", "Migrate", "Test", "Harden", "Redesign",
 ];
 const THINGS: &[&str] = &[
-    "login form", "checkout flow", "invoice export", "search bar", "product images", "order history",
-    "password reset", "webhook delivery", "database backups", "payment retries", "cart merge", "shipping labels",
-    "admin audit log", "TLS certificates", "mobile push notifications", "CSV import", "rate limiter",
-    "session cookies", "kanban drag and drop", "API pagination",
+    "login form",
+    "checkout flow",
+    "invoice export",
+    "search bar",
+    "product images",
+    "order history",
+    "password reset",
+    "webhook delivery",
+    "database backups",
+    "payment retries",
+    "cart merge",
+    "shipping labels",
+    "admin audit log",
+    "TLS certificates",
+    "mobile push notifications",
+    "CSV import",
+    "rate limiter",
+    "session cookies",
+    "kanban drag and drop",
+    "API pagination",
 ];
 const PLACES: &[&str] = &[
-    "on the storefront", "in the admin panel", "in the iOS app", "in the Android app", "in the public API",
-    "for EU customers", "under load", "in the warehouse tool", "in the staging cluster", "for guest users",
+    "on the storefront",
+    "in the admin panel",
+    "in the iOS app",
+    "in the Android app",
+    "in the public API",
+    "for EU customers",
+    "under load",
+    "in the warehouse tool",
+    "in the staging cluster",
+    "for guest users",
 ];
 const DETAILS: &[&str] = &[
     "Users report errors and a blank screen.",
@@ -61,7 +85,9 @@ const DETAILS: &[&str] = &[
     "Accessibility audit found missing labels.",
     "Customers asked for it in the last survey.",
 ];
-const TAGS: &[&str] = &["frontend", "api", "payments", "infra", "mobile", "auth", "database", "docs"];
+const TAGS: &[&str] = &[
+    "frontend", "api", "payments", "infra", "mobile", "auth", "database", "docs",
+];
 
 fn ticket(rng: &mut Rng) -> (String, String, Vec<String>) {
     let title = format!("{} {} {}", rng.pick(ACTIONS), rng.pick(THINGS), rng.pick(PLACES));

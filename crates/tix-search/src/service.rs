@@ -8,6 +8,7 @@
 //! when the search started, so a search after a write sees the write.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -207,6 +208,12 @@ struct Inner<S> {
     kick: Notify,
     /// Serialises queue draining (the worker and reindex).
     drain: tokio::sync::Mutex<()>,
+    /// Newest stored-embedding change already in the indexes (see
+    /// [`Search::sync_stored`]).
+    changes_seen: AtomicI64,
+    /// The worker's last batch failed (e.g. the embedding server is down):
+    /// searches then do not wait for it.
+    failing: AtomicBool,
     freshness_timeout: Duration,
     worker: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
@@ -272,6 +279,8 @@ impl<S: Store + SearchStore> Search<S> {
                 processed,
                 kick: Notify::new(),
                 drain: tokio::sync::Mutex::new(()),
+                changes_seen: AtomicI64::new(0),
+                failing: AtomicBool::new(false),
                 freshness_timeout: Duration::from_secs(1),
                 worker: std::sync::Mutex::new(None),
             }),
@@ -286,8 +295,11 @@ impl<S: Store + SearchStore> Search<S> {
         config: SearchConfig,
     ) -> Result<Search<S>> {
         let indexes: Indexes = Arc::new(RwLock::new(HashMap::new()));
+        let mut changes_seen = 0;
         if let Some(embedder) = &embedder {
             let model = embedder.model_id().to_string();
+            // Read before loading: later changes are synced again (harmless).
+            changes_seen = store.embedding_changes_head().await?;
             let queued = store.queue_for_embedding(&model, false).await?;
             if queued > 0 {
                 tracing::info!(queued, model = %model, "tickets queued for embedding");
@@ -315,6 +327,8 @@ impl<S: Store + SearchStore> Search<S> {
                 processed,
                 kick: Notify::new(),
                 drain: tokio::sync::Mutex::new(()),
+                changes_seen: AtomicI64::new(changes_seen),
+                failing: AtomicBool::new(false),
                 freshness_timeout: config.freshness_timeout,
                 worker: std::sync::Mutex::new(None),
             }),
@@ -326,8 +340,14 @@ impl<S: Store + SearchStore> Search<S> {
                     let Some(inner) = weak.upgrade() else { return };
                     let search = Search { inner };
                     let drained = search.drain_once().await;
+                    search.inner.failing.store(drained.is_err(), Ordering::Relaxed);
                     let idle = match drained {
-                        Ok(0) => true,
+                        Ok(0) => {
+                            if let Err(err) = search.sync_stored().await {
+                                tracing::warn!(%err, "embedding worker: cannot read stored embeddings");
+                            }
+                            true
+                        }
                         Ok(_) => false,
                         Err(err) => {
                             tracing::warn!(%err, "embedding worker: will retry");
@@ -443,12 +463,40 @@ impl<S: Store + SearchStore> Search<S> {
         }
     }
 
+    /// Loads into the indexes the vectors stored since the last sync: those
+    /// another process (a local `tix search` or `tix reindex` on the same
+    /// database) embedded, and which this process would otherwise not see.
+    pub async fn sync_stored(&self) -> Result<()> {
+        let Some(embedder) = &self.inner.embedder else {
+            return Ok(());
+        };
+        let after = self.inner.changes_seen.load(Ordering::Acquire);
+        let (changed, head) = self
+            .inner
+            .store
+            .embedding_changes_since(embedder.model_id(), after)
+            .await?;
+        self.upsert(
+            changed
+                .into_iter()
+                .map(|e| (e.workflow_id, e.seq, e.ticket_id, e.vector)),
+        );
+        self.inner.changes_seen.fetch_max(head, Ordering::AcqRel);
+        Ok(())
+    }
+
     /// Waits until every write committed before this call is embedded, or the
     /// freshness timeout passes. Returns whether the index is fresh.
     pub async fn wait_fresh(&self) -> Result<bool> {
         if self.inner.embedder.is_none() {
             return Ok(true);
         }
+        let fresh = self.wait_for_queue().await?;
+        self.sync_stored().await?;
+        Ok(fresh)
+    }
+
+    async fn wait_for_queue(&self) -> Result<bool> {
         let Some(head) = self.inner.store.embedding_queue_head().await? else {
             return Ok(true);
         };
@@ -467,6 +515,10 @@ impl<S: Store + SearchStore> Search<S> {
             return Ok(*processed.borrow() >= head);
         }
         self.inner.kick.notify_one();
+        if self.inner.failing.load(Ordering::Relaxed) {
+            // The worker cannot embed right now; answer with what there is.
+            return Ok(false);
+        }
         let waited = tokio::time::timeout(self.inner.freshness_timeout, processed.wait_for(|p| *p >= head)).await;
         Ok(matches!(waited, Ok(Ok(_))))
     }

@@ -10,7 +10,7 @@ use tix_core::ticket::{NewTicket, TicketPatch};
 use tix_search::embed::EmbedderConfig;
 use tix_search::{MatchedIn, Relation, Search, SearchConfig, SearchRequest, SearchType, Weights};
 use tix_store::conformance::{new_ticket, seed_workflow, ACTOR};
-use tix_store::{SearchFilter, SqliteStore, Store};
+use tix_store::{SearchFilter, SearchStore, SqliteStore, Store};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -349,4 +349,53 @@ async fn bad_requests_are_validation_errors() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("not found"), "{err}");
+}
+
+#[tokio::test]
+async fn vectors_written_by_another_process_are_picked_up() {
+    let f = fixture(DuplicatePolicy::Warn).await;
+    let Some(model) = common::model() else { return };
+    let one_shot = || SearchConfig {
+        background_worker: false,
+        ..SearchConfig::new(EmbedderConfig::Disabled)
+    };
+    // "The server": vectors in memory, loaded at start.
+    let server = Search::with_embedder(f.store.clone(), Some(model.clone()), None, one_shot())
+        .await
+        .expect("start");
+    let ids = seed(&server, &f).await;
+    // "A local CLI" on the same file edits a ticket and embeds it itself.
+    let other_store = SqliteStore::open(&f._dir.path().join("tix.db")).expect("open again");
+    let other = Search::with_embedder(other_store.clone(), Some(model), None, one_shot())
+        .await
+        .expect("start");
+    other_store
+        .update_ticket(
+            ACTOR,
+            &ids[2],
+            TicketPatch {
+                title: Some("Kubernetes pods restart under memory pressure".into()),
+                description: Some(String::new()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .expect("edit");
+    assert!(other.wait_fresh().await.expect("drain"));
+    assert_eq!(
+        f.store.embedding_queue_len().await.expect("len"),
+        0,
+        "the other process drained the queue"
+    );
+    // The server's next search uses the new vector.
+    let found = server
+        .search(request(
+            &f.workflow_id,
+            "containers killed for using too much RAM",
+            SearchType::Semantic,
+        ))
+        .await
+        .expect("search");
+    assert_eq!(found.results[0].ticket.id, ids[2], "{found:#?}");
 }

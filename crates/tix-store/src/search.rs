@@ -146,6 +146,19 @@ pub trait SearchStore: Clone + Send + Sync + 'static {
 
     /// All stored embeddings made by `model_id`, in ticket order.
     fn load_embeddings(&self, model_id: &str) -> impl Future<Output = Result<Vec<StoredEmbedding>>> + Send;
+
+    /// Embeddings by `model_id` stored or replaced after change number
+    /// `after` (by any process), and the newest change number (`after` when
+    /// nothing changed). Start from [`SearchStore::embedding_changes_head`]
+    /// read before [`SearchStore::load_embeddings`].
+    fn embedding_changes_since(
+        &self,
+        model_id: &str,
+        after: i64,
+    ) -> impl Future<Output = Result<(Vec<StoredEmbedding>, i64)>> + Send;
+
+    /// The newest embedding change number (0 when there is none).
+    fn embedding_changes_head(&self) -> impl Future<Output = Result<i64>> + Send;
 }
 
 /// Encodes a vector as little-endian f32 bytes (the BLOB format).

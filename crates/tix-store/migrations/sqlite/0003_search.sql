@@ -64,7 +64,8 @@ CREATE INDEX ticket_embeddings_by_model ON ticket_embeddings(model_id, workflow_
 -- transaction as the write, so no code path can forget it; drained by the
 -- embedding worker. `seq` only grows (AUTOINCREMENT, and a ticket queued
 -- again is replaced with a new seq), so "processed through seq N" is a
--- watermark a search can wait for.
+-- watermark a search can wait for. (Triggers replace rows with DELETE +
+-- INSERT: an outer statement's ON CONFLICT would override OR REPLACE.)
 CREATE TABLE embedding_queue (
     seq       INTEGER PRIMARY KEY AUTOINCREMENT,
     ticket_id TEXT NOT NULL UNIQUE
@@ -73,16 +74,37 @@ CREATE TABLE embedding_queue (
 INSERT INTO embedding_queue (ticket_id) SELECT id FROM tickets ORDER BY seq;
 
 CREATE TRIGGER embedding_queue_insert AFTER INSERT ON tickets BEGIN
-    INSERT OR REPLACE INTO embedding_queue (ticket_id) VALUES (new.id);
+    DELETE FROM embedding_queue WHERE ticket_id = new.id;
+    INSERT INTO embedding_queue (ticket_id) VALUES (new.id);
 END;
 
 CREATE TRIGGER embedding_queue_update AFTER UPDATE OF title, description, tags ON tickets
 WHEN old.title IS NOT new.title OR old.description IS NOT new.description OR old.tags IS NOT new.tags
 BEGIN
-    INSERT OR REPLACE INTO embedding_queue (ticket_id) VALUES (new.id);
+    DELETE FROM embedding_queue WHERE ticket_id = new.id;
+    INSERT INTO embedding_queue (ticket_id) VALUES (new.id);
+END;
+
+-- Stored embeddings that changed, newest last: a process that keeps vectors
+-- in memory (the server) catches up with vectors another process (a local
+-- `tix search` or `tix reindex` on the same file) wrote. One row per ticket.
+CREATE TABLE embedding_changes (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    ticket_id TEXT NOT NULL UNIQUE
+);
+
+CREATE TRIGGER embedding_changes_insert AFTER INSERT ON ticket_embeddings BEGIN
+    DELETE FROM embedding_changes WHERE ticket_id = new.ticket_id;
+    INSERT INTO embedding_changes (ticket_id) VALUES (new.ticket_id);
+END;
+
+CREATE TRIGGER embedding_changes_update AFTER UPDATE ON ticket_embeddings BEGIN
+    DELETE FROM embedding_changes WHERE ticket_id = new.ticket_id;
+    INSERT INTO embedding_changes (ticket_id) VALUES (new.ticket_id);
 END;
 
 CREATE TRIGGER embedding_delete AFTER DELETE ON tickets BEGIN
     DELETE FROM embedding_queue WHERE ticket_id = old.id;
     DELETE FROM ticket_embeddings WHERE ticket_id = old.id;
+    DELETE FROM embedding_changes WHERE ticket_id = old.id;
 END;

@@ -279,17 +279,47 @@ pub(crate) fn load_embeddings(conn: &Connection, model_id: &str) -> Result<Vec<S
     let mut rows = stmt.query([model_id])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        let blob = row.get_ref(3)?.as_blob().map_err(|e| Error::Storage(e.to_string()))?;
-        let vector = blob_to_vector(blob)
-            .ok_or_else(|| Error::Storage("an embedding BLOB is not a whole number of f32s".into()))?;
-        out.push(StoredEmbedding {
-            seq: row.get(0)?,
-            ticket_id: row.get(1)?,
-            workflow_id: row.get(2)?,
-            vector,
-        });
+        out.push(stored_embedding(row)?);
     }
     Ok(out)
+}
+
+fn stored_embedding(row: &rusqlite::Row<'_>) -> Result<StoredEmbedding> {
+    let blob = row.get_ref(3)?.as_blob().map_err(|e| Error::Storage(e.to_string()))?;
+    let vector =
+        blob_to_vector(blob).ok_or_else(|| Error::Storage("an embedding BLOB is not a whole number of f32s".into()))?;
+    Ok(StoredEmbedding {
+        seq: row.get(0)?,
+        ticket_id: row.get(1)?,
+        workflow_id: row.get(2)?,
+        vector,
+    })
+}
+
+pub(crate) fn embedding_changes_head(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM embedding_changes", [], |r| r.get(0))?)
+}
+
+pub(crate) fn embedding_changes_since(
+    conn: &Connection,
+    model_id: &str,
+    after: i64,
+) -> Result<(Vec<StoredEmbedding>, i64)> {
+    let head = embedding_changes_head(conn)?;
+    if head <= after {
+        return Ok((Vec::new(), after));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.seq, e.ticket_id, e.workflow_id, e.vector FROM embedding_changes c \
+         JOIN ticket_embeddings e ON e.ticket_id = c.ticket_id AND e.model_id = ?1 \
+         JOIN tickets t ON t.id = e.ticket_id WHERE c.seq > ?2 ORDER BY c.seq",
+    )?;
+    let mut rows = stmt.query(params![model_id, after])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(stored_embedding(row)?);
+    }
+    Ok((out, head))
 }
 
 fn owned(s: &str) -> String {
@@ -357,6 +387,16 @@ impl SearchStore for SqliteStore {
     async fn load_embeddings(&self, model_id: &str) -> Result<Vec<StoredEmbedding>> {
         let model_id = owned(model_id);
         self.read(move |conn, _| load_embeddings(conn, &model_id)).await
+    }
+
+    async fn embedding_changes_since(&self, model_id: &str, after: i64) -> Result<(Vec<StoredEmbedding>, i64)> {
+        let model_id = owned(model_id);
+        self.read(move |conn, _| embedding_changes_since(conn, &model_id, after))
+            .await
+    }
+
+    async fn embedding_changes_head(&self) -> Result<i64> {
+        self.read(|conn, _| embedding_changes_head(conn)).await
     }
 }
 
