@@ -41,6 +41,8 @@ pub const CANDIDATES_PER_RESULT: usize = 4;
 const WORKER_BATCH: u32 = 64;
 /// How often the worker looks for writes made by other processes.
 const WORKER_POLL: Duration = Duration::from_millis(500);
+/// Longest a create waits for the embedding queue before its duplicate check.
+const CREATE_FRESHNESS: Duration = Duration::from_secs(5);
 /// Most `similar_tickets` a create returns.
 const MAX_SIMILAR: usize = 10;
 
@@ -488,15 +490,19 @@ impl<S: Store + SearchStore> Search<S> {
     /// Waits until every write committed before this call is embedded, or the
     /// freshness timeout passes. Returns whether the index is fresh.
     pub async fn wait_fresh(&self) -> Result<bool> {
+        self.wait_fresh_within(self.inner.freshness_timeout).await
+    }
+
+    async fn wait_fresh_within(&self, timeout: Duration) -> Result<bool> {
         if self.inner.embedder.is_none() {
             return Ok(true);
         }
-        let fresh = self.wait_for_queue().await?;
+        let fresh = self.wait_for_queue(timeout).await?;
         self.sync_stored().await?;
         Ok(fresh)
     }
 
-    async fn wait_for_queue(&self) -> Result<bool> {
+    async fn wait_for_queue(&self, timeout: Duration) -> Result<bool> {
         let Some(head) = self.inner.store.embedding_queue_head().await? else {
             return Ok(true);
         };
@@ -519,7 +525,7 @@ impl<S: Store + SearchStore> Search<S> {
             // The worker cannot embed right now; answer with what there is.
             return Ok(false);
         }
-        let waited = tokio::time::timeout(self.inner.freshness_timeout, processed.wait_for(|p| *p >= head)).await;
+        let waited = tokio::time::timeout(timeout, processed.wait_for(|p| *p >= head)).await;
         Ok(matches!(waited, Ok(Ok(_))))
     }
 
@@ -568,13 +574,24 @@ impl<S: Store + SearchStore> Search<S> {
             ));
             search_type = SearchType::Keyword;
         }
-        let semantic = search_type != SearchType::Keyword;
+        let mut semantic = search_type != SearchType::Keyword;
         let vector = if semantic {
             if !self.wait_fresh().await? {
                 warning =
                     Some("the embedding queue is behind; the newest edits may be missing from semantic results".into());
             }
-            self.embed_one(query.clone()).await?
+            match self.embed_one(query.clone()).await {
+                Ok(vector) => vector,
+                Err(err) => {
+                    // A remote embedder that is down: answer with keywords.
+                    warning = Some(format!(
+                        "the query could not be embedded ({err}); these are keyword results"
+                    ));
+                    search_type = SearchType::Keyword;
+                    semantic = false;
+                    None
+                }
+            }
         } else {
             None
         };
@@ -765,17 +782,25 @@ impl<S: Store + SearchStore> Search<S> {
         };
         let workflow = self.inner.store.get_workflow(&new.workflow_id).await?;
         let checked = new.validate(&workflow.board_config)?;
-        self.wait_fresh().await?;
+        // A create waits less than a search for the queue; a look-alike
+        // written in the last moments of a bulk import may be missed.
+        self.wait_fresh_within(self.inner.freshness_timeout.min(CREATE_FRESHNESS))
+            .await?;
         let text = ticket_text(&checked.title, &checked.description, &checked.tags);
         let hash = content_hash(&text);
-        let vector = embed_blocking(embedder.clone(), vec![text])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| storage("the embedder returned no vector"))?;
-        let similar = self
-            .similar_unresolved(&workflow.id, &vector, SIMILAR_THRESHOLD)
-            .await?;
+        // An embedder that fails (a remote one that is down) must not stop
+        // the create: it goes ahead without the duplicate check.
+        let vector = match embed_blocking(embedder.clone(), vec![text]).await {
+            Ok(vectors) => vectors.into_iter().next(),
+            Err(err) => {
+                tracing::warn!(%err, "no duplicate check for this create");
+                None
+            }
+        };
+        let similar = match &vector {
+            Some(vector) => self.similar_unresolved(&workflow.id, vector, SIMILAR_THRESHOLD).await?,
+            None => Vec::new(),
+        };
         if workflow.board_config.duplicate_policy == DuplicatePolicy::Refuse && !force {
             let duplicates: Vec<SimilarTicket> = similar
                 .iter()
@@ -791,25 +816,27 @@ impl<S: Store + SearchStore> Search<S> {
             }
         }
         let ticket = self.inner.store.create_ticket(actor, new).await?;
-        // Store the vector now so the worker need not embed it again.
-        let saved = self
-            .inner
-            .store
-            .save_embeddings(
-                embedder.model_id(),
-                vec![NewEmbedding {
-                    ticket_id: ticket.id.clone(),
-                    content_hash: hash,
-                    vector: vector.clone(),
-                }],
-                Vec::new(),
-            )
-            .await?;
-        self.upsert(
-            saved
-                .into_iter()
-                .map(|s| (s.workflow_id, s.seq, s.ticket_id, vector.clone())),
-        );
+        if let Some(vector) = vector {
+            // Store the vector now so the worker need not embed it again.
+            let saved = self
+                .inner
+                .store
+                .save_embeddings(
+                    embedder.model_id(),
+                    vec![NewEmbedding {
+                        ticket_id: ticket.id.clone(),
+                        content_hash: hash,
+                        vector: vector.clone(),
+                    }],
+                    Vec::new(),
+                )
+                .await?;
+            self.upsert(
+                saved
+                    .into_iter()
+                    .map(|s| (s.workflow_id, s.seq, s.ticket_id, vector.clone())),
+            );
+        }
         Ok(CreatedTicket {
             ticket_id: ticket.id.clone(),
             ticket,

@@ -399,3 +399,33 @@ async fn vectors_written_by_another_process_are_picked_up() {
         .expect("search");
     assert_eq!(found.results[0].ticket.id, ids[2], "{found:#?}");
 }
+
+#[tokio::test]
+async fn a_failing_embedding_server_degrades_to_keywords() {
+    let f = fixture(DuplicatePolicy::Refuse).await;
+    // Nothing listens on port 1: every embedding request fails at once.
+    let down = tix_search::embed::OpenAiEmbedder::new("http://127.0.0.1:1", "m", None).expect("embedder");
+    let search = Search::with_embedder(
+        f.store.clone(),
+        Some(std::sync::Arc::new(down)),
+        None,
+        SearchConfig {
+            freshness_timeout: Duration::from_secs(2),
+            ..SearchConfig::new(EmbedderConfig::Disabled)
+        },
+    )
+    .await
+    .expect("start");
+    let created = search
+        .create_ticket(ACTOR, ticket(&f.workflow_id, "Login crash", ""), false)
+        .await
+        .expect("the create goes ahead");
+    assert!(created.similar_tickets.is_empty());
+    let found = search
+        .search(request(&f.workflow_id, "login", SearchType::Hybrid))
+        .await
+        .expect("search");
+    assert_eq!(found.search_type, SearchType::Keyword);
+    assert!(found.warning.is_some());
+    assert_eq!(found.results[0].ticket.id, created.ticket_id);
+}
