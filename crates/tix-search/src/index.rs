@@ -55,6 +55,14 @@ impl ExactIndex {
         self.dims
     }
 
+    /// Gives back the spare capacity left by growing (after a bulk load).
+    pub fn shrink_to_fit(&mut self) {
+        self.data.shrink_to_fit();
+        self.keys.shrink_to_fit();
+        self.ids.shrink_to_fit();
+        self.position.shrink_to_fit();
+    }
+
     /// The vector of a ticket by id (a scan: for occasional look-ups).
     pub fn vector_of(&self, ticket_id: &str) -> Option<&[f32]> {
         self.ids.iter().position(|id| id == ticket_id).map(|i| self.row(i))

@@ -313,6 +313,9 @@ impl<S: Store + SearchStore> Search<S> {
                     .or_default()
                     .upsert(e.seq, &e.ticket_id, &e.vector);
             }
+            for index in map.values_mut() {
+                index.shrink_to_fit();
+            }
             *indexes.write().unwrap_or_else(|e| e.into_inner()) = map;
         }
         let (processed, _) = watch::channel(0i64);
