@@ -41,6 +41,9 @@ pub const CANDIDATES_PER_RESULT: usize = 4;
 const WORKER_BATCH: u32 = 64;
 /// How often the worker looks for writes made by other processes.
 const WORKER_POLL: Duration = Duration::from_millis(500);
+/// A queue longer than this (about 5 s of embedding) is a backlog that a
+/// search does not wait for; it answers at once and says so.
+const BACKLOG_NO_WAIT: u64 = 512;
 /// Longest a create waits for the embedding queue before its duplicate check.
 const CREATE_FRESHNESS: Duration = Duration::from_secs(5);
 /// Most `similar_tickets` a create returns.
@@ -526,6 +529,10 @@ impl<S: Store + SearchStore> Search<S> {
         self.inner.kick.notify_one();
         if self.inner.failing.load(Ordering::Relaxed) {
             // The worker cannot embed right now; answer with what there is.
+            return Ok(false);
+        }
+        if self.inner.store.embedding_queue_len().await? > BACKLOG_NO_WAIT {
+            // A backlog (an import, a new model): waiting would not help.
             return Ok(false);
         }
         let waited = tokio::time::timeout(timeout, processed.wait_for(|p| *p >= head)).await;
