@@ -22,9 +22,14 @@ use tix_core::DomainError;
 
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+mod graph_cache;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 mod url;
 
+#[cfg(feature = "postgres")]
+pub use postgres::{PgOptions, PgStore};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 
