@@ -22,6 +22,7 @@ use tix_core::DomainError;
 
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+mod any;
 mod graph_cache;
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -30,6 +31,9 @@ mod url;
 
 #[cfg(feature = "postgres")]
 pub use postgres::{PgOptions, PgStore};
+#[cfg(all(feature = "postgres", any(test, feature = "conformance")))]
+pub use postgres::TestSchema;
+pub use any::{AnyStore, OpenOptions};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 

@@ -112,6 +112,10 @@ pub struct ServeArgs {
     /// Seed the demo workflow (a web app: infra, database, auth, API, ...) if there is no workflow yet.
     #[arg(long)]
     pub demo: bool,
+
+    /// PostgreSQL connection pool size (per server; several servers may share one database).
+    #[arg(long, env = "TIX_DATABASE_POOL_SIZE", default_value_t = 16, value_name = "N")]
+    pub pool_size: u32,
 }
 
 #[derive(Debug, Subcommand)]

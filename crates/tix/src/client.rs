@@ -14,7 +14,7 @@ use tix_core::ticket::{
     TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
-use tix_store::{ClaimRequest, DatabaseUrl, SqliteStore, Store};
+use tix_store::{AnyStore, ClaimRequest, DatabaseUrl, OpenOptions, Store};
 
 use crate::error::Failure;
 
@@ -27,7 +27,7 @@ pub enum Client {
 
 /// The store opened in-process, with the agent that acts.
 pub struct LocalStore {
-    pub store: SqliteStore,
+    pub store: AnyStore,
     pub agent: String,
 }
 
@@ -67,13 +67,13 @@ struct Imported {
 
 impl Client {
     /// A remote client when a server is named, else the database opened directly.
-    pub fn connect(server: Option<&str>, database: &str, agent: &str) -> Result<Client> {
+    pub async fn connect(server: Option<&str>, database: &str, agent: &str) -> Result<Client> {
         let agent = tix_core::ticket::check_agent_id("agent", agent)?;
         if let Some(server) = server {
             return Ok(Client::Remote(HttpClient::new(server, agent)?));
         }
         Ok(Client::Local(LocalStore {
-            store: open_store(database)?,
+            store: open_store(database, &OpenOptions { pool_size: 4 }).await?,
             agent,
         }))
     }
@@ -310,19 +310,11 @@ impl Client {
     }
 }
 
-/// Opens (creating and migrating) the database a `--database` URL names.
-pub fn open_store(database: &str) -> Result<SqliteStore> {
+/// Opens (creating and migrating) the database a `--database` URL names:
+/// a SQLite file, or PostgreSQL shared by several servers.
+pub async fn open_store(database: &str, options: &OpenOptions) -> Result<AnyStore> {
     let url = DatabaseUrl::parse(database)?;
-    if let DatabaseUrl::Postgres(_) = url {
-        return Err(Failure::new(
-            "postgres_unsupported",
-            format!("PostgreSQL support is not available yet (database {url})"),
-        )
-        .with_hint(
-            "Use a SQLite database, e.g. --database sqlite://./tix.db, or talk to a server with --server URL.",
-        ));
-    }
-    Ok(SqliteStore::open_url(&url)?)
+    Ok(AnyStore::open(&url, options).await?)
 }
 
 impl HttpClient {

@@ -148,12 +148,16 @@ impl PgStore {
 
     async fn connect_inner(url: &str, options: PgOptions, guard: Option<SchemaGuard>) -> Result<Self> {
         let connect = connect_options(url, options.schema.as_deref())?;
+        // One direct connection first, so an unreachable server fails fast
+        // with a clear message instead of the pool retrying until timeout.
+        let probe = PgConnection::connect_with(&connect)
+            .await
+            .map_err(|e| Error::Storage(format!("cannot connect to PostgreSQL: {}", redact_error(&e))))?;
+        probe.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(connect)
-            .await
-            .map_err(|e| Error::Storage(format!("cannot connect to PostgreSQL: {}", redact_error(&e))))?;
+            .connect_lazy_with(connect);
         migrate(&pool).await?;
         Ok(PgStore { inner: Arc::new(Inner { pool, graphs: GraphCache::default(), _schema_guard: guard }) })
     }
@@ -379,5 +383,30 @@ impl Store for PgStore {
 
     async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
         ops::events_after(&mut *self.inner.pool.acquire().await?, workflow_id, after, limit).await
+    }
+}
+
+/// A throwaway schema for tests that run `tix serve` processes against one
+/// database: its URL selects the schema; dropped when this value goes.
+#[cfg(any(test, feature = "conformance"))]
+pub struct TestSchema {
+    /// The database URL with `search_path` set to the schema.
+    pub url: String,
+    _guard: SchemaGuard,
+}
+
+#[cfg(any(test, feature = "conformance"))]
+impl TestSchema {
+    pub async fn create(url: &str) -> Result<TestSchema> {
+        let mut entropy = [0u8; 8];
+        getrandom::fill(&mut entropy).map_err(|e| Error::Storage(e.to_string()))?;
+        let schema = format!("tix_test_{}", tix_core::ids::random_suffix(&entropy));
+        let mut conn = PgConnection::connect_with(&connect_options(url, None)?).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&mut conn).await?;
+        let separator = if url.contains('?') { '&' } else { '?' };
+        Ok(TestSchema {
+            url: format!("{url}{separator}options=-c%20search_path%3D{schema}"),
+            _guard: SchemaGuard { url: url.to_string(), schema },
+        })
     }
 }

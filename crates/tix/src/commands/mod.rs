@@ -71,7 +71,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     if let Command::Serve(args) = cli.command {
         return serve::run(args, &global.database).await;
     }
-    let client = Client::connect(global.server.as_deref(), &global.database, &global.agent)?;
+    let client = Client::connect(global.server.as_deref(), &global.database, &global.agent).await?;
     let ctx = Ctx {
         client,
         json: global.json,

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use tix_store::{SqliteStore, Store};
+use tix_store::{AnyStore, OpenOptions, Store};
 
 use crate::cli::ServeArgs;
 use crate::client::open_store;
@@ -16,7 +16,7 @@ use crate::error::Failure;
 const LEASE_SWEEP: Duration = Duration::from_secs(10);
 
 pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
-    let store = open_store(database)?;
+    let store = open_store(database, &OpenOptions { pool_size: args.pool_size }).await?;
     if args.demo {
         seed_demo(&store).await?;
     }
@@ -25,7 +25,7 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
             .with_hint("Pick another address with --addr HOST:PORT (port 0 picks a free one).")
     })?;
     let addr = listener.local_addr().context("reading the bound address")?;
-    tracing::info!(%addr, database, "tix server starting");
+    tracing::info!(%addr, backend = store.backend(), "tix server starting");
     {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "tix listening on http://{addr}").context("writing to stdout")?;
@@ -39,7 +39,7 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
     Ok(())
 }
 
-async fn seed_demo(store: &SqliteStore) -> Result<()> {
+async fn seed_demo(store: &AnyStore) -> Result<()> {
     if !store.list_workflows().await.map_err(Failure::from)?.is_empty() {
         tracing::info!("the database already has a workflow; not seeding the demo");
         return Ok(());
@@ -49,7 +49,7 @@ async fn seed_demo(store: &SqliteStore) -> Result<()> {
     Ok(())
 }
 
-async fn expire_leases(store: SqliteStore) {
+async fn expire_leases(store: AnyStore) {
     let mut tick = tokio::time::interval(LEASE_SWEEP);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

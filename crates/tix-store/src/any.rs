@@ -1,0 +1,142 @@
+//! [`AnyStore`]: the backend a database URL names, behind one type, so the
+//! binary stays generic-free while the server and CLI keep static dispatch
+//! over [`Store`].
+
+use tix_core::error::TicketRef;
+use tix_core::ticket::{
+    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
+    TicketPatch,
+};
+use tix_core::workflow::{NewWorkflow, Workflow};
+
+#[cfg(feature = "postgres")]
+use crate::{PgOptions, PgStore};
+use crate::{ClaimRequest, DatabaseUrl, Result, SqliteStore, Store};
+
+#[derive(Clone)]
+pub enum AnyStore {
+    Sqlite(SqliteStore),
+    #[cfg(feature = "postgres")]
+    Postgres(PgStore),
+}
+
+/// Options for opening a store from a URL.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// PostgreSQL connection pool size.
+    pub pool_size: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { pool_size: 16 }
+    }
+}
+
+impl AnyStore {
+    /// Opens (creating and migrating) the database a URL names.
+    pub async fn open(url: &DatabaseUrl, options: &OpenOptions) -> Result<Self> {
+        match url {
+            DatabaseUrl::SqliteFile(_) | DatabaseUrl::SqliteMemory => Ok(AnyStore::Sqlite(SqliteStore::open_url(url)?)),
+            #[cfg(feature = "postgres")]
+            DatabaseUrl::Postgres(raw) => Ok(AnyStore::Postgres(
+                PgStore::connect(raw, PgOptions { max_connections: options.pool_size, schema: None }).await?,
+            )),
+            #[cfg(not(feature = "postgres"))]
+            DatabaseUrl::Postgres(_) => {
+                let _ = options;
+                Err(crate::Error::Storage("this tix was built without PostgreSQL support (feature `postgres`)".into()))
+            }
+        }
+    }
+
+    /// Which backend this is, for logs.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            AnyStore::Sqlite(_) => "sqlite",
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Forwards a call to whichever backend this is.
+macro_rules! each {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            AnyStore::Sqlite($s) => $call.await,
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres($s) => $call.await,
+        }
+    };
+}
+
+impl Store for AnyStore {
+    async fn create_workflow(&self, actor: &str, new: NewWorkflow) -> Result<Workflow> {
+        each!(self, s => s.create_workflow(actor, new))
+    }
+    async fn list_workflows(&self) -> Result<Vec<Workflow>> {
+        each!(self, s => s.list_workflows())
+    }
+    async fn get_workflow(&self, id: &str) -> Result<Workflow> {
+        each!(self, s => s.get_workflow(id))
+    }
+    async fn create_ticket(&self, actor: &str, new: NewTicket) -> Result<Ticket> {
+        each!(self, s => s.create_ticket(actor, new))
+    }
+    async fn import_tickets(&self, actor: &str, workflow_id: &str, tickets: Vec<NewTicket>) -> Result<Vec<String>> {
+        each!(self, s => s.import_tickets(actor, workflow_id, tickets))
+    }
+    async fn resolve_ticket_id(&self, input: &str) -> Result<String> {
+        each!(self, s => s.resolve_ticket_id(input))
+    }
+    async fn get_ticket(&self, id: &str) -> Result<TicketDetail> {
+        each!(self, s => s.get_ticket(id))
+    }
+    async fn list_tickets(&self, filter: TicketFilter, limit: Option<u32>, cursor: Option<String>) -> Result<TicketPage> {
+        each!(self, s => s.list_tickets(filter, limit, cursor))
+    }
+    async fn update_ticket(&self, actor: &str, id: &str, patch: TicketPatch, expected: Option<u64>) -> Result<Ticket> {
+        each!(self, s => s.update_ticket(actor, id, patch, expected))
+    }
+    async fn change_status(
+        &self,
+        actor: &str,
+        id: &str,
+        new_status: &str,
+        comment: Option<String>,
+        expected: Option<u64>,
+    ) -> Result<StatusChange> {
+        each!(self, s => s.change_status(actor, id, new_status, comment, expected))
+    }
+    async fn resolve(&self, actor: &str, id: &str, comment: Option<String>) -> Result<StatusChange> {
+        each!(self, s => s.resolve(actor, id, comment))
+    }
+    async fn add_comment(&self, actor: &str, id: &str, text: &str) -> Result<Comment> {
+        each!(self, s => s.add_comment(actor, id, text))
+    }
+    async fn add_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
+        each!(self, s => s.add_blocker(actor, blocked, blocker))
+    }
+    async fn remove_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
+        each!(self, s => s.remove_blocker(actor, blocked, blocker))
+    }
+    async fn ticket_graph(&self, id: &str, depth: Option<u32>) -> Result<TicketGraph> {
+        each!(self, s => s.ticket_graph(id, depth))
+    }
+    async fn workflow_graph(&self, workflow_id: &str, include_resolved: bool) -> Result<TicketGraph> {
+        each!(self, s => s.workflow_graph(workflow_id, include_resolved))
+    }
+    async fn ready(&self, workflow_id: &str, agent: Option<&str>, limit: u32) -> Result<Vec<ReadyTicket>> {
+        each!(self, s => s.ready(workflow_id, agent, limit))
+    }
+    async fn claim(&self, request: ClaimRequest) -> Result<Ticket> {
+        each!(self, s => s.claim(request))
+    }
+    async fn expire_leases(&self) -> Result<Vec<String>> {
+        each!(self, s => s.expire_leases())
+    }
+    async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
+        each!(self, s => s.events_after(workflow_id, after, limit))
+    }
+}

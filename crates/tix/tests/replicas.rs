@@ -1,0 +1,198 @@
+//! Several `tix serve` replicas on one PostgreSQL database (skipped unless
+//! `TIX_TEST_POSTGRES_URL` is set; `.ci/run` sets it). Each test runs in a
+//! schema of its own, dropped at the end.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tix_store::TestSchema;
+
+struct Replica {
+    child: Child,
+    base: String,
+}
+
+impl Replica {
+    fn start(database: &str) -> Replica {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tix"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--database", database, "--pool-size", "8"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn tix serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
+        let base = line.trim().strip_prefix("tix listening on ").expect("listening line").to_string();
+        Replica { child, base }
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn schema() -> Option<TestSchema> {
+    let url = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+    Some(TestSchema::create(&url).await.expect("create a test schema"))
+}
+
+async fn post(http: &reqwest::Client, url: String, agent: &str, body: Value) -> (StatusCode, Value) {
+    let response = http.post(url).header("X-Agent-ID", agent).json(&body).send().await.expect("request");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn workflow(http: &reqwest::Client, base: &str) -> String {
+    let (status, body) = post(
+        http,
+        format!("{base}/api/workflows"),
+        "setup",
+        json!({"name": "replicas", "board_config": {
+            "columns": [{"id": "backlog", "name": "Backlog"}, {"id": "building", "name": "Building"},
+                        {"id": "done", "name": "Done"}],
+            "ticket_types": ["task"], "initial_status": "backlog"}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_str().expect("workflow id").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_clients_on_two_replicas_claim_each_ticket_once() {
+    let Some(schema) = schema().await else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let a = Replica::start(&schema.url);
+    let b = Replica::start(&schema.url);
+    let http = reqwest::Client::new();
+    let wf = workflow(&http, &a.base).await;
+    let tickets: Vec<Value> = (0..500).map(|i| json!({"title": format!("ticket {i}"), "ticket_type": "task"})).collect();
+    let (status, body) =
+        post(&http, format!("{}/api/workflows/{wf}/tickets/import", b.base), "setup", json!({"tickets": tickets})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let bases = Arc::new([a.base.clone(), b.base.clone()]);
+    let mut tasks = Vec::new();
+    for client in 0..64 {
+        let (http, bases, wf) = (http.clone(), bases.clone(), wf.clone());
+        tasks.push(tokio::spawn(async move {
+            let base = &bases[client % 2];
+            let agent = format!("agent-{client}");
+            let mut mine = Vec::new();
+            loop {
+                let (status, body) = post(&http, format!("{base}/api/workflows/{wf}/claim"), &agent, json!({})).await;
+                match status {
+                    StatusCode::OK => {
+                        assert_eq!(body["assigned_agent_id"], agent.as_str());
+                        mine.push(body["id"].as_str().expect("id").to_string());
+                    }
+                    StatusCode::NOT_FOUND => {
+                        assert_eq!(body["error"]["code"], "nothing_ready", "{body}");
+                        return mine;
+                    }
+                    other => panic!("claim through {base} failed with {other}: {body}"),
+                }
+            }
+        }));
+    }
+    let mut claimed = Vec::new();
+    for task in tasks {
+        claimed.extend(task.await.expect("client task"));
+    }
+    let unique: HashSet<&String> = claimed.iter().collect();
+    assert_eq!(claimed.len(), 500, "every ticket claimed");
+    assert_eq!(unique.len(), 500, "no ticket handed to two agents");
+
+    // Every claim, made through either replica, is in the one event log,
+    // in increasing id order, readable from replica A.
+    let mut after = 0i64;
+    let mut claimed_events = HashSet::new();
+    loop {
+        let page: Value = http
+            .get(format!("{}/api/events?workflow_id={wf}&after={after}&limit=1000", a.base))
+            .send()
+            .await
+            .expect("events")
+            .json()
+            .await
+            .expect("events JSON");
+        let events = page["events"].as_array().expect("events").clone();
+        if events.is_empty() {
+            break;
+        }
+        for event in &events {
+            let id = event["id"].as_i64().expect("event id");
+            assert!(id > after, "event ids increase");
+            after = id;
+            if event["kind"] == "ticket_claimed" {
+                claimed_events.insert(event["ticket_id"].as_str().unwrap_or_default().to_string());
+            }
+        }
+    }
+    assert_eq!(claimed_events.len(), 500);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_replica_killed_mid_load_loses_no_acknowledged_write() {
+    let Some(schema) = schema().await else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let survivor = Replica::start(&schema.url);
+    let mut victim = Replica::start(&schema.url);
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    let wf = workflow(&http, &survivor.base).await;
+
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut writers = Vec::new();
+    for writer in 0..16 {
+        let (http, base, wf, acknowledged) = (http.clone(), victim.base.clone(), wf.clone(), acknowledged.clone());
+        writers.push(tokio::spawn(async move {
+            for i in 0..10_000 {
+                let sent = http
+                    .post(format!("{base}/api/tickets"))
+                    .header("X-Agent-ID", format!("writer-{writer}"))
+                    .json(&json!({"workflow_id": wf, "title": format!("w{writer} #{i}"), "ticket_type": "task"}))
+                    .send()
+                    .await;
+                let Ok(response) = sent else { return };
+                if response.status() != StatusCode::CREATED {
+                    return;
+                }
+                let Ok(body) = response.json::<Value>().await else { return };
+                if let Some(id) = body["ticket_id"].as_str() {
+                    acknowledged.lock().expect("lock").push(id.to_string());
+                }
+            }
+        }));
+    }
+    // Let the load run, then kill the replica without warning.
+    loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if acknowledged.lock().expect("lock").len() >= 300 {
+            break;
+        }
+    }
+    victim.child.kill().expect("SIGKILL the replica");
+    victim.child.wait().expect("reap");
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    assert!(acknowledged.len() >= 300);
+    for id in &acknowledged {
+        let response = http.get(format!("{}/api/tickets/{id}", survivor.base)).send().await.expect("get");
+        assert_eq!(response.status(), StatusCode::OK, "acknowledged ticket {id} was lost");
+    }
+}
