@@ -91,6 +91,11 @@ impl GraphCache {
         cached.version = old_version + 1;
     }
 
+    /// Forgets every cached graph.
+    pub(crate) fn clear(&self) {
+        self.workflows.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     pub(crate) fn invalidate(&self, workflow_id: &str) {
         self.workflows
             .lock()

@@ -30,6 +30,8 @@ mod sqlite;
 mod url;
 
 #[cfg(feature = "postgres")]
+pub use postgres::copy::{copy_sqlite_to_postgres, CopyProgress, CopyReport};
+#[cfg(feature = "postgres")]
 pub use postgres::{PgOptions, PgStore};
 #[cfg(all(feature = "postgres", any(test, feature = "conformance")))]
 pub use postgres::TestSchema;

@@ -101,6 +101,23 @@ pub enum Command {
     Graph(GraphArgs),
     /// Bulk-create tickets from a JSON Lines file (one ticket per line), in batches.
     Import(ImportArgs),
+    /// Copy a SQLite database (workflows, tickets, edges, comments, history, events, ...)
+    /// into PostgreSQL, so several `tix serve` replicas can share it; verifies row counts.
+    MigrateStore(MigrateStoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateStoreArgs {
+    /// The SQLite database to copy from, e.g. sqlite://./tix.db.
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The PostgreSQL database to copy into, e.g. postgres://tix@db/tix (migrated first).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Replace a target that already holds data (its Tix rows are deleted first, in the
+    /// same transaction as the copy).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

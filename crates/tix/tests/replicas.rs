@@ -196,3 +196,70 @@ async fn a_replica_killed_mid_load_loses_no_acknowledged_write() {
         assert_eq!(response.status(), StatusCode::OK, "acknowledged ticket {id} was lost");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn migrate_store_copies_a_sqlite_database_into_postgres() {
+    use tix_store::{SqliteStore, Store};
+    let Some(schema) = schema().await else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("tix.db");
+    let (blocked_id, resolved_id, comments) = {
+        let store = SqliteStore::open(&path).expect("sqlite");
+        let wf = store
+            .create_workflow("setup", tix_store::conformance::seed_workflow(None, "copied"))
+            .await
+            .expect("workflow")
+            .id;
+        let infra = store.create_ticket("a1", tix_store::conformance::new_ticket(&wf, "Infra")).await.expect("infra");
+        let mut db = tix_store::conformance::new_ticket(&wf, "Database");
+        db.blocked_by_ticket_ids = vec![infra.id.clone()];
+        let db = store.create_ticket("a1", db).await.expect("db");
+        let mut auth = tix_store::conformance::new_ticket(&wf, "Auth");
+        auth.blocked_by_ticket_ids = vec![db.id.clone()];
+        let auth = store.create_ticket("a1", auth).await.expect("auth");
+        store.add_comment("a2", &infra.id, "Starting").await.expect("comment");
+        store.resolve("a2", &infra.id, Some("done".into())).await.expect("resolve");
+        let detail = store.get_ticket(&infra.id).await.expect("detail");
+        (auth.id, infra.id, detail.comments.len())
+    };
+
+    let run = |force: bool| {
+        let mut args = vec!["migrate-store", "--from", path.to_str().expect("path"), "--to", &schema.url];
+        if force {
+            args.push("--force");
+        }
+        Command::new(env!("CARGO_BIN_EXE_tix")).args(&args).output().expect("run migrate-store")
+    };
+    let first = run(false);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("tickets  3 rows"), "{stdout}");
+    let again = run(false);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds data"));
+    let forced = run(true);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+
+    let replica = Replica::start(&schema.url);
+    let http = reqwest::Client::new();
+    let detail: Value =
+        http.get(format!("{}/api/tickets/{resolved_id}", replica.base)).send().await.expect("get").json().await.expect("json");
+    assert_eq!(detail["is_resolved"], true);
+    assert_eq!(detail["comments"].as_array().map(Vec::len), Some(comments));
+    assert!(detail["history"].as_array().map(Vec::len).unwrap_or(0) >= 3);
+    let auth: Value =
+        http.get(format!("{}/api/tickets/{blocked_id}", replica.base)).send().await.expect("get").json().await.expect("json");
+    assert_eq!(auth["is_blocked"], true);
+    // The copied store keeps working: new ids and events continue after the copied ones.
+    let (status, created) = post(
+        &http,
+        format!("{}/api/tickets", replica.base),
+        "a3",
+        json!({"workflow_id": detail["workflow_id"], "title": "After the copy", "ticket_type": "component"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+}

@@ -17,6 +17,7 @@
 //!   held until commit, so event ids become visible in increasing order and
 //!   `pg_notify('tix_events', id)` wakes other replicas after commit.
 
+pub mod copy;
 mod ops;
 
 use std::str::FromStr;

@@ -4,6 +4,7 @@
 mod flow;
 mod graph;
 mod import;
+mod migrate_store;
 mod ready;
 mod serve;
 mod ticket;
@@ -68,18 +69,20 @@ impl Ctx {
 
 pub async fn run(cli: Cli) -> Result<()> {
     let global = cli.global;
-    if let Command::Serve(args) = cli.command {
-        return serve::run(args, &global.database).await;
-    }
+    let command = match cli.command {
+        Command::Serve(args) => return serve::run(args, &global.database).await,
+        Command::MigrateStore(args) => return migrate_store::run(args, global.json).await,
+        command => command,
+    };
     let client = Client::connect(global.server.as_deref(), &global.database, &global.agent).await?;
     let ctx = Ctx {
         client,
         json: global.json,
         workflow: global.workflow,
     };
-    match cli.command {
+    match command {
         // Handled above: the server opens the store itself.
-        Command::Serve(_) => Ok(()),
+        Command::Serve(_) | Command::MigrateStore(_) => Ok(()),
         Command::Workflow(command) => workflow::run(&ctx, command).await,
         Command::Create(args) => ticket::create(&ctx, args).await,
         Command::List(args) => ticket::list(&ctx, args).await,
