@@ -9,9 +9,9 @@ use tix_core::ticket::{
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 
+use crate::{ClaimRequest, DatabaseUrl, Result, SqliteStore, Store};
 #[cfg(feature = "postgres")]
 use crate::{PgOptions, PgStore};
-use crate::{ClaimRequest, DatabaseUrl, Result, SqliteStore, Store};
 
 #[derive(Clone)]
 pub enum AnyStore {
@@ -40,12 +40,21 @@ impl AnyStore {
             DatabaseUrl::SqliteFile(_) | DatabaseUrl::SqliteMemory => Ok(AnyStore::Sqlite(SqliteStore::open_url(url)?)),
             #[cfg(feature = "postgres")]
             DatabaseUrl::Postgres(raw) => Ok(AnyStore::Postgres(
-                PgStore::connect(raw, PgOptions { max_connections: options.pool_size, schema: None }).await?,
+                PgStore::connect(
+                    raw,
+                    PgOptions {
+                        max_connections: options.pool_size,
+                        schema: None,
+                    },
+                )
+                .await?,
             )),
             #[cfg(not(feature = "postgres"))]
             DatabaseUrl::Postgres(_) => {
                 let _ = options;
-                Err(crate::Error::Storage("this tix was built without PostgreSQL support (feature `postgres`)".into()))
+                Err(crate::Error::Storage(
+                    "this tix was built without PostgreSQL support (feature `postgres`)".into(),
+                ))
             }
         }
     }
@@ -93,7 +102,12 @@ impl Store for AnyStore {
     async fn get_ticket(&self, id: &str) -> Result<TicketDetail> {
         each!(self, s => s.get_ticket(id))
     }
-    async fn list_tickets(&self, filter: TicketFilter, limit: Option<u32>, cursor: Option<String>) -> Result<TicketPage> {
+    async fn list_tickets(
+        &self,
+        filter: TicketFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<TicketPage> {
         each!(self, s => s.list_tickets(filter, limit, cursor))
     }
     async fn update_ticket(&self, actor: &str, id: &str, patch: TicketPatch, expected: Option<u64>) -> Result<Ticket> {

@@ -55,7 +55,10 @@ impl GraphCache {
         f: impl FnOnce(&mut DependencyGraph) -> T,
     ) -> T {
         let mut workflows = self.workflows.lock().unwrap_or_else(|e| e.into_inner());
-        let cached = workflows.entry(workflow_id.to_string()).or_insert(Cached { version, graph: DependencyGraph::new() });
+        let cached = workflows.entry(workflow_id.to_string()).or_insert(Cached {
+            version,
+            graph: DependencyGraph::new(),
+        });
         *cached = Cached { version, graph };
         f(&mut cached.graph)
     }

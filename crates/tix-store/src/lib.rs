@@ -20,22 +20,22 @@ use tix_core::ticket::{
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
 
+mod any;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
-mod any;
 mod graph_cache;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod sqlite;
 mod url;
 
+pub use any::{AnyStore, OpenOptions};
 #[cfg(feature = "postgres")]
 pub use postgres::copy::{copy_sqlite_to_postgres, CopyProgress, CopyReport};
-#[cfg(feature = "postgres")]
-pub use postgres::{PgOptions, PgStore};
 #[cfg(all(feature = "postgres", any(test, feature = "conformance")))]
 pub use postgres::TestSchema;
-pub use any::{AnyStore, OpenOptions};
+#[cfg(feature = "postgres")]
+pub use postgres::{PgOptions, PgStore};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 

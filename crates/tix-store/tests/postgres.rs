@@ -5,7 +5,11 @@
 
 async fn pg_store() -> Option<tix_store::PgStore> {
     let url = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
-    Some(tix_store::PgStore::connect_test_schema(&url).await.expect("connect to TIX_TEST_POSTGRES_URL"))
+    Some(
+        tix_store::PgStore::connect_test_schema(&url)
+            .await
+            .expect("connect to TIX_TEST_POSTGRES_URL"),
+    )
 }
 
 tix_store::conformance_tests!(match pg_store().await {

@@ -620,11 +620,7 @@ fn bad_inputs_give_errors_with_hints() {
     let tix = Tix::new();
     // Nothing listens on port 1: a clear connection error, never the password.
     let pg = tix.fails(&["--database", "postgres://tix:secret@127.0.0.1:1/tix", "list"]);
-    assert!(
-        pg.stderr.contains("cannot connect to PostgreSQL"),
-        "{}",
-        pg.stderr
-    );
+    assert!(pg.stderr.contains("cannot connect to PostgreSQL"), "{}", pg.stderr);
     assert!(!pg.stderr.contains("secret"), "password printed: {}", pg.stderr);
 
     let file = tix.write("broken.yaml", "name: x\nboard_config:\n  colums: []\n");

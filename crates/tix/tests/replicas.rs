@@ -20,7 +20,15 @@ struct Replica {
 impl Replica {
     fn start(database: &str) -> Replica {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tix"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--database", database, "--pool-size", "8"])
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--database",
+                database,
+                "--pool-size",
+                "8",
+            ])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -28,8 +36,14 @@ impl Replica {
             .expect("spawn tix serve");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
-        let base = line.trim().strip_prefix("tix listening on ").expect("listening line").to_string();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let base = line
+            .trim()
+            .strip_prefix("tix listening on ")
+            .expect("listening line")
+            .to_string();
         Replica { child, base }
     }
 }
@@ -47,7 +61,13 @@ async fn schema() -> Option<TestSchema> {
 }
 
 async fn post(http: &reqwest::Client, url: String, agent: &str, body: Value) -> (StatusCode, Value) {
-    let response = http.post(url).header("X-Agent-ID", agent).json(&body).send().await.expect("request");
+    let response = http
+        .post(url)
+        .header("X-Agent-ID", agent)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
 }
@@ -77,9 +97,16 @@ async fn sixty_four_clients_on_two_replicas_claim_each_ticket_once() {
     let b = Replica::start(&schema.url);
     let http = reqwest::Client::new();
     let wf = workflow(&http, &a.base).await;
-    let tickets: Vec<Value> = (0..500).map(|i| json!({"title": format!("ticket {i}"), "ticket_type": "task"})).collect();
-    let (status, body) =
-        post(&http, format!("{}/api/workflows/{wf}/tickets/import", b.base), "setup", json!({"tickets": tickets})).await;
+    let tickets: Vec<Value> = (0..500)
+        .map(|i| json!({"title": format!("ticket {i}"), "ticket_type": "task"}))
+        .collect();
+    let (status, body) = post(
+        &http,
+        format!("{}/api/workflows/{wf}/tickets/import", b.base),
+        "setup",
+        json!({"tickets": tickets}),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
     let bases = Arc::new([a.base.clone(), b.base.clone()]);
@@ -120,7 +147,10 @@ async fn sixty_four_clients_on_two_replicas_claim_each_ticket_once() {
     let mut claimed_events = HashSet::new();
     loop {
         let page: Value = http
-            .get(format!("{}/api/events?workflow_id={wf}&after={after}&limit=1000", a.base))
+            .get(format!(
+                "{}/api/events?workflow_id={wf}&after={after}&limit=1000",
+                a.base
+            ))
             .send()
             .await
             .expect("events")
@@ -151,7 +181,10 @@ async fn a_replica_killed_mid_load_loses_no_acknowledged_write() {
     };
     let survivor = Replica::start(&schema.url);
     let mut victim = Replica::start(&schema.url);
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
     let wf = workflow(&http, &survivor.base).await;
 
     let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
@@ -170,7 +203,9 @@ async fn a_replica_killed_mid_load_loses_no_acknowledged_write() {
                 if response.status() != StatusCode::CREATED {
                     return;
                 }
-                let Ok(body) = response.json::<Value>().await else { return };
+                let Ok(body) = response.json::<Value>().await else {
+                    return;
+                };
                 if let Some(id) = body["ticket_id"].as_str() {
                     acknowledged.lock().expect("lock").push(id.to_string());
                 }
@@ -192,7 +227,11 @@ async fn a_replica_killed_mid_load_loses_no_acknowledged_write() {
     let acknowledged = acknowledged.lock().expect("lock").clone();
     assert!(acknowledged.len() >= 300);
     for id in &acknowledged {
-        let response = http.get(format!("{}/api/tickets/{id}", survivor.base)).send().await.expect("get");
+        let response = http
+            .get(format!("{}/api/tickets/{id}", survivor.base))
+            .send()
+            .await
+            .expect("get");
         assert_eq!(response.status(), StatusCode::OK, "acknowledged ticket {id} was lost");
     }
 }
@@ -213,7 +252,10 @@ async fn migrate_store_copies_a_sqlite_database_into_postgres() {
             .await
             .expect("workflow")
             .id;
-        let infra = store.create_ticket("a1", tix_store::conformance::new_ticket(&wf, "Infra")).await.expect("infra");
+        let infra = store
+            .create_ticket("a1", tix_store::conformance::new_ticket(&wf, "Infra"))
+            .await
+            .expect("infra");
         let mut db = tix_store::conformance::new_ticket(&wf, "Database");
         db.blocked_by_ticket_ids = vec![infra.id.clone()];
         let db = store.create_ticket("a1", db).await.expect("db");
@@ -221,17 +263,29 @@ async fn migrate_store_copies_a_sqlite_database_into_postgres() {
         auth.blocked_by_ticket_ids = vec![db.id.clone()];
         let auth = store.create_ticket("a1", auth).await.expect("auth");
         store.add_comment("a2", &infra.id, "Starting").await.expect("comment");
-        store.resolve("a2", &infra.id, Some("done".into())).await.expect("resolve");
+        store
+            .resolve("a2", &infra.id, Some("done".into()))
+            .await
+            .expect("resolve");
         let detail = store.get_ticket(&infra.id).await.expect("detail");
         (auth.id, infra.id, detail.comments.len())
     };
 
     let run = |force: bool| {
-        let mut args = vec!["migrate-store", "--from", path.to_str().expect("path"), "--to", &schema.url];
+        let mut args = vec![
+            "migrate-store",
+            "--from",
+            path.to_str().expect("path"),
+            "--to",
+            &schema.url,
+        ];
         if force {
             args.push("--force");
         }
-        Command::new(env!("CARGO_BIN_EXE_tix")).args(&args).output().expect("run migrate-store")
+        Command::new(env!("CARGO_BIN_EXE_tix"))
+            .args(&args)
+            .output()
+            .expect("run migrate-store")
     };
     let first = run(false);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
@@ -245,13 +299,25 @@ async fn migrate_store_copies_a_sqlite_database_into_postgres() {
 
     let replica = Replica::start(&schema.url);
     let http = reqwest::Client::new();
-    let detail: Value =
-        http.get(format!("{}/api/tickets/{resolved_id}", replica.base)).send().await.expect("get").json().await.expect("json");
+    let detail: Value = http
+        .get(format!("{}/api/tickets/{resolved_id}", replica.base))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(detail["is_resolved"], true);
     assert_eq!(detail["comments"].as_array().map(Vec::len), Some(comments));
     assert!(detail["history"].as_array().map(Vec::len).unwrap_or(0) >= 3);
-    let auth: Value =
-        http.get(format!("{}/api/tickets/{blocked_id}", replica.base)).send().await.expect("get").json().await.expect("json");
+    let auth: Value = http
+        .get(format!("{}/api/tickets/{blocked_id}", replica.base))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(auth["is_blocked"], true);
     // The copied store keeps working: new ids and events continue after the copied ones.
     let (status, created) = post(

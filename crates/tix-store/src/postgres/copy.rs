@@ -17,7 +17,14 @@ use crate::{Error, Result};
 
 /// Copied first, in this order, for foreign keys; other shared tables follow
 /// alphabetically.
-const ORDER: &[&str] = &["workflows", "tickets", "ticket_edges", "ticket_comments", "ticket_history", "events"];
+const ORDER: &[&str] = &[
+    "workflows",
+    "tickets",
+    "ticket_edges",
+    "ticket_comments",
+    "ticket_history",
+    "events",
+];
 /// Tables that are bookkeeping, not data.
 const SKIP: &[&str] = &["schema_migrations", "sqlite_sequence"];
 const ROWS_PER_STATEMENT: usize = 500;
@@ -68,18 +75,29 @@ async fn target_columns(conn: &mut PgConnection, table: &str) -> Result<Vec<Colu
     .bind(table)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok(Column { name: r.try_get(0)?, pg_type: r.try_get(1)? })).collect()
+    rows.iter()
+        .map(|r| {
+            Ok(Column {
+                name: r.try_get(0)?,
+                pg_type: r.try_get(1)?,
+            })
+        })
+        .collect()
 }
 
 fn source_tables(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?;
-    let tables = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let tables = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(tables)
 }
 
 fn source_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!("PRAGMA table_info(\"{table}\")"))?;
-    let columns = stmt.query_map([], |r| r.get::<_, String>(1))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let columns = stmt
+        .query_map([], |r| r.get::<_, String>(1))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(columns)
 }
 
@@ -89,7 +107,9 @@ fn quote(ident: &str) -> String {
 
 async fn count(conn: &mut PgConnection, table: &str) -> Result<i64> {
     let sql = format!("SELECT COUNT(*) FROM {}", quote(table));
-    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await?)
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 /// Copies every Tix table of the SQLite file at `from` into `to`. Refuses a
@@ -131,17 +151,25 @@ pub async fn copy_sqlite_to_postgres(
             .into());
         }
         for table in tables.iter().rev() {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DELETE FROM {}", quote(table)))).execute(&mut *tx).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DELETE FROM {}", quote(table))))
+                .execute(&mut *tx)
+                .await?;
         }
     }
 
     let mut report = Vec::new();
     for table in &tables {
         let source_cols = source_columns(&source, table)?;
-        let columns: Vec<Column> =
-            target_columns(&mut tx, table).await?.into_iter().filter(|c| source_cols.contains(&c.name)).collect();
+        let columns: Vec<Column> = target_columns(&mut tx, table)
+            .await?
+            .into_iter()
+            .filter(|c| source_cols.contains(&c.name))
+            .collect();
         let total: i64 = source.query_row(&format!("SELECT COUNT(*) FROM {}", quote(table)), [], |r| r.get(0))?;
-        progress(CopyProgress::Table { table: table.clone(), rows: total as u64 });
+        progress(CopyProgress::Table {
+            table: table.clone(),
+            rows: total as u64,
+        });
         let select = format!(
             "SELECT {} FROM {}",
             columns.iter().map(|c| quote(&c.name)).collect::<Vec<_>>().join(", "),
@@ -178,7 +206,9 @@ pub async fn copy_sqlite_to_postgres(
         }
         let copied = count(&mut tx, table).await?;
         if copied != total {
-            return Err(Error::Storage(format!("{table}: copied {copied} rows of {total}; nothing was committed")));
+            return Err(Error::Storage(format!(
+                "{table}: copied {copied} rows of {total}; nothing was committed"
+            )));
         }
         // Keep serial columns ahead of the copied ids.
         for column in columns.iter().filter(|c| c.pg_type == "bigint") {
@@ -206,8 +236,12 @@ async fn insert_batch(tx: &mut PgConnection, table: &str, columns: &[Column], ro
         for (value, column) in row.iter().zip(columns) {
             match value {
                 Value::Null => b.push(format!("NULL::{}", column.pg_type)),
-                Value::Text(text) => b.push_bind(text.clone()).push_unseparated(format!("::{}", column.pg_type)),
-                Value::Bytes(bytes) => b.push_bind(bytes.clone()).push_unseparated(format!("::{}", column.pg_type)),
+                Value::Text(text) => b
+                    .push_bind(text.clone())
+                    .push_unseparated(format!("::{}", column.pg_type)),
+                Value::Bytes(bytes) => b
+                    .push_bind(bytes.clone())
+                    .push_unseparated(format!("::{}", column.pg_type)),
             };
         }
     });

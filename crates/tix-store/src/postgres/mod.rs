@@ -72,7 +72,10 @@ pub struct PgOptions {
 
 impl Default for PgOptions {
     fn default() -> Self {
-        PgOptions { max_connections: 16, schema: None }
+        PgOptions {
+            max_connections: 16,
+            schema: None,
+        }
     }
 }
 
@@ -106,9 +109,15 @@ fn connect_options(url: &str, schema: Option<&str>) -> Result<PgConnectOptions> 
 
 async fn migrate(pool: &PgPool) -> Result<()> {
     let mut conn = pool.acquire().await?;
-    sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *conn)
+        .await?;
     let result = apply_migrations(&mut conn).await;
-    sqlx::query("SELECT pg_advisory_unlock($1)").bind(MIGRATION_LOCK).execute(&mut *conn).await?;
+    sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *conn)
+        .await?;
     result
 }
 
@@ -160,7 +169,13 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_lazy_with(connect);
         migrate(&pool).await?;
-        Ok(PgStore { inner: Arc::new(Inner { pool, graphs: GraphCache::default(), _schema_guard: guard }) })
+        Ok(PgStore {
+            inner: Arc::new(Inner {
+                pool,
+                graphs: GraphCache::default(),
+                _schema_guard: guard,
+            }),
+        })
     }
 
     /// A store in a fresh schema of its own, dropped with the store: for
@@ -171,9 +186,17 @@ impl PgStore {
         getrandom::fill(&mut entropy).map_err(|e| Error::Storage(e.to_string()))?;
         let schema = format!("tix_test_{}", tix_core::ids::random_suffix(&entropy));
         let mut conn = PgConnection::connect_with(&connect_options(url, None)?).await?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&mut conn).await?;
-        let guard = SchemaGuard { url: url.to_string(), schema: schema.clone() };
-        let options = PgOptions { max_connections: 8, schema: Some(schema) };
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut conn)
+            .await?;
+        let guard = SchemaGuard {
+            url: url.to_string(),
+            schema: schema.clone(),
+        };
+        let options = PgOptions {
+            max_connections: 8,
+            schema: Some(schema),
+        };
         Self::connect_inner(url, options, Some(guard)).await
     }
 
@@ -222,7 +245,9 @@ impl Drop for SchemaGuard {
         let (url, schema) = (self.url.clone(), self.schema.clone());
         // Drop runs inside the test's runtime; use a thread with its own.
         let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
             runtime.block_on(async move {
                 if let Ok(options) = connect_options(&url, None) {
                     if let Ok(mut conn) = PgConnection::connect_with(&options).await {
@@ -270,7 +295,12 @@ macro_rules! write_tx {
 
 impl Store for PgStore {
     async fn create_workflow(&self, actor: &str, new: NewWorkflow) -> Result<Workflow> {
-        write_tx!(self, |tx, ctx, graphs| ops::create_workflow(tx, ctx, actor, new.clone()))
+        write_tx!(self, |tx, ctx, graphs| ops::create_workflow(
+            tx,
+            ctx,
+            actor,
+            new.clone()
+        ))
     }
 
     async fn list_workflows(&self) -> Result<Vec<Workflow>> {
@@ -286,7 +316,13 @@ impl Store for PgStore {
     }
 
     async fn import_tickets(&self, actor: &str, workflow_id: &str, tickets: Vec<NewTicket>) -> Result<Vec<String>> {
-        write_tx!(self, |tx, ctx, graphs| ops::import_tickets(tx, ctx, actor, workflow_id, tickets.clone()))
+        write_tx!(self, |tx, ctx, graphs| ops::import_tickets(
+            tx,
+            ctx,
+            actor,
+            workflow_id,
+            tickets.clone()
+        ))
     }
 
     async fn resolve_ticket_id(&self, input: &str) -> Result<String> {
@@ -298,8 +334,19 @@ impl Store for PgStore {
         ops::get_ticket_detail(&mut tx, id).await
     }
 
-    async fn list_tickets(&self, filter: TicketFilter, limit: Option<u32>, cursor: Option<String>) -> Result<TicketPage> {
-        ops::list_tickets(&mut *self.inner.pool.acquire().await?, &filter, limit, cursor.as_deref()).await
+    async fn list_tickets(
+        &self,
+        filter: TicketFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<TicketPage> {
+        ops::list_tickets(
+            &mut *self.inner.pool.acquire().await?,
+            &filter,
+            limit,
+            cursor.as_deref(),
+        )
+        .await
     }
 
     async fn update_ticket(
@@ -309,7 +356,14 @@ impl Store for PgStore {
         patch: TicketPatch,
         expected_version: Option<u64>,
     ) -> Result<Ticket> {
-        write_tx!(self, |tx, ctx, graphs| ops::update_ticket(tx, ctx, actor, id, patch.clone(), expected_version))
+        write_tx!(self, |tx, ctx, graphs| ops::update_ticket(
+            tx,
+            ctx,
+            actor,
+            id,
+            patch.clone(),
+            expected_version
+        ))
     }
 
     async fn change_status(
@@ -348,11 +402,15 @@ impl Store for PgStore {
     }
 
     async fn add_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
-        write_tx!(self, |tx, ctx, graphs| ops::add_blocker(tx, ctx, graphs, actor, blocked, blocker))
+        write_tx!(self, |tx, ctx, graphs| ops::add_blocker(
+            tx, ctx, graphs, actor, blocked, blocker
+        ))
     }
 
     async fn remove_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
-        write_tx!(self, |tx, ctx, graphs| ops::remove_blocker(tx, ctx, actor, blocked, blocker))
+        write_tx!(self, |tx, ctx, graphs| ops::remove_blocker(
+            tx, ctx, actor, blocked, blocker
+        ))
     }
 
     async fn ticket_graph(&self, id: &str, depth: Option<u32>) -> Result<TicketGraph> {
@@ -403,11 +461,16 @@ impl TestSchema {
         getrandom::fill(&mut entropy).map_err(|e| Error::Storage(e.to_string()))?;
         let schema = format!("tix_test_{}", tix_core::ids::random_suffix(&entropy));
         let mut conn = PgConnection::connect_with(&connect_options(url, None)?).await?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&mut conn).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut conn)
+            .await?;
         let separator = if url.contains('?') { '&' } else { '?' };
         Ok(TestSchema {
             url: format!("{url}{separator}options=-c%20search_path%3D{schema}"),
-            _guard: SchemaGuard { url: url.to_string(), schema },
+            _guard: SchemaGuard {
+                url: url.to_string(),
+                schema,
+            },
         })
     }
 }

@@ -16,8 +16,8 @@ use tix_core::graph::DependencyGraph;
 use tix_core::ids;
 use tix_core::rules::{self, MoveKind, MoveRequest, ReadyFacts};
 use tix_core::ticket::{
-    self as domain, Comment, Event, GraphEdge, GraphNode, HistoryEntry, NewTicket, Priority, ReadyTicket,
-    StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage, TicketPatch,
+    self as domain, Comment, Event, GraphEdge, GraphNode, HistoryEntry, NewTicket, Priority, ReadyTicket, StatusChange,
+    Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage, TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
@@ -118,7 +118,10 @@ pub(crate) async fn flush_events(tx: &mut PgConnection, ctx: &WriteCtx) -> Resul
     if ctx.events.is_empty() {
         return Ok(());
     }
-    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(EVENT_LOCK).execute(&mut *tx).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(EVENT_LOCK)
+        .execute(&mut *tx)
+        .await?;
     let mut last = 0i64;
     for e in &ctx.events {
         last = sqlx::query_scalar(
@@ -134,7 +137,10 @@ pub(crate) async fn flush_events(tx: &mut PgConnection, ctx: &WriteCtx) -> Resul
         .fetch_one(&mut *tx)
         .await?;
     }
-    sqlx::query("SELECT pg_notify('tix_events', $1)").bind(last.to_string()).execute(&mut *tx).await?;
+    sqlx::query("SELECT pg_notify('tix_events', $1)")
+        .bind(last.to_string())
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
@@ -219,14 +225,19 @@ fn ticket(row: &PgRow) -> Result<Ticket> {
         resolved_at: row.try_get("resolved_at")?,
         is_resolved: row.try_get("is_resolved")?,
         is_blocked: row.try_get::<i32, _>("open_blockers")? > 0,
-        blocked_by_ticket_ids: blockers.map(|b| b.split(',').map(str::to_string).collect()).unwrap_or_default(),
+        blocked_by_ticket_ids: blockers
+            .map(|b| b.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
         version: version as u64,
         lease_expires_at: row.try_get("lease_expires_at")?,
     })
 }
 
 async fn load_ticket(conn: &mut PgConnection, id: &str) -> Result<Ticket> {
-    let row = sqlx::query(ticket_select!("WHERE t.id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(ticket_select!("WHERE t.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     match row {
         Some(row) => ticket(&row),
         None => Err(DomainError::not_found("ticket", id).into()),
@@ -235,7 +246,10 @@ async fn load_ticket(conn: &mut PgConnection, id: &str) -> Result<Ticket> {
 
 /// Loads and locks a ticket row for the rest of the transaction.
 async fn lock_ticket(conn: &mut PgConnection, id: &str) -> Result<Ticket> {
-    sqlx::query("SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE").bind(id).execute(&mut *conn).await?;
+    sqlx::query("SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     load_ticket(conn, id).await
 }
 
@@ -301,7 +315,13 @@ async fn record_history(
     Ok(())
 }
 
-async fn insert_comment(conn: &mut PgConnection, ticket_id: &str, author: &str, body: &str, at: DateTime<Utc>) -> Result<i64> {
+async fn insert_comment(
+    conn: &mut PgConnection,
+    ticket_id: &str,
+    author: &str,
+    body: &str,
+    at: DateTime<Utc>,
+) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO ticket_comments (ticket_id, author, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -326,7 +346,10 @@ fn check_version(ticket: &Ticket, expected: Option<u64>) -> Result<()> {
 }
 
 async fn lease_seconds(conn: &mut PgConnection, id: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT lease_seconds FROM tickets WHERE id = $1").bind(id).fetch_one(&mut *conn).await?)
+    Ok(sqlx::query_scalar("SELECT lease_seconds FROM tickets WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 async fn renewed_lease(
@@ -373,7 +396,14 @@ pub(crate) async fn create_workflow(
     if inserted.rows_affected() == 0 {
         return Err(DomainError::WorkflowExists { id }.into());
     }
-    ctx.event(&id, "workflow_created", None, actor, json!({ "name": new.name.trim() }), at);
+    ctx.event(
+        &id,
+        "workflow_created",
+        None,
+        actor,
+        json!({ "name": new.name.trim() }),
+        at,
+    );
     load_workflow(tx, &id).await
 }
 
@@ -391,8 +421,10 @@ pub(crate) async fn list_workflows(conn: &mut PgConnection) -> Result<Vec<Workfl
 
 pub(crate) async fn resolve_ticket_id(conn: &mut PgConnection, input: &str) -> Result<String> {
     let prefix = ids::normalise_ticket_ref(input)?;
-    let exact: Option<String> =
-        sqlx::query_scalar("SELECT id FROM tickets WHERE id = $1").bind(&prefix).fetch_optional(&mut *conn).await?;
+    let exact: Option<String> = sqlx::query_scalar("SELECT id FROM tickets WHERE id = $1")
+        .bind(&prefix)
+        .fetch_optional(&mut *conn)
+        .await?;
     if let Some(id) = exact {
         return Ok(id);
     }
@@ -405,7 +437,11 @@ pub(crate) async fn resolve_ticket_id(conn: &mut PgConnection, input: &str) -> R
     match matches.len() {
         0 => Err(DomainError::not_found("ticket", input.trim()).into()),
         1 => Ok(matches.into_iter().next().unwrap_or_default()),
-        _ => Err(DomainError::AmbiguousId { prefix: input.trim().to_string(), matches }.into()),
+        _ => Err(DomainError::AmbiguousId {
+            prefix: input.trim().to_string(),
+            matches,
+        }
+        .into()),
     }
 }
 
@@ -421,12 +457,18 @@ async fn blocked_by_refs(conn: &mut PgConnection, id: &str) -> Result<Vec<Ticket
 }
 
 async fn unresolved_blockers(conn: &mut PgConnection, id: &str) -> Result<Vec<TicketRef>> {
-    Ok(blocked_by_refs(conn, id).await?.into_iter().filter(|b| !b.is_resolved).collect())
+    Ok(blocked_by_refs(conn, id)
+        .await?
+        .into_iter()
+        .filter(|b| !b.is_resolved)
+        .collect())
 }
 
 /// Reads run in one REPEATABLE READ snapshot so their queries agree.
 async fn snapshot(conn: &mut PgConnection) -> Result<()> {
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *conn).await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -484,13 +526,27 @@ pub(crate) async fn get_ticket_detail(conn: &mut PgConnection, input: &str) -> R
         })
     })
     .collect::<Result<Vec<_>>>()?;
-    Ok(TicketDetail { ticket, blocked_by, blocks, comments, history })
+    Ok(TicketDetail {
+        ticket,
+        blocked_by,
+        blocks,
+        comments,
+        history,
+    })
 }
 
 fn parse_cursor(cursor: &str) -> Result<i64> {
-    cursor.strip_prefix('c').and_then(|n| n.parse::<i64>().ok()).filter(|n| *n >= 0).ok_or_else(|| {
-        DomainError::validation("cursor", "not a cursor from this API; pass next_cursor from the previous page").into()
-    })
+    cursor
+        .strip_prefix('c')
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| {
+            DomainError::validation(
+                "cursor",
+                "not a cursor from this API; pass next_cursor from the previous page",
+            )
+            .into()
+        })
 }
 
 pub(crate) async fn list_tickets(
@@ -531,7 +587,11 @@ pub(crate) async fn list_tickets(
         query.push(" AND t.is_resolved = ").push_bind(resolved);
     }
     if let Some(blocked) = filter.blocked {
-        query.push(if blocked { " AND t.open_blockers > 0" } else { " AND t.open_blockers = 0" });
+        query.push(if blocked {
+            " AND t.open_blockers > 0"
+        } else {
+            " AND t.open_blockers = 0"
+        });
     }
     if let Some(cursor) = cursor {
         query.push(" AND t.seq > ").push_bind(parse_cursor(cursor)?);
@@ -576,14 +636,21 @@ async fn lock_blockers(conn: &mut PgConnection, inputs: &[String]) -> Result<Vec
             .await?;
         facts.insert(
             id.clone(),
-            BlockerFacts { id: id.clone(), workflow_id: row.try_get(0)?, is_resolved: row.try_get(1)? },
+            BlockerFacts {
+                id: id.clone(),
+                workflow_id: row.try_get(0)?,
+                is_resolved: row.try_get(1)?,
+            },
         );
     }
     Ok(ids.into_iter().filter_map(|id| facts.remove(&id)).collect())
 }
 
 async fn ticket_exists(conn: &mut PgConnection, id: &str) -> Result<bool> {
-    Ok(sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM tickets WHERE id = $1)").bind(id).fetch_one(&mut *conn).await?)
+    Ok(sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM tickets WHERE id = $1)")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 async fn new_ticket_id(conn: &mut PgConnection, explicit: Option<&str>) -> Result<String> {
@@ -642,7 +709,10 @@ async fn insert_ticket(
     .bind(open_blockers)
     .execute(&mut *conn)
     .await?;
-    deltas.push(GraphDelta::Node { id: id.clone(), resolved: false });
+    deltas.push(GraphDelta::Node {
+        id: id.clone(),
+        resolved: false,
+    });
     for blocker in blockers {
         sqlx::query(
             "INSERT INTO ticket_edges (blocker_id, blocked_id, workflow_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -654,7 +724,10 @@ async fn insert_ticket(
         .bind(at)
         .execute(&mut *conn)
         .await?;
-        deltas.push(GraphDelta::Edge { blocker: blocker.id.clone(), blocked: id.clone() });
+        deltas.push(GraphDelta::Edge {
+            blocker: blocker.id.clone(),
+            blocked: id.clone(),
+        });
     }
     let blocker_ids: Vec<&str> = blockers.iter().map(|b| b.id.as_str()).collect();
     record_history(
@@ -713,9 +786,10 @@ pub(crate) async fn import_tickets(
     for (index, mut ticket) in tickets.into_iter().enumerate() {
         ticket.workflow_id = workflow.id.clone();
         let ticket = ticket.validate(&workflow.board_config).map_err(|e| match e {
-            DomainError::Validation { field, message } => {
-                DomainError::Validation { field: format!("tickets[{index}].{field}"), message }
-            }
+            DomainError::Validation { field, message } => DomainError::Validation {
+                field: format!("tickets[{index}].{field}"),
+                message,
+            },
             other => other,
         })?;
         let blockers = lock_blockers(tx, &ticket.blocked_by_ticket_ids).await?;
@@ -755,7 +829,11 @@ pub(crate) async fn update_ticket(
         Some(a) => a.clone(),
         None => ticket.assigned_agent_id.clone(),
     };
-    let lease = if assignee != ticket.assigned_agent_id { None } else { renewed_lease(tx, &ticket, actor, at).await? };
+    let lease = if assignee != ticket.assigned_agent_id {
+        None
+    } else {
+        renewed_lease(tx, &ticket, actor, at).await?
+    };
     let tags = patch.tags.clone().unwrap_or_else(|| ticket.tags.clone());
     sqlx::query(
         "UPDATE tickets SET title = $2, description = $3, priority = $4, tags = $5, ticket_type = $6, \
@@ -779,7 +857,10 @@ pub(crate) async fn update_ticket(
         changes.insert("priority".into(), json!({ "from": ticket.priority, "to": p }));
     }
     if patch.assigned_agent_id.is_some() {
-        changes.insert("assigned_agent_id".into(), json!({ "from": ticket.assigned_agent_id, "to": assignee }));
+        changes.insert(
+            "assigned_agent_id".into(),
+            json!({ "from": ticket.assigned_agent_id, "to": assignee }),
+        );
     }
     if let Some(t) = &patch.ticket_type {
         changes.insert("ticket_type".into(), json!({ "from": ticket.ticket_type, "to": t }));
@@ -861,8 +942,9 @@ async fn apply_move(
     assignment: Option<Assignment<'_>>,
 ) -> Result<StatusChange> {
     let at = now();
-    let started_at =
-        ticket.started_at.or_else(|| (ticket.status == board.initial_status && to != board.initial_status).then_some(at));
+    let started_at = ticket
+        .started_at
+        .or_else(|| (ticket.status == board.initial_status && to != board.initial_status).then_some(at));
     let (is_resolved, completed_at, resolved_at) = match kind {
         MoveKind::Resolve => (true, Some(at), Some(at)),
         MoveKind::Reopen => (false, None, None),
@@ -911,8 +993,19 @@ async fn apply_move(
         Some(a) => json!({ "agent_id": a.agent, "lease_expires_at": lease }),
         None => json!({}),
     };
-    record_history(tx, &ticket.id, &ticket.workflow_id, actor, action, Some(&ticket.status), Some(to), comment, details, at)
-        .await?;
+    record_history(
+        tx,
+        &ticket.id,
+        &ticket.workflow_id,
+        actor,
+        action,
+        Some(&ticket.status),
+        Some(to),
+        comment,
+        details,
+        at,
+    )
+    .await?;
 
     let mut unblocked_ticket_ids = Vec::new();
     let mut reblocked_ticket_ids = Vec::new();
@@ -950,13 +1043,31 @@ async fn apply_move(
         ] {
             for dependent in ids {
                 let details = json!({ "by_ticket_id": ticket.id });
-                record_history(tx, dependent, &ticket.workflow_id, actor, action, None, None, None, details.clone(), at)
-                    .await?;
+                record_history(
+                    tx,
+                    dependent,
+                    &ticket.workflow_id,
+                    actor,
+                    action,
+                    None,
+                    None,
+                    None,
+                    details.clone(),
+                    at,
+                )
+                .await?;
                 ctx.event(&ticket.workflow_id, event, Some(dependent), actor, details, at);
             }
         }
-        ctx.changed(tx, &ticket.workflow_id, vec![GraphDelta::Resolved { id: ticket.id.clone(), resolved: is_resolved }])
-            .await?;
+        ctx.changed(
+            tx,
+            &ticket.workflow_id,
+            vec![GraphDelta::Resolved {
+                id: ticket.id.clone(),
+                resolved: is_resolved,
+            }],
+        )
+        .await?;
     }
     let updated = load_ticket(tx, &ticket.id).await?;
     ctx.event(
@@ -969,7 +1080,11 @@ async fn apply_move(
                 "unblocked_ticket_ids": unblocked_ticket_ids, "reblocked_ticket_ids": reblocked_ticket_ids }),
         at,
     );
-    Ok(StatusChange { ticket: updated, unblocked_ticket_ids, reblocked_ticket_ids })
+    Ok(StatusChange {
+        ticket: updated,
+        unblocked_ticket_ids,
+        reblocked_ticket_ids,
+    })
 }
 
 pub(crate) async fn change_status(
@@ -1055,7 +1170,13 @@ pub(crate) async fn add_comment(
         json!({ "comment_id": comment_id, "version": ticket.version + 1 }),
         at,
     );
-    Ok(Comment { id: comment_id, ticket_id: id, author: actor.to_string(), comment_text: text, created_at: at })
+    Ok(Comment {
+        id: comment_id,
+        ticket_id: id,
+        author: actor.to_string(),
+        comment_text: text,
+        created_at: at,
+    })
 }
 
 // ---------------------------------------------------------------- blocking edges
@@ -1067,8 +1188,11 @@ async fn edge_endpoints(conn: &mut PgConnection, blocked_input: &str, blocker_in
     if blocked_id == blocker_id {
         return Err(DomainError::SelfBlock { ticket_id: blocked_id }.into());
     }
-    let (first, second) =
-        if blocked_id < blocker_id { (&blocked_id, &blocker_id) } else { (&blocker_id, &blocked_id) };
+    let (first, second) = if blocked_id < blocker_id {
+        (&blocked_id, &blocker_id)
+    } else {
+        (&blocker_id, &blocked_id)
+    };
     lock_ticket(conn, first).await?;
     lock_ticket(conn, second).await?;
     let blocked = load_ticket(conn, &blocked_id).await?;
@@ -1102,7 +1226,10 @@ pub(crate) async fn add_blocker(
         .execute(&mut *tx)
         .await?;
     ctx.touched.insert(blocked.workflow_id.clone());
-    let cycle = with_graph(tx, graphs, &blocked.workflow_id, |g| g.cycle_if_added(&blocker.id, &blocked.id)).await??;
+    let cycle = with_graph(tx, graphs, &blocked.workflow_id, |g| {
+        g.cycle_if_added(&blocker.id, &blocked.id)
+    })
+    .await??;
     if let Some(path) = cycle {
         return Err(DomainError::DependencyCycle { path }.into());
     }
@@ -1129,7 +1256,19 @@ pub(crate) async fn add_blocker(
     .execute(&mut *tx)
     .await?;
     let details = json!({ "blocker_id": blocker.id });
-    record_history(tx, &blocked.id, &blocked.workflow_id, actor, "blocker_added", None, None, None, details, at).await?;
+    record_history(
+        tx,
+        &blocked.id,
+        &blocked.workflow_id,
+        actor,
+        "blocker_added",
+        None,
+        None,
+        None,
+        details,
+        at,
+    )
+    .await?;
     ctx.event(
         &blocked.workflow_id,
         "blocker_added",
@@ -1141,7 +1280,10 @@ pub(crate) async fn add_blocker(
     ctx.changed(
         tx,
         &blocked.workflow_id,
-        vec![GraphDelta::Edge { blocker: blocker.id.clone(), blocked: blocked.id.clone() }],
+        vec![GraphDelta::Edge {
+            blocker: blocker.id.clone(),
+            blocked: blocked.id.clone(),
+        }],
     )
     .await?;
     blocked_by_refs(tx, &blocked.id).await
@@ -1161,7 +1303,11 @@ pub(crate) async fn remove_blocker(
         .execute(&mut *tx)
         .await?;
     if removed.rows_affected() == 0 {
-        return Err(DomainError::EdgeNotFound { blocker_id: blocker.id, blocked_id: blocked.id }.into());
+        return Err(DomainError::EdgeNotFound {
+            blocker_id: blocker.id,
+            blocked_id: blocked.id,
+        }
+        .into());
     }
     let at = now();
     let open: i32 = sqlx::query_scalar(
@@ -1174,8 +1320,19 @@ pub(crate) async fn remove_blocker(
     .fetch_one(&mut *tx)
     .await?;
     let details = json!({ "blocker_id": blocker.id });
-    record_history(tx, &blocked.id, &blocked.workflow_id, actor, "blocker_removed", None, None, None, details, at)
-        .await?;
+    record_history(
+        tx,
+        &blocked.id,
+        &blocked.workflow_id,
+        actor,
+        "blocker_removed",
+        None,
+        None,
+        None,
+        details,
+        at,
+    )
+    .await?;
     ctx.event(
         &blocked.workflow_id,
         "blocker_removed",
@@ -1186,14 +1343,35 @@ pub(crate) async fn remove_blocker(
     );
     if open == 0 && blocked.is_blocked && !blocked.is_resolved {
         let details = json!({ "by_removing_blocker_id": blocker.id });
-        record_history(tx, &blocked.id, &blocked.workflow_id, actor, "unblocked", None, None, None, details.clone(), at)
-            .await?;
-        ctx.event(&blocked.workflow_id, "ticket_unblocked", Some(&blocked.id), actor, details, at);
+        record_history(
+            tx,
+            &blocked.id,
+            &blocked.workflow_id,
+            actor,
+            "unblocked",
+            None,
+            None,
+            None,
+            details.clone(),
+            at,
+        )
+        .await?;
+        ctx.event(
+            &blocked.workflow_id,
+            "ticket_unblocked",
+            Some(&blocked.id),
+            actor,
+            details,
+            at,
+        );
     }
     ctx.changed(
         tx,
         &blocked.workflow_id,
-        vec![GraphDelta::RemoveEdge { blocker: blocker.id.clone(), blocked: blocked.id.clone() }],
+        vec![GraphDelta::RemoveEdge {
+            blocker: blocker.id.clone(),
+            blocked: blocked.id.clone(),
+        }],
     )
     .await?;
     blocked_by_refs(tx, &blocked.id).await
@@ -1218,7 +1396,14 @@ const GRAPH_NODE_COLUMNS: &str =
     "SELECT id, title, status, ticket_type, priority, assigned_agent_id, is_resolved, open_blockers FROM tickets ";
 
 fn edges(pairs: Vec<(String, String)>) -> Vec<GraphEdge> {
-    pairs.into_iter().map(|(from, to)| GraphEdge { from, to, edge_type: "blocks".into() }).collect()
+    pairs
+        .into_iter()
+        .map(|(from, to)| GraphEdge {
+            from,
+            to,
+            edge_type: "blocks".into(),
+        })
+        .collect()
 }
 
 pub(crate) async fn ticket_graph(
@@ -1229,8 +1414,10 @@ pub(crate) async fn ticket_graph(
 ) -> Result<TicketGraph> {
     snapshot(conn).await?;
     let id = resolve_ticket_id(conn, input).await?;
-    let workflow_id: String =
-        sqlx::query_scalar("SELECT workflow_id FROM tickets WHERE id = $1").bind(&id).fetch_one(&mut *conn).await?;
+    let workflow_id: String = sqlx::query_scalar("SELECT workflow_id FROM tickets WHERE id = $1")
+        .bind(&id)
+        .fetch_one(&mut *conn)
+        .await?;
     let (ids, pairs, critical_path) = with_graph(conn, graphs, &workflow_id, |g| -> Result<_> {
         let ids = g.neighbourhood(&id, depth)?;
         let pairs = g.edges_among(&ids);
@@ -1240,8 +1427,18 @@ pub(crate) async fn ticket_graph(
     .await??;
     let mut query: QueryBuilder<Postgres> = QueryBuilder::new(GRAPH_NODE_COLUMNS);
     query.push("WHERE id = ANY(").push_bind(ids).push(") ORDER BY seq");
-    let nodes = query.build().fetch_all(&mut *conn).await?.iter().map(graph_node).collect::<Result<Vec<_>>>()?;
-    Ok(TicketGraph { nodes, edges: edges(pairs), critical_path })
+    let nodes = query
+        .build()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(graph_node)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(TicketGraph {
+        nodes,
+        edges: edges(pairs),
+        critical_path,
+    })
 }
 
 pub(crate) async fn workflow_graph(
@@ -1258,11 +1455,23 @@ pub(crate) async fn workflow_graph(
         query.push(" AND NOT is_resolved");
     }
     query.push(" ORDER BY seq");
-    let nodes = query.build().fetch_all(&mut *conn).await?.iter().map(graph_node).collect::<Result<Vec<_>>>()?;
+    let nodes = query
+        .build()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(graph_node)
+        .collect::<Result<Vec<_>>>()?;
     let ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
-    let (pairs, critical_path) =
-        with_graph(conn, graphs, workflow_id, |g| (g.edges_among(&ids), g.critical_path(None))).await?;
-    Ok(TicketGraph { nodes, edges: edges(pairs), critical_path })
+    let (pairs, critical_path) = with_graph(conn, graphs, workflow_id, |g| {
+        (g.edges_among(&ids), g.critical_path(None))
+    })
+    .await?;
+    Ok(TicketGraph {
+        nodes,
+        edges: edges(pairs),
+        critical_path,
+    })
 }
 
 // ---------------------------------------------------------------- ready and claim
@@ -1342,7 +1551,10 @@ pub(crate) async fn ready(
     let ranked = rank_candidates(conn, graphs, workflow_id, candidates, limit as usize).await?;
     let mut out = Vec::with_capacity(ranked.len());
     for (c, unblocks_count) in ranked {
-        out.push(ReadyTicket { ticket: load_ticket(conn, &c.id).await?, unblocks_count });
+        out.push(ReadyTicket {
+            ticket: load_ticket(conn, &c.id).await?,
+            unblocks_count,
+        });
     }
     Ok(out)
 }
@@ -1381,13 +1593,26 @@ pub(crate) async fn claim(
                     "it is resolved".to_string()
                 } else if ticket.is_blocked {
                     let blockers = unresolved_blockers(tx, &ticket.id).await?;
-                    format!("it is blocked by {}", blockers.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "it is blocked by {}",
+                        blockers.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
+                    )
                 } else if ticket.status != board.initial_status {
-                    format!("it is in '{}', not the initial column '{}'", ticket.status, board.initial_status)
+                    format!(
+                        "it is in '{}', not the initial column '{}'",
+                        ticket.status, board.initial_status
+                    )
                 } else {
-                    format!("it is held by {}", ticket.assigned_agent_id.as_deref().unwrap_or("another agent"))
+                    format!(
+                        "it is held by {}",
+                        ticket.assigned_agent_id.as_deref().unwrap_or("another agent")
+                    )
                 };
-                return Err(DomainError::NotClaimable { ticket_id: ticket.id, reason }.into());
+                return Err(DomainError::NotClaimable {
+                    ticket_id: ticket.id,
+                    reason,
+                }
+                .into());
             }
             ticket
         }
@@ -1413,7 +1638,12 @@ pub(crate) async fn claim(
             }
             match taken {
                 Some(ticket) => ticket,
-                None => return Err(DomainError::NothingReady { workflow_id: workflow.id }.into()),
+                None => {
+                    return Err(DomainError::NothingReady {
+                        workflow_id: workflow.id,
+                    }
+                    .into())
+                }
             }
         }
     };
@@ -1430,8 +1660,18 @@ pub(crate) async fn claim(
         },
     )?;
     let lease = request.lease.unwrap_or(DEFAULT_LEASE);
-    let change =
-        apply_move(tx, ctx, &agent, &ticket, board, &to, kind, None, Some(Assignment { agent: &agent, lease })).await?;
+    let change = apply_move(
+        tx,
+        ctx,
+        &agent,
+        &ticket,
+        board,
+        &to,
+        kind,
+        None,
+        Some(Assignment { agent: &agent, lease }),
+    )
+    .await?;
     Ok(change.ticket)
 }
 
@@ -1481,7 +1721,14 @@ pub(crate) async fn expire_leases(tx: &mut PgConnection, ctx: &mut WriteCtx) -> 
             at,
         )
         .await?;
-        ctx.event(&ticket.workflow_id, "ticket_lease_expired", Some(id), SYSTEM_AGENT, details, at);
+        ctx.event(
+            &ticket.workflow_id,
+            "ticket_lease_expired",
+            Some(id),
+            SYSTEM_AGENT,
+            details,
+            at,
+        );
     }
     Ok(expired)
 }

@@ -15,26 +15,43 @@ pub async fn run(args: MigrateStoreArgs, json: bool) -> Result<()> {
     let from = match DatabaseUrl::parse(&args.from)? {
         DatabaseUrl::SqliteFile(path) => path,
         other => {
-            return Err(Failure::new("invalid_source", format!("--from must be a SQLite file, not {other}"))
-                .with_hint("Copy from e.g. --from sqlite://./tix.db.")
-                .into())
+            return Err(
+                Failure::new("invalid_source", format!("--from must be a SQLite file, not {other}"))
+                    .with_hint("Copy from e.g. --from sqlite://./tix.db.")
+                    .into(),
+            )
         }
     };
     if !from.exists() {
-        return Err(Failure::new("invalid_source", format!("{} does not exist", from.display()))
-            .with_hint("Name the SQLite file `tix serve` used (default ./tix.db).")
-            .into());
+        return Err(
+            Failure::new("invalid_source", format!("{} does not exist", from.display()))
+                .with_hint("Name the SQLite file `tix serve` used (default ./tix.db).")
+                .into(),
+        );
     }
     let to = match DatabaseUrl::parse(&args.to)? {
         DatabaseUrl::Postgres(url) => url,
         other => {
-            return Err(Failure::new("invalid_target", format!("--to must be a PostgreSQL URL, not {other}"))
-                .with_hint("Copy into e.g. --to postgres://tix@localhost/tix.")
-                .into())
+            return Err(
+                Failure::new("invalid_target", format!("--to must be a PostgreSQL URL, not {other}"))
+                    .with_hint("Copy into e.g. --to postgres://tix@localhost/tix.")
+                    .into(),
+            )
         }
     };
-    let target = PgStore::connect(&to, PgOptions { max_connections: 2, schema: None }).await?;
-    let bar = if json || !std::io::stderr().is_terminal() { ProgressBar::hidden() } else { ProgressBar::new(0) };
+    let target = PgStore::connect(
+        &to,
+        PgOptions {
+            max_connections: 2,
+            schema: None,
+        },
+    )
+    .await?;
+    let bar = if json || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
     if let Ok(style) = ProgressStyle::with_template("{msg:>16} {bar:40.cyan/blue} {pos}/{len} rows  {per_sec}") {
         bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
     }

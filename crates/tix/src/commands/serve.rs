@@ -16,7 +16,13 @@ use crate::error::Failure;
 const LEASE_SWEEP: Duration = Duration::from_secs(10);
 
 pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
-    let store = open_store(database, &OpenOptions { pool_size: args.pool_size }).await?;
+    let store = open_store(
+        database,
+        &OpenOptions {
+            pool_size: args.pool_size,
+        },
+    )
+    .await?;
     if args.demo {
         seed_demo(&store).await?;
     }
