@@ -87,6 +87,8 @@ pub struct PgStore {
 struct Inner {
     pool: PgPool,
     graphs: GraphCache,
+    /// Id of the newest event committed by any replica (LISTEN/NOTIFY).
+    last_event: tokio::sync::watch::Sender<i64>,
     /// Drops a throwaway test schema when the last clone goes.
     _schema_guard: Option<SchemaGuard>,
 }
@@ -169,13 +171,18 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_lazy_with(connect);
         migrate(&pool).await?;
-        Ok(PgStore {
-            inner: Arc::new(Inner {
-                pool,
-                graphs: GraphCache::default(),
-                _schema_guard: guard,
-            }),
-        })
+        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+            .fetch_one(&pool)
+            .await?;
+        let (last_event, _) = tokio::sync::watch::channel(head);
+        let inner = Arc::new(Inner {
+            pool,
+            graphs: GraphCache::default(),
+            last_event,
+            _schema_guard: guard,
+        });
+        tokio::spawn(listen_for_events(Arc::downgrade(&inner)));
+        Ok(PgStore { inner })
     }
 
     /// A store in a fresh schema of its own, dropped with the store: for
@@ -200,6 +207,13 @@ impl PgStore {
         Self::connect_inner(url, options, Some(guard)).await
     }
 
+    /// Watches the id of the newest event committed through any replica on
+    /// this database: this one's writes at once, the others' through
+    /// `LISTEN tix_events`. Read the events with [`Store::events_after`].
+    pub fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.inner.last_event.subscribe()
+    }
+
     /// Commits (flushing events under the event lock) or rolls back, and
     /// keeps the graph cache in step.
     async fn finish<T>(
@@ -210,13 +224,19 @@ impl PgStore {
     ) -> Result<T> {
         match result {
             Ok(value) => {
-                if let Err(err) = ops::flush_events(&mut tx, &ctx).await {
-                    ctx.after_rollback(&self.inner.graphs);
-                    return Err(err);
-                }
+                let last_event = match ops::flush_events(&mut tx, &ctx).await {
+                    Ok(last) => last,
+                    Err(err) => {
+                        ctx.after_rollback(&self.inner.graphs);
+                        return Err(err);
+                    }
+                };
                 match tx.commit().await {
                     Ok(()) => {
                         ctx.after_commit(&self.inner.graphs);
+                        if let Some(id) = last_event {
+                            advance(&self.inner.last_event, id);
+                        }
                         Ok(value)
                     }
                     Err(err) => {
@@ -229,6 +249,63 @@ impl PgStore {
                 drop(tx);
                 ctx.after_rollback(&self.inner.graphs);
                 Err(err)
+            }
+        }
+    }
+}
+
+fn advance(sender: &tokio::sync::watch::Sender<i64>, id: i64) {
+    sender.send_if_modified(|head| {
+        let newer = id > *head;
+        if newer {
+            *head = id;
+        }
+        newer
+    });
+}
+
+/// Follows `NOTIFY tix_events` (payload: the newest event id of a commit)
+/// until the store is dropped, reconnecting after errors. Notifications may
+/// be lost while disconnected, so after each (re)connect the head is re-read.
+async fn listen_for_events(inner: std::sync::Weak<Inner>) {
+    loop {
+        let Some(store) = inner.upgrade() else { return };
+        let listener = sqlx::postgres::PgListener::connect_with(&store.pool).await;
+        let head: Result<i64, sqlx::Error> = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+            .fetch_one(&store.pool)
+            .await;
+        drop(store);
+        let mut listener = match (listener, head) {
+            (Ok(mut listener), Ok(head)) => {
+                if listener.listen("tix_events").await.is_err() {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+                if let Some(store) = inner.upgrade() {
+                    advance(&store.last_event, head);
+                }
+                listener
+            }
+            _ => {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        loop {
+            // Wake up now and then to notice that the store was dropped.
+            match tokio::time::timeout(Duration::from_secs(5), listener.recv()).await {
+                Ok(Ok(notification)) => {
+                    let Some(store) = inner.upgrade() else { return };
+                    if let Ok(id) = notification.payload().parse::<i64>() {
+                        advance(&store.last_event, id);
+                    }
+                }
+                Ok(Err(_)) => break,
+                Err(_) => {
+                    if inner.strong_count() == 0 {
+                        return;
+                    }
+                }
             }
         }
     }

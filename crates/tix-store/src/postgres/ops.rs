@@ -114,9 +114,10 @@ impl WriteCtx {
 
 /// Inserts the transaction's events in order under the global event lock
 /// and notifies listeners (delivered at commit).
-pub(crate) async fn flush_events(tx: &mut PgConnection, ctx: &WriteCtx) -> Result<()> {
+/// Returns the id of the last event inserted, if any.
+pub(crate) async fn flush_events(tx: &mut PgConnection, ctx: &WriteCtx) -> Result<Option<i64>> {
     if ctx.events.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(EVENT_LOCK)
@@ -141,7 +142,7 @@ pub(crate) async fn flush_events(tx: &mut PgConnection, ctx: &WriteCtx) -> Resul
         .bind(last.to_string())
         .execute(&mut *tx)
         .await?;
-    Ok(())
+    Ok(Some(last))
 }
 
 // ---------------------------------------------------------------- graph cache
