@@ -183,6 +183,40 @@ describe('the web UI', () => {
     expect((await ticket('checkout')).is_blocked).toBe(true)
   })
 
+  it('filters the board', async () => {
+    const shown = page.getByTestId('shown-count')
+    await page.getByLabel('Filter cards by text').fill('login')
+    await expect.poll(() => shown.textContent()).toBe('1 of 6 tickets')
+    expect(await card('login').isVisible()).toBe(true)
+    await page.getByLabel('Filter cards by text').fill('')
+    await page.getByText('Only ready').click()
+    // Ready: unblocked, unassigned, in Backlog: the auth service and the XSS ticket.
+    await expect.poll(() => shown.textContent()).toBe('2 of 6 tickets')
+    expect(await card('auth').isVisible()).toBe(true)
+    expect(page.url()).toContain('ready=1')
+    await page.getByRole('button', { name: 'Clear' }).click()
+    await page.getByLabel('Priority').selectOption('low')
+    await expect.poll(() => shown.textContent()).toBe('1 of 6 tickets')
+    await page.getByRole('button', { name: 'Clear' }).click()
+    await expect.poll(() => shown.textContent()).toBe('6 tickets')
+  })
+
+  it('resolves and reopens a ticket from its page', async () => {
+    await card('docs').click()
+    const drawer = page.getByTestId('ticket-drawer')
+    await drawer.getByLabel('Action comment').fill('Docs published')
+    await drawer.getByTestId('resolve').click()
+    await column('done').locator(`[data-ticket-id="${ids.docs}"]`).getByTestId('resolved-badge').waitFor()
+    await expect.poll(async () => (await ticket('docs')).is_resolved).toBe(true)
+    await drawer.getByLabel('Action comment').fill('Found a typo')
+    // Back to where it was resolved from.
+    expect(await drawer.getByLabel('Target column').inputValue()).toBe('building')
+    await drawer.getByRole('button', { name: 'Reopen' }).click()
+    await column('building').locator(`[data-ticket-id="${ids.docs}"]`).waitFor()
+    expect((await ticket('docs')).is_resolved).toBe(false)
+    await page.getByRole('button', { name: 'Close ticket' }).click()
+  })
+
   it('opens a ticket with its own URL, adds a comment and shows the history', async () => {
     await card('auth').click()
     await page.waitForURL(`**/w/${workflowId}/board?ticket=${ids.auth}`)
@@ -218,6 +252,22 @@ describe('the web UI', () => {
     await page.locator(`[data-testid="graph-node"][data-ticket-id="${ids.login}"]`).click()
     expect(await page.getByTestId('ticket-drawer').getByTestId('ticket-title').textContent()).toBe('Login page')
     await page.getByRole('button', { name: 'Close ticket' }).click()
+  })
+
+  it('focuses the graph on one ticket and hides resolved tickets', async () => {
+    const around = await api.get<{ nodes: { id: string }[] }>(`/api/tickets/${ids.auth}/graph`)
+    await page.getByLabel('Focus on a ticket').fill(ids.auth)
+    await page.getByRole('button', { name: 'Focus', exact: true }).click()
+    await page.waitForURL(`**focus=${ids.auth}**`)
+    await expect.poll(() => page.getByTestId('graph-node').count()).toBe(around.nodes.length)
+    expect(await page.locator(`[data-ticket-id="${ids.docs}"]`).count()).toBe(0)
+    const schema = page.locator(`[data-testid="graph-node"][data-ticket-id="${ids.schema}"]`)
+    expect(await schema.count()).toBe(1)
+    await page.getByText('Show resolved').click()
+    await schema.waitFor({ state: 'detached' })
+    await page.getByText('Show resolved').click()
+    await page.getByRole('button', { name: 'Whole workflow' }).click()
+    await page.locator(`[data-testid="graph-node"][data-ticket-id="${ids.docs}"]`).waitFor()
   })
 
   it('searches and opens a result', async () => {

@@ -184,3 +184,46 @@ async fn from_disk(dir: &std::path::Path, relative: &str, request: &HeaderMap) -
         _ => not_built(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_and_dotted_paths_are_files_other_paths_are_the_app() {
+        assert!(looks_like_file("assets/index-3f2a.js"));
+        assert!(looks_like_file("assets/anything"));
+        assert!(looks_like_file("favicon.svg"));
+        assert!(!looks_like_file("w/wf-1/board"));
+        assert!(!looks_like_file("tickets/ticket-abc"));
+        assert!(!looks_like_file(""));
+    }
+
+    #[test]
+    fn content_types_cover_what_vite_emits() {
+        assert_eq!(content_type("assets/a.js"), "text/javascript; charset=utf-8");
+        assert_eq!(content_type("assets/a.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("favicon.svg"), "image/svg+xml");
+        assert_eq!(content_type("blob"), "application/octet-stream");
+    }
+
+    #[tokio::test]
+    async fn without_the_ui_the_root_explains_how_to_build_it() {
+        let response = not_built();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        let page = String::from_utf8_lossy(&body);
+        assert!(page.contains("npm ci &amp;&amp; npm run build"));
+        assert!(page.contains("scripts/run"));
+    }
+
+    #[tokio::test]
+    async fn api_paths_and_other_methods_never_get_the_app() {
+        let response = serve(Method::GET, Uri::from_static("/api/nope"), HeaderMap::new()).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let response = serve(Method::POST, Uri::from_static("/w/x/board"), HeaderMap::new()).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+}
