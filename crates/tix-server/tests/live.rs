@@ -268,6 +268,19 @@ async fn plain_event_requests_still_get_json_and_bad_resume_points_are_400() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error"]["code"], "validation_failed");
+
+    let response = server
+        .http
+        .get(format!("{}/api/events?workflow_id=wf-nope", server.base))
+        .header("Accept", "text/event-stream")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        response.status(),
+        StatusCode::NOT_FOUND,
+        "an unknown workflow is not a silent stream"
+    );
 }
 
 #[tokio::test]

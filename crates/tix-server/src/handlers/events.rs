@@ -66,6 +66,10 @@ pub async fn list<S: Store + EventFeed>(
     ApiQuery(query): ApiQuery<EventQuery>,
 ) -> Result<Response, ApiError> {
     if wants_stream(&headers) {
+        if let Some(id) = &query.workflow_id {
+            // A typo would otherwise wait forever on a silent stream.
+            app.store.get_workflow(id).await?;
+        }
         return stream(app, &headers, query).map(IntoResponse::into_response);
     }
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
