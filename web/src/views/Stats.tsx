@@ -280,7 +280,7 @@ function flowConfig(stats: WorkflowStats, label: (s: string) => string): ChartCo
         borderColor: colours[i],
         borderWidth: 1,
         pointRadius: 0,
-        tension: 0.25,
+        tension: 0,
       })),
     },
     options: {
