@@ -20,6 +20,7 @@ pub mod error;
 pub mod graph;
 pub mod ids;
 pub mod rules;
+pub mod stats;
 pub mod ticket;
 pub mod workflow;
 

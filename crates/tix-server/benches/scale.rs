@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tix_core::ticket::NewTicket;
 use tix_core::workflow::NewWorkflow;
-use tix_store::{PgOptions, PgStore, SqliteStore, Store, TestSchema};
+use tix_store::{PgOptions, PgStore, SqliteStore, TestSchema};
 
 struct Rng(u64);
 
@@ -83,7 +83,7 @@ fn bench_id(i: usize) -> String {
 
 /// Runs every measurement on one backend. `replicas` builds extra stores on
 /// the same database (PostgreSQL) for the two-replica HTTP figure.
-async fn scale<S: Store>(backend: &str, store: S, n: usize, replicas: Vec<S>) {
+async fn scale<S: tix_server::ServedStore>(backend: &str, store: S, n: usize, replicas: Vec<S>) {
     let wf = store.create_workflow("bench", workflow()).await.expect("workflow").id;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
     let mut ids: Vec<String> = Vec::with_capacity(n);
@@ -181,7 +181,7 @@ async fn scale<S: Store>(backend: &str, store: S, n: usize, replicas: Vec<S>) {
 }
 
 /// 32 clients writing through one server per store (spread evenly).
-async fn http<S: Store>(backend: &str, stores: Vec<S>, wf: &str) {
+async fn http<S: tix_server::ServedStore>(backend: &str, stores: Vec<S>, wf: &str) {
     let requests: usize = std::env::var("TIX_BENCH_HTTP_REQUESTS")
         .ok()
         .and_then(|v| v.parse().ok())

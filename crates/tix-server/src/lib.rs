@@ -6,23 +6,28 @@
 
 use std::future::Future;
 
-use tix_store::Store;
-
+pub mod assets;
 pub mod error;
 mod extract;
 mod handlers;
 pub mod openapi;
 mod router;
 
-pub use router::router;
+pub use router::{router, router_with_shutdown, ServedStore};
 
-/// Serves the API on `listener` until `shutdown` resolves.
-pub async fn launch<S: Store>(
+/// Serves the API and the UI on `listener` until `shutdown` resolves; open
+/// event streams are ended then, so the shutdown completes.
+pub async fn launch<S: ServedStore>(
     store: S,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store))
-        .with_graceful_shutdown(shutdown)
+    let stop = tokio::sync::watch::Sender::new(false);
+    let app = router_with_shutdown(store, stop.clone());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            stop.send_replace(true);
+        })
         .await
 }

@@ -3,7 +3,7 @@
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::handlers::{events, tickets, workflows};
+use crate::handlers::{events, stats, tickets, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,7 @@ use crate::handlers::{events, tickets, workflows};
         workflows::ready,
         workflows::claim,
         workflows::import,
+        stats::get,
         tickets::create,
         tickets::list,
         tickets::get,

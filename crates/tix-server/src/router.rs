@@ -1,20 +1,29 @@
 //! The whole route table.
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{StatusCode, Uri};
-use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use tix_store::Store;
+use tix_store::{EventFeed, StatsStore, Store};
+use tokio::sync::watch;
 
-use crate::error::ApiError;
-use crate::handlers::{events, tickets, workflows, AppState};
+use crate::handlers::{events, stats, tickets, workflows, AppState};
 
 /// Imports may carry many tickets in one request.
 const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
-pub fn router<S: Store>(store: S) -> Router {
-    let api = Router::new()
+/// What a store must offer to be served: the domain operations, live event
+/// notification and statistics.
+pub trait ServedStore: Store + EventFeed + StatsStore {}
+impl<S: Store + EventFeed + StatsStore> ServedStore for S {}
+
+/// The API and the web UI over `store`.
+pub fn router<S: ServedStore>(store: S) -> Router {
+    router_with_shutdown(store, watch::Sender::new(false))
+}
+
+/// Like [`router`]; event streams end when `shutdown` becomes `true`.
+pub fn router_with_shutdown<S: ServedStore>(store: S, shutdown: watch::Sender<bool>) -> Router {
+    Router::new()
         .route(
             "/api/health",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
@@ -25,6 +34,7 @@ pub fn router<S: Store>(store: S) -> Router {
         .route("/api/workflows/{workflow_id}/graph", get(workflows::graph::<S>))
         .route("/api/workflows/{workflow_id}/ready", get(workflows::ready::<S>))
         .route("/api/workflows/{workflow_id}/claim", post(workflows::claim::<S>))
+        .route("/api/workflows/{workflow_id}/stats", get(stats::get::<S>))
         .route(
             "/api/workflows/{workflow_id}/tickets/import",
             post(workflows::import::<S>).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
@@ -44,23 +54,6 @@ pub fn router<S: Store>(store: S) -> Router {
         )
         .route("/api/tickets/{ticket_id}/graph", get(tickets::graph::<S>))
         .route("/api/events", get(events::list::<S>))
-        .with_state(AppState { store });
-    api.route("/", get(index)).fallback(not_found)
-}
-
-async fn index() -> impl IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "Tix is running.\n\nAPI: /api/workflows, /api/tickets?workflow_id=..., /api/tickets/{id}, /api/tickets/{id}/graph\n\
-         API reference: /api/openapi.json\n",
-    )
-}
-
-async fn not_found(uri: Uri) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "route_not_found",
-        format!("no route for {}", uri.path()),
-        "See /api/openapi.json for the routes this server offers.",
-    )
+        .with_state(AppState { store, shutdown })
+        .fallback(crate::assets::serve)
 }

@@ -154,3 +154,19 @@ impl Store for AnyStore {
         each!(self, s => s.events_after(workflow_id, after, limit))
     }
 }
+
+impl crate::EventFeed for AnyStore {
+    fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
+        match self {
+            AnyStore::Sqlite(s) => crate::EventFeed::subscribe_events(s),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => crate::EventFeed::subscribe_events(s),
+        }
+    }
+}
+
+impl crate::StatsStore for AnyStore {
+    async fn workflow_stats(&self, workflow_id: &str, days: u32) -> Result<tix_core::stats::WorkflowStats> {
+        each!(self, s => crate::StatsStore::workflow_stats(s, workflow_id, days))
+    }
+}

@@ -95,6 +95,7 @@ impl GraphCache {
     }
 
     /// Forgets every cached graph.
+    #[cfg(feature = "postgres")]
     pub(crate) fn clear(&self) {
         self.workflows.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }

@@ -329,3 +329,101 @@ async fn migrate_store_copies_a_sqlite_database_into_postgres() {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
 }
+
+/// Reads `id:` lines of a Server-Sent Events stream until `want` ids of
+/// ticket events arrived (or the deadline passes).
+async fn read_sse_ids(mut response: reqwest::Response, want: usize) -> Vec<i64> {
+    let mut ids = Vec::new();
+    let mut buffer = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while ids.len() < want {
+        let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => chunk,
+            _ => break,
+        };
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let message: String = buffer.drain(..end + 2).collect();
+            let is_hello = message.lines().any(|l| l.trim() == "event: hello");
+            if let Some(id) = message
+                .lines()
+                .find_map(|l| l.strip_prefix("id:"))
+                .and_then(|v| v.trim().parse().ok())
+            {
+                if !is_hello {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_event_stream_on_one_replica_sees_every_write_made_through_the_other() {
+    let Some(schema) = schema().await else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let a = Replica::start(&schema.url);
+    let b = Replica::start(&schema.url);
+    let http = reqwest::Client::new();
+    let wf = workflow(&http, &a.base).await;
+    let stream = http
+        .get(format!("{}/api/events?workflow_id={wf}", b.base))
+        .header("Accept", "text/event-stream")
+        .send()
+        .await
+        .expect("open the stream on replica B");
+    assert_eq!(stream.status(), StatusCode::OK);
+    // 40 tickets created and 40 moved through replica A, by 8 writers at once.
+    let mut writers = Vec::new();
+    for w in 0..8 {
+        let (http, base, wf) = (http.clone(), a.base.clone(), wf.clone());
+        writers.push(tokio::spawn(async move {
+            for i in 0..5 {
+                let (status, body) = post(
+                    &http,
+                    format!("{base}/api/tickets"),
+                    &format!("writer-{w}"),
+                    json!({"workflow_id": wf, "title": format!("w{w} #{i}"), "ticket_type": "task"}),
+                )
+                .await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                let id = body["ticket_id"].as_str().expect("id").to_string();
+                let (status, body) = post(
+                    &http,
+                    format!("{base}/api/tickets/{id}/status"),
+                    &format!("writer-{w}"),
+                    json!({"new_status": "building"}),
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let logged: Value = http
+        .get(format!("{}/api/events?workflow_id={wf}&limit=1000", a.base))
+        .send()
+        .await
+        .expect("log")
+        .json()
+        .await
+        .expect("log JSON");
+    let logged: Vec<i64> = logged["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] != "workflow_created")
+        .map(|e| e["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(logged.len(), 80);
+    let streamed = read_sse_ids(stream, logged.len()).await;
+    assert_eq!(
+        streamed, logged,
+        "replica B streamed every event written through A, in order"
+    );
+}

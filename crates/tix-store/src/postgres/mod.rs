@@ -15,10 +15,11 @@
 //!   before counting, so two moves cannot both take the last slot;
 //! - events are inserted last, under a global advisory transaction lock
 //!   held until commit, so event ids become visible in increasing order and
-//!   `pg_notify('tix_events', id)` wakes other replicas after commit.
+//!   `pg_notify('tix_events.<schema>', id)` wakes other replicas after commit.
 
 pub mod copy;
 mod ops;
+mod stats;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -209,7 +210,7 @@ impl PgStore {
 
     /// Watches the id of the newest event committed through any replica on
     /// this database: this one's writes at once, the others' through
-    /// `LISTEN tix_events`. Read the events with [`Store::events_after`].
+    /// `LISTEN "tix_events.<schema>"`. Read the events with [`Store::events_after`].
     pub fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
         self.inner.last_event.subscribe()
     }
@@ -264,20 +265,21 @@ fn advance(sender: &tokio::sync::watch::Sender<i64>, id: i64) {
     });
 }
 
-/// Follows `NOTIFY tix_events` (payload: the newest event id of a commit)
+/// Follows `NOTIFY "tix_events.<schema>"` (payload: the newest event id of a commit)
 /// until the store is dropped, reconnecting after errors. Notifications may
 /// be lost while disconnected, so after each (re)connect the head is re-read.
 async fn listen_for_events(inner: std::sync::Weak<Inner>) {
     loop {
         let Some(store) = inner.upgrade() else { return };
         let listener = sqlx::postgres::PgListener::connect_with(&store.pool).await;
-        let head: Result<i64, sqlx::Error> = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-            .fetch_one(&store.pool)
-            .await;
+        let head: Result<(i64, String), sqlx::Error> =
+            sqlx::query_as("SELECT COALESCE(MAX(id), 0), current_schema()::text FROM events")
+                .fetch_one(&store.pool)
+                .await;
         drop(store);
         let mut listener = match (listener, head) {
-            (Ok(mut listener), Ok(head)) => {
-                if listener.listen("tix_events").await.is_err() {
+            (Ok(mut listener), Ok((head, schema))) => {
+                if listener.listen(&format!("tix_events.{schema}")).await.is_err() {
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     continue;
                 }

@@ -26,7 +26,7 @@ use crate::graph_cache::{GraphCache, GraphDelta};
 use crate::{ClaimRequest, Error, Result, DEFAULT_LEASE};
 
 const SYSTEM_AGENT: &str = "tix";
-const EVENT_LOCK: i64 = 0x7469_785f_6576_6e74; // "tix_evnt"
+const EVENT_LOCK_SPACE: i32 = 0x7469_7876; // "tixv": the event log of one schema
 const EDGE_LOCK_SPACE: i32 = 0x7469_7865; // "tixe": per-workflow edge lock
 const WIP_LOCK_SPACE: i32 = 0x7469_7877; // "tixw": per-column WIP lock
 
@@ -112,15 +112,15 @@ impl WriteCtx {
     }
 }
 
-/// Inserts the transaction's events in order under the global event lock
+/// Inserts the transaction's events in order under the schema's event lock
 /// and notifies listeners (delivered at commit).
 /// Returns the id of the last event inserted, if any.
 pub(crate) async fn flush_events(tx: &mut PgConnection, ctx: &WriteCtx) -> Result<Option<i64>> {
     if ctx.events.is_empty() {
         return Ok(None);
     }
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(EVENT_LOCK)
+    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
+        .bind(EVENT_LOCK_SPACE)
         .execute(&mut *tx)
         .await?;
     let mut last = 0i64;
@@ -138,7 +138,8 @@ pub(crate) async fn flush_events(tx: &mut PgConnection, ctx: &WriteCtx) -> Resul
         .fetch_one(&mut *tx)
         .await?;
     }
-    sqlx::query("SELECT pg_notify('tix_events', $1)")
+    // One channel per schema, so deployments sharing a database stay apart.
+    sqlx::query("SELECT pg_notify('tix_events.' || current_schema(), $1)")
         .bind(last.to_string())
         .execute(&mut *tx)
         .await?;

@@ -6,6 +6,7 @@
 mod graph_cache;
 mod ops;
 mod rows;
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -20,7 +21,7 @@ use tix_core::ticket::{
 use tix_core::workflow::{NewWorkflow, Workflow};
 
 use self::graph_cache::{GraphCache, WriteCtx};
-use crate::{ClaimRequest, DatabaseUrl, Error, Result, Store};
+use crate::{ClaimRequest, DatabaseUrl, Error, EventFeed, Result, Store};
 
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
 const MAX_IDLE_READERS: usize = 8;
@@ -38,6 +39,9 @@ struct Inner {
     path: Option<PathBuf>,
     readers: Mutex<Vec<Connection>>,
     graphs: Arc<GraphCache>,
+    /// Id of the newest event committed through this store; bumped after
+    /// every commit that wrote one (wakes `GET /api/events` streams).
+    last_event: tokio::sync::watch::Sender<i64>,
 }
 
 impl From<rusqlite::Error> for Error {
@@ -119,6 +123,7 @@ impl SqliteStore {
     fn start(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         configure(&conn, true)?;
         migrate(&mut conn)?;
+        let (last_event, _) = tokio::sync::watch::channel(last_event_id(&conn)?);
         let (sender, receiver) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("tix-sqlite-writer".into())
@@ -135,6 +140,7 @@ impl SqliteStore {
                 path,
                 readers: Mutex::new(Vec::new()),
                 graphs: Arc::new(GraphCache::default()),
+                last_event,
             }),
         })
     }
@@ -154,9 +160,15 @@ impl SqliteStore {
         F: FnOnce(&Transaction<'_>, &mut WriteCtx<'_>) -> Result<T> + Send + 'static,
     {
         let graphs = self.inner.graphs.clone();
+        let last_event = self.inner.last_event.clone();
         let (done, result) = tokio::sync::oneshot::channel();
         self.submit(Box::new(move |conn: &mut Connection| {
-            let _ = done.send(run_write(conn, &graphs, f));
+            let changes = conn.total_changes();
+            let outcome = run_write(conn, &graphs, f);
+            if outcome.is_ok() && conn.total_changes() != changes {
+                notify_last_event(conn, &last_event);
+            }
+            let _ = done.send(outcome);
         }))?;
         result
             .await
@@ -204,6 +216,26 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| Error::Storage(format!("read task failed: {e}")))?
+    }
+}
+
+fn last_event_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?)
+}
+
+/// After a commit that changed rows: publish the newest event id.
+fn notify_last_event(conn: &Connection, sender: &tokio::sync::watch::Sender<i64>) {
+    match last_event_id(conn) {
+        Ok(id) => {
+            sender.send_if_modified(|last| {
+                let newer = id > *last;
+                if newer {
+                    *last = id;
+                }
+                newer
+            });
+        }
+        Err(err) => tracing::warn!(%err, "cannot read the newest event id after a commit"),
     }
 }
 
@@ -375,5 +407,11 @@ impl Store for SqliteStore {
         let workflow_id = workflow_id.map(owned);
         self.read(move |conn, _| ops::events_after(conn, workflow_id.as_deref(), after, limit))
             .await
+    }
+}
+
+impl EventFeed for SqliteStore {
+    fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.inner.last_event.subscribe()
     }
 }
