@@ -123,21 +123,22 @@ pub(crate) async fn flush_events(tx: &mut PgConnection, ctx: &WriteCtx) -> Resul
         .bind(EVENT_LOCK_SPACE)
         .execute(&mut *tx)
         .await?;
-    let mut last = 0i64;
-    for e in &ctx.events {
-        last = sqlx::query_scalar(
-            "INSERT INTO events (workflow_id, kind, ticket_id, agent_id, payload, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(&e.workflow_id)
-        .bind(e.kind)
-        .bind(&e.ticket_id)
-        .bind(&e.agent)
-        .bind(Json(&e.payload))
-        .bind(e.at)
-        .fetch_one(&mut *tx)
-        .await?;
-    }
+    // One statement, rows in the transaction's order, so ids follow it.
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "INSERT INTO events (workflow_id, kind, ticket_id, agent_id, payload, created_at) \
+         SELECT w, k, t, a, p, c FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], \
+                $6::timestamptz[]) WITH ORDINALITY AS e(w, k, t, a, p, c, n) ORDER BY n \
+         RETURNING id",
+    )
+    .bind(ctx.events.iter().map(|e| e.workflow_id.clone()).collect::<Vec<_>>())
+    .bind(ctx.events.iter().map(|e| e.kind.to_string()).collect::<Vec<_>>())
+    .bind(ctx.events.iter().map(|e| e.ticket_id.clone()).collect::<Vec<_>>())
+    .bind(ctx.events.iter().map(|e| e.agent.clone()).collect::<Vec<_>>())
+    .bind(ctx.events.iter().map(|e| Json(e.payload.clone())).collect::<Vec<_>>())
+    .bind(ctx.events.iter().map(|e| e.at).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await?;
+    let last = ids.into_iter().max().unwrap_or_default();
     // One channel per schema, so deployments sharing a database stay apart.
     sqlx::query("SELECT pg_notify('tix_events.' || current_schema(), $1)")
         .bind(last.to_string())
@@ -244,6 +245,15 @@ async fn load_ticket(conn: &mut PgConnection, id: &str) -> Result<Ticket> {
         Some(row) => ticket(&row),
         None => Err(DomainError::not_found("ticket", id).into()),
     }
+}
+
+/// Loads many tickets in one query (any order).
+async fn load_tickets(conn: &mut PgConnection, ids: &[String]) -> Result<Vec<Ticket>> {
+    let rows = sqlx::query(ticket_select!("WHERE t.id = ANY($1)"))
+        .bind(ids)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(ticket).collect()
 }
 
 /// Loads and locks a ticket row for the rest of the transaction.
@@ -774,6 +784,9 @@ pub(crate) async fn create_ticket(
     Ok(created)
 }
 
+/// Bulk creation in a handful of statements (arrays + UNNEST), so a large
+/// import is not one round trip per row. Blockers may name tickets already
+/// stored or earlier lines of the same batch.
 pub(crate) async fn import_tickets(
     tx: &mut PgConnection,
     ctx: &mut WriteCtx,
@@ -782,33 +795,210 @@ pub(crate) async fn import_tickets(
     tickets: Vec<NewTicket>,
 ) -> Result<Vec<String>> {
     let workflow = load_workflow(tx, workflow_id).await?;
+    let board = &workflow.board_config;
     let at = now();
-    let mut deltas = Vec::with_capacity(tickets.len() * 3);
-    let mut created = Vec::with_capacity(tickets.len());
+    let mut valid = Vec::with_capacity(tickets.len());
     for (index, mut ticket) in tickets.into_iter().enumerate() {
         ticket.workflow_id = workflow.id.clone();
-        let ticket = ticket.validate(&workflow.board_config).map_err(|e| match e {
+        valid.push(ticket.validate(board).map_err(|e| match e {
             DomainError::Validation { field, message } => DomainError::Validation {
                 field: format!("tickets[{index}].{field}"),
                 message,
             },
             other => other,
-        })?;
-        let blockers = lock_blockers(tx, &ticket.blocked_by_ticket_ids).await?;
-        created.push(insert_ticket(tx, actor, &workflow.board_config, &ticket, &blockers, at, &mut deltas).await?);
+        })?);
     }
-    if !created.is_empty() {
-        ctx.changed(tx, &workflow.id, deltas).await?;
-        ctx.event(
-            &workflow.id,
-            "tickets_imported",
-            None,
-            actor,
-            json!({ "count": created.len(), "first": created.first(), "last": created.last() }),
-            at,
-        );
+    if valid.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(created)
+
+    // Ids: explicit ones must be new; generated ones are re-drawn on the rare collision.
+    let mut ids: Vec<String> = Vec::with_capacity(valid.len());
+    for ticket in &valid {
+        ids.push(match &ticket.id {
+            Some(id) => id.clone(),
+            None => ids::ticket_id(&random_bytes()?),
+        });
+    }
+    let mut seen = HashSet::new();
+    for (ticket, id) in valid.iter().zip(&ids) {
+        if !seen.insert(id.clone()) && ticket.id.is_some() {
+            return Err(DomainError::TicketExists { id: id.clone() }.into());
+        }
+    }
+    loop {
+        let taken: Vec<String> = sqlx::query_scalar("SELECT id FROM tickets WHERE id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut duplicates: HashSet<String> = taken.into_iter().collect();
+        let mut counted = HashSet::new();
+        for id in &ids {
+            if !counted.insert(id.clone()) {
+                duplicates.insert(id.clone());
+            }
+        }
+        if duplicates.is_empty() {
+            break;
+        }
+        for (ticket, id) in valid.iter().zip(ids.iter_mut()) {
+            if duplicates.contains(id) {
+                if ticket.id.is_some() {
+                    return Err(DomainError::TicketExists { id: id.clone() }.into());
+                }
+                *id = ids::ticket_id(&random_bytes()?);
+            }
+        }
+    }
+    let position: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+
+    // Blockers outside the batch: looked up (and share-locked) together.
+    let mut outside: Vec<String> = valid
+        .iter()
+        .flat_map(|t| t.blocked_by_ticket_ids.iter())
+        .filter(|b| !position.contains_key(b.as_str()))
+        .cloned()
+        .collect();
+    outside.sort();
+    outside.dedup();
+    let mut stored: HashMap<String, (String, String, bool)> = HashMap::new(); // ref -> (id, workflow, resolved)
+    for row in sqlx::query("SELECT id, workflow_id, is_resolved FROM tickets WHERE id = ANY($1) ORDER BY id FOR SHARE")
+        .bind(&outside)
+        .fetch_all(&mut *tx)
+        .await?
+    {
+        let id: String = row.try_get(0)?;
+        stored.insert(id.clone(), (id, row.try_get(1)?, row.try_get(2)?));
+    }
+    let prefixes: Vec<String> = outside.iter().filter(|r| !stored.contains_key(*r)).cloned().collect();
+    for reference in &prefixes {
+        // A prefix (or an unknown id, which errors here).
+        let facts = lock_blockers(tx, std::slice::from_ref(reference)).await?;
+        if let Some(f) = facts.into_iter().next() {
+            stored.insert(reference.clone(), (f.id, f.workflow_id, f.is_resolved));
+        }
+    }
+
+    let mut edge_blockers = Vec::new();
+    let mut edge_blocked = Vec::new();
+    let mut open_blockers = Vec::with_capacity(valid.len());
+    let mut history_details = Vec::with_capacity(valid.len());
+    let mut deltas = Vec::with_capacity(valid.len() * 3);
+    for (index, ticket) in valid.iter().enumerate() {
+        let mut open = 0i32;
+        let mut blockers: Vec<String> = Vec::new();
+        for reference in &ticket.blocked_by_ticket_ids {
+            let (blocker, resolved) = match position.get(reference.as_str()) {
+                Some(&at_index) if at_index < index => (reference.clone(), false),
+                Some(_) => {
+                    return Err(DomainError::validation(
+                        format!("tickets[{index}].blocked_by_ticket_ids"),
+                        format!("{reference} comes later in the import; a ticket may only name earlier lines"),
+                    )
+                    .into())
+                }
+                None => {
+                    let (id, blocker_workflow, resolved) = stored
+                        .get(reference)
+                        .cloned()
+                        .ok_or_else(|| DomainError::not_found("ticket", reference))?;
+                    if blocker_workflow != workflow.id {
+                        return Err(DomainError::CrossWorkflowEdge {
+                            blocker_id: id,
+                            blocker_workflow,
+                            blocked_id: ids[index].clone(),
+                            blocked_workflow: workflow.id.clone(),
+                        }
+                        .into());
+                    }
+                    (id, resolved)
+                }
+            };
+            if blockers.contains(&blocker) {
+                continue;
+            }
+            open += i32::from(!resolved);
+            edge_blockers.push(blocker.clone());
+            edge_blocked.push(ids[index].clone());
+            blockers.push(blocker);
+        }
+        deltas.push(GraphDelta::Node {
+            id: ids[index].clone(),
+            resolved: false,
+        });
+        for blocker in &blockers {
+            deltas.push(GraphDelta::Edge {
+                blocker: blocker.clone(),
+                blocked: ids[index].clone(),
+            });
+        }
+        open_blockers.push(open);
+        history_details.push(Json(json!({ "blocked_by_ticket_ids": blockers })));
+    }
+
+    sqlx::query(
+        "INSERT INTO tickets (id, workflow_id, title, description, ticket_type, status, priority, tags, created_by, \
+         assigned_agent_id, created_at, updated_at, open_blockers) \
+         SELECT id, $2, title, description, ticket_type, $3, priority, tags, $4, assignee, $5, $5, open_blockers \
+         FROM UNNEST($1::text[], $6::text[], $7::text[], $8::text[], $9::smallint[], $10::jsonb[], $11::text[], \
+                     $12::int[]) WITH ORDINALITY \
+              AS t(id, title, description, ticket_type, priority, tags, assignee, open_blockers, n) ORDER BY n",
+    )
+    .bind(&ids)
+    .bind(&workflow.id)
+    .bind(&board.initial_status)
+    .bind(actor)
+    .bind(at)
+    .bind(valid.iter().map(|t| t.title.clone()).collect::<Vec<_>>())
+    .bind(valid.iter().map(|t| t.description.clone()).collect::<Vec<_>>())
+    .bind(valid.iter().map(|t| t.ticket_type.clone()).collect::<Vec<_>>())
+    .bind(
+        valid
+            .iter()
+            .map(|t| t.priority.unwrap_or_default().rank() as i16)
+            .collect::<Vec<_>>(),
+    )
+    .bind(valid.iter().map(|t| Json(t.tags.clone())).collect::<Vec<_>>())
+    .bind(valid.iter().map(|t| t.assigned_agent_id.clone()).collect::<Vec<_>>())
+    .bind(&open_blockers)
+    .execute(&mut *tx)
+    .await?;
+    if !edge_blockers.is_empty() {
+        sqlx::query(
+            "INSERT INTO ticket_edges (blocker_id, blocked_id, workflow_id, created_by, created_at) \
+             SELECT blocker, blocked, $3, $4, $5 FROM UNNEST($1::text[], $2::text[]) AS e(blocker, blocked)",
+        )
+        .bind(&edge_blockers)
+        .bind(&edge_blocked)
+        .bind(&workflow.id)
+        .bind(actor)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO ticket_history (ticket_id, workflow_id, agent_id, action, to_status, details, created_at) \
+         SELECT id, $3, $4, 'created', $5, details, $6 \
+         FROM UNNEST($1::text[], $2::jsonb[]) WITH ORDINALITY AS h(id, details, n) ORDER BY n",
+    )
+    .bind(&ids)
+    .bind(&history_details)
+    .bind(&workflow.id)
+    .bind(actor)
+    .bind(&board.initial_status)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    ctx.changed(tx, &workflow.id, deltas).await?;
+    ctx.event(
+        &workflow.id,
+        "tickets_imported",
+        None,
+        actor,
+        json!({ "count": ids.len(), "first": ids.first(), "last": ids.last() }),
+        at,
+    );
+    Ok(ids)
 }
 
 // ---------------------------------------------------------------- changing tickets
@@ -1043,22 +1233,25 @@ async fn apply_move(
             (&unblocked_ticket_ids, "unblocked", "ticket_unblocked"),
             (&reblocked_ticket_ids, "blocked", "ticket_blocked"),
         ] {
+            if ids.is_empty() {
+                continue;
+            }
+            // One statement for all dependents: a resolve may unblock thousands.
+            let details = json!({ "by_ticket_id": ticket.id });
+            sqlx::query(
+                "INSERT INTO ticket_history (ticket_id, workflow_id, agent_id, action, details, created_at) \
+                 SELECT unnest($1::text[]), $2, $3, $4, $5, $6",
+            )
+            .bind(ids.as_slice())
+            .bind(&ticket.workflow_id)
+            .bind(actor)
+            .bind(action)
+            .bind(Json(&details))
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
             for dependent in ids {
-                let details = json!({ "by_ticket_id": ticket.id });
-                record_history(
-                    tx,
-                    dependent,
-                    &ticket.workflow_id,
-                    actor,
-                    action,
-                    None,
-                    None,
-                    None,
-                    details.clone(),
-                    at,
-                )
-                .await?;
-                ctx.event(&ticket.workflow_id, event, Some(dependent), actor, details, at);
+                ctx.event(&ticket.workflow_id, event, Some(dependent), actor, details.clone(), at);
             }
         }
         ctx.changed(
@@ -1551,14 +1744,20 @@ pub(crate) async fn ready(
     let workflow = load_workflow(conn, workflow_id).await?;
     let candidates = ready_candidates(conn, workflow_id, &workflow.board_config.initial_status, agent).await?;
     let ranked = rank_candidates(conn, graphs, workflow_id, candidates, limit as usize).await?;
-    let mut out = Vec::with_capacity(ranked.len());
-    for (c, unblocks_count) in ranked {
-        out.push(ReadyTicket {
-            ticket: load_ticket(conn, &c.id).await?,
-            unblocks_count,
-        });
-    }
-    Ok(out)
+    let ids: Vec<String> = ranked.iter().map(|(c, _)| c.id.clone()).collect();
+    let mut tickets: HashMap<String, Ticket> = load_tickets(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|t| (t.id.clone(), t))
+        .collect();
+    Ok(ranked
+        .into_iter()
+        .filter_map(|(c, unblocks_count)| {
+            tickets
+                .remove(&c.id)
+                .map(|ticket| ReadyTicket { ticket, unblocks_count })
+        })
+        .collect())
 }
 
 /// How many top-ranked candidates a claim tries to lock per round.
