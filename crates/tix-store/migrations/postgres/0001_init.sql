@@ -90,3 +90,28 @@ CREATE TABLE events (
     created_at  TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX events_by_workflow ON events(workflow_id, id);
+
+-- Appends a transaction's events in one round trip: takes the schema's
+-- event lock (held to commit, so ids become visible in order), inserts the
+-- rows in the given order, and notifies the schema's channel with the last
+-- id. Returns that id.
+CREATE FUNCTION tix_append_events(
+    w TEXT[], k TEXT[], t TEXT[], a TEXT[], p JSONB[], c TIMESTAMPTZ[]
+) RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+    last_id BIGINT;
+BEGIN
+    -- 1953069174 is "tixv": the event-log lock space.
+    PERFORM pg_advisory_xact_lock(1953069174, hashtext(current_schema()));
+    WITH inserted AS (
+        INSERT INTO events (workflow_id, kind, ticket_id, agent_id, payload, created_at)
+        SELECT e.w, e.k, e.t, e.a, e.p, e.c
+        FROM UNNEST(w, k, t, a, p, c) WITH ORDINALITY AS e(w, k, t, a, p, c, n)
+        ORDER BY e.n
+        RETURNING id
+    )
+    SELECT MAX(id) INTO last_id FROM inserted;
+    PERFORM pg_notify('tix_events.' || current_schema(), last_id::text);
+    RETURN last_id;
+END
+$$;

@@ -26,7 +26,6 @@ use crate::graph_cache::{GraphCache, GraphDelta};
 use crate::{ClaimRequest, Error, Result, DEFAULT_LEASE};
 
 const SYSTEM_AGENT: &str = "tix";
-const EVENT_LOCK_SPACE: i32 = 0x7469_7876; // "tixv": the event log of one schema
 const EDGE_LOCK_SPACE: i32 = 0x7469_7865; // "tixe": per-workflow edge lock
 const WIP_LOCK_SPACE: i32 = 0x7469_7877; // "tixw": per-column WIP lock
 
@@ -119,30 +118,15 @@ pub(crate) async fn flush_events(tx: &mut PgConnection, ctx: &WriteCtx) -> Resul
     if ctx.events.is_empty() {
         return Ok(None);
     }
-    sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
-        .bind(EVENT_LOCK_SPACE)
-        .execute(&mut *tx)
-        .await?;
-    // One statement, rows in the transaction's order, so ids follow it.
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "INSERT INTO events (workflow_id, kind, ticket_id, agent_id, payload, created_at) \
-         SELECT w, k, t, a, p, c FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], \
-                $6::timestamptz[]) WITH ORDINALITY AS e(w, k, t, a, p, c, n) ORDER BY n \
-         RETURNING id",
-    )
-    .bind(ctx.events.iter().map(|e| e.workflow_id.clone()).collect::<Vec<_>>())
-    .bind(ctx.events.iter().map(|e| e.kind.to_string()).collect::<Vec<_>>())
-    .bind(ctx.events.iter().map(|e| e.ticket_id.clone()).collect::<Vec<_>>())
-    .bind(ctx.events.iter().map(|e| e.agent.clone()).collect::<Vec<_>>())
-    .bind(ctx.events.iter().map(|e| Json(e.payload.clone())).collect::<Vec<_>>())
-    .bind(ctx.events.iter().map(|e| e.at).collect::<Vec<_>>())
-    .fetch_all(&mut *tx)
-    .await?;
-    let last = ids.into_iter().max().unwrap_or_default();
-    // One channel per schema, so deployments sharing a database stay apart.
-    sqlx::query("SELECT pg_notify('tix_events.' || current_schema(), $1)")
-        .bind(last.to_string())
-        .execute(&mut *tx)
+    // Lock, insert in order and notify in one round trip (see the migration).
+    let last: i64 = sqlx::query_scalar("SELECT tix_append_events($1, $2, $3, $4, $5, $6)")
+        .bind(ctx.events.iter().map(|e| e.workflow_id.clone()).collect::<Vec<_>>())
+        .bind(ctx.events.iter().map(|e| e.kind.to_string()).collect::<Vec<_>>())
+        .bind(ctx.events.iter().map(|e| e.ticket_id.clone()).collect::<Vec<_>>())
+        .bind(ctx.events.iter().map(|e| e.agent.clone()).collect::<Vec<_>>())
+        .bind(ctx.events.iter().map(|e| Json(e.payload.clone())).collect::<Vec<_>>())
+        .bind(ctx.events.iter().map(|e| e.at).collect::<Vec<_>>())
+        .fetch_one(&mut *tx)
         .await?;
     Ok(Some(last))
 }
@@ -258,11 +242,26 @@ async fn load_tickets(conn: &mut PgConnection, ids: &[String]) -> Result<Vec<Tic
 
 /// Loads and locks a ticket row for the rest of the transaction.
 async fn lock_ticket(conn: &mut PgConnection, id: &str) -> Result<Ticket> {
-    sqlx::query("SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE")
+    let row = sqlx::query(ticket_select!("WHERE t.id = $1 FOR UPDATE OF t"))
         .bind(id)
-        .execute(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-    load_ticket(conn, id).await
+    match row {
+        Some(row) => ticket(&row),
+        None => Err(DomainError::not_found("ticket", id).into()),
+    }
+}
+
+/// Resolves an id or prefix and locks the ticket: one round trip for a full id.
+async fn lock_ticket_ref(conn: &mut PgConnection, input: &str) -> Result<Ticket> {
+    let normalised = ids::normalise_ticket_ref(input)?;
+    match lock_ticket(conn, &normalised).await {
+        Err(Error::Domain(DomainError::NotFound { .. })) => {
+            let id = resolve_ticket_id(conn, input).await?;
+            lock_ticket(conn, &id).await
+        }
+        other => other,
+    }
 }
 
 fn workflow(row: &PgRow) -> Result<Workflow> {
@@ -770,8 +769,9 @@ pub(crate) async fn create_ticket(
     let at = now();
     let mut deltas = Vec::new();
     let id = insert_ticket(tx, actor, &workflow.board_config, &ticket, &blockers, at, &mut deltas).await?;
-    ctx.changed(tx, &workflow.id, deltas).await?;
     let created = load_ticket(tx, &id).await?;
+    // Last: the bump's workflow row lock is then held only to commit.
+    ctx.changed(tx, &workflow.id, deltas).await?;
     ctx.event(
         &workflow.id,
         "ticket_created",
@@ -1011,8 +1011,8 @@ pub(crate) async fn update_ticket(
     patch: TicketPatch,
     expected_version: Option<u64>,
 ) -> Result<Ticket> {
-    let id = resolve_ticket_id(tx, input).await?;
-    let ticket = lock_ticket(tx, &id).await?;
+    let ticket = lock_ticket_ref(tx, input).await?;
+    let id = ticket.id.clone();
     check_version(&ticket, expected_version)?;
     let workflow = load_workflow(tx, &ticket.workflow_id).await?;
     let patch = patch.validate(&workflow.board_config)?;
@@ -1291,8 +1291,8 @@ pub(crate) async fn change_status(
     comment: Option<String>,
     expected_version: Option<u64>,
 ) -> Result<StatusChange> {
-    let id = resolve_ticket_id(tx, input).await?;
-    let ticket = lock_ticket(tx, &id).await?;
+    let ticket = lock_ticket_ref(tx, input).await?;
+    let id = ticket.id.clone();
     check_version(&ticket, expected_version)?;
     let workflow = load_workflow(tx, &ticket.workflow_id).await?;
     let board = &workflow.board_config;
@@ -1333,8 +1333,8 @@ pub(crate) async fn add_comment(
     text: &str,
 ) -> Result<Comment> {
     let text = domain::check_comment("comment_text", text)?;
-    let id = resolve_ticket_id(tx, input).await?;
-    let ticket = lock_ticket(tx, &id).await?;
+    let ticket = lock_ticket_ref(tx, input).await?;
+    let id = ticket.id.clone();
     let at = now();
     let comment_id = insert_comment(tx, &id, actor, &text, at).await?;
     let lease = renewed_lease(tx, &ticket, actor, at).await?;
@@ -1774,8 +1774,7 @@ pub(crate) async fn claim(
     let board = &workflow.board_config;
     let ticket = match &request.ticket_id {
         Some(input) => {
-            let id = resolve_ticket_id(tx, input).await?;
-            let ticket = lock_ticket(tx, &id).await?;
+            let ticket = lock_ticket_ref(tx, input).await?;
             if ticket.workflow_id != workflow.id {
                 return Err(DomainError::NotClaimable {
                     ticket_id: ticket.id,
