@@ -6,7 +6,7 @@
 
 use std::future::Future;
 
-use tix_store::Store;
+use tix_store::{GuardianStore, Store, TaskStore};
 
 pub mod error;
 mod extract;
@@ -16,8 +16,14 @@ mod router;
 
 pub use router::router;
 
+/// Everything the server needs from storage: the ticket store and the
+/// agent-interface capabilities (tasks, Guardian).
+pub trait Backend: Store + TaskStore + GuardianStore {}
+
+impl<T: Store + TaskStore + GuardianStore> Backend for T {}
+
 /// Serves the API on `listener` until `shutdown` resolves.
-pub async fn launch<S: Store>(
+pub async fn launch<S: Backend>(
     store: S,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,

@@ -3,7 +3,7 @@
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::handlers::{events, tickets, workflows};
+use crate::handlers::{events, tasks, tickets, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,7 @@ use crate::handlers::{events, tickets, workflows};
         workflows::ready,
         workflows::claim,
         workflows::import,
+        workflows::guardian,
         tickets::create,
         tickets::list,
         tickets::get,
@@ -30,6 +31,10 @@ use crate::handlers::{events, tickets, workflows};
         tickets::add_blocker,
         tickets::remove_blocker,
         tickets::graph,
+        tasks::create,
+        tasks::list,
+        tasks::get,
+        tasks::set_status,
         events::list,
     ),
     components(schemas(ErrorBody, ErrorDetail, tix_core::error::TicketRef))

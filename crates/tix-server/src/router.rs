@@ -5,15 +5,15 @@ use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use tix_store::Store;
 
 use crate::error::ApiError;
-use crate::handlers::{events, tickets, workflows, AppState};
+use crate::handlers::{events, tasks, tickets, workflows, AppState};
+use crate::Backend;
 
 /// Imports may carry many tickets in one request.
 const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
-pub fn router<S: Store>(store: S) -> Router {
+pub fn router<S: Backend>(store: S) -> Router {
     let api = Router::new()
         .route(
             "/api/health",
@@ -25,6 +25,7 @@ pub fn router<S: Store>(store: S) -> Router {
         .route("/api/workflows/{workflow_id}/graph", get(workflows::graph::<S>))
         .route("/api/workflows/{workflow_id}/ready", get(workflows::ready::<S>))
         .route("/api/workflows/{workflow_id}/claim", post(workflows::claim::<S>))
+        .route("/api/workflows/{workflow_id}/guardian", get(workflows::guardian::<S>))
         .route(
             "/api/workflows/{workflow_id}/tickets/import",
             post(workflows::import::<S>).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
@@ -43,6 +44,9 @@ pub fn router<S: Store>(store: S) -> Router {
             delete(tickets::remove_blocker::<S>),
         )
         .route("/api/tickets/{ticket_id}/graph", get(tickets::graph::<S>))
+        .route("/api/tasks", get(tasks::list::<S>).post(tasks::create::<S>))
+        .route("/api/tasks/{task_id}", get(tasks::get::<S>))
+        .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))
         .route("/api/events", get(events::list::<S>))
         .with_state(AppState { store });
     api.route("/", get(index)).fallback(not_found)

@@ -13,6 +13,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use tix_core::error::TicketRef;
+use tix_core::guardian::{Violation, ViolationFilter};
+use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
     Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
     TicketPatch,
@@ -143,4 +145,42 @@ pub trait Store: Clone + Send + Sync + 'static {
         after: i64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+}
+
+/// Tasks: an agent's work items in one phase, each linked to a ticket.
+/// A task of a blocked ticket is `blocked` and becomes `queued` in the same
+/// transaction that unblocks the ticket.
+pub trait TaskStore: Store {
+    /// Checks the ticket (in the workflow, if one is named), the phase and
+    /// the description's `Phase X: … - TICKET: ticket-xxx` (Guardian rule
+    /// `task_ticket_reference`), then creates the task.
+    fn create_task(&self, actor: &str, new: NewTask) -> impl Future<Output = Result<TaskCreated>> + Send;
+    /// A task by id or unambiguous prefix.
+    fn get_task(&self, id: &str) -> impl Future<Output = Result<Task>> + Send;
+    /// Tasks in creation order.
+    fn list_tasks(
+        &self,
+        filter: TaskFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> impl Future<Output = Result<TaskPage>> + Send;
+    /// Moves a task (see `tix_core::task::check_task_move`); `in_progress`
+    /// assigns it to `actor` when it has no assignee.
+    fn set_task_status(
+        &self,
+        actor: &str,
+        id: &str,
+        status: TaskStatus,
+        comment: Option<String>,
+    ) -> impl Future<Output = Result<Task>> + Send;
+}
+
+/// Guardian violations recorded by the writes (see `tix_core::guardian`).
+pub trait GuardianStore: Store {
+    /// A workflow's violations, oldest first.
+    fn guardian_violations(
+        &self,
+        workflow_id: &str,
+        filter: ViolationFilter,
+    ) -> impl Future<Output = Result<Vec<Violation>>> + Send;
 }

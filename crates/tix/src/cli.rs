@@ -101,6 +101,102 @@ pub enum Command {
     Graph(GraphArgs),
     /// Bulk-create tickets from a JSON Lines file (one ticket per line), in batches.
     Import(ImportArgs),
+    /// Tasks: an agent's work in one phase on one ticket ("Phase X: ... - TICKET: ticket-xxx").
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// Show the Guardian's rules (off/warn/enforce) and the violations agents caused.
+    Guardian(GuardianArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Create a task. Its description must read "Phase X: Description - TICKET: ticket-xxx",
+    /// X being --phase and ticket-xxx the ticket. A task of a blocked ticket starts blocked and
+    /// becomes queued when the ticket unblocks.
+    Create(TaskCreateArgs),
+    /// List tasks (in creation order), filtered.
+    List(TaskListArgs),
+    /// Show a task.
+    Show(TaskIdArgs),
+    /// Start a queued task: in_progress, assigned to you.
+    Start(TaskIdArgs),
+    /// Mark a task done.
+    Done(TaskIdArgs),
+    /// Mark a task failed (say why with -m).
+    Fail(TaskIdArgs),
+    /// Put a task back in the queue (unassigning it), or retry a failed one.
+    Requeue(TaskIdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TaskCreateArgs {
+    /// "Phase X: Description - TICKET: ticket-xxx"
+    pub description: String,
+
+    /// The phase the task belongs to (X in the description).
+    #[arg(long, value_name = "N")]
+    pub phase: u32,
+
+    /// The ticket the task works on. Default: the ticket named after TICKET: in the description.
+    #[arg(long, value_name = "TICKET")]
+    pub ticket: Option<String>,
+
+    /// Assign it to this agent right away.
+    #[arg(long = "assign", value_name = "AGENT")]
+    pub assign: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskListArgs {
+    /// Only tasks of this ticket.
+    #[arg(long, value_name = "TICKET")]
+    pub ticket: Option<String>,
+
+    /// Only tasks in this status (queued, in_progress, done, failed, blocked).
+    #[arg(long, short = 's')]
+    pub status: Option<String>,
+
+    /// Only tasks of this phase.
+    #[arg(long, value_name = "N")]
+    pub phase: Option<u32>,
+
+    /// Only tasks assigned to this agent.
+    #[arg(long)]
+    pub assignee: Option<String>,
+
+    /// Page size (1..500, default 50).
+    #[arg(long, short = 'n')]
+    pub limit: Option<u32>,
+
+    /// Continue from the next_cursor a previous page printed.
+    #[arg(long)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskIdArgs {
+    /// Task id or an unambiguous prefix (`task-7hx` or `7hx`).
+    pub id: String,
+
+    /// What was done, or why it failed.
+    #[arg(long = "message", short = 'm', value_name = "COMMENT")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GuardianArgs {
+    /// Only this rule's violations (task_ticket_reference, move_by_non_holder, column_skipped,
+    /// phase_column, duplicate_ticket, lease_idle).
+    #[arg(long)]
+    pub rule: Option<String>,
+
+    /// Only violations by this agent.
+    #[arg(long = "by", value_name = "AGENT")]
+    pub by: Option<String>,
+
+    /// At most this many (1..1000, default 100).
+    #[arg(long, short = 'n')]
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Args)]

@@ -9,12 +9,14 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tix_core::error::TicketRef;
+use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
+use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
     Comment, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
     TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
-use tix_store::{ClaimRequest, DatabaseUrl, SqliteStore, Store};
+use tix_store::{ClaimRequest, DatabaseUrl, GuardianStore, SqliteStore, Store, TaskStore};
 
 use crate::error::Failure;
 
@@ -63,6 +65,14 @@ struct BlockedBy {
 #[derive(Deserialize)]
 struct Imported {
     ticket_ids: Vec<String>,
+}
+
+/// `GET /api/workflows/{id}/guardian` answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct GuardianReport {
+    pub workflow_id: String,
+    pub rules: std::collections::BTreeMap<Rule, Mode>,
+    pub violations: Vec<Violation>,
 }
 
 impl Client {
@@ -306,6 +316,74 @@ impl Client {
                     lease,
                 })
                 .await?),
+        }
+    }
+}
+
+impl Client {
+    pub async fn create_task(&self, new: NewTask) -> Result<TaskCreated> {
+        match self {
+            Client::Remote(http) => http.send(Method::POST, &["api", "tasks"], &[], Some(&new), None).await,
+            Client::Local(local) => Ok(local.store.create_task(&local.agent, new).await?),
+        }
+    }
+
+    pub async fn list_tasks(&self, filter: TaskFilter, limit: Option<u32>, cursor: Option<String>) -> Result<TaskPage> {
+        match self {
+            Client::Remote(http) => {
+                let query = [
+                    ("workflow_id", filter.workflow_id),
+                    ("ticket_id", filter.ticket_id),
+                    ("status", filter.status.map(|s| s.as_str().to_string())),
+                    ("phase_id", filter.phase_id.map(|p| p.to_string())),
+                    ("assigned_agent_id", filter.assigned_agent_id),
+                    ("limit", limit.map(|n| n.to_string())),
+                    ("cursor", cursor),
+                ];
+                http.get(&["api", "tasks"], &query).await
+            }
+            Client::Local(local) => Ok(local.store.list_tasks(filter, limit, cursor).await?),
+        }
+    }
+
+    pub async fn get_task(&self, id: &str) -> Result<Task> {
+        match self {
+            Client::Remote(http) => http.get(&["api", "tasks", id], &[]).await,
+            Client::Local(local) => Ok(local.store.get_task(id).await?),
+        }
+    }
+
+    pub async fn set_task_status(&self, id: &str, status: TaskStatus, comment: Option<String>) -> Result<Task> {
+        match self {
+            Client::Remote(http) => {
+                let body = json!({ "status": status, "comment": comment });
+                http.send(Method::POST, &["api", "tasks", id, "status"], &[], Some(&body), None)
+                    .await
+            }
+            Client::Local(local) => Ok(local.store.set_task_status(&local.agent, id, status, comment).await?),
+        }
+    }
+
+    pub async fn guardian(&self, workflow_id: &str, filter: ViolationFilter) -> Result<GuardianReport> {
+        match self {
+            Client::Remote(http) => {
+                let query = [
+                    ("rule", filter.rule.map(|r| r.as_str().to_string())),
+                    ("agent_id", filter.agent_id),
+                    ("after", Some(filter.after.to_string())),
+                    ("limit", filter.limit.map(|n| n.to_string())),
+                ];
+                http.get(&["api", "workflows", workflow_id, "guardian"], &query).await
+            }
+            Client::Local(local) => {
+                let workflow = local.store.get_workflow(workflow_id).await?;
+                let violations = local.store.guardian_violations(workflow_id, filter).await?;
+                Ok(GuardianReport {
+                    workflow_id: workflow.id,
+                    rules: workflow.guardian.effective(),
+                    violations,
+                })
+            }
         }
     }
 }

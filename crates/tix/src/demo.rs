@@ -85,6 +85,7 @@ pub fn workflow() -> NewWorkflow {
                 &["building-done", "testing", "testing-done", "done"],
             ),
         ],
+        guardian: Default::default(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Request handlers, one module per resource.
 
 pub mod events;
+pub mod tasks;
 pub mod tickets;
 pub mod workflows;
 

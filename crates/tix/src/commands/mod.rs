@@ -3,9 +3,11 @@
 
 mod flow;
 mod graph;
+mod guardian;
 mod import;
 mod ready;
 mod serve;
+mod task;
 mod ticket;
 mod workflow;
 
@@ -94,5 +96,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Claim(args) => ready::claim(&ctx, args).await,
         Command::Graph(args) => graph::run(&ctx, args).await,
         Command::Import(args) => import::run(&ctx, args).await,
+        Command::Task(command) => task::run(&ctx, command).await,
+        Command::Guardian(args) => guardian::run(&ctx, args).await,
     }
 }
