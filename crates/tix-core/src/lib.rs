@@ -17,6 +17,7 @@
 //! ```
 
 pub mod board;
+pub mod commit;
 pub mod error;
 pub mod graph;
 pub mod guardian;

@@ -374,6 +374,9 @@ pub struct TicketDetail {
     /// queued, blocked; then finished ones), oldest first within each.
     #[serde(default)]
     pub tasks: Vec<crate::task::Task>,
+    /// Git commits linked to this ticket, oldest commit first.
+    #[serde(default)]
+    pub commits: Vec<crate::commit::CommitLink>,
 }
 
 /// Result of a status change or a resolve.

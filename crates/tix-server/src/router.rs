@@ -6,14 +6,72 @@ use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 
+use std::net::IpAddr;
+
+use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::{authenticate, AuthMode, AuthState};
 use crate::error::ApiError;
 use crate::handlers::{events, tasks, tickets, workflows, AppState};
+use crate::mcp::{self, McpOptions, TixMcp};
 use crate::Backend;
 
 /// Imports may carry many tickets in one request.
 const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
+/// Server settings beyond the store.
+#[derive(Debug, Clone, Default)]
+pub struct ServerOptions {
+    /// Whether requests need an agent token (see [`crate::auth`]).
+    pub auth: AuthMode,
+    /// `Host` values `/mcp` accepts: `None` for the loopback names only,
+    /// `Some(empty)` for any.
+    pub mcp_allowed_hosts: Option<Vec<String>>,
+    /// Cancelled when the server shuts down (ends open MCP streams).
+    pub mcp_shutdown: Option<CancellationToken>,
+}
+
+/// The hosts MCP accepts for a listener bound to `ip`: the loopback names,
+/// plus the address itself; any host when bound to all interfaces.
+pub(crate) fn allowed_hosts_for(ip: IpAddr) -> Option<Vec<String>> {
+    if ip.is_unspecified() {
+        Some(Vec::new())
+    } else if ip.is_loopback() {
+        None
+    } else {
+        Some(vec![
+            "localhost".into(),
+            "127.0.0.1".into(),
+            "::1".into(),
+            ip.to_string(),
+        ])
+    }
+}
+
 pub fn router<S: Backend>(store: S) -> Router {
+    router_with(store, ServerOptions::default())
+}
+
+pub fn router_with<S: Backend>(store: S, options: ServerOptions) -> Router {
+    let mut mcp_config = StreamableHttpServerConfig::default();
+    match &options.mcp_allowed_hosts {
+        None => {}
+        Some(hosts) if hosts.is_empty() => mcp_config = mcp_config.disable_allowed_hosts(),
+        Some(hosts) => mcp_config = mcp_config.with_allowed_hosts(hosts.clone()),
+    }
+    if let Some(token) = &options.mcp_shutdown {
+        mcp_config = mcp_config.with_cancellation_token(token.child_token());
+    }
+    // The full toolset; `/mcp?toolset=...` narrows it per connection.
+    let mcp = match TixMcp::new(store.clone(), McpOptions::default()) {
+        Ok(mcp) => mcp,
+        Err(message) => unreachable!("the default toolset is valid: {message}"),
+    };
+    let auth = AuthState {
+        store: store.clone(),
+        mode: options.auth,
+    };
     let api = Router::new()
         .route(
             "/api/health",
@@ -49,14 +107,17 @@ pub fn router<S: Backend>(store: S) -> Router {
         .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))
         .route("/api/events", get(events::list::<S>))
         .with_state(AppState { store });
-    api.route("/", get(index)).fallback(not_found)
+    api.route("/", get(index))
+        .nest_service("/mcp", mcp::http_service(mcp, mcp_config))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(auth, authenticate::<S>))
 }
 
 async fn index() -> impl IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         "Tix is running.\n\nAPI: /api/workflows, /api/tickets?workflow_id=..., /api/tickets/{id}, /api/tickets/{id}/graph\n\
-         API reference: /api/openapi.json\n",
+         API reference: /api/openapi.json\nMCP (streamable HTTP): /mcp (narrow the tools with /mcp?toolset=tickets,queue)\n",
     )
 }
 

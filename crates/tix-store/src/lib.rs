@@ -12,6 +12,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::guardian::{Violation, ViolationFilter};
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
@@ -183,4 +184,38 @@ pub trait GuardianStore: Store {
         workflow_id: &str,
         filter: ViolationFilter,
     ) -> impl Future<Output = Result<Vec<Violation>>> + Send;
+}
+
+/// Git commits linked to tickets.
+pub trait CommitStore: Store {
+    /// Links a commit to a ticket, with a history row and an event.
+    /// Idempotent: linking the same commit again changes nothing and
+    /// answers `newly_linked: false`.
+    fn link_commit(
+        &self,
+        actor: &str,
+        ticket_id: &str,
+        link: NewCommitLink,
+    ) -> impl Future<Output = Result<CommitLinked>> + Send;
+}
+
+/// An agent's token, as listed (the token itself is never stored).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AgentToken {
+    pub agent_id: String,
+    /// An admin token may act as any agent.
+    pub admin: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Bearer tokens of agents, stored hashed.
+pub trait AgentStore: Store {
+    /// Creates (or replaces) the agent's token and returns it: the only
+    /// time the token is seen.
+    fn create_agent_token(&self, agent_id: &str, admin: bool) -> impl Future<Output = Result<String>> + Send;
+    /// The agent a token belongs to, if any.
+    fn agent_for_token(&self, token: &str) -> impl Future<Output = Result<Option<AgentToken>>> + Send;
+    fn list_agent_tokens(&self) -> impl Future<Output = Result<Vec<AgentToken>>> + Send;
+    /// Removes the agent's token; false when it had none.
+    fn revoke_agent_token(&self, agent_id: &str) -> impl Future<Output = Result<bool>> + Send;
 }

@@ -62,6 +62,10 @@ pub struct GlobalArgs {
     #[arg(long, env = "TIX_WORKFLOW", global = true, value_name = "ID")]
     pub workflow: Option<String>,
 
+    /// Agent token for a server that requires one (sent as `Authorization: Bearer`).
+    #[arg(long, env = "TIX_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
     /// Print the API's JSON for the result (errors too) instead of human output.
     #[arg(long, global = true)]
     pub json: bool,
@@ -69,8 +73,11 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the HTTP API (and expire stale claim leases) until Ctrl-C.
+    /// Run the HTTP API and MCP at /mcp (and expire stale claim leases) until Ctrl-C.
     Serve(ServeArgs),
+    /// Serve MCP over stdio for an agent that launches tix: its tools (create_ticket,
+    /// change_ticket_status, ...) act as --agent, on the database or on --server.
+    Mcp(McpArgs),
     /// Create and inspect workflows: a board (its columns, ticket types, initial column) plus phases.
     #[command(subcommand)]
     Workflow(WorkflowCommand),
@@ -208,6 +215,23 @@ pub struct ServeArgs {
     /// Seed the demo workflow (a web app: infra, database, auth, API, ...) if there is no workflow yet.
     #[arg(long)]
     pub demo: bool,
+
+    /// `required`: every request needs an agent token (`tix agent add NAME`), which decides the
+    /// agent. `off`: the X-Agent-ID header is trusted (local use).
+    #[arg(long, env = "TIX_AUTH", default_value = "off", value_name = "off|required")]
+    pub auth: String,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Offer only these tools: groups (tickets, queue, tasks, commits, read, all) and/or tool
+    /// names, comma-separated. Default: all.
+    #[arg(long, value_name = "LIST")]
+    pub toolset: Option<String>,
+
+    /// Print the tools/list answer (JSON) and its size in bytes, then exit.
+    #[arg(long)]
+    pub list_tools: bool,
 }
 
 #[derive(Debug, Subcommand)]

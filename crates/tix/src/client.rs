@@ -38,6 +38,7 @@ pub struct HttpClient {
     base: Url,
     http: reqwest::Client,
     agent: String,
+    token: Option<String>,
 }
 
 /// `POST /api/tickets` answer.
@@ -77,10 +78,10 @@ pub struct GuardianReport {
 
 impl Client {
     /// A remote client when a server is named, else the database opened directly.
-    pub fn connect(server: Option<&str>, database: &str, agent: &str) -> Result<Client> {
+    pub fn connect(server: Option<&str>, database: &str, agent: &str, token: Option<String>) -> Result<Client> {
         let agent = tix_core::ticket::check_agent_id("agent", agent)?;
         if let Some(server) = server {
-            return Ok(Client::Remote(HttpClient::new(server, agent)?));
+            return Ok(Client::Remote(HttpClient::new(server, agent, token)?));
         }
         Ok(Client::Local(LocalStore {
             store: open_store(database)?,
@@ -404,7 +405,7 @@ pub fn open_store(database: &str) -> Result<SqliteStore> {
 }
 
 impl HttpClient {
-    pub fn new(server: &str, agent: String) -> Result<HttpClient> {
+    pub fn new(server: &str, agent: String, token: Option<String>) -> Result<HttpClient> {
         let base = Url::parse(server.trim())
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
@@ -418,7 +419,13 @@ impl HttpClient {
             .user_agent(concat!("tix/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Failure::new("http_client", format!("cannot build the HTTP client: {e}")))?;
-        Ok(HttpClient { base, http, agent })
+        let token = token.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        Ok(HttpClient {
+            base,
+            http,
+            agent,
+            token,
+        })
     }
 
     /// The URL of `segments` below the base; each segment is escaped.
@@ -453,10 +460,18 @@ impl HttpClient {
         if_match: Option<u64>,
     ) -> Result<T> {
         let url = self.url(segments, query)?;
-        let mut request = self
-            .http
-            .request(method.clone(), url.clone())
-            .header("X-Agent-ID", &self.agent);
+        let mut request = self.http.request(method.clone(), url.clone());
+        // With a token the server knows who we are; a header naming the
+        // default agent would only clash with it.
+        match &self.token {
+            Some(token) => {
+                request = request.bearer_auth(token);
+                if self.agent != tix_server::auth::DEFAULT_AGENT {
+                    request = request.header("X-Agent-ID", &self.agent);
+                }
+            }
+            None => request = request.header("X-Agent-ID", &self.agent),
+        }
         if let Some(version) = if_match {
             request = request.header("If-Match", version.to_string());
         }

@@ -3,6 +3,8 @@
 //! `database is locked`), a small pool of read-only connections in WAL
 //! mode, and a per-workflow cache of the blocking graph.
 
+mod agents;
+mod commits;
 mod graph_cache;
 mod guardian;
 mod ops;
@@ -25,7 +27,11 @@ use self::graph_cache::{GraphCache, WriteCtx};
 use tix_core::guardian::{Violation, ViolationFilter};
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 
-use crate::{ClaimRequest, DatabaseUrl, Error, GuardianStore, Result, Store, TaskStore};
+use tix_core::commit::{CommitLinked, NewCommitLink};
+
+use crate::{
+    AgentStore, AgentToken, ClaimRequest, CommitStore, DatabaseUrl, Error, GuardianStore, Result, Store, TaskStore,
+};
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_init.sql")),
@@ -445,5 +451,34 @@ impl GuardianStore for SqliteStore {
             )
         })
         .await
+    }
+}
+
+impl CommitStore for SqliteStore {
+    async fn link_commit(&self, actor: &str, ticket_id: &str, link: NewCommitLink) -> Result<CommitLinked> {
+        let (actor, ticket_id) = (owned(actor), owned(ticket_id));
+        self.write(move |tx, _| commits::link_commit(tx, &actor, &ticket_id, link))
+            .await
+    }
+}
+
+impl AgentStore for SqliteStore {
+    async fn create_agent_token(&self, agent_id: &str, admin: bool) -> Result<String> {
+        let agent_id = owned(agent_id);
+        self.write(move |tx, _| agents::create(tx, &agent_id, admin)).await
+    }
+
+    async fn agent_for_token(&self, token: &str) -> Result<Option<AgentToken>> {
+        let token = owned(token);
+        self.read(move |conn, _| agents::lookup(conn, &token)).await
+    }
+
+    async fn list_agent_tokens(&self) -> Result<Vec<AgentToken>> {
+        self.read(|conn, _| agents::list(conn)).await
+    }
+
+    async fn revoke_agent_token(&self, agent_id: &str) -> Result<bool> {
+        let agent_id = owned(agent_id);
+        self.write(move |tx, _| agents::revoke(tx, &agent_id)).await
     }
 }

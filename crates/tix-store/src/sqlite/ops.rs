@@ -228,6 +228,7 @@ pub(crate) fn get_ticket_detail(conn: &Connection, input: &str) -> Result<Ticket
         .query_map([&id], rows::history)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let tasks = super::tasks::tasks_of_ticket(conn, &id)?;
+    let commits = super::commits::commits_of_ticket(conn, &id)?;
     Ok(TicketDetail {
         ticket,
         blocked_by,
@@ -235,6 +236,7 @@ pub(crate) fn get_ticket_detail(conn: &Connection, input: &str) -> Result<Ticket
         comments,
         history,
         tasks,
+        commits,
     })
 }
 

@@ -5,6 +5,7 @@ mod flow;
 mod graph;
 mod guardian;
 mod import;
+mod mcp;
 mod ready;
 mod serve;
 mod task;
@@ -73,15 +74,23 @@ pub async fn run(cli: Cli) -> Result<()> {
     if let Command::Serve(args) = cli.command {
         return serve::run(args, &global.database).await;
     }
-    let client = Client::connect(global.server.as_deref(), &global.database, &global.agent)?;
+    if let Command::Mcp(args) = cli.command {
+        return mcp::run(args, &global).await;
+    }
+    let client = Client::connect(
+        global.server.as_deref(),
+        &global.database,
+        &global.agent,
+        global.token.clone(),
+    )?;
     let ctx = Ctx {
         client,
         json: global.json,
         workflow: global.workflow,
     };
     match cli.command {
-        // Handled above: the server opens the store itself.
-        Command::Serve(_) => Ok(()),
+        // Handled above: they open the store (or the connection) themselves.
+        Command::Serve(_) | Command::Mcp(_) => Ok(()),
         Command::Workflow(command) => workflow::run(&ctx, command).await,
         Command::Create(args) => ticket::create(&ctx, args).await,
         Command::List(args) => ticket::list(&ctx, args).await,
