@@ -24,6 +24,7 @@ pub mod guardian;
 pub mod ids;
 pub mod reference;
 pub mod rules;
+pub mod stats;
 pub mod task;
 pub mod ticket;
 pub mod workflow;

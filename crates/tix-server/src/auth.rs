@@ -17,7 +17,7 @@ use tix_core::ticket::check_agent_id;
 
 use crate::error::ApiError;
 pub use crate::extract::{AGENT_HEADER, DEFAULT_AGENT};
-use crate::Backend;
+use crate::ServedStore;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum AuthMode {
@@ -70,7 +70,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Establishes the caller from the headers.
-pub async fn identify<S: Backend>(store: &S, mode: AuthMode, headers: &HeaderMap) -> Result<Identity, ApiError> {
+pub async fn identify<S: ServedStore>(store: &S, mode: AuthMode, headers: &HeaderMap) -> Result<Identity, ApiError> {
     let named = match headers.get(AGENT_HEADER) {
         None => None,
         Some(value) => {
@@ -123,13 +123,19 @@ pub struct AuthState<S> {
     pub mode: AuthMode,
 }
 
-/// Paths anyone may read: the health check, the index and the API document.
+/// Paths anyone may read: the web UI's static files, the health check and
+/// the API document. The API and `/mcp` need the caller's identity.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/" | "/api/health" | "/api/openapi.json")
+    let guarded = path.starts_with("/api/") || path == "/mcp" || path.starts_with("/mcp/");
+    !guarded || matches!(path, "/api/health" | "/api/openapi.json")
 }
 
 /// Middleware: puts the caller's [`Identity`] into the request, or answers 400/401/403.
-pub async fn authenticate<S: Backend>(State(state): State<AuthState<S>>, mut request: Request, next: Next) -> Response {
+pub async fn authenticate<S: ServedStore>(
+    State(state): State<AuthState<S>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let identity = if is_public(request.uri().path()) {
         Ok(Identity::Trusted(None))
     } else {

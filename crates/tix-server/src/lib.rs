@@ -1,13 +1,14 @@
-//! Tix HTTP server: the REST API over any [`tix_store::Store`].
+//! Tix HTTP server: the REST API, MCP (streamable HTTP at `/mcp`) and the
+//! web UI over any store that offers what [`ServedStore`] lists.
 //!
 //! [`router`] holds the whole route table; [`launch`] serves it on a given
 //! listener so tests can bind port 0. Domain errors become HTTP responses in
-//! exactly one place, [`error::ApiError`].
+//! exactly one place, [`error::ApiError`], and MCP tool errors in one place,
+//! [`mcp::error::ToolError`].
 
 use std::future::Future;
 
-use tix_store::{AgentStore, CommitStore, GuardianStore, Store, TaskStore};
-
+pub mod assets;
 pub mod auth;
 pub mod error;
 mod extract;
@@ -18,16 +19,11 @@ mod router;
 #[cfg(feature = "story")]
 pub mod story;
 
-pub use router::{router, router_with, ServerOptions};
+pub use router::{router, router_with, router_with_shutdown, ServedStore, ServerOptions};
 
-/// Everything the server needs from storage: the ticket store and the
-/// agent-interface capabilities (tasks, Guardian, commit links, tokens).
-pub trait Backend: Store + TaskStore + GuardianStore + CommitStore + AgentStore {}
-
-impl<T: Store + TaskStore + GuardianStore + CommitStore + AgentStore> Backend for T {}
-
-/// Serves the API (and MCP at `/mcp`) on `listener` until `shutdown` resolves.
-pub async fn launch<S: Backend>(
+/// Serves the API, MCP and the UI on `listener` until `shutdown` resolves;
+/// open event streams are ended then, so the shutdown completes.
+pub async fn launch<S: ServedStore>(
     store: S,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -38,7 +34,7 @@ pub async fn launch<S: Backend>(
 /// [`launch`] with options. MCP's DNS-rebinding check accepts the loopback
 /// names and the address the listener is bound to (any `Host` when bound to
 /// all interfaces).
-pub async fn launch_with<S: Backend>(
+pub async fn launch_with<S: ServedStore>(
     store: S,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -48,13 +44,15 @@ pub async fn launch_with<S: Backend>(
     if options.mcp_allowed_hosts.is_none() {
         options.mcp_allowed_hosts = router::allowed_hosts_for(addr.ip());
     }
-    // Ends open MCP event streams when the server stops, so shutdown is not held up.
-    let streams = tokio_util::sync::CancellationToken::new();
-    options.mcp_shutdown = Some(streams.clone());
+    let stop = tokio::sync::watch::Sender::new(false);
+    let mcp_streams = tokio_util::sync::CancellationToken::new();
+    options.shutdown = Some(stop.clone());
+    options.mcp_shutdown = Some(mcp_streams.clone());
     axum::serve(listener, router_with(store, options))
         .with_graceful_shutdown(async move {
             shutdown.await;
-            streams.cancel();
+            stop.send_replace(true);
+            mcp_streams.cancel();
         })
         .await
 }

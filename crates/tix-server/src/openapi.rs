@@ -3,7 +3,7 @@
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::handlers::{events, tasks, tickets, workflows};
+use crate::handlers::{events, stats, tasks, tickets, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,6 +21,7 @@ use crate::handlers::{events, tasks, tickets, workflows};
         workflows::claim,
         workflows::import,
         workflows::guardian,
+        stats::get,
         tickets::create,
         tickets::list,
         tickets::get,

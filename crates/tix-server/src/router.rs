@@ -1,24 +1,27 @@
 //! The whole route table.
 
-use axum::extract::DefaultBodyLimit;
-use axum::http::{StatusCode, Uri};
-use axum::response::IntoResponse;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
-
 use std::net::IpAddr;
 
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
 use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
+use tix_store::{AgentStore, CommitStore, EventFeed, GuardianStore, StatsStore, Store, TaskStore};
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{authenticate, AuthMode, AuthState};
-use crate::error::ApiError;
-use crate::handlers::{events, tasks, tickets, workflows, AppState};
+use crate::handlers::{events, stats, tasks, tickets, workflows, AppState};
 use crate::mcp::{self, McpOptions, TixMcp};
-use crate::Backend;
 
 /// Imports may carry many tickets in one request.
 const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// What a store must offer to be served: the domain operations, live event
+/// notification, statistics, and the agent interface (tasks, Guardian,
+/// commit links, agent tokens).
+pub trait ServedStore: Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore {}
+impl<S: Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore> ServedStore for S {}
 
 /// Server settings beyond the store.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +31,8 @@ pub struct ServerOptions {
     /// `Host` values `/mcp` accepts: `None` for the loopback names only,
     /// `Some(empty)` for any.
     pub mcp_allowed_hosts: Option<Vec<String>>,
+    /// Becomes `true` when the server shuts down (ends event streams).
+    pub shutdown: Option<watch::Sender<bool>>,
     /// Cancelled when the server shuts down (ends open MCP streams).
     pub mcp_shutdown: Option<CancellationToken>,
 }
@@ -49,11 +54,23 @@ pub(crate) fn allowed_hosts_for(ip: IpAddr) -> Option<Vec<String>> {
     }
 }
 
-pub fn router<S: Backend>(store: S) -> Router {
+/// The API, MCP and the web UI over `store`.
+pub fn router<S: ServedStore>(store: S) -> Router {
     router_with(store, ServerOptions::default())
 }
 
-pub fn router_with<S: Backend>(store: S, options: ServerOptions) -> Router {
+/// Like [`router`]; event streams end when `shutdown` becomes `true`.
+pub fn router_with_shutdown<S: ServedStore>(store: S, shutdown: watch::Sender<bool>) -> Router {
+    router_with(
+        store,
+        ServerOptions {
+            shutdown: Some(shutdown),
+            ..ServerOptions::default()
+        },
+    )
+}
+
+pub fn router_with<S: ServedStore>(store: S, options: ServerOptions) -> Router {
     let mut mcp_config = StreamableHttpServerConfig::default();
     match &options.mcp_allowed_hosts {
         None => {}
@@ -72,7 +89,8 @@ pub fn router_with<S: Backend>(store: S, options: ServerOptions) -> Router {
         store: store.clone(),
         mode: options.auth,
     };
-    let api = Router::new()
+    let shutdown = options.shutdown.unwrap_or_else(|| watch::Sender::new(false));
+    Router::new()
         .route(
             "/api/health",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
@@ -83,6 +101,7 @@ pub fn router_with<S: Backend>(store: S, options: ServerOptions) -> Router {
         .route("/api/workflows/{workflow_id}/graph", get(workflows::graph::<S>))
         .route("/api/workflows/{workflow_id}/ready", get(workflows::ready::<S>))
         .route("/api/workflows/{workflow_id}/claim", post(workflows::claim::<S>))
+        .route("/api/workflows/{workflow_id}/stats", get(stats::get::<S>))
         .route("/api/workflows/{workflow_id}/guardian", get(workflows::guardian::<S>))
         .route(
             "/api/workflows/{workflow_id}/tickets/import",
@@ -106,26 +125,8 @@ pub fn router_with<S: Backend>(store: S, options: ServerOptions) -> Router {
         .route("/api/tasks/{task_id}", get(tasks::get::<S>))
         .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))
         .route("/api/events", get(events::list::<S>))
-        .with_state(AppState { store });
-    api.route("/", get(index))
+        .with_state(AppState { store, shutdown })
         .nest_service("/mcp", mcp::http_service(mcp, mcp_config))
-        .fallback(not_found)
+        .fallback(crate::assets::serve)
         .layer(axum::middleware::from_fn_with_state(auth, authenticate::<S>))
-}
-
-async fn index() -> impl IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "Tix is running.\n\nAPI: /api/workflows, /api/tickets?workflow_id=..., /api/tickets/{id}, /api/tickets/{id}/graph\n\
-         API reference: /api/openapi.json\nMCP (streamable HTTP): /mcp (narrow the tools with /mcp?toolset=tickets,queue)\n",
-    )
-}
-
-async fn not_found(uri: Uri) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "route_not_found",
-        format!("no route for {}", uri.path()),
-        "See /api/openapi.json for the routes this server offers.",
-    )
 }

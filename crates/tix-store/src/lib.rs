@@ -15,6 +15,7 @@ use std::time::Duration;
 use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::guardian::{Violation, ViolationFilter};
+use tix_core::stats::WorkflowStats;
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
     Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
@@ -218,4 +219,26 @@ pub trait AgentStore: Store {
     fn list_agent_tokens(&self) -> impl Future<Output = Result<Vec<AgentToken>>> + Send;
     /// Removes the agent's token; false when it had none.
     fn revoke_agent_token(&self, agent_id: &str) -> impl Future<Output = Result<bool>> + Send;
+}
+
+/// Live notification of new events, so `GET /api/events` can stream them
+/// as they are committed instead of polling.
+pub trait EventFeed {
+    /// Watches the id of the newest event committed through this store. The
+    /// value changes after every commit that wrote an event; the events
+    /// themselves are read with [`Store::events_after`]. Writes by other
+    /// processes on the same database are not seen here: readers that care
+    /// also re-check the log now and then.
+    fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64>;
+}
+
+/// Longest period `GET /api/workflows/{id}/stats` reports on.
+pub const MAX_STATS_DAYS: u32 = 365;
+
+/// Statistics of a workflow, computed by the backend from its tickets and
+/// their history (not by the caller).
+pub trait StatsStore {
+    /// Statistics of the workflow over the last `days` days (UTC, today
+    /// included; 1..=[`MAX_STATS_DAYS`]).
+    fn workflow_stats(&self, workflow_id: &str, days: u32) -> impl Future<Output = Result<WorkflowStats>> + Send;
 }

@@ -12,7 +12,7 @@ use tix_core::DomainError;
 use tix_store::ClaimRequest;
 
 use super::error::ToolError;
-use crate::Backend;
+use crate::ServedStore;
 
 pub type Out = Result<Value, ToolError>;
 
@@ -352,7 +352,7 @@ fn detail(d: &TicketDetail) -> Value {
 
 // ---------------------------------------------------------------- the calls
 
-impl<S: Backend> Call<'_, S> {
+impl<S: ServedStore> Call<'_, S> {
     /// The agent's task in progress (the latest started), else its latest
     /// queued task.
     pub async fn current_task(&self) -> Result<Option<Task>, ToolError> {

@@ -31,7 +31,7 @@ use self::calls::{parse, Call};
 use self::error::ToolError;
 use self::tools::ToolDef;
 use crate::auth::Identity;
-use crate::Backend;
+use crate::ServedStore;
 
 /// What every agent is told when it connects.
 pub const INSTRUCTIONS: &str = "\
@@ -69,7 +69,7 @@ fn tool(def: &ToolDef) -> Tool {
     Tool::new(def.name, def.description, Arc::new(schema))
 }
 
-impl<S: Backend> TixMcp<S> {
+impl<S: ServedStore> TixMcp<S> {
     /// Fails when the toolset names something unknown (the message lists the choices).
     pub fn new(store: S, options: McpOptions) -> Result<Self, String> {
         let tools = tools::select(options.toolset.as_deref())?;
@@ -187,7 +187,7 @@ impl<S: Backend> TixMcp<S> {
     }
 }
 
-impl<S: Backend> ServerHandler for TixMcp<S> {
+impl<S: ServedStore> ServerHandler for TixMcp<S> {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("tix", env!("CARGO_PKG_VERSION")).with_title("Tix"))
@@ -218,7 +218,7 @@ impl<S: Backend> ServerHandler for TixMcp<S> {
 }
 
 /// The streamable HTTP service mounted at `/mcp` (one handler per session).
-pub fn http_service<S: Backend>(
+pub fn http_service<S: ServedStore>(
     mcp: TixMcp<S>,
     config: StreamableHttpServerConfig,
 ) -> StreamableHttpService<TixMcp<S>, LocalSessionManager> {

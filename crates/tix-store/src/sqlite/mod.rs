@@ -9,6 +9,7 @@ mod graph_cache;
 mod guardian;
 mod ops;
 mod rows;
+mod stats;
 mod tasks;
 
 use std::path::{Path, PathBuf};
@@ -30,7 +31,8 @@ use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatu
 use tix_core::commit::{CommitLinked, NewCommitLink};
 
 use crate::{
-    AgentStore, AgentToken, ClaimRequest, CommitStore, DatabaseUrl, Error, GuardianStore, Result, Store, TaskStore,
+    AgentStore, AgentToken, ClaimRequest, CommitStore, DatabaseUrl, Error, EventFeed, GuardianStore, Result, Store,
+    TaskStore,
 };
 
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -52,6 +54,9 @@ struct Inner {
     path: Option<PathBuf>,
     readers: Mutex<Vec<Connection>>,
     graphs: Arc<GraphCache>,
+    /// Id of the newest event committed through this store; bumped after
+    /// every commit that wrote one (wakes `GET /api/events` streams).
+    last_event: tokio::sync::watch::Sender<i64>,
 }
 
 impl From<rusqlite::Error> for Error {
@@ -133,6 +138,7 @@ impl SqliteStore {
     fn start(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         configure(&conn, true)?;
         migrate(&mut conn)?;
+        let (last_event, _) = tokio::sync::watch::channel(last_event_id(&conn)?);
         let (sender, receiver) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("tix-sqlite-writer".into())
@@ -149,6 +155,7 @@ impl SqliteStore {
                 path,
                 readers: Mutex::new(Vec::new()),
                 graphs: Arc::new(GraphCache::default()),
+                last_event,
             }),
         })
     }
@@ -168,9 +175,15 @@ impl SqliteStore {
         F: FnOnce(&Transaction<'_>, &mut WriteCtx<'_>) -> Result<T> + Send + 'static,
     {
         let graphs = self.inner.graphs.clone();
+        let last_event = self.inner.last_event.clone();
         let (done, result) = tokio::sync::oneshot::channel();
         self.submit(Box::new(move |conn: &mut Connection| {
-            let _ = done.send(run_write(conn, &graphs, f));
+            let changes = conn.total_changes();
+            let outcome = run_write(conn, &graphs, f);
+            if outcome.is_ok() && conn.total_changes() != changes {
+                notify_last_event(conn, &last_event);
+            }
+            let _ = done.send(outcome);
         }))?;
         result
             .await
@@ -218,6 +231,26 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| Error::Storage(format!("read task failed: {e}")))?
+    }
+}
+
+fn last_event_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?)
+}
+
+/// After a commit that changed rows: publish the newest event id.
+fn notify_last_event(conn: &Connection, sender: &tokio::sync::watch::Sender<i64>) {
+    match last_event_id(conn) {
+        Ok(id) => {
+            sender.send_if_modified(|last| {
+                let newer = id > *last;
+                if newer {
+                    *last = id;
+                }
+                newer
+            });
+        }
+        Err(err) => tracing::warn!(%err, "cannot read the newest event id after a commit"),
     }
 }
 
@@ -480,5 +513,11 @@ impl AgentStore for SqliteStore {
     async fn revoke_agent_token(&self, agent_id: &str) -> Result<bool> {
         let agent_id = owned(agent_id);
         self.write(move |tx, _| agents::revoke(tx, &agent_id)).await
+    }
+}
+
+impl EventFeed for SqliteStore {
+    fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.inner.last_event.subscribe()
     }
 }
