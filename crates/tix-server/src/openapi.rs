@@ -32,6 +32,7 @@ use crate::handlers::{events, stats, tasks, tickets, workflows};
         tickets::add_blocker,
         tickets::remove_blocker,
         tickets::graph,
+        tickets::link_commit,
         tasks::create,
         tasks::list,
         tasks::get,

@@ -121,6 +121,7 @@ pub fn router_with<S: ServedStore>(store: S, options: ServerOptions) -> Router {
             delete(tickets::remove_blocker::<S>),
         )
         .route("/api/tickets/{ticket_id}/graph", get(tickets::graph::<S>))
+        .route("/api/tickets/{ticket_id}/commits", post(tickets::link_commit::<S>))
         .route("/api/tasks", get(tasks::list::<S>).post(tasks::create::<S>))
         .route("/api/tasks/{task_id}", get(tasks::get::<S>))
         .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))

@@ -641,3 +641,42 @@ async fn guardian_warnings_come_back_with_the_write_and_are_listed() {
     let (status, _) = server.get("/api/workflows/wf-nosuch/guardian").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn commits_link_by_hand_once_and_show_on_the_ticket() {
+    let server = Server::start().await;
+    let wf = server.workflow().await;
+    let t = server.ticket(&wf, "Auth", &[]).await;
+    let body = json!({"sha": "9FCEB02D0AE598E95DC970B74767F19372D61AF8", "message": "Add JWT refresh\n\nRefs ticket-x",
+                      "author": "Ada <ada@example.com>", "committed_at": "2026-01-02T03:04:05Z",
+                      "files_changed": 3, "insertions": 40, "deletions": 2});
+    let (status, linked) = server.post(&format!("/api/tickets/{t}/commits"), body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{linked}");
+    assert_eq!(linked["sha"], "9fceb02d0ae598e95dc970b74767f19372d61af8");
+    assert_eq!(linked["link"]["source"], "manual");
+    let (status, again) = server.post(&format!("/api/tickets/{t}/commits"), body).await;
+    assert_eq!((status, again["newly_linked"].as_bool()), (StatusCode::OK, Some(false)));
+    let (_, detail) = server.get(&format!("/api/tickets/{t}")).await;
+    let commits = detail["commits"].as_array().expect("commits");
+    assert_eq!(commits.len(), 1);
+    assert_eq!(commits[0]["insertions"], 40);
+    assert_eq!(commits[0]["committed_at"], "2026-01-02T03:04:05Z");
+    assert_eq!(
+        detail["history"]
+            .as_array()
+            .and_then(|h| h.last())
+            .map(|h| h["action"].clone()),
+        Some(json!("commit_linked"))
+    );
+    let (status, bad) = server
+        .post(&format!("/api/tickets/{t}/commits"), json!({"sha": "nope"}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not a commit sha"),
+        "{bad}"
+    );
+}

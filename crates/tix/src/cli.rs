@@ -113,6 +113,67 @@ pub enum Command {
     Task(TaskCommand),
     /// Show the Guardian's rules (off/warn/enforce) and the violations agents caused.
     Guardian(GuardianArgs),
+    /// Link git commits to the tickets their messages reference
+    /// (TICKET: ticket-xxx, Refs ticket-xxx, Fixes ticket-xxx; Fixes also resolves).
+    #[command(subcommand)]
+    Commits(CommitsCommand),
+    /// Install or remove the git post-commit hook that links each new commit.
+    #[command(subcommand)]
+    Hooks(HooksCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommitsCommand {
+    /// Link the references found in the repository's history (again is harmless).
+    Scan(CommitsScanArgs),
+    /// Link one commit (default HEAD) to the tickets it references, or to --ticket.
+    Link(CommitsLinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CommitsScanArgs {
+    /// Only commits after this revision (REV..HEAD). Default: the whole history.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+
+    /// The git repository. Default: the one around the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CommitsLinkArgs {
+    /// The commit.
+    #[arg(default_value = "HEAD")]
+    pub rev: String,
+
+    /// Link to this ticket instead of the ones the message references.
+    #[arg(long, value_name = "TICKET")]
+    pub ticket: Option<String>,
+
+    /// The git repository. Default: the one around the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+
+    /// Called from the post-commit hook: terse output on stderr.
+    #[arg(long, hide = true)]
+    pub hook: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HooksCommand {
+    /// Add the post-commit hook (an existing hook is kept and run first). The hook reaches
+    /// Tix the way this command does: --server, or the database by its absolute path.
+    Install(HooksArgs),
+    /// Remove the hook and restore the one it chained to.
+    Uninstall(HooksArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HooksArgs {
+    /// The git repository. Default: the one around the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

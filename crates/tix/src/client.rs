@@ -8,6 +8,7 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
@@ -16,7 +17,7 @@ use tix_core::ticket::{
     TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
-use tix_store::{ClaimRequest, DatabaseUrl, GuardianStore, SqliteStore, Store, TaskStore};
+use tix_store::{ClaimRequest, CommitStore, DatabaseUrl, GuardianStore, SqliteStore, Store, TaskStore};
 
 use crate::error::Failure;
 
@@ -322,6 +323,22 @@ impl Client {
 }
 
 impl Client {
+    pub async fn link_commit(&self, ticket_id: &str, link: NewCommitLink) -> Result<CommitLinked> {
+        match self {
+            Client::Remote(http) => {
+                http.send(
+                    Method::POST,
+                    &["api", "tickets", ticket_id, "commits"],
+                    &[],
+                    Some(&link),
+                    None,
+                )
+                .await
+            }
+            Client::Local(local) => Ok(local.store.link_commit(&local.agent, ticket_id, link).await?),
+        }
+    }
+
     pub async fn create_task(&self, new: NewTask) -> Result<TaskCreated> {
         match self {
             Client::Remote(http) => http.send(Method::POST, &["api", "tasks"], &[], Some(&new), None).await,

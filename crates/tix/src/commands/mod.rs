@@ -1,9 +1,11 @@
 //! One module per group of subcommands. Each takes the parsed arguments
 //! and a [`Ctx`] (the client, `--json`, the chosen workflow).
 
+mod commits;
 mod flow;
 mod graph;
 mod guardian;
+mod hooks;
 mod import;
 mod mcp;
 mod ready;
@@ -77,6 +79,9 @@ pub async fn run(cli: Cli) -> Result<()> {
     if let Command::Mcp(args) = cli.command {
         return mcp::run(args, &global).await;
     }
+    if let Command::Hooks(command) = cli.command {
+        return hooks::run(command, &global);
+    }
     let client = Client::connect(
         global.server.as_deref(),
         &global.database,
@@ -90,7 +95,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         // Handled above: they open the store (or the connection) themselves.
-        Command::Serve(_) | Command::Mcp(_) => Ok(()),
+        Command::Serve(_) | Command::Mcp(_) | Command::Hooks(_) => Ok(()),
         Command::Workflow(command) => workflow::run(&ctx, command).await,
         Command::Create(args) => ticket::create(&ctx, args).await,
         Command::List(args) => ticket::list(&ctx, args).await,
@@ -107,5 +112,6 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&ctx, args).await,
         Command::Task(command) => task::run(&ctx, command).await,
         Command::Guardian(args) => guardian::run(&ctx, args).await,
+        Command::Commits(command) => commits::run(&ctx, command).await,
     }
 }

@@ -171,6 +171,22 @@ fn print_detail(detail: &TicketDetail) {
             );
         }
     }
+    if !detail.commits.is_empty() {
+        println!();
+        println!("commits:");
+        for commit in &detail.commits {
+            let stats = match (commit.files_changed, commit.insertions, commit.deletions) {
+                (Some(files), Some(plus), Some(minus)) => format!("  ({files} files, +{plus} -{minus})"),
+                _ => String::new(),
+            };
+            println!(
+                "  {}  {}  {}{stats}",
+                &commit.sha[..commit.sha.len().min(8)],
+                output::or_dash(commit.author.as_deref()),
+                output::truncate(&commit.message, 60)
+            );
+        }
+    }
     if !detail.comments.is_empty() {
         println!();
         println!("comments ({}):", detail.comments.len());
@@ -224,6 +240,7 @@ fn describe(entry: &HistoryEntry) -> String {
             detail("task_id"),
             entry.details.get("phase_id").map(|p| p.to_string()).unwrap_or_default()
         ),
+        "commit_linked" => format!("linked commit {}", &detail("sha")[..detail("sha").len().min(8)]),
         "task_status_changed" => format!("task {}: {} → {}", detail("task_id"), detail("from"), detail("to")),
         "updated" => match entry.details.get("fields").and_then(|f| f.as_array()) {
             Some(fields) => format!(
