@@ -11,8 +11,10 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::json;
+use tix_server::auth::AuthMode;
 use tix_server::story::{self, Agents};
-use tix_store::{SqliteStore, Store};
+use tix_server::ServerOptions;
+use tix_store::{AgentStore, SqliteStore, Store};
 
 type Client = RunningService<RoleClient, ClientConfig>;
 
@@ -46,25 +48,73 @@ fn seed_workflow() -> tix_core::workflow::NewWorkflow {
 
 impl Server {
     async fn start() -> Server {
+        Self::start_with(ServerOptions::default()).await
+    }
+
+    async fn start_with(options: ServerOptions) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(&dir.path().join("tix.db")).expect("store");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(tix_server::launch(store.clone(), listener, std::future::pending()));
+        tokio::spawn(tix_server::launch_with(
+            store.clone(),
+            listener,
+            std::future::pending(),
+            options,
+        ));
         Server { base, store, _dir: dir }
     }
 
-    async fn connect(&self, agent: &str, path: &str) -> Client {
-        let headers = HashMap::from([(
-            HeaderName::from_static("x-agent-id"),
-            HeaderValue::from_str(agent).expect("header"),
-        )]);
-        let config =
+    fn config(&self, agent: Option<&str>, token: Option<&str>, path: &str) -> StreamableHttpClientTransportConfig {
+        let headers = agent
+            .map(|agent| {
+                HashMap::from([(
+                    HeaderName::from_static("x-agent-id"),
+                    HeaderValue::from_str(agent).expect("header"),
+                )])
+            })
+            .unwrap_or_default();
+        let mut config =
             StreamableHttpClientTransportConfig::with_uri(format!("{}{path}", self.base)).custom_headers(headers);
+        if let Some(token) = token {
+            config = config.auth_header(token);
+        }
+        config
+    }
+
+    async fn connect(&self, agent: &str, path: &str) -> Client {
         ClientConfig::default()
-            .serve(StreamableHttpClientTransport::from_config(config))
+            .serve(StreamableHttpClientTransport::from_config(self.config(
+                Some(agent),
+                None,
+                path,
+            )))
             .await
             .expect("MCP client connects")
+    }
+
+    /// A REST call with optional X-Agent-ID and token.
+    async fn rest(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        agent: Option<&str>,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.base));
+        if let Some(agent) = agent {
+            request = request.header("X-Agent-ID", agent);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        (status, response.json().await.unwrap_or_default())
     }
 }
 
@@ -174,4 +224,147 @@ async fn errors_say_what_to_do_next() {
     assert_eq!(task["phase_id"], 2);
     let detail = story::ok(peer, "get_ticket", json!({"ticket_id": id})).await;
     assert_eq!(detail["created_by"], "someone-else");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auth_required_the_token_decides_the_agent() {
+    use reqwest::{Method, StatusCode};
+    let server = Server::start_with(ServerOptions {
+        auth: AuthMode::Required,
+        ..ServerOptions::default()
+    })
+    .await;
+    let workflow = server
+        .store
+        .create_workflow("human", seed_workflow())
+        .await
+        .expect("workflow");
+    let builder = server.store.create_agent_token("builder", false).await.expect("token");
+    let admin = server
+        .store
+        .create_agent_token("boss", true)
+        .await
+        .expect("admin token");
+    assert!(builder.starts_with("tix_") && builder.len() > 60, "{builder}");
+    let ticket = json!({"workflow_id": workflow.id, "title": "Auth", "description": "JWT", "ticket_type": "component"});
+
+    let (status, body) = server
+        .rest(Method::GET, "/api/workflows", Some("builder"), None, None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("token_required"))
+    );
+    assert!(
+        body["error"]["hint"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("tix agent add"),
+        "{body}"
+    );
+    let (status, _) = server.rest(Method::GET, "/api/health", None, None, None).await;
+    assert_eq!(status, StatusCode::OK, "the health check stays public");
+    let (status, body) = server
+        .rest(Method::GET, "/api/workflows", None, Some("tix_wrong"), None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_token"))
+    );
+
+    let (status, created) = server
+        .rest(Method::POST, "/api/tickets", None, Some(&builder), Some(ticket.clone()))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(
+        created["ticket"]["created_by"], "builder",
+        "the token decides the agent"
+    );
+    let (status, body) = server
+        .rest(
+            Method::POST,
+            "/api/tickets",
+            Some("tester"),
+            Some(&builder),
+            Some(ticket.clone()),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("agent_mismatch"))
+    );
+    let (status, created) = server
+        .rest(
+            Method::POST,
+            "/api/tickets",
+            Some("planner"),
+            Some(&admin),
+            Some(ticket),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(created["ticket"]["created_by"], "planner", "an admin may act as anyone");
+
+    // MCP: the same rules.
+    let refused = ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_config(server.config(
+            Some("builder"),
+            None,
+            "/mcp",
+        )))
+        .await;
+    assert!(refused.is_err(), "no token, no MCP session");
+    let client = ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_config(server.config(
+            None,
+            Some(&builder),
+            "/mcp",
+        )))
+        .await
+        .expect("connects with a token");
+    let made = story::ok(
+        client.peer(),
+        "create_ticket",
+        json!({"title": "Sessions", "description": "Table", "ticket_type": "component"}),
+    )
+    .await;
+    let id = made["ticket_id"].as_str().expect("id").to_string();
+    let detail = story::ok(client.peer(), "get_ticket", json!({"ticket_id": id})).await;
+    assert_eq!(detail["created_by"], "builder");
+    let text = story::fails(
+        client.peer(),
+        "add_ticket_comment",
+        json!({"ticket_id": id, "comment_text": "hi", "agent_id": "tester"}),
+    )
+    .await;
+    assert!(text.starts_with("error [agent_mismatch]"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auth_off_the_header_is_trusted_and_a_token_still_counts() {
+    use reqwest::{Method, StatusCode};
+    let server = Server::start().await;
+    let workflow = server
+        .store
+        .create_workflow("human", seed_workflow())
+        .await
+        .expect("workflow");
+    let token = server.store.create_agent_token("builder", false).await.expect("token");
+    let ticket = json!({"workflow_id": workflow.id, "title": "Auth", "description": "JWT", "ticket_type": "component"});
+    let (status, created) = server
+        .rest(Method::POST, "/api/tickets", Some("anyone"), None, Some(ticket.clone()))
+        .await;
+    assert_eq!(
+        (status, created["ticket"]["created_by"].as_str()),
+        (StatusCode::CREATED, Some("anyone"))
+    );
+    let (_, created) = server
+        .rest(Method::POST, "/api/tickets", None, Some(&token), Some(ticket))
+        .await;
+    assert_eq!(created["ticket"]["created_by"], "builder");
+    assert!(server.store.revoke_agent_token("builder").await.expect("revoke"));
+    let (status, _) = server
+        .rest(Method::GET, "/api/workflows", None, Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked token is refused");
 }

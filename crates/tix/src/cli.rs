@@ -120,6 +120,35 @@ pub enum Command {
     /// Install or remove the git post-commit hook that links each new commit.
     #[command(subcommand)]
     Hooks(HooksCommand),
+    /// Agent tokens, for servers run with --auth required (managed on the database directly).
+    #[command(subcommand)]
+    Agent(AgentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Make (or replace) an agent's token and print it, once. With --auth required the token
+    /// decides who the caller is.
+    Add(AgentAddArgs),
+    /// List the agents that have a token (never the tokens).
+    List,
+    /// Remove an agent's token.
+    Remove(AgentNameArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AgentAddArgs {
+    /// The agent id the token stands for.
+    pub name: String,
+
+    /// An admin token may act as any agent (with X-Agent-ID / agent_id).
+    #[arg(long)]
+    pub admin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentNameArgs {
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! One module per group of subcommands. Each takes the parsed arguments
 //! and a [`Ctx`] (the client, `--json`, the chosen workflow).
 
+mod agent;
 mod commits;
 mod flow;
 mod graph;
@@ -82,6 +83,9 @@ pub async fn run(cli: Cli) -> Result<()> {
     if let Command::Hooks(command) = cli.command {
         return hooks::run(command, &global);
     }
+    if let Command::Agent(command) = cli.command {
+        return agent::run(command, &global).await;
+    }
     let client = Client::connect(
         global.server.as_deref(),
         &global.database,
@@ -95,7 +99,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         // Handled above: they open the store (or the connection) themselves.
-        Command::Serve(_) | Command::Mcp(_) | Command::Hooks(_) => Ok(()),
+        Command::Serve(_) | Command::Mcp(_) | Command::Hooks(_) | Command::Agent(_) => Ok(()),
         Command::Workflow(command) => workflow::run(&ctx, command).await,
         Command::Create(args) => ticket::create(&ctx, args).await,
         Command::List(args) => ticket::list(&ctx, args).await,
