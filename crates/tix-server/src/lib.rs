@@ -1,33 +1,58 @@
-//! Tix HTTP server: the REST API over any [`tix_store::Store`].
+//! Tix HTTP server: the REST API, MCP (streamable HTTP at `/mcp`) and the
+//! web UI over any store that offers what [`ServedStore`] lists.
 //!
 //! [`router`] holds the whole route table; [`launch`] serves it on a given
 //! listener so tests can bind port 0. Domain errors become HTTP responses in
-//! exactly one place, [`error::ApiError`].
+//! exactly one place, [`error::ApiError`], and MCP tool errors in one place,
+//! [`mcp::error::ToolError`].
 
 use std::future::Future;
 
 pub mod assets;
+pub mod auth;
 pub mod error;
 mod extract;
 mod handlers;
+pub mod mcp;
 pub mod openapi;
 mod router;
+#[cfg(feature = "story")]
+pub mod story;
 
-pub use router::{router, router_with_shutdown, ServedStore};
+pub use router::{router, router_with, router_with_shutdown, ServedStore, ServerOptions};
 
-/// Serves the API and the UI on `listener` until `shutdown` resolves; open
-/// event streams are ended then, so the shutdown completes.
+/// Serves the API, MCP and the UI on `listener` until `shutdown` resolves;
+/// open event streams are ended then, so the shutdown completes.
 pub async fn launch<S: ServedStore>(
     store: S,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    launch_with(store, listener, shutdown, ServerOptions::default()).await
+}
+
+/// [`launch`] with options. MCP's DNS-rebinding check accepts the loopback
+/// names and the address the listener is bound to (any `Host` when bound to
+/// all interfaces).
+pub async fn launch_with<S: ServedStore>(
+    store: S,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    mut options: ServerOptions,
+) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    if options.mcp_allowed_hosts.is_none() {
+        options.mcp_allowed_hosts = router::allowed_hosts_for(addr.ip());
+    }
     let stop = tokio::sync::watch::Sender::new(false);
-    let app = router_with_shutdown(store, stop.clone());
-    axum::serve(listener, app)
+    let mcp_streams = tokio_util::sync::CancellationToken::new();
+    options.shutdown = Some(stop.clone());
+    options.mcp_shutdown = Some(mcp_streams.clone());
+    axum::serve(listener, router_with(store, options))
         .with_graceful_shutdown(async move {
             shutdown.await;
             stop.send_replace(true);
+            mcp_streams.cancel();
         })
         .await
 }

@@ -3,7 +3,7 @@
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::handlers::{events, stats, tickets, workflows};
+use crate::handlers::{events, stats, tasks, tickets, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,7 @@ use crate::handlers::{events, stats, tickets, workflows};
         workflows::ready,
         workflows::claim,
         workflows::import,
+        workflows::guardian,
         stats::get,
         tickets::create,
         tickets::list,
@@ -31,6 +32,11 @@ use crate::handlers::{events, stats, tickets, workflows};
         tickets::add_blocker,
         tickets::remove_blocker,
         tickets::graph,
+        tickets::link_commit,
+        tasks::create,
+        tasks::list,
+        tasks::get,
+        tasks::set_status,
         events::list,
     ),
     components(schemas(ErrorBody, ErrorDetail, tix_core::error::TicketRef))

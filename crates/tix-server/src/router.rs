@@ -1,28 +1,95 @@
 //! The whole route table.
 
+use std::net::IpAddr;
+
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use tix_store::{EventFeed, StatsStore, Store};
+use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
+use tix_store::{AgentStore, CommitStore, EventFeed, GuardianStore, StatsStore, Store, TaskStore};
 use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
-use crate::handlers::{events, stats, tickets, workflows, AppState};
+use crate::auth::{authenticate, AuthMode, AuthState};
+use crate::handlers::{events, stats, tasks, tickets, workflows, AppState};
+use crate::mcp::{self, McpOptions, TixMcp};
 
 /// Imports may carry many tickets in one request.
 const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// What a store must offer to be served: the domain operations, live event
-/// notification and statistics.
-pub trait ServedStore: Store + EventFeed + StatsStore {}
-impl<S: Store + EventFeed + StatsStore> ServedStore for S {}
+/// notification, statistics, and the agent interface (tasks, Guardian,
+/// commit links, agent tokens).
+pub trait ServedStore: Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore {}
+impl<S: Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore> ServedStore for S {}
 
-/// The API and the web UI over `store`.
+/// Server settings beyond the store.
+#[derive(Debug, Clone, Default)]
+pub struct ServerOptions {
+    /// Whether requests need an agent token (see [`crate::auth`]).
+    pub auth: AuthMode,
+    /// `Host` values `/mcp` accepts: `None` for the loopback names only,
+    /// `Some(empty)` for any.
+    pub mcp_allowed_hosts: Option<Vec<String>>,
+    /// Becomes `true` when the server shuts down (ends event streams).
+    pub shutdown: Option<watch::Sender<bool>>,
+    /// Cancelled when the server shuts down (ends open MCP streams).
+    pub mcp_shutdown: Option<CancellationToken>,
+}
+
+/// The hosts MCP accepts for a listener bound to `ip`: the loopback names,
+/// plus the address itself; any host when bound to all interfaces.
+pub(crate) fn allowed_hosts_for(ip: IpAddr) -> Option<Vec<String>> {
+    if ip.is_unspecified() {
+        Some(Vec::new())
+    } else if ip.is_loopback() {
+        None
+    } else {
+        Some(vec![
+            "localhost".into(),
+            "127.0.0.1".into(),
+            "::1".into(),
+            ip.to_string(),
+        ])
+    }
+}
+
+/// The API, MCP and the web UI over `store`.
 pub fn router<S: ServedStore>(store: S) -> Router {
-    router_with_shutdown(store, watch::Sender::new(false))
+    router_with(store, ServerOptions::default())
 }
 
 /// Like [`router`]; event streams end when `shutdown` becomes `true`.
 pub fn router_with_shutdown<S: ServedStore>(store: S, shutdown: watch::Sender<bool>) -> Router {
+    router_with(
+        store,
+        ServerOptions {
+            shutdown: Some(shutdown),
+            ..ServerOptions::default()
+        },
+    )
+}
+
+pub fn router_with<S: ServedStore>(store: S, options: ServerOptions) -> Router {
+    let mut mcp_config = StreamableHttpServerConfig::default();
+    match &options.mcp_allowed_hosts {
+        None => {}
+        Some(hosts) if hosts.is_empty() => mcp_config = mcp_config.disable_allowed_hosts(),
+        Some(hosts) => mcp_config = mcp_config.with_allowed_hosts(hosts.clone()),
+    }
+    if let Some(token) = &options.mcp_shutdown {
+        mcp_config = mcp_config.with_cancellation_token(token.child_token());
+    }
+    // The full toolset; `/mcp?toolset=...` narrows it per connection.
+    let mcp = match TixMcp::new(store.clone(), McpOptions::default()) {
+        Ok(mcp) => mcp,
+        Err(message) => unreachable!("the default toolset is valid: {message}"),
+    };
+    let auth = AuthState {
+        store: store.clone(),
+        mode: options.auth,
+    };
+    let shutdown = options.shutdown.unwrap_or_else(|| watch::Sender::new(false));
     Router::new()
         .route(
             "/api/health",
@@ -35,6 +102,7 @@ pub fn router_with_shutdown<S: ServedStore>(store: S, shutdown: watch::Sender<bo
         .route("/api/workflows/{workflow_id}/ready", get(workflows::ready::<S>))
         .route("/api/workflows/{workflow_id}/claim", post(workflows::claim::<S>))
         .route("/api/workflows/{workflow_id}/stats", get(stats::get::<S>))
+        .route("/api/workflows/{workflow_id}/guardian", get(workflows::guardian::<S>))
         .route(
             "/api/workflows/{workflow_id}/tickets/import",
             post(workflows::import::<S>).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
@@ -53,7 +121,13 @@ pub fn router_with_shutdown<S: ServedStore>(store: S, shutdown: watch::Sender<bo
             delete(tickets::remove_blocker::<S>),
         )
         .route("/api/tickets/{ticket_id}/graph", get(tickets::graph::<S>))
+        .route("/api/tickets/{ticket_id}/commits", post(tickets::link_commit::<S>))
+        .route("/api/tasks", get(tasks::list::<S>).post(tasks::create::<S>))
+        .route("/api/tasks/{task_id}", get(tasks::get::<S>))
+        .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))
         .route("/api/events", get(events::list::<S>))
         .with_state(AppState { store, shutdown })
+        .nest_service("/mcp", mcp::http_service(mcp, mcp_config))
         .fallback(crate::assets::serve)
+        .layer(axum::middleware::from_fn_with_state(auth, authenticate::<S>))
 }

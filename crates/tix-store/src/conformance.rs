@@ -29,6 +29,8 @@ use tix_core::DomainError;
 
 use crate::{ClaimRequest, Error, EventFeed, Result, StatsStore, Store};
 
+pub mod agent;
+
 /// Agent id the suite acts as unless a case needs several agents.
 pub const ACTOR: &str = "conformance";
 
@@ -66,6 +68,14 @@ macro_rules! conformance_tests {
             event_feed_wakes_after_a_write,
             import_links_batch_and_stored_tickets,
         );
+        $crate::conformance_tests!(@agent $make;
+            tasks_create_check_and_list,
+            tasks_follow_ticket_blocking,
+            task_status_changes,
+            guardian_move_rules,
+            guardian_modes,
+            guardian_lease_idle,
+        );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
         $(
@@ -73,6 +83,15 @@ macro_rules! conformance_tests {
             async fn $case() {
                 let store = $make;
                 $crate::conformance::$case(store).await;
+            }
+        )*
+    };
+    (@agent $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                let store = $make;
+                $crate::conformance::agent::$case(store).await;
             }
         )*
     };
@@ -122,6 +141,7 @@ pub fn seed_workflow(id: Option<&str>, name: &str) -> NewWorkflow {
             phase(2, "Build", &["backlog", "building", "building-done"]),
             phase(3, "Test", &["building-done", "testing", "testing-done", "done"]),
         ],
+        guardian: Default::default(),
     }
 }
 
@@ -1120,6 +1140,7 @@ pub async fn transitions_and_wip_limits<S: Store>(store: S) {
                 name: "Strict".into(),
                 board_config: board,
                 phases: vec![],
+                guardian: Default::default(),
             },
         )
         .await

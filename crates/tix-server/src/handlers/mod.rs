@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod stats;
+pub mod tasks;
 pub mod tickets;
 pub mod workflows;
 

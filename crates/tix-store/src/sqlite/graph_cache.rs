@@ -64,6 +64,8 @@ pub(crate) struct WriteCtx<'a> {
     /// workflow -> (graph_version before this transaction, deltas).
     changes: HashMap<String, (i64, Vec<GraphDelta>)>,
     touched: HashSet<String>,
+    /// A Guardian refusal to record once the transaction has rolled back.
+    refused: Option<super::guardian::PendingViolation>,
 }
 
 impl<'a> WriteCtx<'a> {
@@ -72,7 +74,17 @@ impl<'a> WriteCtx<'a> {
             graphs,
             changes: HashMap::new(),
             touched: HashSet::new(),
+            refused: None,
         }
+    }
+
+    /// Keeps a Guardian refusal to record after the rollback.
+    pub(crate) fn refuse(&mut self, violation: super::guardian::PendingViolation) {
+        self.refused = Some(violation);
+    }
+
+    pub(crate) fn take_refused(&mut self) -> Option<super::guardian::PendingViolation> {
+        self.refused.take()
     }
 
     pub(crate) fn graphs(&self) -> &GraphCache {

@@ -3,10 +3,14 @@
 //! `database is locked`), a small pool of read-only connections in WAL
 //! mode, and a per-workflow cache of the blocking graph.
 
+mod agents;
+mod commits;
 mod graph_cache;
+mod guardian;
 mod ops;
 mod rows;
 mod stats;
+mod tasks;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -21,9 +25,20 @@ use tix_core::ticket::{
 use tix_core::workflow::{NewWorkflow, Workflow};
 
 use self::graph_cache::{GraphCache, WriteCtx};
-use crate::{ClaimRequest, DatabaseUrl, Error, EventFeed, Result, Store};
+use tix_core::guardian::{Violation, ViolationFilter};
+use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))];
+use tix_core::commit::{CommitLinked, NewCommitLink};
+
+use crate::{
+    AgentStore, AgentToken, ClaimRequest, CommitStore, DatabaseUrl, Error, EventFeed, GuardianStore, Result, Store,
+    TaskStore,
+};
+
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_agent_interface.sql")),
+];
 const MAX_IDLE_READERS: usize = 8;
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
@@ -259,7 +274,21 @@ fn run_write<T>(
         },
         Err(err) => {
             drop(tx);
+            let refused = ctx.take_refused();
             ctx.after_rollback();
+            if let Some(violation) = refused {
+                // The refused write changed nothing; the refusal is logged on its own.
+                let logged = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(Error::from)
+                    .and_then(|tx| {
+                        guardian::insert(&tx, &violation)?;
+                        tx.commit().map_err(Error::from)
+                    });
+                if let Err(log_err) = logged {
+                    tracing::warn!(%log_err, "could not record a Guardian refusal");
+                }
+            }
             Err(err)
         }
     }
@@ -407,6 +436,83 @@ impl Store for SqliteStore {
         let workflow_id = workflow_id.map(owned);
         self.read(move |conn, _| ops::events_after(conn, workflow_id.as_deref(), after, limit))
             .await
+    }
+}
+
+impl TaskStore for SqliteStore {
+    async fn create_task(&self, actor: &str, new: NewTask) -> Result<TaskCreated> {
+        let actor = owned(actor);
+        self.write(move |tx, ctx| tasks::create_task(tx, ctx, &actor, new))
+            .await
+    }
+
+    async fn get_task(&self, id: &str) -> Result<Task> {
+        let id = owned(id);
+        self.read(move |conn, _| tasks::load_task(conn, &tasks::resolve_task_id(conn, &id)?))
+            .await
+    }
+
+    async fn list_tasks(&self, filter: TaskFilter, limit: Option<u32>, cursor: Option<String>) -> Result<TaskPage> {
+        self.read(move |conn, _| tasks::list_tasks(conn, &filter, limit, cursor.as_deref()))
+            .await
+    }
+
+    async fn set_task_status(
+        &self,
+        actor: &str,
+        id: &str,
+        status: TaskStatus,
+        comment: Option<String>,
+    ) -> Result<Task> {
+        let (actor, id) = (owned(actor), owned(id));
+        self.write(move |tx, _| tasks::set_task_status(tx, &actor, &id, status, comment))
+            .await
+    }
+}
+
+impl GuardianStore for SqliteStore {
+    async fn guardian_violations(&self, workflow_id: &str, filter: ViolationFilter) -> Result<Vec<Violation>> {
+        let workflow_id = owned(workflow_id);
+        self.read(move |conn, _| {
+            guardian::list(
+                conn,
+                &workflow_id,
+                filter.rule,
+                filter.agent_id.as_deref(),
+                filter.after,
+                filter.limit.unwrap_or(100),
+            )
+        })
+        .await
+    }
+}
+
+impl CommitStore for SqliteStore {
+    async fn link_commit(&self, actor: &str, ticket_id: &str, link: NewCommitLink) -> Result<CommitLinked> {
+        let (actor, ticket_id) = (owned(actor), owned(ticket_id));
+        self.write(move |tx, _| commits::link_commit(tx, &actor, &ticket_id, link))
+            .await
+    }
+}
+
+impl AgentStore for SqliteStore {
+    async fn create_agent_token(&self, agent_id: &str, admin: bool) -> Result<String> {
+        let agent_id = owned(agent_id);
+        self.write(move |tx, _| agents::create(tx, &agent_id, admin)).await
+    }
+
+    async fn agent_for_token(&self, token: &str) -> Result<Option<AgentToken>> {
+        let token = owned(token);
+        self.read(move |conn, _| agents::lookup(conn, &token)).await
+    }
+
+    async fn list_agent_tokens(&self) -> Result<Vec<AgentToken>> {
+        self.read(|conn, _| agents::list(conn)).await
+    }
+
+    async fn revoke_agent_token(&self, agent_id: &str) -> Result<bool> {
+        let agent_id = owned(agent_id);
+        self.write(move |tx, _| agents::revoke(tx, &agent_id)).await
     }
 }
 

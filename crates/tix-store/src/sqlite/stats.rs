@@ -373,6 +373,7 @@ mod tests {
                     name: "Flow".into(),
                     board_config: board,
                     phases: vec![],
+                    guardian: Default::default(),
                 },
             )
             .await

@@ -5,7 +5,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use tix_store::{AnyStore, OpenOptions, Store};
+use tix_server::auth::AuthMode;
+use tix_server::ServerOptions;
+use tix_store::{AgentStore, AnyStore, OpenOptions, Store};
 
 use crate::cli::ServeArgs;
 use crate::client::open_store;
@@ -16,13 +18,14 @@ use crate::error::Failure;
 const LEASE_SWEEP: Duration = Duration::from_secs(10);
 
 pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
-    let store = open_store(
-        database,
-        &OpenOptions {
-            pool_size: args.pool_size,
-        },
-    )
-    .await?;
+    let auth: AuthMode = args
+        .auth
+        .parse()
+        .map_err(|e: String| Failure::new("validation_failed", e).with_hint("Pass --auth off or --auth required."))?;
+    let store = open_store(database, &OpenOptions { pool_size: args.pool_size }).await?;
+    if auth == AuthMode::Required && store.list_agent_tokens().await.map_err(Failure::from)?.is_empty() {
+        tracing::warn!("auth is required but no agent has a token yet; make one with `tix agent add NAME --admin`");
+    }
     if args.demo {
         seed_demo(&store).await?;
     }
@@ -31,14 +34,18 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
             .with_hint("Pick another address with --addr HOST:PORT (port 0 picks a free one).")
     })?;
     let addr = listener.local_addr().context("reading the bound address")?;
-    tracing::info!(%addr, backend = store.backend(), "tix server starting");
+    tracing::info!(%addr, backend = store.backend(), auth = ?auth, "tix server starting (MCP at /mcp)");
     {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "tix listening on http://{addr}").context("writing to stdout")?;
         stdout.flush().context("writing to stdout")?;
     }
     let sweeper = tokio::spawn(expire_leases(store.clone()));
-    let served = tix_server::launch(store, listener, shutdown_signal()).await;
+    let options = ServerOptions {
+        auth,
+        ..ServerOptions::default()
+    };
+    let served = tix_server::launch_with(store, listener, shutdown_signal(), options).await;
     sweeper.abort();
     served.context("serving HTTP")?;
     tracing::info!("tix server stopped");
