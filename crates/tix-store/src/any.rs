@@ -170,3 +170,65 @@ impl crate::StatsStore for AnyStore {
         each!(self, s => crate::StatsStore::workflow_stats(s, workflow_id, days))
     }
 }
+
+impl crate::TaskStore for AnyStore {
+    async fn create_task(&self, actor: &str, new: tix_core::task::NewTask) -> Result<tix_core::task::TaskCreated> {
+        each!(self, s => crate::TaskStore::create_task(s, actor, new))
+    }
+    async fn get_task(&self, id: &str) -> Result<tix_core::task::Task> {
+        each!(self, s => crate::TaskStore::get_task(s, id))
+    }
+    async fn list_tasks(
+        &self,
+        filter: tix_core::task::TaskFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<tix_core::task::TaskPage> {
+        each!(self, s => crate::TaskStore::list_tasks(s, filter, limit, cursor))
+    }
+    async fn set_task_status(
+        &self,
+        actor: &str,
+        id: &str,
+        status: tix_core::task::TaskStatus,
+        comment: Option<String>,
+    ) -> Result<tix_core::task::Task> {
+        each!(self, s => crate::TaskStore::set_task_status(s, actor, id, status, comment))
+    }
+}
+
+impl crate::GuardianStore for AnyStore {
+    async fn guardian_violations(
+        &self,
+        workflow_id: &str,
+        filter: tix_core::guardian::ViolationFilter,
+    ) -> Result<Vec<tix_core::guardian::Violation>> {
+        each!(self, s => crate::GuardianStore::guardian_violations(s, workflow_id, filter))
+    }
+}
+
+impl crate::CommitStore for AnyStore {
+    async fn link_commit(
+        &self,
+        actor: &str,
+        ticket_id: &str,
+        link: tix_core::commit::NewCommitLink,
+    ) -> Result<tix_core::commit::CommitLinked> {
+        each!(self, s => crate::CommitStore::link_commit(s, actor, ticket_id, link))
+    }
+}
+
+impl crate::AgentStore for AnyStore {
+    async fn create_agent_token(&self, agent_id: &str, admin: bool) -> Result<String> {
+        each!(self, s => crate::AgentStore::create_agent_token(s, agent_id, admin))
+    }
+    async fn agent_for_token(&self, token: &str) -> Result<Option<crate::AgentToken>> {
+        each!(self, s => crate::AgentStore::agent_for_token(s, token))
+    }
+    async fn list_agent_tokens(&self) -> Result<Vec<crate::AgentToken>> {
+        each!(self, s => crate::AgentStore::list_agent_tokens(s))
+    }
+    async fn revoke_agent_token(&self, agent_id: &str) -> Result<bool> {
+        each!(self, s => crate::AgentStore::revoke_agent_token(s, agent_id))
+    }
+}

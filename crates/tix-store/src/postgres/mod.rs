@@ -18,7 +18,7 @@
 //!   `pg_notify('tix_events.<schema>', id)` wakes other replicas after commit.
 
 pub mod copy;
-mod ops;
+pub(crate) mod ops;
 mod stats;
 
 use std::str::FromStr;
@@ -38,12 +38,15 @@ use self::ops::WriteCtx;
 use crate::graph_cache::GraphCache;
 use crate::{ClaimRequest, Error, Result, Store};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../../migrations/postgres/0002_agent_interface.sql")),
+];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
 const MIGRATION_LOCK: i64 = 0x7469_785f_6d69_6772; // "tix_migr"
 /// Errors worth retrying the whole transaction for: serialization failure, deadlock.
 const TRANSIENT: &str = "transient database conflict: ";
-const ATTEMPTS: u32 = 4;
+pub(crate) const ATTEMPTS: u32 = 4;
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
@@ -59,7 +62,7 @@ impl From<sqlx::Error> for Error {
     }
 }
 
-fn is_transient(err: &Error) -> bool {
+pub(crate) fn is_transient(err: &Error) -> bool {
     matches!(err, Error::Storage(message) if message.starts_with(TRANSIENT))
 }
 
@@ -215,6 +218,13 @@ impl PgStore {
         self.inner.last_event.subscribe()
     }
 
+    async fn record_refusal(&self, violation: &crate::sqlite::guardian::PendingViolation) -> Result<()> {
+        let mut tx = self.inner.pool.begin().await?;
+        agent::insert_violation(&mut tx, violation).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Commits (flushing events under the event lock) or rolls back, and
     /// keeps the graph cache in step.
     async fn finish<T>(
@@ -248,7 +258,15 @@ impl PgStore {
             }
             Err(err) => {
                 drop(tx);
+                let mut ctx = ctx;
+                let refused = ctx.take_refused();
                 ctx.after_rollback(&self.inner.graphs);
+                if let Some(violation) = refused {
+                    // The refused write changed nothing; the refusal is logged on its own.
+                    if let Err(log_err) = self.record_refusal(&violation).await {
+                        tracing::warn!(%log_err, "could not record a Guardian refusal");
+                    }
+                }
                 Err(err)
             }
         }
@@ -356,7 +374,7 @@ macro_rules! write_tx {
         loop {
             attempt += 1;
             let mut transaction = $store.inner.pool.begin().await?;
-            let mut context = WriteCtx::default();
+            let mut context = $crate::postgres::ops::WriteCtx::default();
             let result = {
                 let $tx: &mut PgConnection = &mut *transaction;
                 let $ctx = &mut context;
@@ -365,7 +383,7 @@ macro_rules! write_tx {
                 $body.await
             };
             match $store.finish(transaction, context, result).await {
-                Err(err) if attempt < ATTEMPTS && is_transient(&err) => continue,
+                Err(err) if attempt < $crate::postgres::ATTEMPTS && $crate::postgres::is_transient(&err) => continue,
                 other => break other,
             }
         }
@@ -553,3 +571,6 @@ impl TestSchema {
         })
     }
 }
+
+// After `write_tx!`, which it uses.
+mod agent;

@@ -30,12 +30,12 @@ const EDGE_LOCK_SPACE: i32 = 0x7469_7865; // "tixe": per-workflow edge lock
 const WIP_LOCK_SPACE: i32 = 0x7469_7877; // "tixw": per-column WIP lock
 
 /// Timestamps are kept to the microsecond, as PostgreSQL stores them.
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     let t = Utc::now();
     t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
 }
 
-fn random_bytes() -> Result<[u8; 8]> {
+pub(crate) fn random_bytes() -> Result<[u8; 8]> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|e| Error::Storage(format!("no randomness for ids: {e}")))?;
     Ok(bytes)
@@ -56,13 +56,23 @@ struct PendingEvent {
 /// events (inserted last, under the event lock).
 #[derive(Default)]
 pub(crate) struct WriteCtx {
+    refused: Option<crate::sqlite::guardian::PendingViolation>,
     changes: HashMap<String, (i64, Vec<GraphDelta>)>,
     touched: HashSet<String>,
     events: Vec<PendingEvent>,
 }
 
 impl WriteCtx {
-    fn event(
+    /// Keeps a Guardian refusal to record after the rollback.
+    pub(crate) fn refuse(&mut self, violation: crate::sqlite::guardian::PendingViolation) {
+        self.refused = Some(violation);
+    }
+
+    pub(crate) fn take_refused(&mut self) -> Option<crate::sqlite::guardian::PendingViolation> {
+        self.refused.take()
+    }
+
+    pub(crate) fn event(
         &mut self,
         workflow_id: &str,
         kind: &'static str,
@@ -220,7 +230,7 @@ fn ticket(row: &PgRow) -> Result<Ticket> {
     })
 }
 
-async fn load_ticket(conn: &mut PgConnection, id: &str) -> Result<Ticket> {
+pub(crate) async fn load_ticket(conn: &mut PgConnection, id: &str) -> Result<Ticket> {
     let row = sqlx::query(ticket_select!("WHERE t.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -270,16 +280,21 @@ fn workflow(row: &PgRow) -> Result<Workflow> {
         name: row.try_get("name")?,
         board_config: row.try_get::<Json<BoardConfig>, _>("board_config")?.0,
         phases: row.try_get::<Json<Vec<tix_core::workflow::Phase>>, _>("phases")?.0,
+        guardian: row
+            .try_get::<Json<tix_core::guardian::GuardianConfig>, _>("guardian")?
+            .0,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
 }
 
 pub(crate) async fn load_workflow(conn: &mut PgConnection, id: &str) -> Result<Workflow> {
-    let row = sqlx::query("SELECT id, name, board_config, phases, created_at, updated_at FROM workflows WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(
+        "SELECT id, name, board_config, phases, guardian, created_at, updated_at FROM workflows WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     match row {
         Some(row) => workflow(&row),
         None => Err(DomainError::not_found("workflow", id).into()),
@@ -296,7 +311,7 @@ fn ticket_ref(row: &PgRow) -> Result<TicketRef> {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn record_history(
+pub(crate) async fn record_history(
     conn: &mut PgConnection,
     ticket_id: &str,
     workflow_id: &str,
@@ -344,7 +359,7 @@ async fn insert_comment(
     .await?)
 }
 
-fn check_version(ticket: &Ticket, expected: Option<u64>) -> Result<()> {
+pub(crate) fn check_version(ticket: &Ticket, expected: Option<u64>) -> Result<()> {
     match expected {
         Some(expected) if expected != ticket.version => Err(DomainError::StaleVersion {
             ticket_id: ticket.id.clone(),
@@ -394,14 +409,15 @@ pub(crate) async fn create_workflow(
     };
     let at = now();
     let inserted = sqlx::query(
-        "INSERT INTO workflows (id, name, board_config, phases, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
-         ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO workflows (id, name, board_config, phases, guardian, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $6, $5, $5) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&id)
     .bind(new.name.trim())
     .bind(Json(&new.board_config))
     .bind(Json(&new.phases))
     .bind(at)
+    .bind(Json(&new.guardian))
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
@@ -420,7 +436,7 @@ pub(crate) async fn create_workflow(
 
 pub(crate) async fn list_workflows(conn: &mut PgConnection) -> Result<Vec<Workflow>> {
     let rows = sqlx::query(
-        "SELECT w.id, w.name, w.board_config, w.phases, w.created_at, w.updated_at FROM workflows w \
+        "SELECT w.id, w.name, w.board_config, w.phases, w.guardian, w.created_at, w.updated_at FROM workflows w \
          ORDER BY COALESCE((SELECT MAX(e.id) FROM events e WHERE e.workflow_id = w.id), 0) DESC, w.created_at DESC",
     )
     .fetch_all(&mut *conn)
@@ -537,16 +553,20 @@ pub(crate) async fn get_ticket_detail(conn: &mut PgConnection, input: &str) -> R
         })
     })
     .collect::<Result<Vec<_>>>()?;
+    let tasks = super::agent::tasks_of_ticket(conn, &id).await?;
+    let commits = super::agent::commits_of_ticket(conn, &id).await?;
     Ok(TicketDetail {
         ticket,
         blocked_by,
         blocks,
         comments,
         history,
+        tasks,
+        commits,
     })
 }
 
-fn parse_cursor(cursor: &str) -> Result<i64> {
+pub(crate) fn parse_cursor(cursor: &str) -> Result<i64> {
     cursor
         .strip_prefix('c')
         .and_then(|n| n.parse::<i64>().ok())
@@ -1201,6 +1221,8 @@ async fn apply_move(
 
     let mut unblocked_ticket_ids = Vec::new();
     let mut reblocked_ticket_ids = Vec::new();
+    let mut queued_task_ids = Vec::new();
+    let mut blocked_task_ids = Vec::new();
     let delta = match kind {
         MoveKind::Resolve => Some(-1),
         MoveKind::Reopen => Some(1),
@@ -1254,6 +1276,16 @@ async fn apply_move(
                 ctx.event(&ticket.workflow_id, event, Some(dependent), actor, details.clone(), at);
             }
         }
+        // Tasks follow their ticket's blockers in this same transaction.
+        (queued_task_ids, blocked_task_ids) = super::agent::follow_ticket_blocking(
+            tx,
+            ctx,
+            &ticket.workflow_id,
+            &unblocked_ticket_ids,
+            &reblocked_ticket_ids,
+            actor,
+        )
+        .await?;
         ctx.changed(
             tx,
             &ticket.workflow_id,
@@ -1272,13 +1304,17 @@ async fn apply_move(
         actor,
         json!({ "from_status": ticket.status, "to_status": to, "comment": comment,
                 "assigned_agent_id": updated.assigned_agent_id, "version": updated.version,
-                "unblocked_ticket_ids": unblocked_ticket_ids, "reblocked_ticket_ids": reblocked_ticket_ids }),
+                "unblocked_ticket_ids": unblocked_ticket_ids, "reblocked_ticket_ids": reblocked_ticket_ids,
+                "queued_task_ids": queued_task_ids, "blocked_task_ids": blocked_task_ids }),
         at,
     );
     Ok(StatusChange {
         ticket: updated,
         unblocked_ticket_ids,
         reblocked_ticket_ids,
+        queued_task_ids,
+        blocked_task_ids,
+        violations: Vec::new(),
     })
 }
 
@@ -1322,7 +1358,50 @@ pub(crate) async fn change_status(
             tickets_in_target: in_target,
         },
     )?;
-    apply_move(tx, ctx, actor, &ticket, board, &to, kind, comment.as_deref(), None).await
+    let violations = if kind == MoveKind::Unchanged {
+        Vec::new()
+    } else {
+        let is_resolve = matches!(target, Target::Resolve);
+        let findings = move_findings(tx, &workflow, &ticket, actor, &to, is_resolve).await?;
+        let subject = crate::sqlite::guardian::Subject {
+            workflow: &workflow,
+            agent: actor,
+            object_kind: "ticket",
+            object_id: &id,
+        };
+        super::agent::judge(tx, ctx, &subject, findings).await?
+    };
+    let mut change = apply_move(tx, ctx, actor, &ticket, board, &to, kind, comment.as_deref(), None).await?;
+    change.violations = violations;
+    Ok(change)
+}
+
+/// What the Guardian's move rules find about `actor` moving `ticket` to `to`.
+async fn move_findings(
+    conn: &mut PgConnection,
+    workflow: &Workflow,
+    ticket: &Ticket,
+    actor: &str,
+    to: &str,
+    is_resolve: bool,
+) -> Result<Vec<tix_core::guardian::Finding>> {
+    use tix_core::guardian as rules;
+    let mover = rules::MoveFacts {
+        actor,
+        ticket_id: &ticket.id,
+        created_by: &ticket.created_by,
+        assigned_agent_id: ticket.assigned_agent_id.as_deref(),
+        actor_has_active_task: super::agent::has_active_task(conn, &ticket.id, actor).await?,
+    };
+    let agent_phase = super::agent::active_phase(conn, &workflow.id, actor).await?;
+    Ok([
+        rules::check_mover(&mover),
+        rules::check_column_skip(&workflow.board_config, &ticket.status, to, is_resolve),
+        rules::check_phase_column(&workflow.phases, agent_phase, to),
+    ]
+    .into_iter()
+    .flatten()
+    .collect())
 }
 
 pub(crate) async fn add_comment(
@@ -1472,6 +1551,17 @@ pub(crate) async fn add_blocker(
         json!({ "blocker_id": blocker.id, "version": blocked.version + 1 }),
         at,
     );
+    if !blocker.is_resolved && !blocked.is_blocked && !blocked.is_resolved {
+        super::agent::follow_ticket_blocking(
+            tx,
+            ctx,
+            &blocked.workflow_id,
+            &[],
+            std::slice::from_ref(&blocked.id),
+            actor,
+        )
+        .await?;
+    }
     ctx.changed(
         tx,
         &blocked.workflow_id,
@@ -1559,6 +1649,15 @@ pub(crate) async fn remove_blocker(
             details,
             at,
         );
+        super::agent::follow_ticket_blocking(
+            tx,
+            ctx,
+            &blocked.workflow_id,
+            std::slice::from_ref(&blocked.id),
+            &[],
+            actor,
+        )
+        .await?;
     }
     ctx.changed(
         tx,
@@ -1929,6 +2028,20 @@ pub(crate) async fn expire_leases(tx: &mut PgConnection, ctx: &mut WriteCtx) -> 
             details,
             at,
         );
+        if let (Some(holder), Some(lease)) = (&ticket.assigned_agent_id, ticket.lease_expires_at) {
+            use tix_core::guardian as rules;
+            let pending = crate::sqlite::guardian::PendingViolation {
+                workflow_id: ticket.workflow_id.clone(),
+                mode: workflow.guardian.mode(rules::Rule::LeaseIdle),
+                agent: holder.clone(),
+                object_kind: "ticket",
+                object_id: id.clone(),
+                finding: rules::lease_idle(id, holder, &lease.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+            };
+            if pending.mode != rules::Mode::Off {
+                super::agent::insert_violation(tx, &pending).await?;
+            }
+        }
     }
     Ok(expired)
 }

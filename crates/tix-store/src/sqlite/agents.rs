@@ -17,7 +17,7 @@ pub(crate) fn hash(token: &str) -> String {
         .collect()
 }
 
-fn new_token() -> Result<String> {
+pub(crate) fn new_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| Error::Storage(format!("no randomness for a token: {e}")))?;
     Ok(format!(

@@ -4,9 +4,10 @@
 //! mode, and a per-workflow cache of the blocking graph.
 
 mod agents;
+pub(crate) use agents::{hash as hash_agent_token, new_token as new_agent_token};
 mod commits;
 mod graph_cache;
-mod guardian;
+pub(crate) mod guardian;
 mod ops;
 mod rows;
 mod stats;

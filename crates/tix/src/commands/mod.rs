@@ -8,8 +8,8 @@ mod graph;
 mod guardian;
 mod hooks;
 mod import;
-mod migrate_store;
 mod mcp;
+mod migrate_store;
 mod ready;
 mod serve;
 mod task;
@@ -97,11 +97,9 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     match command {
         // Handled above: they open the store (or the connection) themselves.
-        Command::Serve(_)
-        | Command::MigrateStore(_)
-        | Command::Mcp(_)
-        | Command::Hooks(_)
-        | Command::Agent(_) => Ok(()),
+        Command::Serve(_) | Command::MigrateStore(_) | Command::Mcp(_) | Command::Hooks(_) | Command::Agent(_) => {
+            Ok(())
+        }
         Command::Workflow(command) => workflow::run(&ctx, command).await,
         Command::Create(args) => ticket::create(&ctx, args).await,
         Command::List(args) => ticket::list(&ctx, args).await,

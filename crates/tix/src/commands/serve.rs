@@ -22,7 +22,13 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
         .auth
         .parse()
         .map_err(|e: String| Failure::new("validation_failed", e).with_hint("Pass --auth off or --auth required."))?;
-    let store = open_store(database, &OpenOptions { pool_size: args.pool_size }).await?;
+    let store = open_store(
+        database,
+        &OpenOptions {
+            pool_size: args.pool_size,
+        },
+    )
+    .await?;
     if auth == AuthMode::Required && store.list_agent_tokens().await.map_err(Failure::from)?.is_empty() {
         tracing::warn!("auth is required but no agent has a token yet; make one with `tix agent add NAME --admin`");
     }
