@@ -112,12 +112,11 @@ impl Drop for Server {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn three_phases_over_stdio_relayed_to_a_server() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    create_workflow(&dir);
-    let mut child = tix(&dir)
+/// Starts `tix serve` on the directory's database; returns it and its URL.
+fn serve(dir: &tempfile::TempDir, extra: &[&str]) -> (Server, String) {
+    let mut child = tix(dir)
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -126,14 +125,46 @@ async fn three_phases_over_stdio_relayed_to_a_server() {
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)
         .expect("the server's first line");
-    let _server = Server(child);
     let url = line
         .trim()
         .strip_prefix("tix listening on ")
         .expect("address")
         .to_string();
+    (Server(child), url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_phases_over_stdio_relayed_to_a_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    create_workflow(&dir);
+    let (_server, url) = serve(&dir, &[]);
     // The relays talk to the server only: their own database is empty, so
     // the story would fail at get_board if they opened it.
     let elsewhere = tempfile::tempdir().expect("tempdir");
     play(&elsewhere, &["--server", &url]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_sends_the_agents_token() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    create_workflow(&dir);
+    let output = tix(&dir)
+        .args(["agent", "add", "builder"])
+        .output()
+        .expect("tix agent add");
+    let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    assert!(token.starts_with("tix_"), "{token}");
+    let (_server, url) = serve(&dir, &["--auth", "required"]);
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let client = launch(&elsewhere, "human", &["--server", &url, "--token", &token]).await;
+    let made = story::ok(
+        client.peer(),
+        "create_ticket",
+        serde_json::json!({"title": "Auth", "description": "JWT", "ticket_type": "component"}),
+    )
+    .await;
+    let id = made["ticket_id"].as_str().expect("id").to_string();
+    let detail = story::ok(client.peer(), "get_ticket", serde_json::json!({"ticket_id": id})).await;
+    assert_eq!(detail["created_by"], "builder", "the token decides the agent");
+    let _ = client.cancel().await;
 }

@@ -65,12 +65,15 @@ async fn relay(server: &str, agent: &str, toolset: Option<&str>, token: Option<&
         uri.push_str("?toolset=");
         uri.push_str(&toolset.replace(' ', ""));
     }
-    let agent_header = reqwest::header::HeaderValue::from_str(agent)
-        .map_err(|_| Failure::new("validation_failed", "the agent id cannot be sent as a header"))?;
-    let mut config = StreamableHttpClientTransportConfig::with_uri(uri.clone()).custom_headers(HashMap::from([(
-        reqwest::header::HeaderName::from_static("x-agent-id"),
-        agent_header,
-    )]));
+    // With a token the server knows who we are; naming the default agent
+    // as well would only clash with it.
+    let mut headers = HashMap::new();
+    if token.is_none() || agent != tix_server::auth::DEFAULT_AGENT {
+        let value = reqwest::header::HeaderValue::from_str(agent)
+            .map_err(|_| Failure::new("validation_failed", "the agent id cannot be sent as a header"))?;
+        headers.insert(reqwest::header::HeaderName::from_static("x-agent-id"), value);
+    }
+    let mut config = StreamableHttpClientTransportConfig::with_uri(uri.clone()).custom_headers(headers);
     if let Some(token) = token {
         config = config.auth_header(token.trim());
     }
