@@ -96,6 +96,34 @@ pub enum DomainError {
 
     #[error("no workflow was named and there are {}: {}", if candidates.is_empty() { "none" } else { "several" }, candidates.join(", "))]
     WorkflowNotChosen { candidates: Vec<String> },
+
+    #[error("the task description {problem} (format: '{}')", crate::reference::TASK_FORMAT)]
+    TaskReference {
+        problem: String,
+        /// The description this task should have, e.g. `Phase 2: <what to do> - TICKET: ticket-abc`.
+        expected: String,
+    },
+
+    #[error("workflow {workflow_id} has no phase {phase_id}; its phases are: {}",
+        if phases.is_empty() { "none".to_string() } else { phases.join(", ") })]
+    UnknownPhase {
+        workflow_id: String,
+        phase_id: u32,
+        /// `id (name)` of each phase.
+        phases: Vec<String>,
+    },
+
+    #[error("task {task_id} cannot go from {from} to {to}: {reason}")]
+    TaskTransition {
+        task_id: String,
+        from: String,
+        to: String,
+        reason: String,
+        allowed: Vec<String>,
+    },
+
+    #[error("Guardian rule '{rule}' refused this: {message}")]
+    GuardianRefused { rule: String, message: String, fix: String },
 }
 
 impl DomainError {
@@ -126,6 +154,7 @@ impl DomainError {
             DomainError::NotFound { kind, .. } => match *kind {
                 "workflow" => "workflow_not_found",
                 "comment" => "comment_not_found",
+                "task" => "task_not_found",
                 _ => "ticket_not_found",
             },
             DomainError::AmbiguousId { .. } => "ambiguous_id",
@@ -137,6 +166,10 @@ impl DomainError {
             DomainError::TicketExists { .. } => "ticket_exists",
             DomainError::WorkflowNotChosen { .. } => "workflow_not_chosen",
             DomainError::PossibleDuplicate { .. } => "possible_duplicate",
+            DomainError::TaskReference { .. } => "task_reference_invalid",
+            DomainError::UnknownPhase { .. } => "unknown_phase",
+            DomainError::TaskTransition { .. } => "task_transition_not_allowed",
+            DomainError::GuardianRefused { .. } => "guardian_refused",
         }
     }
 
@@ -176,6 +209,7 @@ impl DomainError {
             }
             DomainError::NotFound { kind, .. } => match *kind {
                 "workflow" => "List workflows with GET /api/workflows (or `tix workflow list`).".into(),
+                "task" => "Check the id; list tasks with GET /api/tasks?ticket_id=... (or `tix task list`).".into(),
                 _ => "Check the id; list tickets with GET /api/tickets?workflow_id=... (or `tix list`).".into(),
             },
             DomainError::AmbiguousId { .. } => "Type more characters of the id.".into(),
@@ -198,6 +232,16 @@ impl DomainError {
                 "Work on the existing ticket ({}) or comment on it; if this really is different work, say how in the title and send the create again with force: true (`tix create --force`).",
                 matches.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
             ),
+            DomainError::TaskReference { expected, .. } => format!("Write the description as '{expected}'."),
+            DomainError::UnknownPhase { .. } => "Use one of the workflow's phase ids as phase_id.".into(),
+            DomainError::TaskTransition { allowed, .. } => {
+                if allowed.is_empty() {
+                    "The task is finished; create a new task for more work.".into()
+                } else {
+                    format!("From here a task may go to: {}.", allowed.join(", "))
+                }
+            }
+            DomainError::GuardianRefused { fix, .. } => fix.clone(),
         }
     }
 
@@ -248,6 +292,20 @@ impl DomainError {
             DomainError::TicketExists { id } => json!({ "id": id }),
             DomainError::WorkflowNotChosen { candidates } => json!({ "workflows": candidates }),
             DomainError::PossibleDuplicate { title, matches } => json!({ "title": title, "matches": matches }),
+            DomainError::TaskReference { problem, expected } => json!({ "problem": problem, "expected": expected }),
+            DomainError::UnknownPhase {
+                workflow_id,
+                phase_id,
+                phases,
+            } => json!({ "workflow_id": workflow_id, "phase_id": phase_id, "phases": phases }),
+            DomainError::TaskTransition {
+                task_id,
+                from,
+                to,
+                allowed,
+                ..
+            } => json!({ "task_id": task_id, "from": from, "to": to, "allowed": allowed }),
+            DomainError::GuardianRefused { rule, fix, .. } => json!({ "rule": rule, "fix": fix }),
         }
     }
 }

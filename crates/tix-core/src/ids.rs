@@ -6,6 +6,7 @@ use crate::DomainError;
 
 pub const TICKET_PREFIX: &str = "ticket-";
 pub const WORKFLOW_PREFIX: &str = "wf-";
+pub const TASK_PREFIX: &str = "task-";
 /// Lower-case letters and digits minus `0 o 1 l i` to avoid misreadings.
 const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
 pub const RANDOM_LEN: usize = 8;
@@ -25,6 +26,10 @@ pub fn ticket_id(entropy: &[u8]) -> String {
 
 pub fn workflow_id(entropy: &[u8]) -> String {
     format!("{WORKFLOW_PREFIX}{}", random_suffix(entropy))
+}
+
+pub fn task_id(entropy: &[u8]) -> String {
+    format!("{TASK_PREFIX}{}", random_suffix(entropy))
 }
 
 /// Normalises user input naming a ticket: accepts `ticket-abc`, `abc`

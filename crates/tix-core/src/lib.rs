@@ -1,5 +1,6 @@
 //! Tix domain core: workflows and their board config, tickets, the blocking
-//! graph, the status-change rules and the ready ordering.
+//! graph, the status-change rules and the ready ordering, tasks and the
+//! formats that link tasks and commits to tickets.
 //!
 //! This crate does no IO: no database, no network, no clock, no randomness.
 //! Storage backends call into it with the facts they read, and it answers
@@ -16,10 +17,15 @@
 //! ```
 
 pub mod board;
+pub mod commit;
 pub mod error;
 pub mod graph;
+pub mod guardian;
 pub mod ids;
+pub mod reference;
 pub mod rules;
+pub mod stats;
+pub mod task;
 pub mod ticket;
 pub mod workflow;
 

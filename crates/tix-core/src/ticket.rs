@@ -380,6 +380,13 @@ pub struct TicketDetail {
     pub blocks: Vec<TicketRef>,
     pub comments: Vec<Comment>,
     pub history: Vec<HistoryEntry>,
+    /// Tasks working on this ticket (its active work first: in progress,
+    /// queued, blocked; then finished ones), oldest first within each.
+    #[serde(default)]
+    pub tasks: Vec<crate::task::Task>,
+    /// Git commits linked to this ticket, oldest commit first.
+    #[serde(default)]
+    pub commits: Vec<crate::commit::CommitLink>,
 }
 
 /// Result of a status change or a resolve.
@@ -390,6 +397,15 @@ pub struct StatusChange {
     pub unblocked_ticket_ids: Vec<String>,
     /// Dependents blocked again because this ticket was reopened.
     pub reblocked_ticket_ids: Vec<String>,
+    /// Tasks of unblocked dependents that went from blocked to queued.
+    #[serde(default)]
+    pub queued_task_ids: Vec<String>,
+    /// Queued tasks of reblocked dependents, now blocked.
+    #[serde(default)]
+    pub blocked_task_ids: Vec<String>,
+    /// Guardian rules in `warn` mode this change broke (it went through).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<crate::guardian::Violation>,
 }
 
 /// Filters of `GET /api/tickets`.

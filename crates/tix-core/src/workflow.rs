@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::board::BoardConfig;
+use crate::guardian::GuardianConfig;
 use crate::DomainError;
 
 /// A phase of the workflow (Phase 1 creates tickets, later phases consume them).
@@ -26,8 +27,22 @@ pub struct Workflow {
     pub name: String,
     pub board_config: BoardConfig,
     pub phases: Vec<Phase>,
+    /// Guardian rule modes (rules not named keep their defaults).
+    #[serde(default)]
+    pub guardian: GuardianConfig,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Workflow {
+    pub fn phase(&self, id: u32) -> Option<&Phase> {
+        self.phases.iter().find(|p| p.id == id)
+    }
+
+    /// `id (name)` of each phase, for messages.
+    pub fn phase_labels(&self) -> Vec<String> {
+        self.phases.iter().map(|p| format!("{} ({})", p.id, p.name)).collect()
+    }
 }
 
 /// Body of `POST /api/workflows` and of `tix workflow create --file`.
@@ -41,6 +56,9 @@ pub struct NewWorkflow {
     pub board_config: BoardConfig,
     #[serde(default)]
     pub phases: Vec<Phase>,
+    /// Guardian rule modes, e.g. `{"rules": {"column_skipped": "enforce"}}`.
+    #[serde(default)]
+    pub guardian: GuardianConfig,
 }
 
 impl NewWorkflow {

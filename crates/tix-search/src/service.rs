@@ -254,6 +254,10 @@ impl<S: Store + SearchStore> Search<S> {
             .await
             .map_err(|e| storage(format!("loading the embedder failed: {e}")))?;
         let (embedder, unavailable) = match loaded {
+            Ok(Some(_)) if !store.stores_embeddings() => {
+                tracing::warn!("semantic search off, keyword search only: this database backend keeps no embeddings (use SQLite for semantic search)");
+                (None, Some("this database backend keeps no embeddings".to_string()))
+            }
             Ok(Some(embedder)) => (Some(embedder), None),
             Ok(None) => (None, Some("semantic search is disabled by configuration".to_string())),
             Err(err) => {
@@ -299,6 +303,11 @@ impl<S: Store + SearchStore> Search<S> {
         unavailable: Option<String>,
         config: SearchConfig,
     ) -> Result<Search<S>> {
+        let (embedder, unavailable) = if embedder.is_some() && !store.stores_embeddings() {
+            (None, Some("this database backend keeps no embeddings".to_string()))
+        } else {
+            (embedder, unavailable)
+        };
         let indexes: Indexes = Arc::new(RwLock::new(HashMap::new()));
         let mut changes_seen = 0;
         if let Some(embedder) = &embedder {

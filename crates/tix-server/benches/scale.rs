@@ -2,7 +2,9 @@
 //!
 //! `cargo bench -p tix-server --bench scale` (or `scripts/bench`). Sizes can
 //! be narrowed with `TIX_BENCH_SIZES=10000` and the HTTP request count with
-//! `TIX_BENCH_HTTP_REQUESTS`.
+//! `TIX_BENCH_HTTP_REQUESTS`. With `TIX_BENCH_POSTGRES_URL` (or
+//! `TIX_TEST_POSTGRES_URL`) set, every figure is measured on PostgreSQL too
+//! (in a throwaway schema), and HTTP writes on one and on two replicas.
 //!
 //! - bulk import rate (tickets/s), each ticket blocked by 1–3 earlier ones
 //!   (1 % of tickets are roots, so the ready set is not trivially one ticket);
@@ -16,7 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tix_core::ticket::NewTicket;
 use tix_core::workflow::NewWorkflow;
-use tix_store::{SqliteStore, Store};
+use tix_store::{PgOptions, PgStore, SqliteStore, TestSchema};
 
 struct Rng(u64);
 
@@ -79,9 +81,9 @@ fn bench_id(i: usize) -> String {
     format!("ticket-b{i:06}")
 }
 
-async fn scale(n: usize) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SqliteStore::open(&dir.path().join("bench.db")).expect("store");
+/// Runs every measurement on one backend. `replicas` builds extra stores on
+/// the same database (PostgreSQL) for the two-replica HTTP figure.
+async fn scale<S: tix_server::ServedStore>(backend: &str, store: S, n: usize, replicas: Vec<S>) {
     let wf = store.create_workflow("bench", workflow()).await.expect("workflow").id;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
     let mut ids: Vec<String> = Vec::with_capacity(n);
@@ -109,7 +111,7 @@ async fn scale(n: usize) {
     }
     let import = started.elapsed();
     println!(
-        "[{n:>6} tickets] import: {:.2} s ({:.0} tickets/s)",
+        "[{backend} {n:>6} tickets] import: {:.2} s ({:.0} tickets/s)",
         import.as_secs_f64(),
         n as f64 / import.as_secs_f64()
     );
@@ -126,7 +128,7 @@ async fn scale(n: usize) {
         assert_eq!(page.len(), ready.len());
     }
     println!(
-        "[{n:>6} tickets] ready (limit 50, {}{} ready, top unblocks {}): cold {}, p50 {}, p99 {}",
+        "[{backend} {n:>6} tickets] ready (limit 50, {}{} ready, top unblocks {}): cold {}, p50 {}, p99 {}",
         if ready_total == 500 { "≥" } else { "" },
         ready_total,
         ready.first().map(|r| r.unblocks_count).unwrap_or(0),
@@ -164,32 +166,44 @@ async fn scale(n: usize) {
         assert_eq!(change.unblocked_ticket_ids.len(), 1000);
     }
     println!(
-        "[{n:>6} tickets] resolve with 1,000 dependents: p50 {}, max {}",
+        "[{backend} {n:>6} tickets] resolve with 1,000 dependents: p50 {}, max {}",
         ms(percentile(&mut resolves.clone(), 0.5)),
         ms(*resolves.iter().max().expect("samples"))
     );
     if n == 10_000 {
-        http(store, wf).await;
+        http(backend, vec![store.clone()], &wf).await;
+        if !replicas.is_empty() {
+            let mut both = vec![store];
+            both.extend(replicas);
+            http(backend, both, &wf).await;
+        }
     }
 }
 
-async fn http(store: SqliteStore, wf: String) {
+/// 32 clients writing through one server per store (spread evenly).
+async fn http<S: tix_server::ServedStore>(backend: &str, stores: Vec<S>, wf: &str) {
     let requests: usize = std::env::var("TIX_BENCH_HTTP_REQUESTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(tix_server::launch(store, listener, std::future::pending()));
+    let replicas = stores.len();
+    let mut bases = Vec::new();
+    for store in stores {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        bases.push(format!("http://{}", listener.local_addr().expect("addr")));
+        tokio::spawn(tix_server::launch(store, listener, std::future::pending()));
+    }
+    let wf = wf.to_string();
     let clients = 32;
     let per_client = requests / clients / 2;
     let client = reqwest::Client::new();
-    let base = Arc::new(base);
+    let bases = Arc::new(bases);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {
-        let (client, base, wf) = (client.clone(), base.clone(), wf.clone());
+        let (client, bases, wf) = (client.clone(), bases.clone(), wf.clone());
         tasks.push(tokio::spawn(async move {
+            let base = &bases[c % bases.len()];
             let mut latencies = Vec::with_capacity(per_client * 2);
             for i in 0..per_client {
                 let t = Instant::now();
@@ -226,7 +240,7 @@ async fn http(store: SqliteStore, wf: String) {
     }
     let elapsed = started.elapsed();
     println!(
-        "[HTTP, 32 clients] {} writes (create + status) in {:.2} s: {:.0} writes/s, p50 {}, p99 {}",
+        "[{backend} HTTP, 32 clients, {replicas} replica(s)] {} writes (create + status) in {:.2} s: {:.0} writes/s, p50 {}, p99 {}",
         latencies.len(),
         elapsed.as_secs_f64(),
         latencies.len() as f64 / elapsed.as_secs_f64(),
@@ -240,11 +254,29 @@ fn main() {
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000]);
+    let postgres = std::env::var("TIX_BENCH_POSTGRES_URL")
+        .or_else(|_| std::env::var("TIX_TEST_POSTGRES_URL"))
+        .ok()
+        .filter(|u| !u.is_empty());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     for n in sizes {
-        runtime.block_on(scale(n));
+        runtime.block_on(async {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let sqlite = SqliteStore::open(&dir.path().join("bench.db")).expect("store");
+            scale("sqlite", sqlite, n, Vec::new()).await;
+            if let Some(url) = &postgres {
+                let schema = TestSchema::create(url).await.expect("schema");
+                let options = PgOptions {
+                    max_connections: 16,
+                    schema: None,
+                };
+                let store = PgStore::connect(&schema.url, options.clone()).await.expect("postgres");
+                let second = PgStore::connect(&schema.url, options).await.expect("postgres");
+                scale("postgres", store, n, vec![second]).await;
+            }
+        });
     }
 }

@@ -39,7 +39,9 @@ pub fn status_for(error: &DomainError) -> StatusCode {
         | DomainError::SelfBlock { .. }
         | DomainError::CrossWorkflowEdge { .. }
         | DomainError::AmbiguousId { .. }
-        | DomainError::WorkflowNotChosen { .. } => StatusCode::BAD_REQUEST,
+        | DomainError::WorkflowNotChosen { .. }
+        | DomainError::TaskReference { .. }
+        | DomainError::UnknownPhase { .. } => StatusCode::BAD_REQUEST,
         DomainError::NotFound { .. } | DomainError::EdgeNotFound { .. } | DomainError::NothingReady { .. } => {
             StatusCode::NOT_FOUND
         }
@@ -51,7 +53,9 @@ pub fn status_for(error: &DomainError) -> StatusCode {
         | DomainError::NotClaimable { .. }
         | DomainError::WorkflowExists { .. }
         | DomainError::TicketExists { .. }
-        | DomainError::PossibleDuplicate { .. } => StatusCode::CONFLICT,
+        | DomainError::PossibleDuplicate { .. }
+        | DomainError::TaskTransition { .. }
+        | DomainError::GuardianRefused { .. } => StatusCode::CONFLICT,
         DomainError::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
     }
 }

@@ -51,7 +51,8 @@ fn query_rejection(rejection: QueryRejection) -> ApiError {
     )
 }
 
-/// The acting agent: the `X-Agent-ID` header, or `human` without it.
+/// The acting agent: decided by [`crate::auth::authenticate`] (token or
+/// `X-Agent-ID` header), `human` when nothing names one.
 pub struct Agent(pub String);
 
 pub const AGENT_HEADER: &str = "x-agent-id";
@@ -61,6 +62,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Agent {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(identity) = parts.extensions.get::<crate::auth::Identity>() {
+            return Ok(Agent(identity.agent()));
+        }
         match parts.headers.get(AGENT_HEADER) {
             None => Ok(Agent(DEFAULT_AGENT.to_string())),
             Some(value) => {

@@ -1,42 +1,71 @@
-//! Tix HTTP server: the REST API over any [`tix_store::Store`].
+//! Tix HTTP server: the REST API, MCP (streamable HTTP at `/mcp`) and the
+//! web UI over any store that offers what [`ServedStore`] lists.
 //!
 //! [`router`] holds the whole route table; [`launch`] serves it on a given
 //! listener so tests can bind port 0. Domain errors become HTTP responses in
-//! exactly one place, [`error::ApiError`].
+//! exactly one place, [`error::ApiError`], and MCP tool errors in one place,
+//! [`mcp::error::ToolError`].
 
 use std::future::Future;
 
-use tix_search::Search;
-use tix_store::{SearchStore, Store};
-
+pub mod assets;
+pub mod auth;
 pub mod error;
 mod extract;
 mod handlers;
+pub mod mcp;
 pub mod openapi;
 mod router;
+#[cfg(feature = "story")]
+pub mod story;
 
-pub use router::{router, router_with_search};
+pub use router::{router, router_with, router_with_search, router_with_shutdown, ServedStore, ServerOptions};
+use tix_search::Search;
 
-/// Serves the API on `listener` until `shutdown` resolves, with keyword
-/// search only (no embedding model); see [`launch_with_search`].
-pub async fn launch<S: Store + SearchStore>(
+/// Serves the API, MCP and the UI on `listener` until `shutdown` resolves;
+/// open event streams are ended then, so the shutdown completes.
+pub async fn launch<S: ServedStore>(
     store: S,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store))
-        .with_graceful_shutdown(shutdown)
-        .await
+    launch_with(store, listener, shutdown, ServerOptions::default()).await
 }
 
-/// Serves the API with a started [`Search`] service (semantic search,
-/// duplicate detection) until `shutdown` resolves.
-pub async fn launch_with_search<S: Store + SearchStore>(
+/// [`launch`] with options. MCP's DNS-rebinding check accepts the loopback
+/// names and the address the listener is bound to (any `Host` when bound to
+/// all interfaces).
+pub async fn launch_with<S: ServedStore>(
+    store: S,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    options: ServerOptions,
+) -> std::io::Result<()> {
+    let search = Search::keyword_only(store, "the server was started without an embedder");
+    launch_with_search(search, listener, shutdown, options).await
+}
+
+/// [`launch_with`] over a started [`Search`] service (semantic search,
+/// duplicate detection) and its store.
+pub async fn launch_with_search<S: ServedStore>(
     search: Search<S>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    mut options: ServerOptions,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router_with_search(search))
-        .with_graceful_shutdown(shutdown)
+    let addr = listener.local_addr()?;
+    if options.mcp_allowed_hosts.is_none() {
+        options.mcp_allowed_hosts = router::allowed_hosts_for(addr.ip());
+    }
+    let stop = tokio::sync::watch::Sender::new(false);
+    let mcp_streams = tokio_util::sync::CancellationToken::new();
+    options.shutdown = Some(stop.clone());
+    options.mcp_shutdown = Some(mcp_streams.clone());
+    axum::serve(listener, router_with_search(search, options))
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            stop.send_replace(true);
+            mcp_streams.cancel();
+        })
         .await
 }

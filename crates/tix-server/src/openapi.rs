@@ -3,7 +3,7 @@
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::handlers::{events, search, tickets, workflows};
+use crate::handlers::{events, search, stats, tasks, tickets, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,8 @@ use crate::handlers::{events, search, tickets, workflows};
         workflows::ready,
         workflows::claim,
         workflows::import,
+        workflows::guardian,
+        stats::get,
         tickets::create,
         tickets::list,
         tickets::get,
@@ -30,6 +32,11 @@ use crate::handlers::{events, search, tickets, workflows};
         tickets::add_blocker,
         tickets::remove_blocker,
         tickets::graph,
+        tickets::link_commit,
+        tasks::create,
+        tasks::list,
+        tasks::get,
+        tasks::set_status,
         events::list,
         search::search,
         search::search_json,

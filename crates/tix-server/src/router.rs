@@ -1,31 +1,113 @@
 //! The whole route table.
 
+use std::net::IpAddr;
+
 use axum::extract::DefaultBodyLimit;
-use axum::http::{StatusCode, Uri};
-use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
+use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
 use tix_search::Search;
-use tix_store::{SearchStore, Store};
+use tix_store::{AgentStore, CommitStore, EventFeed, GuardianStore, SearchStore, StatsStore, Store, TaskStore};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
-use crate::error::ApiError;
-use crate::handlers::{events, search, tickets, workflows, AppState};
+use crate::auth::{authenticate, AuthMode, AuthState};
+use crate::handlers::{events, search, stats, tasks, tickets, workflows, AppState};
+use crate::mcp::{self, McpOptions, TixMcp};
 
 /// Imports may carry many tickets in one request.
 const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
-/// The API with keyword search only (no embedding model loaded).
-pub fn router<S: Store + SearchStore>(store: S) -> Router {
-    router_with_search(Search::keyword_only(
-        store,
-        "the server was started without an embedder",
-    ))
+/// What a store must offer to be served: the domain operations, live event
+/// notification, statistics, and the agent interface (tasks, Guardian,
+/// commit links, agent tokens) and search.
+pub trait ServedStore:
+    Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore + SearchStore
+{
+}
+impl<S: Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore + SearchStore> ServedStore
+    for S
+{
 }
 
-/// The API over a started search service (and its store).
-pub fn router_with_search<S: Store + SearchStore>(search: Search<S>) -> Router {
+/// Server settings beyond the store.
+#[derive(Debug, Clone, Default)]
+pub struct ServerOptions {
+    /// Whether requests need an agent token (see [`crate::auth`]).
+    pub auth: AuthMode,
+    /// `Host` values `/mcp` accepts: `None` for the loopback names only,
+    /// `Some(empty)` for any.
+    pub mcp_allowed_hosts: Option<Vec<String>>,
+    /// Becomes `true` when the server shuts down (ends event streams).
+    pub shutdown: Option<watch::Sender<bool>>,
+    /// Cancelled when the server shuts down (ends open MCP streams).
+    pub mcp_shutdown: Option<CancellationToken>,
+}
+
+/// The hosts MCP accepts for a listener bound to `ip`: the loopback names,
+/// plus the address itself; any host when bound to all interfaces.
+pub(crate) fn allowed_hosts_for(ip: IpAddr) -> Option<Vec<String>> {
+    if ip.is_unspecified() {
+        Some(Vec::new())
+    } else if ip.is_loopback() {
+        None
+    } else {
+        Some(vec![
+            "localhost".into(),
+            "127.0.0.1".into(),
+            "::1".into(),
+            ip.to_string(),
+        ])
+    }
+}
+
+/// The API, MCP and the web UI over `store`.
+pub fn router<S: ServedStore>(store: S) -> Router {
+    router_with(store, ServerOptions::default())
+}
+
+/// Like [`router`]; event streams end when `shutdown` becomes `true`.
+pub fn router_with_shutdown<S: ServedStore>(store: S, shutdown: watch::Sender<bool>) -> Router {
+    router_with(
+        store,
+        ServerOptions {
+            shutdown: Some(shutdown),
+            ..ServerOptions::default()
+        },
+    )
+}
+
+/// Like [`router_with_search`] with keyword search only (no embedding model).
+pub fn router_with<S: ServedStore>(store: S, options: ServerOptions) -> Router {
+    router_with_search(
+        Search::keyword_only(store, "the server was started without an embedder"),
+        options,
+    )
+}
+
+/// The API, MCP and the web UI over a started search service and its store.
+pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOptions) -> Router {
     let store = search.store().clone();
-    let api = Router::new()
+    let mut mcp_config = StreamableHttpServerConfig::default();
+    match &options.mcp_allowed_hosts {
+        None => {}
+        Some(hosts) if hosts.is_empty() => mcp_config = mcp_config.disable_allowed_hosts(),
+        Some(hosts) => mcp_config = mcp_config.with_allowed_hosts(hosts.clone()),
+    }
+    if let Some(token) = &options.mcp_shutdown {
+        mcp_config = mcp_config.with_cancellation_token(token.child_token());
+    }
+    // The full toolset; `/mcp?toolset=...` narrows it per connection.
+    let mcp = match TixMcp::new(store.clone(), McpOptions::default()) {
+        Ok(mcp) => mcp.with_search(search.clone()),
+        Err(message) => unreachable!("the default toolset is valid: {message}"),
+    };
+    let auth = AuthState {
+        store: store.clone(),
+        mode: options.auth,
+    };
+    let shutdown = options.shutdown.unwrap_or_else(|| watch::Sender::new(false));
+    Router::new()
         .route(
             "/api/health",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
@@ -36,6 +118,8 @@ pub fn router_with_search<S: Store + SearchStore>(search: Search<S>) -> Router {
         .route("/api/workflows/{workflow_id}/graph", get(workflows::graph::<S>))
         .route("/api/workflows/{workflow_id}/ready", get(workflows::ready::<S>))
         .route("/api/workflows/{workflow_id}/claim", post(workflows::claim::<S>))
+        .route("/api/workflows/{workflow_id}/stats", get(stats::get::<S>))
+        .route("/api/workflows/{workflow_id}/guardian", get(workflows::guardian::<S>))
         .route(
             "/api/workflows/{workflow_id}/tickets/import",
             post(workflows::import::<S>).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
@@ -57,25 +141,17 @@ pub fn router_with_search<S: Store + SearchStore>(search: Search<S>) -> Router {
             delete(tickets::remove_blocker::<S>),
         )
         .route("/api/tickets/{ticket_id}/graph", get(tickets::graph::<S>))
+        .route("/api/tickets/{ticket_id}/commits", post(tickets::link_commit::<S>))
+        .route("/api/tasks", get(tasks::list::<S>).post(tasks::create::<S>))
+        .route("/api/tasks/{task_id}", get(tasks::get::<S>))
+        .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))
         .route("/api/events", get(events::list::<S>))
-        .with_state(AppState { store, search });
-    api.route("/", get(index)).fallback(not_found)
-}
-
-async fn index() -> impl IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "Tix is running.\n\nAPI: /api/workflows, /api/tickets?workflow_id=..., /api/tickets/{id}, /api/tickets/{id}/graph,\n\
-         /api/search?workflow_id=...&query=...\n\
-         API reference: /api/openapi.json\n",
-    )
-}
-
-async fn not_found(uri: Uri) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "route_not_found",
-        format!("no route for {}", uri.path()),
-        "See /api/openapi.json for the routes this server offers.",
-    )
+        .with_state(AppState {
+            store,
+            search,
+            shutdown,
+        })
+        .nest_service("/mcp", mcp::http_service(mcp, mcp_config))
+        .fallback(crate::assets::serve)
+        .layer(axum::middleware::from_fn_with_state(auth, authenticate::<S>))
 }

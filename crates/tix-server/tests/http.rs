@@ -522,3 +522,161 @@ async fn openapi_document_is_served_and_committed() {
         "docs/openapi.json is out of date; run `UPDATE_EXPECT=1 cargo test -p tix-server --test http openapi` and commit it"
     );
 }
+
+#[tokio::test]
+async fn tasks_follow_their_ticket_and_show_on_it() {
+    let server = Server::start().await;
+    let wf = server.workflow().await;
+    let infra = server.ticket(&wf, "Infrastructure", &[]).await;
+    let auth = server.ticket(&wf, "Auth System", &[&infra]).await;
+
+    let description = format!("Phase 2: Build Auth System - TICKET: {auth}. JWT login, register, refresh.");
+    let (status, created) = server
+        .call(
+            reqwest::Method::POST,
+            "/api/tasks",
+            "phase1",
+            Some(json!({"description": description, "phase_id": 2, "ticket_id": auth})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["task"]["status"], "blocked");
+    assert_eq!(created["task"]["created_by"], "phase1");
+    assert!(
+        created.get("violations").is_none(),
+        "no violations, no field: {created}"
+    );
+    let task = created["task_id"].as_str().expect("task id").to_string();
+
+    let (status, refused) = server
+        .post(
+            "/api/tasks",
+            json!({"description": "Build auth", "phase_id": 2, "ticket_id": auth}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["error"]["code"], "guardian_refused");
+    assert_eq!(refused["error"]["rule"], "task_ticket_reference");
+    assert!(
+        refused["error"]["hint"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("Phase 2: <what to do> - TICKET: {auth}")),
+        "{refused}"
+    );
+
+    let (_, detail) = server.get(&format!("/api/tickets/{auth}")).await;
+    assert_eq!(detail["tasks"][0]["task_id"], task.as_str());
+    assert_eq!(
+        detail["title"], "Auth System",
+        "the ticket's own fields are still there"
+    );
+
+    let (status, resolved) = server.post(&format!("/api/tickets/{infra}/resolve"), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(resolved["queued_task_ids"], json!([task]));
+
+    let (status, started) = server
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/tasks/{task}/status"),
+            "phase2",
+            Some(json!({"status": "in_progress"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{started}");
+    assert_eq!(started["assigned_agent_id"], "phase2");
+    let (_, listed) = server
+        .get(&format!(
+            "/api/tasks?workflow_id={wf}&ticket_id={auth}&status=in_progress"
+        ))
+        .await;
+    assert_eq!(listed["tasks"][0]["task_id"], task.as_str());
+    let (status, body) = server
+        .post(&format!("/api/tasks/{task}/status"), json!({"status": "blocked"}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "task_transition_not_allowed");
+    let (status, body) = server.get("/api/tasks?state=done").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = server.get("/api/tasks/task-nosuch").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("task_not_found"))
+    );
+}
+
+#[tokio::test]
+async fn guardian_warnings_come_back_with_the_write_and_are_listed() {
+    let server = Server::start().await;
+    let wf = server.workflow().await;
+    let t = server.ticket(&wf, "Auth", &[]).await;
+    let (status, moved) = server
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/tickets/{t}/status"),
+            "stranger",
+            Some(json!({"new_status": "testing"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    let rules: Vec<&str> = moved["violations"]
+        .as_array()
+        .expect("violations")
+        .iter()
+        .filter_map(|v| v["rule"].as_str())
+        .collect();
+    assert_eq!(rules, vec!["move_by_non_holder", "column_skipped"]);
+
+    let (status, report) = server.get(&format!("/api/workflows/{wf}/guardian")).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["rules"]["task_ticket_reference"], "enforce");
+    assert_eq!(report["rules"]["column_skipped"], "warn");
+    assert_eq!(report["violations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(report["violations"][0]["agent_id"], "stranger");
+    let (_, filtered) = server
+        .get(&format!("/api/workflows/{wf}/guardian?rule=column_skipped"))
+        .await;
+    assert_eq!(filtered["violations"].as_array().map(Vec::len), Some(1));
+    let (status, _) = server.get("/api/workflows/wf-nosuch/guardian").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn commits_link_by_hand_once_and_show_on_the_ticket() {
+    let server = Server::start().await;
+    let wf = server.workflow().await;
+    let t = server.ticket(&wf, "Auth", &[]).await;
+    let body = json!({"sha": "9FCEB02D0AE598E95DC970B74767F19372D61AF8", "message": "Add JWT refresh\n\nRefs ticket-x",
+                      "author": "Ada <ada@example.com>", "committed_at": "2026-01-02T03:04:05Z",
+                      "files_changed": 3, "insertions": 40, "deletions": 2});
+    let (status, linked) = server.post(&format!("/api/tickets/{t}/commits"), body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{linked}");
+    assert_eq!(linked["sha"], "9fceb02d0ae598e95dc970b74767f19372d61af8");
+    assert_eq!(linked["link"]["source"], "manual");
+    let (status, again) = server.post(&format!("/api/tickets/{t}/commits"), body).await;
+    assert_eq!((status, again["newly_linked"].as_bool()), (StatusCode::OK, Some(false)));
+    let (_, detail) = server.get(&format!("/api/tickets/{t}")).await;
+    let commits = detail["commits"].as_array().expect("commits");
+    assert_eq!(commits.len(), 1);
+    assert_eq!(commits[0]["insertions"], 40);
+    assert_eq!(commits[0]["committed_at"], "2026-01-02T03:04:05Z");
+    assert_eq!(
+        detail["history"]
+            .as_array()
+            .and_then(|h| h.last())
+            .map(|h| h["action"].clone()),
+        Some(json!("commit_linked"))
+    );
+    let (status, bad) = server
+        .post(&format!("/api/tickets/{t}/commits"), json!({"sha": "nope"}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not a commit sha"),
+        "{bad}"
+    );
+}

@@ -42,7 +42,12 @@ impl Server {
                     .await
                     .expect("search");
                 assert!(search.semantic_available());
-                tokio::spawn(tix_server::launch_with_search(search, listener, std::future::pending()));
+                tokio::spawn(tix_server::launch_with_search(
+                    search,
+                    listener,
+                    std::future::pending(),
+                    tix_server::ServerOptions::default(),
+                ));
             }
             None => {
                 tokio::spawn(tix_server::launch(store, listener, std::future::pending()));

@@ -27,7 +27,9 @@ use tix_core::ticket::{Event, NewTicket, Priority, Ticket, TicketFilter, TicketP
 use tix_core::workflow::{NewWorkflow, Phase, Workflow};
 use tix_core::DomainError;
 
-use crate::{ClaimRequest, Error, Result, Store};
+use crate::{ClaimRequest, Error, EventFeed, Result, StatsStore, Store};
+
+pub mod agent;
 
 /// Agent id the suite acts as unless a case needs several agents.
 pub const ACTOR: &str = "conformance";
@@ -62,6 +64,17 @@ macro_rules! conformance_tests {
             comments,
             ticket_and_workflow_graphs,
             events_in_order_and_filtered,
+            stats_count_what_is_there,
+            event_feed_wakes_after_a_write,
+            import_links_batch_and_stored_tickets,
+        );
+        $crate::conformance_tests!(@agent $make;
+            tasks_create_check_and_list,
+            tasks_follow_ticket_blocking,
+            task_status_changes,
+            guardian_move_rules,
+            guardian_modes,
+            guardian_lease_idle,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
@@ -70,6 +83,15 @@ macro_rules! conformance_tests {
             async fn $case() {
                 let store = $make;
                 $crate::conformance::$case(store).await;
+            }
+        )*
+    };
+    (@agent $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                let store = $make;
+                $crate::conformance::agent::$case(store).await;
             }
         )*
     };
@@ -120,6 +142,7 @@ pub fn seed_workflow(id: Option<&str>, name: &str) -> NewWorkflow {
             phase(2, "Build", &["backlog", "building", "building-done"]),
             phase(3, "Test", &["building-done", "testing", "testing-done", "done"]),
         ],
+        guardian: Default::default(),
     }
 }
 
@@ -1119,6 +1142,7 @@ pub async fn transitions_and_wip_limits<S: Store>(store: S) {
                 name: "Strict".into(),
                 board_config: board,
                 phases: vec![],
+                guardian: Default::default(),
             },
         )
         .await
@@ -2394,4 +2418,166 @@ pub async fn events_in_order_and_filtered<S: Store>(store: S) {
         .await
         .expect("after last")
         .is_empty());
+}
+
+/// Statistics match the tickets and history that are there (both backends
+/// compute them in SQL).
+pub async fn stats_count_what_is_there<S: Store + StatsStore>(store: S) {
+    let wf = create_seed_workflow(&store, "Stats").await;
+    let infra = create(&store, new_ticket(&wf.id, "Infrastructure")).await;
+    let db = create(&store, blocked_by(new_ticket(&wf.id, "Database"), &[&infra.id])).await;
+    let mut bug = new_ticket(&wf.id, "Login crash");
+    bug.ticket_type = "bug".into();
+    bug.priority = Some(Priority::Critical);
+    let bug = create(&store, bug).await;
+    store
+        .change_status("agent-a", &infra.id, "building", None, None)
+        .await
+        .expect("start infra");
+    store.resolve("agent-a", &infra.id, None).await.expect("resolve infra");
+    store
+        .change_status("agent-b", &bug.id, "building", None, None)
+        .await
+        .expect("start bug");
+    let _ = db;
+
+    let stats = store.workflow_stats(&wf.id, 7).await.expect("stats");
+    assert_eq!((stats.total, stats.open, stats.resolved), (3, 2, 1));
+    let status = |key: &str| stats.by_status.iter().find(|c| c.key == key).map(|c| c.total);
+    assert_eq!(stats.by_status[0].key, "backlog", "columns in board order");
+    assert_eq!(
+        (status("backlog"), status("building"), status("done")),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(stats.by_priority[0].key, "critical");
+    assert_eq!(stats.by_priority[0].total, 1);
+    assert_eq!(stats.blocked_now.count, 0, "the database unblocked when infra resolved");
+    assert_eq!(stats.ready_now, 1, "only the database is ready");
+    let today = stats.throughput.last().expect("today");
+    assert_eq!((today.created, today.resolved), (3, 1));
+    assert_eq!(stats.throughput.len(), 7);
+    assert_eq!(stats.lead_time.count, 1);
+    assert_eq!(stats.cycle_time.count, 1);
+    let flow_today = stats.cumulative_flow.days.last().expect("flow today");
+    let at = |s: &str| {
+        stats
+            .cumulative_flow
+            .statuses
+            .iter()
+            .position(|x| x == s)
+            .map(|i| flow_today.counts[i])
+    };
+    assert_eq!((at("backlog"), at("building"), at("done")), (Some(1), Some(1), Some(1)));
+    let agent_a = stats
+        .workload
+        .iter()
+        .find(|w| w.agent_id == "agent-a")
+        .expect("agent-a active");
+    assert_eq!(agent_a.resolved, 1);
+    let err = store.workflow_stats(&wf.id, 0).await.expect_err("days 0 refused");
+    assert!(matches!(err, Error::Domain(DomainError::Validation { .. })), "{err:?}");
+}
+
+/// Subscribers learn of a committed write without polling.
+pub async fn event_feed_wakes_after_a_write<S: Store + EventFeed>(store: S) {
+    let wf = create_seed_workflow(&store, "Feed").await;
+    let mut feed = store.subscribe_events();
+    let before = *feed.borrow_and_update();
+    let ticket = create(&store, new_ticket(&wf.id, "Wake me")).await;
+    let head = tokio::time::timeout(Duration::from_secs(10), feed.wait_for(|id| *id > before))
+        .await
+        .expect("woken within 10 s")
+        .map(|id| *id)
+        .expect("feed open");
+    let events = store.events_after(Some(&wf.id), before, 100).await.expect("events");
+    assert_eq!(events.last().map(|e| e.id), Some(head));
+    assert!(events
+        .iter()
+        .any(|e| e.kind == "ticket_created" && e.ticket_id.as_deref() == Some(ticket.id.as_str())));
+}
+
+/// Imports create many tickets in one transaction; blockers may name stored
+/// tickets (also by prefix) or earlier lines; a refused batch writes nothing.
+pub async fn import_links_batch_and_stored_tickets<S: Store>(store: S) {
+    let wf = create_seed_workflow(&store, "Import").await;
+    let stored = create(&store, new_ticket(&wf.id, "Stored")).await;
+    let prefix = stored.id[..stored.id.len() - 2].to_string();
+    let line = |id: &str, blockers: &[&str]| NewTicket {
+        id: Some(id.to_string()),
+        blocked_by_ticket_ids: blockers.iter().map(|b| b.to_string()).collect(),
+        ..new_ticket(&wf.id, id)
+    };
+    let ids = store
+        .import_tickets(
+            ACTOR,
+            &wf.id,
+            vec![
+                line("ticket-imp-a", &[&prefix]),
+                line("ticket-imp-b", &["ticket-imp-a", &stored.id, "ticket-imp-a"]),
+                line("ticket-imp-c", &[]),
+            ],
+        )
+        .await
+        .expect("import");
+    assert_eq!(ids, vec!["ticket-imp-a", "ticket-imp-b", "ticket-imp-c"]);
+    let b = store.get_ticket("ticket-imp-b").await.expect("b");
+    assert_eq!(
+        b.ticket.blocked_by_ticket_ids,
+        sorted(vec!["ticket-imp-a".to_string(), stored.id.clone()])
+    );
+    assert!(b.ticket.is_blocked);
+    assert_eq!(b.history[0].action, "created");
+    let a = store.get_ticket("ticket-imp-a").await.expect("a");
+    assert_eq!(a.ticket.blocked_by_ticket_ids, vec![stored.id.clone()]);
+    let change = store.resolve(ACTOR, &stored.id, None).await.expect("resolve stored");
+    assert_eq!(change.unblocked_ticket_ids, vec!["ticket-imp-a".to_string()]);
+
+    let before = store
+        .list_tickets(
+            TicketFilter {
+                workflow_id: Some(wf.id.clone()),
+                ..Default::default()
+            },
+            Some(500),
+            None,
+        )
+        .await
+        .expect("list")
+        .tickets
+        .len();
+    let later = store
+        .import_tickets(
+            ACTOR,
+            &wf.id,
+            vec![line("ticket-imp-d", &["ticket-imp-e"]), line("ticket-imp-e", &[])],
+        )
+        .await
+        .expect_err("a line may not name a later one");
+    assert!(matches!(later, Error::Domain(_)), "{later:?}");
+    let taken = store
+        .import_tickets(
+            ACTOR,
+            &wf.id,
+            vec![line("ticket-imp-f", &[]), line("ticket-imp-a", &[])],
+        )
+        .await
+        .expect_err("an existing id is refused");
+    assert!(
+        matches!(taken, Error::Domain(DomainError::TicketExists { .. })),
+        "{taken:?}"
+    );
+    let after = store
+        .list_tickets(
+            TicketFilter {
+                workflow_id: Some(wf.id.clone()),
+                ..Default::default()
+            },
+            Some(500),
+            None,
+        )
+        .await
+        .expect("list")
+        .tickets
+        .len();
+    assert_eq!(before, after, "refused imports wrote nothing");
 }

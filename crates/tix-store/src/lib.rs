@@ -12,7 +12,11 @@
 use std::future::Future;
 use std::time::Duration;
 
+use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
+use tix_core::guardian::{Violation, ViolationFilter};
+use tix_core::stats::WorkflowStats;
+use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
     Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
     TicketPatch,
@@ -20,12 +24,23 @@ use tix_core::ticket::{
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
 
+mod any;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+mod graph_cache;
+#[cfg(feature = "postgres")]
+mod postgres;
 pub mod search;
 mod sqlite;
 mod url;
 
+pub use any::{AnyStore, OpenOptions};
+#[cfg(feature = "postgres")]
+pub use postgres::copy::{copy_sqlite_to_postgres, CopyProgress, CopyReport};
+#[cfg(all(feature = "postgres", any(test, feature = "conformance")))]
+pub use postgres::TestSchema;
+#[cfg(feature = "postgres")]
+pub use postgres::{PgOptions, PgStore};
 pub use search::{SearchFilter, SearchStore};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
@@ -145,4 +160,98 @@ pub trait Store: Clone + Send + Sync + 'static {
         after: i64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+}
+
+/// Tasks: an agent's work items in one phase, each linked to a ticket.
+/// A task of a blocked ticket is `blocked` and becomes `queued` in the same
+/// transaction that unblocks the ticket.
+pub trait TaskStore: Store {
+    /// Checks the ticket (in the workflow, if one is named), the phase and
+    /// the description's `Phase X: … - TICKET: ticket-xxx` (Guardian rule
+    /// `task_ticket_reference`), then creates the task.
+    fn create_task(&self, actor: &str, new: NewTask) -> impl Future<Output = Result<TaskCreated>> + Send;
+    /// A task by id or unambiguous prefix.
+    fn get_task(&self, id: &str) -> impl Future<Output = Result<Task>> + Send;
+    /// Tasks in creation order.
+    fn list_tasks(
+        &self,
+        filter: TaskFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> impl Future<Output = Result<TaskPage>> + Send;
+    /// Moves a task (see `tix_core::task::check_task_move`); `in_progress`
+    /// assigns it to `actor` when it has no assignee.
+    fn set_task_status(
+        &self,
+        actor: &str,
+        id: &str,
+        status: TaskStatus,
+        comment: Option<String>,
+    ) -> impl Future<Output = Result<Task>> + Send;
+}
+
+/// Guardian violations recorded by the writes (see `tix_core::guardian`).
+pub trait GuardianStore: Store {
+    /// A workflow's violations, oldest first.
+    fn guardian_violations(
+        &self,
+        workflow_id: &str,
+        filter: ViolationFilter,
+    ) -> impl Future<Output = Result<Vec<Violation>>> + Send;
+}
+
+/// Git commits linked to tickets.
+pub trait CommitStore: Store {
+    /// Links a commit to a ticket, with a history row and an event.
+    /// Idempotent: linking the same commit again changes nothing and
+    /// answers `newly_linked: false`.
+    fn link_commit(
+        &self,
+        actor: &str,
+        ticket_id: &str,
+        link: NewCommitLink,
+    ) -> impl Future<Output = Result<CommitLinked>> + Send;
+}
+
+/// An agent's token, as listed (the token itself is never stored).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AgentToken {
+    pub agent_id: String,
+    /// An admin token may act as any agent.
+    pub admin: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Bearer tokens of agents, stored hashed.
+pub trait AgentStore: Store {
+    /// Creates (or replaces) the agent's token and returns it: the only
+    /// time the token is seen.
+    fn create_agent_token(&self, agent_id: &str, admin: bool) -> impl Future<Output = Result<String>> + Send;
+    /// The agent a token belongs to, if any.
+    fn agent_for_token(&self, token: &str) -> impl Future<Output = Result<Option<AgentToken>>> + Send;
+    fn list_agent_tokens(&self) -> impl Future<Output = Result<Vec<AgentToken>>> + Send;
+    /// Removes the agent's token; false when it had none.
+    fn revoke_agent_token(&self, agent_id: &str) -> impl Future<Output = Result<bool>> + Send;
+}
+
+/// Live notification of new events, so `GET /api/events` can stream them
+/// as they are committed instead of polling.
+pub trait EventFeed {
+    /// Watches the id of the newest event committed through this store. The
+    /// value changes after every commit that wrote an event; the events
+    /// themselves are read with [`Store::events_after`]. Writes by other
+    /// processes on the same database are not seen here: readers that care
+    /// also re-check the log now and then.
+    fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64>;
+}
+
+/// Longest period `GET /api/workflows/{id}/stats` reports on.
+pub const MAX_STATS_DAYS: u32 = 365;
+
+/// Statistics of a workflow, computed by the backend from its tickets and
+/// their history (not by the caller).
+pub trait StatsStore {
+    /// Statistics of the workflow over the last `days` days (UTC, today
+    /// included; 1..=[`MAX_STATS_DAYS`]).
+    fn workflow_stats(&self, workflow_id: &str, days: u32) -> impl Future<Output = Result<WorkflowStats>> + Send;
 }

@@ -100,6 +100,12 @@ pub struct StoredEmbedding {
 
 /// Search support of a store. Ticket ids are full ids here.
 pub trait SearchStore: Clone + Send + Sync + 'static {
+    /// Whether this store keeps embeddings (and their queue). A store that
+    /// does not serves keyword search only.
+    fn stores_embeddings(&self) -> bool {
+        true
+    }
+
     /// Keyword search in one workflow, best first, at most `limit` hits.
     /// Any query text is accepted: punctuation never makes it fail.
     fn keyword_search(
@@ -159,6 +165,79 @@ pub trait SearchStore: Clone + Send + Sync + 'static {
 
     /// The newest embedding change number (0 when there is none).
     fn embedding_changes_head(&self) -> impl Future<Output = Result<i64>> + Send;
+}
+
+/// Keyword search by scanning the workflow's tickets (at most 20,000) for
+/// the query's words: 2 points for a word in the title, 1 in the tags or
+/// description. For backends without a keyword index.
+pub async fn scan_keyword_search<S: crate::Store>(
+    store: &S,
+    workflow_id: &str,
+    query: &str,
+    filter: &SearchFilter,
+    limit: u32,
+) -> Result<Vec<KeywordHit>> {
+    const SCAN_LIMIT: usize = 20_000;
+    let words: Vec<String> = query
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list_filter = tix_core::ticket::TicketFilter {
+        workflow_id: Some(workflow_id.to_string()),
+        status: filter.status.clone(),
+        ticket_type: filter.ticket_type.clone(),
+        priority: filter.priority,
+        assigned_agent_id: filter.assigned_agent_id.clone(),
+        blocked: filter.blocked,
+        resolved: filter.resolved,
+        tag: filter.tags.first().cloned(),
+    };
+    let mut hits: Vec<(f32, usize, String)> = Vec::new();
+    let (mut cursor, mut scanned) = (None, 0usize);
+    loop {
+        let page = store.list_tickets(list_filter.clone(), Some(500), cursor).await?;
+        for ticket in page.tickets.iter().filter(|t| filter.matches(t)) {
+            let title = ticket.title.to_lowercase();
+            let body = format!(
+                "{} {}",
+                ticket.description.to_lowercase(),
+                ticket.tags.join(" ").to_lowercase()
+            );
+            let points: usize = words
+                .iter()
+                .map(|w| {
+                    if title.contains(w.as_str()) {
+                        2
+                    } else {
+                        usize::from(body.contains(w.as_str()))
+                    }
+                })
+                .sum();
+            if points > 0 {
+                hits.push((points as f32, scanned, ticket.id.clone()));
+            }
+            scanned += 1;
+        }
+        match page.next_cursor {
+            Some(next) if scanned < SCAN_LIMIT => cursor = Some(next),
+            _ => break,
+        }
+    }
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(hits
+        .into_iter()
+        .take(limit as usize)
+        .map(|(score, order, ticket_id)| KeywordHit {
+            seq: order as i64,
+            ticket_id,
+            score,
+        })
+        .collect())
 }
 
 /// Encodes a vector as little-endian f32 bytes (the BLOB format).

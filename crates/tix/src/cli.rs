@@ -62,6 +62,10 @@ pub struct GlobalArgs {
     #[arg(long, env = "TIX_WORKFLOW", global = true, value_name = "ID")]
     pub workflow: Option<String>,
 
+    /// Agent token for a server that requires one (sent as `Authorization: Bearer`).
+    #[arg(long, env = "TIX_TOKEN", global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
     /// Print the API's JSON for the result (errors too) instead of human output.
     #[arg(long, global = true)]
     pub json: bool,
@@ -69,8 +73,11 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the HTTP API (and expire stale claim leases) until Ctrl-C.
+    /// Run the HTTP API and MCP at /mcp (and expire stale claim leases) until Ctrl-C.
     Serve(ServeArgs),
+    /// Serve MCP over stdio for an agent that launches tix: its tools (create_ticket,
+    /// change_ticket_status, ...) act as --agent, on the database or on --server.
+    Mcp(McpArgs),
     /// Create and inspect workflows: a board (its columns, ticket types, initial column) plus phases.
     #[command(subcommand)]
     Workflow(WorkflowCommand),
@@ -106,6 +113,209 @@ pub enum Command {
     Search(SearchArgs),
     /// Re-embed every ticket with the current model (after changing the model), with a progress bar.
     Reindex(ReindexArgs),
+    /// Tasks: an agent's work in one phase on one ticket ("Phase X: ... - TICKET: ticket-xxx").
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// Show the Guardian's rules (off/warn/enforce) and the violations agents caused.
+    Guardian(GuardianArgs),
+    /// Link git commits to the tickets their messages reference
+    /// (TICKET: ticket-xxx, Refs ticket-xxx, Fixes ticket-xxx; Fixes also resolves).
+    #[command(subcommand)]
+    Commits(CommitsCommand),
+    /// Install or remove the git post-commit hook that links each new commit.
+    #[command(subcommand)]
+    Hooks(HooksCommand),
+    /// Agent tokens, for servers run with --auth required (managed on the database directly).
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Copy a SQLite database (workflows, tickets, edges, comments, history, events, ...)
+    /// into PostgreSQL, so several `tix serve` replicas can share it; verifies row counts.
+    MigrateStore(MigrateStoreArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Make (or replace) an agent's token and print it, once. With --auth required the token
+    /// decides who the caller is.
+    Add(AgentAddArgs),
+    /// List the agents that have a token (never the tokens).
+    List,
+    /// Remove an agent's token.
+    Remove(AgentNameArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AgentAddArgs {
+    /// The agent id the token stands for.
+    pub name: String,
+
+    /// An admin token may act as any agent (with X-Agent-ID / agent_id).
+    #[arg(long)]
+    pub admin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentNameArgs {
+    pub name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommitsCommand {
+    /// Link the references found in the repository's history (again is harmless).
+    Scan(CommitsScanArgs),
+    /// Link one commit (default HEAD) to the tickets it references, or to --ticket.
+    Link(CommitsLinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CommitsScanArgs {
+    /// Only commits after this revision (REV..HEAD). Default: the whole history.
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
+
+    /// The git repository. Default: the one around the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CommitsLinkArgs {
+    /// The commit.
+    #[arg(default_value = "HEAD")]
+    pub rev: String,
+
+    /// Link to this ticket instead of the ones the message references.
+    #[arg(long, value_name = "TICKET")]
+    pub ticket: Option<String>,
+
+    /// The git repository. Default: the one around the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+
+    /// Called from the post-commit hook: terse output on stderr.
+    #[arg(long, hide = true)]
+    pub hook: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HooksCommand {
+    /// Add the post-commit hook (an existing hook is kept and run first). The hook reaches
+    /// Tix the way this command does: --server, or the database by its absolute path.
+    Install(HooksArgs),
+    /// Remove the hook and restore the one it chained to.
+    Uninstall(HooksArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HooksArgs {
+    /// The git repository. Default: the one around the current directory.
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Create a task. Its description must read "Phase X: Description - TICKET: ticket-xxx",
+    /// X being --phase and ticket-xxx the ticket. A task of a blocked ticket starts blocked and
+    /// becomes queued when the ticket unblocks.
+    Create(TaskCreateArgs),
+    /// List tasks (in creation order), filtered.
+    List(TaskListArgs),
+    /// Show a task.
+    Show(TaskIdArgs),
+    /// Start a queued task: in_progress, assigned to you.
+    Start(TaskIdArgs),
+    /// Mark a task done.
+    Done(TaskIdArgs),
+    /// Mark a task failed (say why with -m).
+    Fail(TaskIdArgs),
+    /// Put a task back in the queue (unassigning it), or retry a failed one.
+    Requeue(TaskIdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TaskCreateArgs {
+    /// "Phase X: Description - TICKET: ticket-xxx"
+    pub description: String,
+
+    /// The phase the task belongs to (X in the description).
+    #[arg(long, value_name = "N")]
+    pub phase: u32,
+
+    /// The ticket the task works on. Default: the ticket named after TICKET: in the description.
+    #[arg(long, value_name = "TICKET")]
+    pub ticket: Option<String>,
+
+    /// Assign it to this agent right away.
+    #[arg(long = "assign", value_name = "AGENT")]
+    pub assign: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskListArgs {
+    /// Only tasks of this ticket.
+    #[arg(long, value_name = "TICKET")]
+    pub ticket: Option<String>,
+
+    /// Only tasks in this status (queued, in_progress, done, failed, blocked).
+    #[arg(long, short = 's')]
+    pub status: Option<String>,
+
+    /// Only tasks of this phase.
+    #[arg(long, value_name = "N")]
+    pub phase: Option<u32>,
+
+    /// Only tasks assigned to this agent.
+    #[arg(long)]
+    pub assignee: Option<String>,
+
+    /// Page size (1..500, default 50).
+    #[arg(long, short = 'n')]
+    pub limit: Option<u32>,
+
+    /// Continue from the next_cursor a previous page printed.
+    #[arg(long)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskIdArgs {
+    /// Task id or an unambiguous prefix (`task-7hx` or `7hx`).
+    pub id: String,
+
+    /// What was done, or why it failed.
+    #[arg(long = "message", short = 'm', value_name = "COMMENT")]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GuardianArgs {
+    /// Only this rule's violations (task_ticket_reference, move_by_non_holder, column_skipped,
+    /// phase_column, duplicate_ticket, lease_idle).
+    #[arg(long)]
+    pub rule: Option<String>,
+
+    /// Only violations by this agent.
+    #[arg(long = "by", value_name = "AGENT")]
+    pub by: Option<String>,
+
+    /// At most this many (1..1000, default 100).
+    #[arg(long, short = 'n')]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateStoreArgs {
+    /// The SQLite database to copy from, e.g. sqlite://./tix.db.
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The PostgreSQL database to copy into, e.g. postgres://tix@db/tix (migrated first).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Replace a target that already holds data (its Tix rows are deleted first, in the
+    /// same transaction as the copy).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Where embeddings for semantic search come from.
@@ -211,6 +421,26 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub embed: EmbedArgs,
+
+    /// PostgreSQL connection pool size (per server; several servers may share one database).
+    #[arg(long, env = "TIX_DATABASE_POOL_SIZE", default_value_t = 16, value_name = "N")]
+    pub pool_size: u32,
+    /// `required`: every request needs an agent token (`tix agent add NAME`), which decides the
+    /// agent. `off`: the X-Agent-ID header is trusted (local use).
+    #[arg(long, env = "TIX_AUTH", default_value = "off", value_name = "off|required")]
+    pub auth: String,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Offer only these tools: groups (tickets, queue, tasks, commits, read, all) and/or tool
+    /// names, comma-separated. Default: all.
+    #[arg(long, value_name = "LIST")]
+    pub toolset: Option<String>,
+
+    /// Print the tools/list answer (JSON) and its size in bytes, then exit.
+    #[arg(long)]
+    pub list_tools: bool,
 }
 
 #[derive(Debug, Subcommand)]

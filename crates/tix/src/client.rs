@@ -8,13 +8,16 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
+use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
+use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
     Comment, NewTicket, ReadyTicket, SimilarTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph,
     TicketPage, TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
-use tix_store::{ClaimRequest, DatabaseUrl, SqliteStore, Store};
+use tix_store::{AnyStore, ClaimRequest, CommitStore, DatabaseUrl, GuardianStore, OpenOptions, Store, TaskStore};
 
 use crate::error::Failure;
 
@@ -27,7 +30,7 @@ pub enum Client {
 
 /// The store opened in-process, with the agent that acts.
 pub struct LocalStore {
-    pub store: SqliteStore,
+    pub store: AnyStore,
     pub agent: String,
 }
 
@@ -36,6 +39,7 @@ pub struct HttpClient {
     base: Url,
     http: reqwest::Client,
     agent: String,
+    token: Option<String>,
 }
 
 /// `POST /api/tickets` answer.
@@ -68,15 +72,23 @@ struct Imported {
     ticket_ids: Vec<String>,
 }
 
+/// `GET /api/workflows/{id}/guardian` answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct GuardianReport {
+    pub workflow_id: String,
+    pub rules: std::collections::BTreeMap<Rule, Mode>,
+    pub violations: Vec<Violation>,
+}
+
 impl Client {
     /// A remote client when a server is named, else the database opened directly.
-    pub fn connect(server: Option<&str>, database: &str, agent: &str) -> Result<Client> {
+    pub async fn connect(server: Option<&str>, database: &str, agent: &str, token: Option<String>) -> Result<Client> {
         let agent = tix_core::ticket::check_agent_id("agent", agent)?;
         if let Some(server) = server {
-            return Ok(Client::Remote(HttpClient::new(server, agent)?));
+            return Ok(Client::Remote(HttpClient::new(server, agent, token)?));
         }
         Ok(Client::Local(LocalStore {
-            store: open_store(database)?,
+            store: open_store(database, &OpenOptions { pool_size: 4 }).await?,
             agent,
         }))
     }
@@ -334,23 +346,99 @@ impl Client {
     }
 }
 
-/// Opens (creating and migrating) the database a `--database` URL names.
-pub fn open_store(database: &str) -> Result<SqliteStore> {
-    let url = DatabaseUrl::parse(database)?;
-    if let DatabaseUrl::Postgres(_) = url {
-        return Err(Failure::new(
-            "postgres_unsupported",
-            format!("PostgreSQL support is not available yet (database {url})"),
-        )
-        .with_hint(
-            "Use a SQLite database, e.g. --database sqlite://./tix.db, or talk to a server with --server URL.",
-        ));
+impl Client {
+    pub async fn link_commit(&self, ticket_id: &str, link: NewCommitLink) -> Result<CommitLinked> {
+        match self {
+            Client::Remote(http) => {
+                http.send(
+                    Method::POST,
+                    &["api", "tickets", ticket_id, "commits"],
+                    &[],
+                    Some(&link),
+                    None,
+                )
+                .await
+            }
+            Client::Local(local) => Ok(local.store.link_commit(&local.agent, ticket_id, link).await?),
+        }
     }
-    Ok(SqliteStore::open_url(&url)?)
+
+    pub async fn create_task(&self, new: NewTask) -> Result<TaskCreated> {
+        match self {
+            Client::Remote(http) => http.send(Method::POST, &["api", "tasks"], &[], Some(&new), None).await,
+            Client::Local(local) => Ok(local.store.create_task(&local.agent, new).await?),
+        }
+    }
+
+    pub async fn list_tasks(&self, filter: TaskFilter, limit: Option<u32>, cursor: Option<String>) -> Result<TaskPage> {
+        match self {
+            Client::Remote(http) => {
+                let query = [
+                    ("workflow_id", filter.workflow_id),
+                    ("ticket_id", filter.ticket_id),
+                    ("status", filter.status.map(|s| s.as_str().to_string())),
+                    ("phase_id", filter.phase_id.map(|p| p.to_string())),
+                    ("assigned_agent_id", filter.assigned_agent_id),
+                    ("limit", limit.map(|n| n.to_string())),
+                    ("cursor", cursor),
+                ];
+                http.get(&["api", "tasks"], &query).await
+            }
+            Client::Local(local) => Ok(local.store.list_tasks(filter, limit, cursor).await?),
+        }
+    }
+
+    pub async fn get_task(&self, id: &str) -> Result<Task> {
+        match self {
+            Client::Remote(http) => http.get(&["api", "tasks", id], &[]).await,
+            Client::Local(local) => Ok(local.store.get_task(id).await?),
+        }
+    }
+
+    pub async fn set_task_status(&self, id: &str, status: TaskStatus, comment: Option<String>) -> Result<Task> {
+        match self {
+            Client::Remote(http) => {
+                let body = json!({ "status": status, "comment": comment });
+                http.send(Method::POST, &["api", "tasks", id, "status"], &[], Some(&body), None)
+                    .await
+            }
+            Client::Local(local) => Ok(local.store.set_task_status(&local.agent, id, status, comment).await?),
+        }
+    }
+
+    pub async fn guardian(&self, workflow_id: &str, filter: ViolationFilter) -> Result<GuardianReport> {
+        match self {
+            Client::Remote(http) => {
+                let query = [
+                    ("rule", filter.rule.map(|r| r.as_str().to_string())),
+                    ("agent_id", filter.agent_id),
+                    ("after", Some(filter.after.to_string())),
+                    ("limit", filter.limit.map(|n| n.to_string())),
+                ];
+                http.get(&["api", "workflows", workflow_id, "guardian"], &query).await
+            }
+            Client::Local(local) => {
+                let workflow = local.store.get_workflow(workflow_id).await?;
+                let violations = local.store.guardian_violations(workflow_id, filter).await?;
+                Ok(GuardianReport {
+                    workflow_id: workflow.id,
+                    rules: workflow.guardian.effective(),
+                    violations,
+                })
+            }
+        }
+    }
+}
+
+/// Opens (creating and migrating) the database a `--database` URL names:
+/// a SQLite file, or PostgreSQL shared by several servers.
+pub async fn open_store(database: &str, options: &OpenOptions) -> Result<AnyStore> {
+    let url = DatabaseUrl::parse(database)?;
+    Ok(AnyStore::open(&url, options).await?)
 }
 
 impl HttpClient {
-    pub fn new(server: &str, agent: String) -> Result<HttpClient> {
+    pub fn new(server: &str, agent: String, token: Option<String>) -> Result<HttpClient> {
         let base = Url::parse(server.trim())
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
@@ -364,7 +452,13 @@ impl HttpClient {
             .user_agent(concat!("tix/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Failure::new("http_client", format!("cannot build the HTTP client: {e}")))?;
-        Ok(HttpClient { base, http, agent })
+        let token = token.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        Ok(HttpClient {
+            base,
+            http,
+            agent,
+            token,
+        })
     }
 
     /// The URL of `segments` below the base; each segment is escaped.
@@ -399,10 +493,18 @@ impl HttpClient {
         if_match: Option<u64>,
     ) -> Result<T> {
         let url = self.url(segments, query)?;
-        let mut request = self
-            .http
-            .request(method.clone(), url.clone())
-            .header("X-Agent-ID", &self.agent);
+        let mut request = self.http.request(method.clone(), url.clone());
+        // With a token the server knows who we are; a header naming the
+        // default agent would only clash with it.
+        match &self.token {
+            Some(token) => {
+                request = request.bearer_auth(token);
+                if self.agent != tix_server::auth::DEFAULT_AGENT {
+                    request = request.header("X-Agent-ID", &self.agent);
+                }
+            }
+            None => request = request.header("X-Agent-ID", &self.agent),
+        }
         if let Some(version) = if_match {
             request = request.header("If-Match", version.to_string());
         }

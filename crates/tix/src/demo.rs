@@ -7,9 +7,10 @@
 //! The shape is the same on every run; only ids and times differ.
 
 use tix_core::board::{BoardConfig, Column};
+use tix_core::task::{NewTask, TaskStatus};
 use tix_core::ticket::{NewTicket, Priority, TicketPatch};
 use tix_core::workflow::{NewWorkflow, Phase, Workflow};
-use tix_store::{Result, Store};
+use tix_store::{Result, Store, TaskStore};
 
 pub const DEMO_NAME: &str = "Web app (demo)";
 
@@ -86,6 +87,7 @@ pub fn workflow() -> NewWorkflow {
                 &["building-done", "testing", "testing-done", "done"],
             ),
         ],
+        guardian: Default::default(),
     }
 }
 
@@ -134,8 +136,32 @@ async fn step<S: Store>(store: &S, agent: &str, id: &str, status: &str, comment:
     Ok(())
 }
 
-/// Creates the demo workflow and its tickets in `store`.
-pub async fn seed<S: Store>(store: &S) -> Result<Workflow> {
+/// A task in the spec's format; returns its id.
+async fn task<S: TaskStore>(store: &S, agent: &str, phase: u32, what: &str, ticket: &str) -> Result<String> {
+    let new = NewTask {
+        description: format!("Phase {phase}: {what} - TICKET: {ticket}"),
+        phase_id: phase,
+        ticket_id: ticket.into(),
+        ..NewTask::default()
+    };
+    Ok(store.create_task(agent, new).await?.task_id)
+}
+
+async fn set_task<S: TaskStore>(
+    store: &S,
+    agent: &str,
+    id: &str,
+    status: TaskStatus,
+    note: Option<&str>,
+) -> Result<()> {
+    store
+        .set_task_status(agent, id, status, note.map(str::to_string))
+        .await?;
+    Ok(())
+}
+
+/// Creates the demo workflow, its tickets and tasks in `store`.
+pub async fn seed<S: Store + TaskStore>(store: &S) -> Result<Workflow> {
     let workflow = store.create_workflow(PLANNER, workflow()).await?;
     let wf = workflow.id.as_str();
 
@@ -248,8 +274,22 @@ pub async fn seed<S: Store>(store: &S) -> Result<Workflow> {
     )
     .await?;
 
+    // Phase 1 also queues a phase-2 task per component (blocked ones wait).
+    let mut build = Vec::new();
+    for (id, what) in [
+        (&infra, "Build the infrastructure"),
+        (&database, "Build the database schema"),
+        (&auth, "Build Authentication System"),
+        (&api, "Build the API endpoints"),
+        (&workers, "Build the background workers"),
+        (&frontend, "Build the frontend"),
+    ] {
+        build.push(task(store, PLANNER, 2, what, id).await?);
+    }
+
     // Phase 2 builds the infrastructure, phase 3 tests and resolves it:
-    // the schema and the workers unblock.
+    // the schema and the workers unblock (and so do their tasks).
+    set_task(store, BUILDER_A, &build[0], TaskStatus::InProgress, None).await?;
     assign(store, BUILDER_A, &infra).await?;
     step(store, BUILDER_A, &infra, "building", "Starting implementation").await?;
     store
@@ -267,6 +307,9 @@ pub async fn seed<S: Store>(store: &S) -> Result<Workflow> {
         "Implementation complete. CI green on main, the compose stack boots in 40 s.",
     )
     .await?;
+    let test_infra = task(store, BUILDER_A, 3, "Test the infrastructure", &infra).await?;
+    set_task(store, BUILDER_A, &build[0], TaskStatus::Done, Some("Built; CI green")).await?;
+    set_task(store, TESTER_A, &test_infra, TaskStatus::InProgress, None).await?;
     step(store, TESTER_A, &infra, "testing", "Running smoke tests").await?;
     store
         .resolve(
@@ -275,8 +318,10 @@ pub async fn seed<S: Store>(store: &S) -> Result<Workflow> {
             Some("All tests pass. Verified: fresh clone builds, compose up, CI on a pull request. 6/6 smoke tests passing.".into()),
         )
         .await?;
+    set_task(store, TESTER_A, &test_infra, TaskStatus::Done, Some("6/6 smoke tests")).await?;
 
     // The schema is built and now in testing; auth waits for it.
+    set_task(store, BUILDER_B, &build[1], TaskStatus::InProgress, None).await?;
     assign(store, BUILDER_B, &database).await?;
     step(store, BUILDER_B, &database, "building", "Starting implementation").await?;
     store
@@ -294,6 +339,16 @@ pub async fn seed<S: Store>(store: &S) -> Result<Workflow> {
         "Implementation complete. 4 migrations, seed data, 11 test cases added.",
     )
     .await?;
+    let test_database = task(store, BUILDER_B, 3, "Test the database schema", &database).await?;
+    set_task(
+        store,
+        BUILDER_B,
+        &build[1],
+        TaskStatus::Done,
+        Some("4 migrations, 11 tests"),
+    )
+    .await?;
+    set_task(store, TESTER_B, &test_database, TaskStatus::InProgress, None).await?;
     assign(store, TESTER_B, &database).await?;
     step(
         store,
@@ -347,7 +402,7 @@ pub async fn seed<S: Store>(store: &S) -> Result<Workflow> {
 #[cfg(test)]
 mod tests {
     use tix_core::ticket::TicketFilter;
-    use tix_store::SqliteStore;
+    use tix_store::{GuardianStore, SqliteStore};
 
     use super::*;
 
@@ -394,6 +449,28 @@ mod tests {
             .get_ticket(&by_title("Authentication System").expect("auth").id)
             .await?;
         assert_eq!(auth.comments.len(), 4);
+        assert_eq!(auth.tasks.len(), 1);
+        assert_eq!(
+            auth.tasks[0].status,
+            TaskStatus::Blocked,
+            "auth's task waits for the schema"
+        );
+        let workers = store
+            .get_ticket(&by_title("Background Workers").expect("workers").id)
+            .await?;
+        assert_eq!(
+            workers.tasks[0].status,
+            TaskStatus::Queued,
+            "unblocked by the infrastructure"
+        );
+        let database = store.get_ticket(&database.id).await?;
+        let statuses: Vec<TaskStatus> = database.tasks.iter().map(|t| t.status).collect();
+        assert_eq!(statuses, vec![TaskStatus::InProgress, TaskStatus::Done]);
+        let report = store.guardian_violations(&workflow.id, Default::default()).await?;
+        assert!(
+            report.is_empty(),
+            "the demo's agents follow the conventions: {report:?}"
+        );
         Ok(())
     }
 }

@@ -33,6 +33,29 @@ impl Failure {
         self
     }
 
+    /// The `code` of the error.
+    pub fn code(&self) -> &str {
+        self.error.get("code").and_then(Value::as_str).unwrap_or_default()
+    }
+
+    /// Whether the operation itself was refused (a domain error, e.g. an
+    /// unknown ticket), as opposed to the server or database failing.
+    pub fn is_domain(&self) -> bool {
+        !matches!(
+            self.code(),
+            "server_unreachable"
+                | "http_error"
+                | "http_client"
+                | "unexpected_response"
+                | "storage_error"
+                | "invalid_server_url"
+                | "cli_error"
+                | "token_required"
+                | "invalid_token"
+                | "agent_mismatch"
+        )
+    }
+
     /// The error body as the API sends it.
     pub fn body(&self) -> Value {
         json!({ "error": self.error })

@@ -11,6 +11,7 @@ mod client;
 mod commands;
 mod demo;
 mod error;
+mod git;
 mod output;
 
 use std::process::ExitCode;

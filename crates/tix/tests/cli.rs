@@ -618,12 +618,9 @@ fn workflow_must_be_chosen_when_there_are_several() {
 #[test]
 fn bad_inputs_give_errors_with_hints() {
     let tix = Tix::new();
-    let pg = tix.fails(&["--database", "postgres://tix:secret@db/tix", "list"]);
-    assert!(
-        pg.stderr.contains("PostgreSQL support is not available yet"),
-        "{}",
-        pg.stderr
-    );
+    // Nothing listens on port 1: a clear connection error, never the password.
+    let pg = tix.fails(&["--database", "postgres://tix:secret@127.0.0.1:1/tix", "list"]);
+    assert!(pg.stderr.contains("cannot connect to PostgreSQL"), "{}", pg.stderr);
     assert!(!pg.stderr.contains("secret"), "password printed: {}", pg.stderr);
 
     let file = tix.write("broken.yaml", "name: x\nboard_config:\n  colums: []\n");
@@ -699,6 +696,298 @@ fn help_teaches_the_concepts() {
             args.join(" ")
         );
     }
+}
+
+// ------------------------------------------------------------ tasks and the Guardian
+
+const PHASED_YAML: &str = "\
+name: Phased
+board_config:
+  columns:
+    - {id: backlog, name: Backlog}
+    - {id: building, name: Building}
+    - {id: testing, name: Testing}
+    - {id: done, name: Done}
+  ticket_types: [component]
+  initial_status: backlog
+phases:
+  - {id: 1, name: Plan, columns: [backlog]}
+  - {id: 2, name: Build, columns: [backlog, building]}
+  - {id: 3, name: Test, columns: [testing, done]}
+guardian:
+  rules: {column_skipped: enforce}
+";
+
+fn tasks_and_guardian(tix: &Tix) {
+    let file = tix.write("phased.yaml", PHASED_YAML);
+    tix.ok(&["workflow", "create", "--file", &file]);
+    let infra = tix.create(&["Infrastructure"]);
+    let auth = tix.create(&["Auth", "--blocked-by", &infra]);
+
+    let description = format!("Phase 2: Build Auth - TICKET: {auth}");
+    let run = tix.run(&["--agent", "planner", "task", "create", &description, "--phase", "2"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let task = run.stdout.trim().to_string();
+    assert!(task.starts_with("task-"), "{task}");
+    assert!(
+        run.stderr.contains("is blocked; the task is queued when it unblocks"),
+        "{}",
+        run.stderr
+    );
+
+    let refused = tix.fails(&["task", "create", "Build auth", "--phase", "2", "--ticket", &auth]);
+    assert!(
+        refused.stderr.contains("does not start with 'Phase X:'"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains(&format!(
+            "hint: Write the description as 'Phase 2: <what to do> - TICKET: {auth}'"
+        )),
+        "{}",
+        refused.stderr
+    );
+    let refused = tix.fails(&[
+        "task",
+        "create",
+        &description.replace("Phase 2", "Phase 7"),
+        "--phase",
+        "7",
+    ]);
+    assert!(refused.stderr.contains("has no phase 7"), "{}", refused.stderr);
+
+    let shown = tix.ok(&["show", &auth]);
+    assert!(shown.contains(&task) && shown.contains("blocked"), "{shown}");
+    let resolved = tix.ok(&["resolve", &infra]);
+    assert!(resolved.contains(&format!("tasks queued: {task}")), "{resolved}");
+    let listed = tix.json(&["task", "list", "--status", "queued"]);
+    assert_eq!(listed["tasks"][0]["task_id"], task.as_str());
+    assert!(tix
+        .ok(&["--agent", "builder", "task", "start", &task])
+        .contains("in_progress"));
+    let task_json = tix.json(&["task", "show", &task[..9]]);
+    assert_eq!(task_json["assigned_agent_id"], "builder");
+
+    // A stranger's move is warned about (stderr) and goes through.
+    let moved = tix.run(&["--agent", "stranger", "move", &auth, "building"]);
+    assert_eq!(moved.code, Some(0), "{}", moved.stderr);
+    assert!(
+        moved.stderr.contains("guardian [move_by_non_holder]"),
+        "{}",
+        moved.stderr
+    );
+    // column_skipped is enforced here: refused, with the fix as the hint.
+    let refused = tix.fails(&["--agent", "builder", "move", &auth, "done"]);
+    assert!(
+        refused.stderr.contains("Guardian rule 'column_skipped' refused"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("hint: Move through the columns in order"),
+        "{}",
+        refused.stderr
+    );
+
+    let report = tix.ok(&["guardian"]);
+    assert!(report.contains("column_skipped=enforce"), "{report}");
+    assert!(report.contains("warned") && report.contains("refused"), "{report}");
+    let only = tix.json(&["guardian", "--rule", "move_by_non_holder"]);
+    assert_eq!(only["violations"].as_array().map(Vec::len), Some(1));
+    assert_eq!(only["violations"][0]["agent_id"], "stranger");
+    let bad = tix.fails(&["guardian", "--rule", "nonsense"]);
+    assert!(
+        bad.stderr.contains("hint: Use one of: task_ticket_reference"),
+        "{}",
+        bad.stderr
+    );
+    assert!(tix
+        .ok(&["--agent", "builder", "task", "done", &task, "-m", "Built"])
+        .contains("done"));
+}
+
+#[test]
+fn local_tasks_and_guardian() {
+    tasks_and_guardian(&Tix::new());
+}
+
+#[test]
+fn remote_tasks_and_guardian() {
+    let mut tix = Tix::new();
+    let _server = tix.serve(&[]);
+    tasks_and_guardian(&tix);
+}
+
+// ------------------------------------------------------------ commits and the git hook
+
+fn git(repo: &std::path::Path, args: &[&str]) -> String {
+    let mut command = Command::new("git");
+    for var in [
+        "TIX_SERVER",
+        "TIX_DATABASE_URL",
+        "TIX_AGENT_ID",
+        "TIX_WORKFLOW",
+        "TIX_TOKEN",
+    ] {
+        command.env_remove(var);
+    }
+    let output = command
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Ada")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
+}
+
+fn commit(repo: &std::path::Path, file: &str, message: &str) -> String {
+    std::fs::write(repo.join(file), format!("{message}\n")).expect("write file");
+    git(repo, &["add", file]);
+    let output = git(repo, &["commit", "-q", "-m", message]);
+    let sha = git(repo, &["rev-parse", "HEAD"]).trim().to_string();
+    eprintln!("{output}");
+    sha
+}
+
+#[cfg(unix)]
+#[test]
+fn hooks_and_scans_link_commits_in_a_real_repository() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let tix = Tix::new();
+    tix.create_workflow();
+    let a = tix.create(&["Login", "-t", "component"]);
+    let b = tix.create(&["Token refresh", "-t", "component"]);
+    let c = tix.create(&["Sessions", "-t", "component"]);
+
+    let repo = tix.path("repo");
+    std::fs::create_dir(&repo).expect("repo dir");
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["config", "commit.gpgsign", "false"]);
+    // An existing hook: kept, chained to, and restored.
+    let original = "#!/bin/sh\necho chained >> \"$(git rev-parse --show-toplevel)/../chained.log\"\n";
+    let hook = repo.join(".git/hooks/post-commit");
+    std::fs::write(&hook, original).expect("write hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+    let installed = tix.ok(&["hooks", "install", "--repo", repo.to_str().expect("path")]);
+    assert!(installed.contains("kept as post-commit.tix-orig"), "{installed}");
+    assert!(repo.join(".git/hooks/post-commit.tix-orig").exists());
+    let again = tix.ok(&["hooks", "install", "--repo", repo.to_str().expect("path")]);
+    assert!(!again.contains("kept as"), "installing twice keeps the chain: {again}");
+
+    let first = commit(&repo, "login.rs", &format!("Add login endpoint\n\nTICKET: {a}"));
+    let shown = tix.json(&["show", &a]);
+    assert_eq!(
+        shown["commits"][0]["sha"],
+        first.as_str(),
+        "the hook linked it: {shown}"
+    );
+    assert_eq!(shown["commits"][0]["source"], "hook");
+    assert_eq!(shown["commits"][0]["author"], "Ada <ada@example.com>");
+    assert_eq!(shown["commits"][0]["files_changed"], 1);
+    assert_eq!(shown["commits"][0]["insertions"], 3);
+    assert!(shown["commits"][0]["committed_at"].is_string());
+    let chained = std::fs::read_to_string(tix.path("chained.log")).unwrap_or_default();
+    assert_eq!(chained.lines().count(), 1, "the original hook ran too");
+
+    commit(&repo, "refresh.rs", &format!("Fix token refresh\n\nFixes {b}"));
+    assert_eq!(tix.json(&["show", &b])["is_resolved"], true, "Fixes resolves");
+
+    let removed = tix.ok(&["hooks", "uninstall", "--repo", repo.to_str().expect("path")]);
+    assert!(removed.contains("restored the original"), "{removed}");
+    assert_eq!(std::fs::read_to_string(&hook).expect("hook"), original);
+    assert!(!repo.join(".git/hooks/post-commit.tix-orig").exists());
+    tix.fails(&["hooks", "uninstall", "--repo", repo.to_str().expect("path")]);
+
+    // Made without the hook: linked by a scan, which is idempotent.
+    let third = commit(
+        &repo,
+        "sessions.rs",
+        &format!("Sessions table\n\nRefs {c}, ticket-nosuch"),
+    );
+    let scan = tix.run(&["--json", "commits", "scan"]);
+    assert_eq!(scan.code, Some(1), "outside the repository: {}", scan.stdout);
+    let report = tix.json(&["commits", "scan", "--repo", repo.to_str().expect("path")]);
+    assert_eq!(report["commits_scanned"], 3);
+    assert_eq!(report["linked"], serde_json::json!([{"sha": third, "ticket_id": c}]));
+    assert_eq!(report["already_linked"].as_array().map(Vec::len), Some(2));
+    assert_eq!(report["skipped"][0]["ticket_id"], "ticket-nosuch");
+    let again = tix.json(&["commits", "scan", "--repo", repo.to_str().expect("path")]);
+    assert_eq!(again["linked"], serde_json::json!([]));
+    assert_eq!(again["already_linked"].as_array().map(Vec::len), Some(3));
+    assert_eq!(again["resolved"], serde_json::json!([]), "nothing is resolved twice");
+    let since = tix.json(&[
+        "commits",
+        "scan",
+        "--since",
+        "HEAD~1",
+        "--repo",
+        repo.to_str().expect("path"),
+    ]);
+    assert_eq!(since["commits_scanned"], 1);
+    let history = tix.ok(&["show", &c]);
+    assert!(history.contains("commit") && history.contains(&third[..8]), "{history}");
+}
+
+// ------------------------------------------------------------ agent tokens
+
+#[test]
+fn agent_tokens_and_a_server_that_requires_them() {
+    let mut tix = Tix::new();
+    tix.create_workflow();
+    let added = tix.run(&["agent", "add", "builder"]);
+    assert_eq!(added.code, Some(0), "{}", added.stderr);
+    let token = added.stdout.trim().to_string();
+    assert!(token.starts_with("tix_"), "{token}");
+    assert!(added.stderr.contains("shown once"), "{}", added.stderr);
+    let admin = tix.json(&["agent", "add", "boss", "--admin"]);
+    let admin = admin["token"].as_str().expect("token").to_string();
+    let listed = tix.ok(&["agent", "list"]);
+    assert!(
+        listed.contains("builder") && listed.contains("admin") && !listed.contains(&token),
+        "{listed}"
+    );
+
+    let _server = tix.serve(&["--auth", "required"]);
+    let refused = tix.fails(&["list"]);
+    assert!(refused.stderr.contains("requires an agent token"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("hint: Send 'Authorization: Bearer <token>'"),
+        "{}",
+        refused.stderr
+    );
+    let created = tix.json(&["--token", &token, "create", "Auth", "-t", "component"]);
+    assert_eq!(created["ticket"]["created_by"], "builder");
+    let mismatch = tix.fails(&["--token", &token, "--agent", "tester", "list"]);
+    assert!(mismatch.stderr.contains("may not act as tester"), "{}", mismatch.stderr);
+    let acted = tix.json(&[
+        "--token",
+        &admin,
+        "--agent",
+        "planner",
+        "create",
+        "API",
+        "-t",
+        "component",
+    ]);
+    assert_eq!(acted["ticket"]["created_by"], "planner");
+    let remote = tix.fails(&["--token", &admin, "agent", "list"]);
+    assert!(remote.stderr.contains("managed on the database"), "{}", remote.stderr);
+
+    tix.server = None;
+    tix.ok(&["agent", "remove", "builder"]);
+    tix.fails(&["agent", "remove", "builder"]);
 }
 
 /// Whether the embedding model is installed (TIX_MODEL_DIR or the default

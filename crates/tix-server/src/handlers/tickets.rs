@@ -4,13 +4,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::ticket::{
     Comment, NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
     TicketPatch,
 };
 use tix_search::CreatedTicket;
-use tix_store::{SearchStore, Store};
+use tix_store::{CommitStore, SearchStore, Store};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
@@ -249,4 +250,24 @@ pub async fn graph<S: Store>(
     ApiQuery(query): ApiQuery<TicketGraphQuery>,
 ) -> Result<Json<TicketGraph>, ApiError> {
     Ok(Json(app.store.ticket_graph(&id, query.depth).await?))
+}
+
+#[utoipa::path(post, path = "/api/tickets/{ticket_id}/commits", tag = "tickets",
+    params(("ticket_id" = String, Path)), request_body = NewCommitLink,
+    responses((status = 201, body = CommitLinked, description = "linked"),
+        (status = 200, body = CommitLinked, description = "already linked (linking is idempotent)"),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn link_commit<S: CommitStore>(
+    State(app): State<AppState<S>>,
+    Agent(agent): Agent,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewCommitLink>,
+) -> Result<(StatusCode, Json<CommitLinked>), ApiError> {
+    let linked = app.store.link_commit(&agent, &id, body).await?;
+    let status = if linked.newly_linked {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(linked)))
 }

@@ -1,14 +1,16 @@
 //! `/api/workflows`: boards, their graph, the ready queue and claims.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
 use tix_core::ticket::{NewTicket, ReadyTicket, Ticket, TicketGraph};
 use tix_core::workflow::{NewWorkflow, Workflow};
-use tix_store::{ClaimRequest, Store};
+use tix_store::{ClaimRequest, GuardianStore, Store};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
@@ -218,4 +220,50 @@ pub async fn import<S: Store>(
         .collect();
     let ticket_ids = app.store.import_tickets(&agent, &id, tickets).await?;
     Ok((StatusCode::CREATED, Json(ImportResult { ticket_ids })))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct GuardianQuery {
+    /// Only this rule's violations.
+    pub rule: Option<Rule>,
+    /// Only this agent's violations.
+    pub agent_id: Option<String>,
+    /// Only violations with a greater id (default 0).
+    pub after: Option<i64>,
+    /// At most this many (default 100, max 1000).
+    pub limit: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct GuardianReport {
+    pub workflow_id: String,
+    /// Every rule with the mode in effect (`off`, `warn`, `enforce`).
+    #[schema(value_type = Object)]
+    pub rules: BTreeMap<Rule, Mode>,
+    /// Oldest first. `mode: enforce` means the write was refused.
+    pub violations: Vec<Violation>,
+}
+
+#[utoipa::path(get, path = "/api/workflows/{workflow_id}/guardian", tag = "workflows",
+    params(("workflow_id" = String, Path), GuardianQuery),
+    responses((status = 200, body = GuardianReport), (status = 404, body = ErrorBody)))]
+pub async fn guardian<S: GuardianStore>(
+    State(app): State<AppState<S>>,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<GuardianQuery>,
+) -> Result<Json<GuardianReport>, ApiError> {
+    let workflow = app.store.get_workflow(&id).await?;
+    let filter = ViolationFilter {
+        rule: query.rule,
+        agent_id: query.agent_id,
+        after: query.after.unwrap_or(0),
+        limit: query.limit,
+    };
+    let violations = app.store.guardian_violations(&id, filter).await?;
+    Ok(Json(GuardianReport {
+        workflow_id: workflow.id,
+        rules: workflow.guardian.effective(),
+        violations,
+    }))
 }

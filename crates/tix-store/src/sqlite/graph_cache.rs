@@ -6,31 +6,13 @@
 //! commit (deltas are idempotent), so the common path never reloads.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use tix_core::graph::DependencyGraph;
 use tix_core::DomainError;
 
+pub(crate) use crate::graph_cache::{GraphCache, GraphDelta};
 use crate::Result;
-
-#[derive(Debug, Clone)]
-pub(crate) enum GraphDelta {
-    Node { id: String, resolved: bool },
-    Edge { blocker: String, blocked: String },
-    RemoveEdge { blocker: String, blocked: String },
-    Resolved { id: String, resolved: bool },
-}
-
-struct Cached {
-    version: i64,
-    graph: DependencyGraph,
-}
-
-#[derive(Default)]
-pub(crate) struct GraphCache {
-    workflows: Mutex<HashMap<String, Cached>>,
-}
 
 fn graph_version(conn: &Connection, workflow_id: &str) -> Result<i64> {
     conn.query_row(
@@ -69,54 +51,10 @@ impl GraphCache {
         f: impl FnOnce(&mut DependencyGraph) -> T,
     ) -> Result<T> {
         let version = graph_version(conn, workflow_id)?;
-        let mut workflows = self.workflows.lock().unwrap_or_else(|e| e.into_inner());
-        let fresh = workflows.get(workflow_id).is_some_and(|c| c.version == version);
-        if !fresh {
-            let graph = load(conn, workflow_id)?;
-            workflows.insert(workflow_id.to_string(), Cached { version, graph });
+        match self.with_fresh(workflow_id, version, f) {
+            Ok(out) => Ok(out),
+            Err(f) => Ok(self.put(workflow_id, version, load(conn, workflow_id)?, f)),
         }
-        let cached = workflows
-            .get_mut(workflow_id)
-            .ok_or_else(|| crate::Error::Storage("graph cache".into()))?;
-        Ok(f(&mut cached.graph))
-    }
-
-    fn apply(&self, workflow_id: &str, old_version: i64, deltas: &[GraphDelta]) {
-        let mut workflows = self.workflows.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(cached) = workflows.get_mut(workflow_id) else {
-            return;
-        };
-        if cached.version != old_version {
-            workflows.remove(workflow_id);
-            return;
-        }
-        for delta in deltas {
-            let ok = match delta {
-                GraphDelta::Node { id, resolved } => {
-                    cached.graph.add_node(id, *resolved);
-                    true
-                }
-                GraphDelta::Edge { blocker, blocked } => cached.graph.add_edge(blocker, blocked).is_ok(),
-                GraphDelta::RemoveEdge { blocker, blocked } => {
-                    cached.graph.remove_edge(blocker, blocked);
-                    true
-                }
-                GraphDelta::Resolved { id, resolved } => cached.graph.set_resolved(id, *resolved).is_ok(),
-            };
-            if !ok {
-                // Should not happen; a reload is always correct.
-                workflows.remove(workflow_id);
-                return;
-            }
-        }
-        cached.version = old_version + 1;
-    }
-
-    fn invalidate(&self, workflow_id: &str) {
-        self.workflows
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(workflow_id);
     }
 }
 
@@ -126,6 +64,8 @@ pub(crate) struct WriteCtx<'a> {
     /// workflow -> (graph_version before this transaction, deltas).
     changes: HashMap<String, (i64, Vec<GraphDelta>)>,
     touched: HashSet<String>,
+    /// A Guardian refusal to record once the transaction has rolled back.
+    refused: Option<super::guardian::PendingViolation>,
 }
 
 impl<'a> WriteCtx<'a> {
@@ -134,7 +74,17 @@ impl<'a> WriteCtx<'a> {
             graphs,
             changes: HashMap::new(),
             touched: HashSet::new(),
+            refused: None,
         }
+    }
+
+    /// Keeps a Guardian refusal to record after the rollback.
+    pub(crate) fn refuse(&mut self, violation: super::guardian::PendingViolation) {
+        self.refused = Some(violation);
+    }
+
+    pub(crate) fn take_refused(&mut self) -> Option<super::guardian::PendingViolation> {
+        self.refused.take()
     }
 
     pub(crate) fn graphs(&self) -> &GraphCache {

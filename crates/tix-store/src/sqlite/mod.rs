@@ -3,10 +3,16 @@
 //! `database is locked`), a small pool of read-only connections in WAL
 //! mode, and a per-workflow cache of the blocking graph.
 
+mod agents;
+pub(crate) use agents::{hash as hash_agent_token, new_token as new_agent_token};
+mod commits;
 mod graph_cache;
+pub(crate) mod guardian;
 mod ops;
 mod rows;
 mod search;
+mod stats;
+mod tasks;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -21,10 +27,19 @@ use tix_core::ticket::{
 use tix_core::workflow::{NewWorkflow, Workflow};
 
 use self::graph_cache::{GraphCache, WriteCtx};
-use crate::{ClaimRequest, DatabaseUrl, Error, Result, Store};
+use tix_core::guardian::{Violation, ViolationFilter};
+use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
+
+use tix_core::commit::{CommitLinked, NewCommitLink};
+
+use crate::{
+    AgentStore, AgentToken, ClaimRequest, CommitStore, DatabaseUrl, Error, EventFeed, GuardianStore, Result, Store,
+    TaskStore,
+};
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_agent_interface.sql")),
     (3, include_str!("../../migrations/sqlite/0003_search.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
@@ -42,6 +57,9 @@ struct Inner {
     path: Option<PathBuf>,
     readers: Mutex<Vec<Connection>>,
     graphs: Arc<GraphCache>,
+    /// Id of the newest event committed through this store; bumped after
+    /// every commit that wrote one (wakes `GET /api/events` streams).
+    last_event: tokio::sync::watch::Sender<i64>,
 }
 
 impl From<rusqlite::Error> for Error {
@@ -127,6 +145,7 @@ impl SqliteStore {
     fn start(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         configure(&conn, true)?;
         migrate(&mut conn)?;
+        let (last_event, _) = tokio::sync::watch::channel(last_event_id(&conn)?);
         let (sender, receiver) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("tix-sqlite-writer".into())
@@ -143,6 +162,7 @@ impl SqliteStore {
                 path,
                 readers: Mutex::new(Vec::new()),
                 graphs: Arc::new(GraphCache::default()),
+                last_event,
             }),
         })
     }
@@ -162,9 +182,15 @@ impl SqliteStore {
         F: FnOnce(&Transaction<'_>, &mut WriteCtx<'_>) -> Result<T> + Send + 'static,
     {
         let graphs = self.inner.graphs.clone();
+        let last_event = self.inner.last_event.clone();
         let (done, result) = tokio::sync::oneshot::channel();
         self.submit(Box::new(move |conn: &mut Connection| {
-            let _ = done.send(run_write(conn, &graphs, f));
+            let changes = conn.total_changes();
+            let outcome = run_write(conn, &graphs, f);
+            if outcome.is_ok() && conn.total_changes() != changes {
+                notify_last_event(conn, &last_event);
+            }
+            let _ = done.send(outcome);
         }))?;
         result
             .await
@@ -215,6 +241,26 @@ impl SqliteStore {
     }
 }
 
+fn last_event_id(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?)
+}
+
+/// After a commit that changed rows: publish the newest event id.
+fn notify_last_event(conn: &Connection, sender: &tokio::sync::watch::Sender<i64>) {
+    match last_event_id(conn) {
+        Ok(id) => {
+            sender.send_if_modified(|last| {
+                let newer = id > *last;
+                if newer {
+                    *last = id;
+                }
+                newer
+            });
+        }
+        Err(err) => tracing::warn!(%err, "cannot read the newest event id after a commit"),
+    }
+}
+
 fn run_write<T>(
     conn: &mut Connection,
     graphs: &GraphCache,
@@ -235,7 +281,21 @@ fn run_write<T>(
         },
         Err(err) => {
             drop(tx);
+            let refused = ctx.take_refused();
             ctx.after_rollback();
+            if let Some(violation) = refused {
+                // The refused write changed nothing; the refusal is logged on its own.
+                let logged = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(Error::from)
+                    .and_then(|tx| {
+                        guardian::insert(&tx, &violation)?;
+                        tx.commit().map_err(Error::from)
+                    });
+                if let Err(log_err) = logged {
+                    tracing::warn!(%log_err, "could not record a Guardian refusal");
+                }
+            }
             Err(err)
         }
     }
@@ -383,5 +443,88 @@ impl Store for SqliteStore {
         let workflow_id = workflow_id.map(owned);
         self.read(move |conn, _| ops::events_after(conn, workflow_id.as_deref(), after, limit))
             .await
+    }
+}
+
+impl TaskStore for SqliteStore {
+    async fn create_task(&self, actor: &str, new: NewTask) -> Result<TaskCreated> {
+        let actor = owned(actor);
+        self.write(move |tx, ctx| tasks::create_task(tx, ctx, &actor, new))
+            .await
+    }
+
+    async fn get_task(&self, id: &str) -> Result<Task> {
+        let id = owned(id);
+        self.read(move |conn, _| tasks::load_task(conn, &tasks::resolve_task_id(conn, &id)?))
+            .await
+    }
+
+    async fn list_tasks(&self, filter: TaskFilter, limit: Option<u32>, cursor: Option<String>) -> Result<TaskPage> {
+        self.read(move |conn, _| tasks::list_tasks(conn, &filter, limit, cursor.as_deref()))
+            .await
+    }
+
+    async fn set_task_status(
+        &self,
+        actor: &str,
+        id: &str,
+        status: TaskStatus,
+        comment: Option<String>,
+    ) -> Result<Task> {
+        let (actor, id) = (owned(actor), owned(id));
+        self.write(move |tx, _| tasks::set_task_status(tx, &actor, &id, status, comment))
+            .await
+    }
+}
+
+impl GuardianStore for SqliteStore {
+    async fn guardian_violations(&self, workflow_id: &str, filter: ViolationFilter) -> Result<Vec<Violation>> {
+        let workflow_id = owned(workflow_id);
+        self.read(move |conn, _| {
+            guardian::list(
+                conn,
+                &workflow_id,
+                filter.rule,
+                filter.agent_id.as_deref(),
+                filter.after,
+                filter.limit.unwrap_or(100),
+            )
+        })
+        .await
+    }
+}
+
+impl CommitStore for SqliteStore {
+    async fn link_commit(&self, actor: &str, ticket_id: &str, link: NewCommitLink) -> Result<CommitLinked> {
+        let (actor, ticket_id) = (owned(actor), owned(ticket_id));
+        self.write(move |tx, _| commits::link_commit(tx, &actor, &ticket_id, link))
+            .await
+    }
+}
+
+impl AgentStore for SqliteStore {
+    async fn create_agent_token(&self, agent_id: &str, admin: bool) -> Result<String> {
+        let agent_id = owned(agent_id);
+        self.write(move |tx, _| agents::create(tx, &agent_id, admin)).await
+    }
+
+    async fn agent_for_token(&self, token: &str) -> Result<Option<AgentToken>> {
+        let token = owned(token);
+        self.read(move |conn, _| agents::lookup(conn, &token)).await
+    }
+
+    async fn list_agent_tokens(&self) -> Result<Vec<AgentToken>> {
+        self.read(|conn, _| agents::list(conn)).await
+    }
+
+    async fn revoke_agent_token(&self, agent_id: &str) -> Result<bool> {
+        let agent_id = owned(agent_id);
+        self.write(move |tx, _| agents::revoke(tx, &agent_id)).await
+    }
+}
+
+impl EventFeed for SqliteStore {
+    fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.inner.last_event.subscribe()
     }
 }

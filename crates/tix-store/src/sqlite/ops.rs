@@ -9,6 +9,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 use serde_json::{json, Value};
 use tix_core::board::BoardConfig;
 use tix_core::error::TicketRef;
+use tix_core::guardian::{self as guardian_rules, Finding};
 use tix_core::ids;
 use tix_core::rules::{self, MoveKind, MoveRequest, ReadyFacts};
 use tix_core::ticket::{
@@ -19,20 +20,21 @@ use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
 
 use super::graph_cache::{GraphCache, GraphDelta, WriteCtx};
+use super::guardian;
 use super::rows::{self, load_ticket, load_workflow, now_text, time_text, to_json, TICKET_SELECT};
 use crate::{ClaimRequest, Error, Result, DEFAULT_LEASE};
 
 /// The agent id recorded for Tix's own actions (lease expiry).
 const SYSTEM_AGENT: &str = "tix";
 
-fn random_bytes() -> Result<[u8; 8]> {
+pub(crate) fn random_bytes() -> Result<[u8; 8]> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|e| Error::Storage(format!("no randomness for ids: {e}")))?;
     Ok(bytes)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn record_history(
+pub(crate) fn record_history(
     conn: &Connection,
     ticket_id: &str,
     workflow_id: &str,
@@ -52,7 +54,7 @@ fn record_history(
     Ok(())
 }
 
-fn record_event(
+pub(crate) fn record_event(
     conn: &Connection,
     workflow_id: &str,
     kind: &str,
@@ -120,8 +122,8 @@ pub(crate) fn create_workflow(tx: &Transaction<'_>, actor: &str, new: NewWorkflo
     };
     let now = now_text();
     tx.execute(
-        "INSERT INTO workflows (id, name, board_config, phases, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![id, new.name.trim(), to_json(&new.board_config)?, to_json(&new.phases)?, now],
+        "INSERT INTO workflows (id, name, board_config, phases, guardian, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![id, new.name.trim(), to_json(&new.board_config)?, to_json(&new.phases)?, to_json(&new.guardian)?, now],
     )?;
     record_event(
         tx,
@@ -225,16 +227,20 @@ pub(crate) fn get_ticket_detail(conn: &Connection, input: &str) -> Result<Ticket
         )?
         .query_map([&id], rows::history)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let tasks = super::tasks::tasks_of_ticket(conn, &id)?;
+    let commits = super::commits::commits_of_ticket(conn, &id)?;
     Ok(TicketDetail {
         ticket,
         blocked_by,
         blocks,
         comments,
         history,
+        tasks,
+        commits,
     })
 }
 
-fn parse_cursor(cursor: &str) -> Result<i64> {
+pub(crate) fn parse_cursor(cursor: &str) -> Result<i64> {
     cursor
         .strip_prefix('c')
         .and_then(|n| n.parse::<i64>().ok())
@@ -738,6 +744,8 @@ fn apply_move(
 
     let mut unblocked_ticket_ids = Vec::new();
     let mut reblocked_ticket_ids = Vec::new();
+    let mut queued_task_ids = Vec::new();
+    let mut blocked_task_ids = Vec::new();
     let delta = match kind {
         MoveKind::Resolve => Some(-1),
         MoveKind::Reopen => Some(1),
@@ -794,6 +802,15 @@ fn apply_move(
                 )?;
             }
         }
+        // Tasks follow their ticket's blockers in this same transaction.
+        (queued_task_ids, blocked_task_ids) = super::tasks::follow_ticket_blocking(
+            tx,
+            &ticket.workflow_id,
+            &unblocked_ticket_ids,
+            &reblocked_ticket_ids,
+            actor,
+            &now_s,
+        )?;
         ctx.changed(
             tx,
             &ticket.workflow_id,
@@ -812,13 +829,17 @@ fn apply_move(
         actor,
         json!({ "from_status": ticket.status, "to_status": to, "comment": comment,
                 "assigned_agent_id": updated.assigned_agent_id, "version": updated.version,
-                "unblocked_ticket_ids": unblocked_ticket_ids, "reblocked_ticket_ids": reblocked_ticket_ids }),
+                "unblocked_ticket_ids": unblocked_ticket_ids, "reblocked_ticket_ids": reblocked_ticket_ids,
+                "queued_task_ids": queued_task_ids, "blocked_task_ids": blocked_task_ids }),
         &now_s,
     )?;
     Ok(StatusChange {
         ticket: updated,
         unblocked_ticket_ids,
         reblocked_ticket_ids,
+        queued_task_ids,
+        blocked_task_ids,
+        violations: Vec::new(),
     })
 }
 
@@ -861,7 +882,49 @@ pub(crate) fn change_status(
             tickets_in_target: in_target,
         },
     )?;
-    apply_move(tx, ctx, actor, &ticket, board, &to, kind, comment.as_deref(), None)
+    let violations = if kind == MoveKind::Unchanged {
+        Vec::new()
+    } else {
+        let is_resolve = matches!(target, Target::Resolve);
+        let findings = move_findings(tx, &workflow, &ticket, actor, &to, is_resolve)?;
+        let subject = guardian::Subject {
+            workflow: &workflow,
+            agent: actor,
+            object_kind: "ticket",
+            object_id: &id,
+        };
+        guardian::judge(tx, ctx, &subject, findings)?
+    };
+    let mut change = apply_move(tx, ctx, actor, &ticket, board, &to, kind, comment.as_deref(), None)?;
+    change.violations = violations;
+    Ok(change)
+}
+
+/// What the Guardian's move rules find about `actor` moving `ticket` to `to`.
+fn move_findings(
+    conn: &Connection,
+    workflow: &Workflow,
+    ticket: &Ticket,
+    actor: &str,
+    to: &str,
+    is_resolve: bool,
+) -> Result<Vec<Finding>> {
+    let mover = guardian_rules::MoveFacts {
+        actor,
+        ticket_id: &ticket.id,
+        created_by: &ticket.created_by,
+        assigned_agent_id: ticket.assigned_agent_id.as_deref(),
+        actor_has_active_task: super::tasks::has_active_task(conn, &ticket.id, actor)?,
+    };
+    let agent_phase = super::tasks::active_phase(conn, &workflow.id, actor)?;
+    Ok([
+        guardian_rules::check_mover(&mover),
+        guardian_rules::check_column_skip(&workflow.board_config, &ticket.status, to, is_resolve),
+        guardian_rules::check_phase_column(&workflow.phases, agent_phase, to),
+    ]
+    .into_iter()
+    .flatten()
+    .collect())
 }
 
 pub(crate) fn add_comment(tx: &Transaction<'_>, actor: &str, input: &str, text: &str) -> Result<Comment> {
@@ -972,6 +1035,16 @@ pub(crate) fn add_blocker(
         json!({ "blocker_id": blocker.id, "version": blocked.version + 1 }),
         &now,
     )?;
+    if !blocker.is_resolved && !blocked.is_blocked && !blocked.is_resolved {
+        super::tasks::follow_ticket_blocking(
+            tx,
+            &blocked.workflow_id,
+            &[],
+            std::slice::from_ref(&blocked.id),
+            actor,
+            &now,
+        )?;
+    }
     ctx.changed(
         tx,
         &blocked.workflow_id,
@@ -1051,6 +1124,14 @@ pub(crate) fn remove_blocker(
             Some(&blocked.id),
             actor,
             details,
+            &now,
+        )?;
+        super::tasks::follow_ticket_blocking(
+            tx,
+            &blocked.workflow_id,
+            std::slice::from_ref(&blocked.id),
+            &[],
+            actor,
             &now,
         )?;
     }
@@ -1370,6 +1451,17 @@ pub(crate) fn expire_leases(tx: &Transaction<'_>) -> Result<Vec<String>> {
             details,
             &now,
         )?;
+        if let (Some(holder), Some(lease)) = (&ticket.assigned_agent_id, ticket.lease_expires_at) {
+            let pending = guardian::PendingViolation {
+                workflow_id: ticket.workflow_id.clone(),
+                mode: workflow.guardian.mode(guardian_rules::Rule::LeaseIdle),
+                agent: holder.clone(),
+                object_kind: "ticket",
+                object_id: id.clone(),
+                finding: guardian_rules::lease_idle(id, holder, &time_text(lease)),
+            };
+            guardian::record(tx, &pending)?;
+        }
     }
     Ok(expired)
 }

@@ -19,7 +19,7 @@ pub(crate) fn now_text() -> String {
     time_text(Utc::now())
 }
 
-fn parse_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn parse_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
@@ -97,7 +97,7 @@ pub(crate) fn ticket_ref(row: &Row<'_>) -> rusqlite::Result<TicketRef> {
 }
 
 pub(crate) const WORKFLOW_SELECT: &str =
-    "SELECT w.id, w.name, w.board_config, w.phases, w.created_at, w.updated_at FROM workflows w";
+    "SELECT w.id, w.name, w.board_config, w.phases, w.created_at, w.updated_at, w.guardian FROM workflows w";
 
 pub(crate) fn workflow(row: &Row<'_>) -> rusqlite::Result<Workflow> {
     Ok(Workflow {
@@ -107,6 +107,7 @@ pub(crate) fn workflow(row: &Row<'_>) -> rusqlite::Result<Workflow> {
         phases: json(row, 3)?,
         created_at: time(row, 4)?,
         updated_at: time(row, 5)?,
+        guardian: json(row, 6)?,
     })
 }
 

@@ -64,6 +64,13 @@ async fn print_dependents(ctx: &Ctx, change: &StatusChange) {
             println!("  … and {} more", ids.len() - NAMED_DEPENDENTS);
         }
     }
+    if !change.queued_task_ids.is_empty() {
+        println!("tasks queued: {}", change.queued_task_ids.join(", "));
+    }
+    if !change.blocked_task_ids.is_empty() {
+        println!("tasks blocked: {}", change.blocked_task_ids.join(", "));
+    }
+    super::guardian::print_warnings(&change.violations);
 }
 
 pub async fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {

@@ -1,12 +1,19 @@
 //! One module per group of subcommands. Each takes the parsed arguments
 //! and a [`Ctx`] (the client, `--json`, the chosen workflow).
 
+mod agent;
+mod commits;
 mod flow;
 mod graph;
+mod guardian;
+mod hooks;
 mod import;
+mod mcp;
+mod migrate_store;
 mod ready;
 mod search;
 mod serve;
+mod task;
 mod ticket;
 mod workflow;
 
@@ -69,18 +76,31 @@ impl Ctx {
 
 pub async fn run(cli: Cli) -> Result<()> {
     let global = cli.global;
-    if let Command::Serve(args) = cli.command {
-        return serve::run(args, &global.database).await;
-    }
-    let client = Client::connect(global.server.as_deref(), &global.database, &global.agent)?;
+    let command = match cli.command {
+        Command::Serve(args) => return serve::run(args, &global.database).await,
+        Command::MigrateStore(args) => return migrate_store::run(args, global.json).await,
+        Command::Mcp(args) => return mcp::run(args, &global).await,
+        Command::Hooks(command) => return hooks::run(command, &global),
+        Command::Agent(command) => return agent::run(command, &global).await,
+        command => command,
+    };
+    let client = Client::connect(
+        global.server.as_deref(),
+        &global.database,
+        &global.agent,
+        global.token.clone(),
+    )
+    .await?;
     let ctx = Ctx {
         client,
         json: global.json,
         workflow: global.workflow,
     };
-    match cli.command {
-        // Handled above: the server opens the store itself.
-        Command::Serve(_) => Ok(()),
+    match command {
+        // Handled above: they open the store (or the connection) themselves.
+        Command::Serve(_) | Command::MigrateStore(_) | Command::Mcp(_) | Command::Hooks(_) | Command::Agent(_) => {
+            Ok(())
+        }
         Command::Workflow(command) => workflow::run(&ctx, command).await,
         Command::Create(args) => ticket::create(&ctx, args).await,
         Command::List(args) => ticket::list(&ctx, args).await,
@@ -97,5 +117,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&ctx, args).await,
         Command::Search(args) => search::search(&ctx, args).await,
         Command::Reindex(args) => search::reindex(&ctx, args).await,
+        Command::Task(command) => task::run(&ctx, command).await,
+        Command::Guardian(args) => guardian::run(&ctx, args).await,
+        Command::Commits(command) => commits::run(&ctx, command).await,
     }
 }

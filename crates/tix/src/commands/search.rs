@@ -63,7 +63,7 @@ fn progress_bar(json: bool, total: u64, what: &str) -> ProgressBar {
 
 /// A search service over the local database; the queue of tickets written
 /// since the last embedding is drained here (with a note when it is long).
-async fn local_search(ctx: &Ctx, embed: &EmbedArgs) -> Result<Search<tix_store::SqliteStore>> {
+async fn local_search(ctx: &Ctx, embed: &EmbedArgs) -> Result<Search<tix_store::AnyStore>> {
     let Client::Local(local) = &ctx.client else {
         return Err(Failure::new("cli_error", "not a local database").into());
     };
@@ -208,7 +208,7 @@ pub async fn reindex(ctx: &Ctx, args: ReindexArgs) -> Result<()> {
     Ok(())
 }
 
-async fn local_search_without_drain(ctx: &Ctx, embed: &EmbedArgs) -> Result<Search<tix_store::SqliteStore>> {
+async fn local_search_without_drain(ctx: &Ctx, embed: &EmbedArgs) -> Result<Search<tix_store::AnyStore>> {
     let Client::Local(local) = &ctx.client else {
         return Err(Failure::new("cli_error", "not a local database").into());
     };

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use tix_search::{Search, SearchConfig};
-use tix_store::{SqliteStore, Store};
+use tix_server::auth::AuthMode;
+use tix_server::ServerOptions;
+use tix_store::{AgentStore, AnyStore, OpenOptions, Store};
 
 use crate::cli::ServeArgs;
 use crate::client::open_store;
@@ -17,21 +19,25 @@ use crate::error::Failure;
 const LEASE_SWEEP: Duration = Duration::from_secs(10);
 
 pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
-    let store = open_store(database)?;
+    let auth: AuthMode = args
+        .auth
+        .parse()
+        .map_err(|e: String| Failure::new("validation_failed", e).with_hint("Pass --auth off or --auth required."))?;
+    let store = open_store(
+        database,
+        &OpenOptions {
+            pool_size: args.pool_size,
+        },
+    )
+    .await?;
+    if auth == AuthMode::Required && store.list_agent_tokens().await.map_err(Failure::from)?.is_empty() {
+        tracing::warn!("auth is required but no agent has a token yet; make one with `tix agent add NAME --admin`");
+    }
     if args.demo {
         seed_demo(&store).await?;
     }
-    let listener = tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| {
-        Failure::new("bind_failed", format!("cannot listen on {}: {e}", args.addr))
-            .with_hint("Pick another address with --addr HOST:PORT (port 0 picks a free one).")
-    })?;
-    let addr = listener.local_addr().context("reading the bound address")?;
-    tracing::info!(%addr, database, "tix server starting");
-    {
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "tix listening on http://{addr}").context("writing to stdout")?;
-        stdout.flush().context("writing to stdout")?;
-    }
+    // Loads the embedding model (or warns once and goes keyword-only) and
+    // the stored vectors before the server announces itself.
     let search = Search::start(
         store.clone(),
         SearchConfig::new(super::search::embedder_config(&args.embed)?),
@@ -45,15 +51,30 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
         }
         None => tracing::info!("search is keyword-only"),
     }
+    let listener = tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| {
+        Failure::new("bind_failed", format!("cannot listen on {}: {e}", args.addr))
+            .with_hint("Pick another address with --addr HOST:PORT (port 0 picks a free one).")
+    })?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    tracing::info!(%addr, backend = store.backend(), auth = ?auth, "tix server starting (MCP at /mcp)");
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "tix listening on http://{addr}").context("writing to stdout")?;
+        stdout.flush().context("writing to stdout")?;
+    }
     let sweeper = tokio::spawn(expire_leases(store.clone()));
-    let served = tix_server::launch_with_search(search, listener, shutdown_signal()).await;
+    let options = ServerOptions {
+        auth,
+        ..ServerOptions::default()
+    };
+    let served = tix_server::launch_with_search(search, listener, shutdown_signal(), options).await;
     sweeper.abort();
     served.context("serving HTTP")?;
     tracing::info!("tix server stopped");
     Ok(())
 }
 
-async fn seed_demo(store: &SqliteStore) -> Result<()> {
+async fn seed_demo(store: &AnyStore) -> Result<()> {
     if !store.list_workflows().await.map_err(Failure::from)?.is_empty() {
         tracing::info!("the database already has a workflow; not seeding the demo");
         return Ok(());
@@ -63,7 +84,7 @@ async fn seed_demo(store: &SqliteStore) -> Result<()> {
     Ok(())
 }
 
-async fn expire_leases(store: SqliteStore) {
+async fn expire_leases(store: AnyStore) {
     let mut tick = tokio::time::interval(LEASE_SWEEP);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -169,6 +169,36 @@ fn print_detail(detail: &TicketDetail) {
             println!("  {}", output::ref_line(dependent));
         }
     }
+    if !detail.tasks.is_empty() {
+        println!();
+        println!("tasks:");
+        for task in &detail.tasks {
+            println!(
+                "  {}  phase {}  {:<11} {:<16} {}",
+                task.task_id,
+                task.phase_id,
+                task.status.as_str(),
+                output::or_dash(task.assigned_agent_id.as_deref()),
+                output::truncate(&task.description, 70)
+            );
+        }
+    }
+    if !detail.commits.is_empty() {
+        println!();
+        println!("commits:");
+        for commit in &detail.commits {
+            let stats = match (commit.files_changed, commit.insertions, commit.deletions) {
+                (Some(files), Some(plus), Some(minus)) => format!("  ({files} files, +{plus} -{minus})"),
+                _ => String::new(),
+            };
+            println!(
+                "  {}  {}  {}{stats}",
+                &commit.sha[..commit.sha.len().min(8)],
+                output::or_dash(commit.author.as_deref()),
+                output::truncate(&commit.message, 60)
+            );
+        }
+    }
     if !detail.comments.is_empty() {
         println!();
         println!("comments ({}):", detail.comments.len());
@@ -217,6 +247,13 @@ fn describe(entry: &HistoryEntry) -> String {
         "unblocked" => format!("unblocked: {} resolved", detail("by_ticket_id")),
         "blocked" => format!("blocked again: {} reopened", detail("by_ticket_id")),
         "commented" => "commented".to_string(),
+        "task_created" => format!(
+            "task {} created (phase {})",
+            detail("task_id"),
+            entry.details.get("phase_id").map(|p| p.to_string()).unwrap_or_default()
+        ),
+        "commit_linked" => format!("linked commit {}", &detail("sha")[..detail("sha").len().min(8)]),
+        "task_status_changed" => format!("task {}: {} → {}", detail("task_id"), detail("from"), detail("to")),
         "updated" => match entry.details.get("fields").and_then(|f| f.as_array()) {
             Some(fields) => format!(
                 "changed {}",

@@ -1,0 +1,702 @@
+//! What each tool does: parse its arguments, default the workflow, ticket
+//! or task from the agent's context, call the store, and answer with
+//! compact JSON an agent can act on.
+
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use tix_core::guardian::Violation;
+use tix_core::task::{NewTask, Task, TaskFilter, TaskStatus};
+use tix_core::ticket::{NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter};
+use tix_core::DomainError;
+use tix_store::ClaimRequest;
+
+use super::error::ToolError;
+use crate::ServedStore;
+
+pub type Out = Result<Value, ToolError>;
+
+/// Longest lease `claim_next_ticket` grants (as over HTTP).
+const MAX_LEASE_SECONDS: u64 = 86_400;
+/// History rows `get_ticket` shows (the latest ones).
+const HISTORY_SHOWN: usize = 30;
+
+/// One tool call: the store, the acting agent and the session's defaults.
+pub struct Call<'a, S> {
+    pub store: &'a S,
+    pub search: &'a tix_search::Search<S>,
+    pub agent: String,
+    pub default_workflow: Option<&'a str>,
+}
+
+// ---------------------------------------------------------------- lenient numbers
+
+/// Models sometimes send numbers and booleans as strings; accept both.
+fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: std::str::FromStr + DeserializeOwned,
+{
+    match Option::<Value>::deserialize(deserializer)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => text
+            .trim()
+            .parse::<T>()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a valid value here"))),
+        Some(other) => T::deserialize(other).map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+fn lenient_required<'de, D>(deserializer: D) -> Result<u32, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    lenient::<D, u32>(deserializer)?.ok_or_else(|| serde::de::Error::custom("a number is required"))
+}
+
+// ---------------------------------------------------------------- arguments
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetBoard {
+    workflow_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetTicket {
+    ticket_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetTickets {
+    workflow_id: Option<String>,
+    status: Option<String>,
+    ticket_type: Option<String>,
+    priority: Option<Priority>,
+    assigned_agent_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    blocked: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    resolved: Option<bool>,
+    tag: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SearchFilters {
+    workflow_id: Option<String>,
+    status: Option<String>,
+    ticket_type: Option<String>,
+    priority: Option<Priority>,
+    tag: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    blocked: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    resolved: Option<bool>,
+    assigned_agent_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchTickets {
+    query: String,
+    search_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    limit: Option<u32>,
+    filters: Option<SearchFilters>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTicket {
+    title: String,
+    description: String,
+    ticket_type: String,
+    priority: Option<Priority>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    blocked_by_ticket_ids: Vec<String>,
+    workflow_id: Option<String>,
+    /// Create even if the board refuses near-duplicates.
+    #[serde(default, deserialize_with = "lenient")]
+    force: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeStatus {
+    ticket_id: Option<String>,
+    new_status: String,
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddComment {
+    ticket_id: Option<String>,
+    comment_text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resolve {
+    ticket_id: Option<String>,
+    resolution_comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetReady {
+    workflow_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    limit: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    workflow_id: Option<String>,
+    ticket_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    lease_seconds: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTask {
+    description: String,
+    #[serde(deserialize_with = "lenient_required")]
+    phase_id: u32,
+    ticket_id: String,
+    workflow_id: Option<String>,
+    assigned_agent_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTask {
+    task_id: Option<String>,
+    status: TaskStatus,
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetTasks {
+    workflow_id: Option<String>,
+    ticket_id: Option<String>,
+    status: Option<TaskStatus>,
+    #[serde(default, deserialize_with = "lenient")]
+    phase_id: Option<u32>,
+    assigned_agent_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCommit {
+    ticket_id: Option<String>,
+    commit_sha: String,
+    commit_message: Option<String>,
+}
+
+pub fn parse<T: DeserializeOwned>(tool: &str, args: Map<String, Value>, schema: &Value) -> Result<T, ToolError> {
+    serde_json::from_value(Value::Object(args)).map_err(|e| ToolError::arguments(tool, e, schema))
+}
+
+// ---------------------------------------------------------------- compact views
+
+fn put(map: &mut Map<String, Value>, key: &str, value: impl Into<Value>) {
+    map.insert(key.to_string(), value.into());
+}
+
+fn put_some<T: Into<Value>>(map: &mut Map<String, Value>, key: &str, value: Option<T>) {
+    if let Some(value) = value {
+        map.insert(key.to_string(), value.into());
+    }
+}
+
+fn put_nonempty(map: &mut Map<String, Value>, key: &str, values: &[String]) {
+    if !values.is_empty() {
+        map.insert(key.to_string(), json!(values));
+    }
+}
+
+/// A ticket in a list: what an agent needs to pick one.
+pub fn brief(t: &Ticket) -> Value {
+    let mut m = Map::new();
+    put(&mut m, "id", t.id.as_str());
+    put(&mut m, "title", t.title.as_str());
+    put(&mut m, "status", t.status.as_str());
+    put(&mut m, "type", t.ticket_type.as_str());
+    put(&mut m, "priority", t.priority.as_str());
+    if t.is_blocked {
+        put(&mut m, "blocked", true);
+    }
+    if t.is_resolved {
+        put(&mut m, "resolved", true);
+    }
+    put_some(&mut m, "assignee", t.assigned_agent_id.as_deref());
+    Value::Object(m)
+}
+
+fn task_brief(t: &Task) -> Value {
+    let mut m = Map::new();
+    put(&mut m, "task_id", t.task_id.as_str());
+    put(&mut m, "phase_id", t.phase_id);
+    put(&mut m, "status", t.status.as_str());
+    put(&mut m, "ticket_id", t.ticket_id.as_str());
+    put_some(&mut m, "assignee", t.assigned_agent_id.as_deref());
+    put(&mut m, "description", t.description.as_str());
+    put_some(&mut m, "note", t.note.as_deref());
+    Value::Object(m)
+}
+
+fn violations(m: &mut Map<String, Value>, list: &[Violation]) {
+    if !list.is_empty() {
+        let items: Vec<Value> = list
+            .iter()
+            .map(|v| json!({ "rule": v.rule, "message": v.message, "fix": v.fix }))
+            .collect();
+        put(m, "guardian_warnings", items);
+    }
+}
+
+fn status_change(change: &StatusChange) -> Value {
+    let t = &change.ticket;
+    let mut m = Map::new();
+    put(&mut m, "ticket_id", t.id.as_str());
+    put(&mut m, "status", t.status.as_str());
+    put(&mut m, "resolved", t.is_resolved);
+    put(&mut m, "version", t.version);
+    put_nonempty(&mut m, "unblocked_ticket_ids", &change.unblocked_ticket_ids);
+    put_nonempty(&mut m, "reblocked_ticket_ids", &change.reblocked_ticket_ids);
+    put_nonempty(&mut m, "queued_task_ids", &change.queued_task_ids);
+    put_nonempty(&mut m, "blocked_task_ids", &change.blocked_task_ids);
+    violations(&mut m, &change.violations);
+    Value::Object(m)
+}
+
+fn detail(d: &TicketDetail) -> Value {
+    let t = &d.ticket;
+    let mut m = Map::new();
+    put(&mut m, "id", t.id.as_str());
+    put(&mut m, "workflow_id", t.workflow_id.as_str());
+    put(&mut m, "title", t.title.as_str());
+    put(&mut m, "description", t.description.as_str());
+    put(&mut m, "type", t.ticket_type.as_str());
+    put(&mut m, "status", t.status.as_str());
+    put(&mut m, "priority", t.priority.as_str());
+    put(&mut m, "blocked", t.is_blocked);
+    put(&mut m, "resolved", t.is_resolved);
+    put(&mut m, "version", t.version);
+    put(&mut m, "created_by", t.created_by.as_str());
+    put_some(&mut m, "assignee", t.assigned_agent_id.as_deref());
+    put_some(&mut m, "lease_expires_at", t.lease_expires_at.map(|l| l.to_rfc3339()));
+    put_nonempty(&mut m, "tags", &t.tags);
+    let refs = |refs: &[tix_core::error::TicketRef]| -> Vec<Value> {
+        refs.iter()
+            .map(|r| json!({ "id": r.id, "status": r.status, "title": r.title, "resolved": r.is_resolved }))
+            .collect()
+    };
+    put(&mut m, "blocked_by", refs(&d.blocked_by));
+    put(&mut m, "blocks", refs(&d.blocks));
+    put(&mut m, "tasks", d.tasks.iter().map(task_brief).collect::<Vec<_>>());
+    put(
+        &mut m,
+        "comments",
+        d.comments
+            .iter()
+            .map(|c| json!({ "by": c.author, "at": c.created_at.to_rfc3339(), "text": c.comment_text }))
+            .collect::<Vec<_>>(),
+    );
+    if !d.commits.is_empty() {
+        put(
+            &mut m,
+            "commits",
+            d.commits
+                .iter()
+                .map(|c| json!({ "sha": c.sha, "message": c.message.lines().next().unwrap_or_default(), "author": c.author }))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let skip = d.history.len().saturating_sub(HISTORY_SHOWN);
+    let history: Vec<Value> = d.history[skip..]
+        .iter()
+        .map(|h| {
+            let mut row = Map::new();
+            put(&mut row, "at", h.created_at.to_rfc3339());
+            put(&mut row, "by", h.agent_id.as_str());
+            put(&mut row, "action", h.action.as_str());
+            put_some(&mut row, "from", h.from_status.as_deref());
+            put_some(&mut row, "to", h.to_status.as_deref());
+            if let Some(task) = h.details.get("task_id") {
+                put(&mut row, "task_id", task.clone());
+            }
+            Value::Object(row)
+        })
+        .collect();
+    put(&mut m, "history", history);
+    if skip > 0 {
+        put(&mut m, "history_omitted", skip);
+    }
+    Value::Object(m)
+}
+
+// ---------------------------------------------------------------- the calls
+
+impl<S: ServedStore> Call<'_, S> {
+    /// The agent's task in progress (the latest started), else its latest
+    /// queued task.
+    pub async fn current_task(&self) -> Result<Option<Task>, ToolError> {
+        for status in [TaskStatus::InProgress, TaskStatus::Queued] {
+            let filter = TaskFilter {
+                status: Some(status),
+                assigned_agent_id: Some(self.agent.clone()),
+                ..TaskFilter::default()
+            };
+            let mut page = self.store.list_tasks(filter, Some(500), None).await?;
+            if let Some(task) = page.tasks.pop() {
+                return Ok(Some(task));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The named workflow, else the session's, else the workflow of the
+    /// agent's current task, else the only one.
+    async fn workflow_id(&self, explicit: Option<String>) -> Result<String, ToolError> {
+        if let Some(id) = explicit.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+            return Ok(id);
+        }
+        if let Some(id) = self.default_workflow {
+            return Ok(id.to_string());
+        }
+        if let Some(task) = self.current_task().await? {
+            return Ok(task.workflow_id);
+        }
+        let mut workflows = self.store.list_workflows().await?;
+        if workflows.len() == 1 {
+            if let Some(workflow) = workflows.pop() {
+                return Ok(workflow.id);
+            }
+        }
+        let candidates = workflows.iter().map(|w| format!("{} ({})", w.id, w.name)).collect();
+        Err(DomainError::WorkflowNotChosen { candidates }.into())
+    }
+
+    /// The named ticket, else the ticket of the agent's current task.
+    async fn ticket_id(&self, explicit: Option<String>) -> Result<String, ToolError> {
+        if let Some(id) = explicit.filter(|s| !s.trim().is_empty()) {
+            return Ok(id);
+        }
+        match self.current_task().await? {
+            Some(task) => Ok(task.ticket_id),
+            None => Err(ToolError::new(
+                "ticket_id_required",
+                format!("no ticket_id was given and {} has no task to take it from", self.agent),
+                "Pass ticket_id (the TICKET: in your task's description), or start your task with update_task(status=\"in_progress\").",
+            )),
+        }
+    }
+
+    pub async fn get_board(&self, args: GetBoard) -> Out {
+        let workflow = self
+            .store
+            .get_workflow(&self.workflow_id(args.workflow_id).await?)
+            .await?;
+        let board = &workflow.board_config;
+        let columns: Vec<Value> = board
+            .columns
+            .iter()
+            .map(|c| {
+                let mut m = Map::new();
+                put(&mut m, "id", c.id.as_str());
+                put(&mut m, "name", c.name.as_str());
+                put_some(&mut m, "wip_limit", c.wip_limit);
+                Value::Object(m)
+            })
+            .collect();
+        let phases: Vec<Value> = workflow
+            .phases
+            .iter()
+            .map(|p| {
+                let mut m = Map::new();
+                put(&mut m, "id", p.id);
+                put(&mut m, "name", p.name.as_str());
+                put(&mut m, "columns", json!(p.columns));
+                if !p.description.is_empty() {
+                    put(&mut m, "description", p.description.as_str());
+                }
+                put_some(&mut m, "instructions", p.instructions.as_deref());
+                Value::Object(m)
+            })
+            .collect();
+        Ok(json!({
+            "workflow_id": workflow.id,
+            "name": workflow.name,
+            "columns": columns,
+            "ticket_types": board.ticket_types,
+            "initial_status": board.initial_status,
+            "done_statuses": board.done_statuses(),
+            "claim_status": board.claim_status(),
+            "transitions": match &board.transitions { Some(t) => json!(t), None => json!("any column to any column") },
+            "phases": phases,
+            "guardian": workflow.guardian.effective(),
+        }))
+    }
+
+    pub async fn get_ticket(&self, args: GetTicket) -> Out {
+        Ok(detail(&self.store.get_ticket(&args.ticket_id).await?))
+    }
+
+    pub async fn get_tickets(&self, args: GetTickets) -> Out {
+        let filter = TicketFilter {
+            workflow_id: Some(self.workflow_id(args.workflow_id).await?),
+            status: args.status,
+            ticket_type: args.ticket_type,
+            priority: args.priority,
+            assigned_agent_id: args.assigned_agent_id,
+            blocked: args.blocked,
+            resolved: args.resolved,
+            tag: args.tag,
+        };
+        let page = self.store.list_tickets(filter, args.limit, args.cursor).await?;
+        Ok(json!({
+            "tickets": page.tickets.iter().map(brief).collect::<Vec<_>>(),
+            "next_cursor": page.next_cursor,
+        }))
+    }
+
+    /// Hybrid (default), semantic or keyword search through the search
+    /// service; falls back to keywords (and says so) without a model.
+    pub async fn search_tickets(&self, args: SearchTickets) -> Out {
+        let filters = args.filters.unwrap_or_default();
+        let search_type = match args.search_type.as_deref().map(str::trim) {
+            None | Some("") | Some("hybrid") => tix_search::SearchType::Hybrid,
+            Some("semantic") => tix_search::SearchType::Semantic,
+            Some("keyword") => tix_search::SearchType::Keyword,
+            Some(other) => {
+                return Err(ToolError::new(
+                    "validation_failed",
+                    format!("search_type '{other}' is not one of hybrid, semantic, keyword"),
+                    "Use search_type=\"hybrid\" (70% meaning, 30% keywords) unless you need exact words.",
+                ))
+            }
+        };
+        if !args.query.chars().any(char::is_alphanumeric) {
+            return Err(ToolError::new(
+                "validation_failed",
+                "the query has no words to search for",
+                "Describe the work in a few words, e.g. query=\"authentication JWT login\".",
+            ));
+        }
+        let request = tix_search::SearchRequest {
+            workflow_id: self.workflow_id(filters.workflow_id).await?,
+            query: args.query,
+            search_type,
+            limit: Some(args.limit.unwrap_or(10).clamp(1, 50)),
+            filter: tix_store::SearchFilter {
+                status: filters.status,
+                ticket_type: filters.ticket_type,
+                priority: filters.priority,
+                tags: filters.tag.into_iter().collect(),
+                assigned_agent_id: filters.assigned_agent_id,
+                blocked: filters.blocked,
+                resolved: filters.resolved,
+            },
+            weights: None,
+        };
+        let found = self.search.search(request).await?;
+        let results: Vec<Value> = found
+            .results
+            .iter()
+            .map(|hit| {
+                let mut v = brief(&hit.ticket);
+                v["score"] = json!((f64::from(hit.score) * 1000.0).round() / 1000.0);
+                v["matched_in"] = json!(hit.matched_in);
+                v
+            })
+            .collect();
+        let mut out = json!({
+            "search_type_used": found.search_type,
+            "semantic_available": found.semantic_available,
+            "results": results,
+        });
+        if let Some(warning) = found.warning {
+            out["note"] = json!(warning);
+        }
+        Ok(out)
+    }
+
+    pub async fn create_ticket(&self, args: CreateTicket) -> Out {
+        let new = NewTicket {
+            workflow_id: self.workflow_id(args.workflow_id).await?,
+            title: args.title,
+            description: args.description,
+            ticket_type: args.ticket_type,
+            priority: args.priority,
+            tags: args.tags,
+            blocked_by_ticket_ids: args.blocked_by_ticket_ids,
+            assigned_agent_id: None,
+            id: None,
+        };
+        let created = self
+            .search
+            .create_ticket(&self.agent, new, args.force.unwrap_or(false))
+            .await?;
+        let t = created.ticket;
+        let mut m = Map::new();
+        put(&mut m, "ticket_id", t.id.as_str());
+        put(&mut m, "workflow_id", t.workflow_id.as_str());
+        put(&mut m, "status", t.status.as_str());
+        put(&mut m, "blocked", t.is_blocked);
+        put_nonempty(&mut m, "blocked_by_ticket_ids", &t.blocked_by_ticket_ids);
+        if !created.similar_tickets.is_empty() {
+            put(&mut m, "similar_tickets", json!(created.similar_tickets));
+        }
+        Ok(Value::Object(m))
+    }
+
+    pub async fn change_ticket_status(&self, args: ChangeStatus) -> Out {
+        let id = self.ticket_id(args.ticket_id).await?;
+        let change = self
+            .store
+            .change_status(&self.agent, &id, &args.new_status, args.comment, None)
+            .await?;
+        Ok(status_change(&change))
+    }
+
+    pub async fn add_ticket_comment(&self, args: AddComment) -> Out {
+        let id = self.ticket_id(args.ticket_id).await?;
+        let comment = self.store.add_comment(&self.agent, &id, &args.comment_text).await?;
+        Ok(json!({ "comment_id": comment.id, "ticket_id": comment.ticket_id }))
+    }
+
+    pub async fn resolve_ticket(&self, args: Resolve) -> Out {
+        let id = self.ticket_id(args.ticket_id).await?;
+        let change = self.store.resolve(&self.agent, &id, args.resolution_comment).await?;
+        Ok(status_change(&change))
+    }
+
+    pub async fn get_ready_tickets(&self, args: GetReady) -> Out {
+        let workflow_id = self.workflow_id(args.workflow_id).await?;
+        let limit = tix_core::ticket::page_size(Some(args.limit.unwrap_or(10)))?;
+        let ready = self.store.ready(&workflow_id, Some(&self.agent), limit).await?;
+        let tickets: Vec<Value> = ready
+            .iter()
+            .map(|r| {
+                let mut v = brief(&r.ticket);
+                v["unblocks"] = json!(r.unblocks_count);
+                v
+            })
+            .collect();
+        Ok(json!({ "workflow_id": workflow_id, "tickets": tickets }))
+    }
+
+    pub async fn claim_next_ticket(&self, args: Claim) -> Out {
+        if args.lease_seconds.is_some_and(|s| s > MAX_LEASE_SECONDS) {
+            return Err(ToolError::new(
+                "validation_failed",
+                format!("lease_seconds is at most {MAX_LEASE_SECONDS}"),
+                "Claim with a shorter lease; any write of yours to the ticket renews it.",
+            ));
+        }
+        let request = ClaimRequest {
+            workflow_id: self.workflow_id(args.workflow_id).await?,
+            agent_id: self.agent.clone(),
+            ticket_id: args.ticket_id,
+            lease: args.lease_seconds.map(std::time::Duration::from_secs),
+        };
+        let t = self.store.claim(request).await?;
+        let mut m = Map::new();
+        put(&mut m, "ticket_id", t.id.as_str());
+        put(&mut m, "title", t.title.as_str());
+        put(&mut m, "description", t.description.as_str());
+        put(&mut m, "type", t.ticket_type.as_str());
+        put(&mut m, "status", t.status.as_str());
+        put_some(&mut m, "lease_expires_at", t.lease_expires_at.map(|l| l.to_rfc3339()));
+        Ok(Value::Object(m))
+    }
+
+    pub async fn create_task(&self, args: CreateTask) -> Out {
+        let new = NewTask {
+            description: args.description,
+            phase_id: args.phase_id,
+            ticket_id: args.ticket_id,
+            workflow_id: args.workflow_id.or_else(|| self.default_workflow.map(str::to_string)),
+            assigned_agent_id: args.assigned_agent_id,
+        };
+        let created = self.store.create_task(&self.agent, new).await?;
+        let mut m = Map::new();
+        put(&mut m, "task_id", created.task_id.as_str());
+        put(&mut m, "status", created.task.status.as_str());
+        put(&mut m, "phase_id", created.task.phase_id);
+        put(&mut m, "ticket_id", created.task.ticket_id.as_str());
+        violations(&mut m, &created.violations);
+        Ok(Value::Object(m))
+    }
+
+    pub async fn update_task(&self, args: UpdateTask) -> Out {
+        let id = match args.task_id.filter(|s| !s.trim().is_empty()) {
+            Some(id) => id,
+            None => match self.current_task().await? {
+                Some(task) => task.task_id,
+                None => {
+                    return Err(ToolError::new(
+                        "task_id_required",
+                        format!(
+                            "no task_id was given and {} has no task in progress or queued for it",
+                            self.agent
+                        ),
+                        "Pass task_id; find tasks with get_tasks.",
+                    ))
+                }
+            },
+        };
+        let task = self
+            .store
+            .set_task_status(&self.agent, &id, args.status, args.comment)
+            .await?;
+        Ok(task_brief(&task))
+    }
+
+    pub async fn get_tasks(&self, args: GetTasks) -> Out {
+        let filter = TaskFilter {
+            workflow_id: match (&args.workflow_id, &args.ticket_id) {
+                (Some(id), _) => Some(id.clone()),
+                (None, Some(_)) => None,
+                (None, None) => Some(self.workflow_id(None).await?),
+            },
+            ticket_id: args.ticket_id,
+            status: args.status,
+            phase_id: args.phase_id,
+            assigned_agent_id: args.assigned_agent_id,
+        };
+        let page = self.store.list_tasks(filter, args.limit, args.cursor).await?;
+        Ok(json!({
+            "tasks": page.tasks.iter().map(task_brief).collect::<Vec<_>>(),
+            "next_cursor": page.next_cursor,
+        }))
+    }
+
+    pub async fn link_commit(&self, args: LinkCommit) -> Out {
+        let id = self.ticket_id(args.ticket_id).await?;
+        let link = tix_core::commit::NewCommitLink {
+            sha: args.commit_sha,
+            message: args.commit_message.unwrap_or_default(),
+            ..tix_core::commit::NewCommitLink::default()
+        };
+        let linked = self.store.link_commit(&self.agent, &id, link).await?;
+        Ok(json!({ "ticket_id": linked.ticket_id, "sha": linked.sha, "newly_linked": linked.newly_linked }))
+    }
+}

@@ -1,0 +1,315 @@
+//! The MCP server: Tix's tools for agents, over stdio (`tix mcp`) or
+//! streamable HTTP (`/mcp` in `tix serve`), built on the official SDK
+//! (`rmcp`).
+//!
+//! The tools are a table ([`tools::TOOLS`]) with hand-written compact
+//! schemas; [`calls`] does the work; [`error`] turns every failure into a
+//! tool error whose text says what to do next. The acting agent comes from
+//! the session (`--agent` for stdio; the token or `X-Agent-ID` header over
+//! HTTP); a call may also name it with an `agent_id` argument.
+
+pub mod calls;
+pub mod error;
+pub mod tools;
+
+use std::sync::Arc;
+
+use axum::http::request::Parts;
+use rmcp::handler::server::ServerHandler;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use rmcp::{ErrorData, RoleServer};
+use serde_json::{Map, Value};
+use tix_core::ticket::check_agent_id;
+
+use self::calls::{parse, Call};
+use self::error::ToolError;
+use self::tools::ToolDef;
+use crate::auth::Identity;
+use crate::ServedStore;
+
+/// What every agent is told when it connects.
+pub const INSTRUCTIONS: &str = "\
+Tix tracks tickets on a Kanban board; tickets block tickets. Call get_board first: use its column ids \
+as new_status. workflow_id defaults to your task's workflow, else the only one. ticket_id on \
+change_ticket_status, add_ticket_comment, resolve_ticket and link_commit defaults to your current \
+task's ticket. Search (search_tickets) before create_ticket. Task descriptions read \
+'Phase X: Description - TICKET: ticket-xxx'. Every tool takes an optional agent_id. \
+Errors end with 'next:', what to do about them.";
+
+/// Settings of an MCP session.
+#[derive(Debug, Clone, Default)]
+pub struct McpOptions {
+    /// Tool groups and/or tool names, comma-separated (see [`tools::GROUPS`]); all when absent.
+    pub toolset: Option<String>,
+    /// The agent for calls that name none (stdio: `--agent`). Over HTTP
+    /// the token or the `X-Agent-ID` header decides.
+    pub agent: Option<String>,
+    /// The workflow tools default to (stdio: `--workflow`).
+    pub workflow: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct TixMcp<S> {
+    store: S,
+    /// Search (keyword-only unless [`TixMcp::with_search`] gives a started one).
+    search: tix_search::Search<S>,
+    options: Arc<McpOptions>,
+    tools: Arc<Vec<&'static ToolDef>>,
+}
+
+fn tool(def: &ToolDef) -> Tool {
+    let schema = match (def.schema)() {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    Tool::new(def.name, def.description, Arc::new(schema))
+}
+
+impl<S: ServedStore> TixMcp<S> {
+    /// Fails when the toolset names something unknown (the message lists the choices).
+    /// Uses this search service (semantic search, duplicate detection).
+    pub fn with_search(mut self, search: tix_search::Search<S>) -> Self {
+        self.search = search;
+        self
+    }
+
+    pub fn new(store: S, options: McpOptions) -> Result<Self, String> {
+        let tools = tools::select(options.toolset.as_deref())?;
+        Ok(TixMcp {
+            search: tix_search::Search::keyword_only(store.clone(), "no embedding model was loaded for MCP"),
+            store,
+            options: Arc::new(options),
+            tools: Arc::new(tools),
+        })
+    }
+
+    /// The tools this session offers: `?toolset=` on the `/mcp` URL narrows
+    /// them per connection, else the session's toolset.
+    fn offered(&self, parts: Option<&Parts>) -> Result<Vec<&'static ToolDef>, String> {
+        let query_toolset = parts.and_then(|p| p.uri.query()).and_then(|q| {
+            q.split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(key, _)| *key == "toolset")
+                .map(|(_, value)| value.replace("%2C", ",").replace("%2c", ","))
+        });
+        match query_toolset {
+            Some(toolset) => tools::select(Some(&toolset)),
+            None => Ok(self.tools.to_vec()),
+        }
+    }
+
+    /// The `tools/list` answer for a toolset, e.g. to measure its size.
+    pub fn list(&self) -> ListToolsResult {
+        ListToolsResult::with_all_items(self.tools.iter().map(|d| tool(d)).collect())
+    }
+
+    /// Who acts: with a token, its agent (an `agent_id` naming someone
+    /// else is refused unless the token is an admin's); else `agent_id`,
+    /// the `X-Agent-ID` header, the session's agent, or `human`.
+    fn agent(&self, parts: Option<&Parts>, explicit: Option<String>) -> Result<String, ToolError> {
+        let explicit = explicit.map(|a| check_agent_id("agent_id", &a)).transpose()?;
+        // Over HTTP, `auth::authenticate` left the identity in the request.
+        let identity = parts
+            .and_then(|p| p.extensions.get::<Identity>())
+            .cloned()
+            .unwrap_or(Identity::Trusted(None));
+        match identity {
+            Identity::Token { agent, admin } => match explicit {
+                Some(named) if named != agent && !admin => Err(ToolError::new(
+                    "agent_mismatch",
+                    format!("this token belongs to {agent}, which may not act as {named}"),
+                    "Drop agent_id (the token decides who you are), or use that agent's own token.",
+                )),
+                Some(named) => Ok(named),
+                None => Ok(agent),
+            },
+            Identity::Trusted(header) => Ok(explicit
+                .or(header)
+                .or_else(|| self.options.agent.clone())
+                .unwrap_or_else(|| crate::extract::DEFAULT_AGENT.to_string())),
+        }
+    }
+
+    /// Runs one tool call; failures are tool errors, never protocol errors.
+    pub async fn call(&self, parts: Option<&Parts>, name: &str, mut args: Map<String, Value>) -> CallToolResult {
+        let explicit = match args.remove("agent_id") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(agent)) => Some(agent),
+            Some(other) => Some(other.to_string()),
+        };
+        let result = async {
+            let offered = self
+                .offered(parts)
+                .map_err(|e| ToolError::new("unknown_toolset", e, "Fix the toolset parameter of the /mcp URL."))?;
+            let Some(def) = offered.iter().find(|t| t.name == name) else {
+                let names: Vec<&str> = offered.iter().map(|t| t.name).collect();
+                return Err(ToolError::new(
+                    "unknown_tool",
+                    format!("this Tix session has no tool '{name}'"),
+                    format!("Call one of: {}.", names.join(", ")),
+                ));
+            };
+            let agent = self.agent(parts, explicit)?;
+            tracing::debug!(tool = name, %agent, "MCP tool call");
+            let call = Call {
+                store: &self.store,
+                search: &self.search,
+                agent,
+                default_workflow: self.options.workflow.as_deref(),
+            };
+            let schema = (def.schema)();
+            macro_rules! dispatch {
+                ($($tool:literal => $method:ident),* $(,)?) => {
+                    match def.name {
+                        $($tool => call.$method(parse($tool, args, &schema)?).await,)*
+                        other => Err(ToolError::new("unknown_tool", format!("no tool '{other}'"), "Call tools/list.")),
+                    }
+                };
+            }
+            dispatch!(
+                "get_board" => get_board,
+                "get_ticket" => get_ticket,
+                "get_tickets" => get_tickets,
+                "search_tickets" => search_tickets,
+                "create_ticket" => create_ticket,
+                "change_ticket_status" => change_ticket_status,
+                "add_ticket_comment" => add_ticket_comment,
+                "resolve_ticket" => resolve_ticket,
+                "get_ready_tickets" => get_ready_tickets,
+                "claim_next_ticket" => claim_next_ticket,
+                "create_task" => create_task,
+                "update_task" => update_task,
+                "get_tasks" => get_tasks,
+                "link_commit" => link_commit,
+            )
+        }
+        .await;
+        match result {
+            Ok(value) => CallToolResult::success(vec![ContentBlock::text(value.to_string())]),
+            Err(error) => error.into_result(),
+        }
+    }
+}
+
+impl<S: ServedStore> ServerHandler for TixMcp<S> {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("tix", env!("CARGO_PKG_VERSION")).with_title("Tix"))
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let parts = context.extensions.get::<Parts>();
+        let offered = self.offered(parts).map_err(|e| ErrorData::invalid_params(e, None))?;
+        Ok(ListToolsResult::with_all_items(
+            offered.iter().map(|d| tool(d)).collect(),
+        ))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let parts = context.extensions.get::<Parts>();
+        let args = request.arguments.unwrap_or_default();
+        Ok(self.call(parts, &request.name, args).await.into())
+    }
+}
+
+/// The streamable HTTP service mounted at `/mcp` (one handler per session).
+pub fn http_service<S: ServedStore>(
+    mcp: TixMcp<S>,
+    config: StreamableHttpServerConfig,
+) -> StreamableHttpService<TixMcp<S>, LocalSessionManager> {
+    StreamableHttpService::new(move || Ok(mcp.clone()), Default::default(), config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_matches_its_argument_struct() {
+        // Each schema property must be accepted by the struct that parses
+        // the arguments (they deny unknown fields), and the required ones
+        // must be enough.
+        fn sample(schema: &Value) -> Value {
+            match schema.get("type").and_then(Value::as_str) {
+                Some("integer") => Value::from(2),
+                Some("boolean") => Value::from(true),
+                Some("array") => serde_json::json!(["ticket-a"]),
+                Some("object") => serde_json::json!({}),
+                _ => match schema.get("enum").and_then(|e| e.get(0)) {
+                    Some(first) => first.clone(),
+                    None => Value::from("abcdef1"),
+                },
+            }
+        }
+        macro_rules! check {
+            ($($tool:literal => $args:ty),* $(,)?) => {
+                let mut checked = Vec::new();
+                $(
+                    let def = tools::TOOLS.iter().find(|t| t.name == $tool).expect($tool);
+                    let schema = (def.schema)();
+                    let props = schema["properties"].as_object().expect("properties");
+                    let all: Map<String, Value> = props.iter().map(|(k, v)| (k.clone(), sample(v))).collect();
+                    parse::<$args>($tool, all, &schema).map_err(|e| e.text()).expect("every property parses");
+                    let required: Map<String, Value> = schema["required"]
+                        .as_array()
+                        .map(|r| r.iter().filter_map(Value::as_str).map(|k| (k.to_string(), sample(&props[k]))).collect())
+                        .unwrap_or_default();
+                    parse::<$args>($tool, required, &schema).map_err(|e| e.text()).expect("the required properties suffice");
+                    checked.push($tool);
+                )*
+                assert_eq!(checked.len(), tools::TOOLS.len(), "every tool is checked");
+            };
+        }
+        use calls::*;
+        check!(
+            "get_board" => GetBoard,
+            "get_ticket" => GetTicket,
+            "get_tickets" => GetTickets,
+            "search_tickets" => SearchTickets,
+            "create_ticket" => CreateTicket,
+            "change_ticket_status" => ChangeStatus,
+            "add_ticket_comment" => AddComment,
+            "resolve_ticket" => Resolve,
+            "get_ready_tickets" => GetReady,
+            "claim_next_ticket" => Claim,
+            "create_task" => CreateTask,
+            "update_task" => UpdateTask,
+            "get_tasks" => GetTasks,
+            "link_commit" => LinkCommit,
+        );
+    }
+
+    #[test]
+    fn toolsets_select_groups_and_names() {
+        let names = |spec: &str| -> Vec<&str> {
+            tools::select(Some(spec))
+                .expect("valid toolset")
+                .iter()
+                .map(|t| t.name)
+                .collect()
+        };
+        assert_eq!(names("queue"), vec!["get_ready_tickets", "claim_next_ticket"]);
+        assert_eq!(names("link_commit, get_ticket"), vec!["get_ticket", "link_commit"]);
+        assert_eq!(names("all").len(), tools::TOOLS.len());
+        let err = tools::select(Some("tickets,bogus")).err().expect("unknown name");
+        assert!(
+            err.contains("unknown toolset 'bogus'") && err.contains("queue"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! The spec's three phases, played by three MCP clients (feature `story`),
+//! so every transport runs the same story: HTTP in `tests/mcp.rs`, stdio
+//! (the built binary) in the `tix` crate's tests.
+//!
+//! Phase 1 searches, then creates tickets with blockers and their phase-2
+//! tasks; phase 2 moves a ticket building → building-done with comments
+//! and creates its phase-3 task; phase 3 tests and resolves it. The story
+//! asserts the unblocks, the task state changes and the history, and that
+//! agents who follow the conventions get no Guardian warnings.
+
+use rmcp::model::CallToolRequestParams;
+use rmcp::service::Peer;
+use rmcp::RoleClient;
+use serde_json::{json, Map, Value};
+
+/// The three agents' connections, each already identified as its agent.
+pub struct Agents {
+    pub planner: Peer<RoleClient>,
+    pub builder: Peer<RoleClient>,
+    pub tester: Peer<RoleClient>,
+}
+
+/// A tool's answer: the parsed JSON, or the error text.
+pub async fn call(peer: &Peer<RoleClient>, tool: &str, args: Value) -> Result<Value, String> {
+    let args: Map<String, Value> = match args {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let result = peer
+        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(args))
+        .await
+        .unwrap_or_else(|e| panic!("{tool}: the MCP call failed: {e}"));
+    let text = result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if result.is_error == Some(true) {
+        return Err(text);
+    }
+    let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{tool} answered non-JSON ({e}): {text}"));
+    assert!(
+        value.get("guardian_warnings").is_none(),
+        "{tool}: a well-behaved agent got Guardian warnings: {value}"
+    );
+    Ok(value)
+}
+
+/// Calls a tool that must succeed.
+pub async fn ok(peer: &Peer<RoleClient>, tool: &str, args: Value) -> Value {
+    call(peer, tool, args)
+        .await
+        .unwrap_or_else(|e| panic!("{tool} failed: {e}"))
+}
+
+/// Calls a tool that must fail; returns the error text.
+pub async fn fails(peer: &Peer<RoleClient>, tool: &str, args: Value) -> String {
+    match call(peer, tool, args).await {
+        Ok(value) => panic!("{tool} should have failed, answered {value}"),
+        Err(text) => text,
+    }
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no '{key}' in {v}"))
+        .to_string()
+}
+
+/// History of a ticket as (action, agent) pairs.
+fn history(detail: &Value) -> Vec<(String, String)> {
+    detail["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| (text(h, "action"), text(h, "by")))
+        .collect()
+}
+
+fn contains_in_order(haystack: &[(String, String)], needles: &[(&str, &str)]) -> bool {
+    let mut rest = haystack.iter();
+    needles
+        .iter()
+        .all(|(action, by)| rest.any(|(a, b)| a == action && b == by))
+}
+
+/// Runs the story in the only workflow there is, which must have the
+/// seed's board (backlog, building, building-done, testing, testing-done,
+/// done) and phases 1-3.
+pub async fn three_phases(agents: &Agents) {
+    let Agents {
+        planner,
+        builder,
+        tester,
+    } = agents;
+
+    // ------------------------------------------------------------ phase 1
+    let board = ok(planner, "get_board", json!({})).await;
+    let columns: Vec<&str> = board["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            "backlog",
+            "building",
+            "building-done",
+            "testing",
+            "testing-done",
+            "done"
+        ]
+    );
+    let found = ok(
+        planner,
+        "search_tickets",
+        json!({"query": "database schema", "search_type": "hybrid"}),
+    )
+    .await;
+    // Hybrid where the server loaded the embedding model, keyword otherwise.
+    let semantic = found["semantic_available"].as_bool().unwrap_or(false);
+    assert_eq!(found["search_type_used"], if semantic { "hybrid" } else { "keyword" });
+    assert_eq!(found["results"], json!([]), "nothing exists yet");
+
+    let db = ok(
+        planner,
+        "create_ticket",
+        json!({"title": "Database Schema", "description": "Users and sessions tables", "ticket_type": "component"}),
+    )
+    .await;
+    let db = text(&db, "ticket_id");
+    let auth = ok(
+        planner,
+        "create_ticket",
+        json!({"title": "Build Authentication System", "description": "Implement JWT auth with login/register/refresh",
+               "ticket_type": "component", "blocked_by_ticket_ids": [db]}),
+    )
+    .await;
+    assert_eq!(auth["blocked"], true);
+    let auth = text(&auth, "ticket_id");
+    let api = ok(
+        planner,
+        "create_ticket",
+        json!({"title": "API Endpoints", "description": "REST endpoints behind auth", "ticket_type": "component",
+               "blocked_by_ticket_ids": [auth], "priority": "high", "tags": ["api"]}),
+    )
+    .await;
+    let api = text(&api, "ticket_id");
+    let found = ok(planner, "search_tickets", json!({"query": "authentication JWT"})).await;
+    assert_eq!(
+        found["results"][0]["id"],
+        auth.as_str(),
+        "search finds the auth ticket: {found}"
+    );
+
+    let mut phase2 = Vec::new();
+    for (ticket, what) in [
+        (&db, "Build Database Schema"),
+        (&auth, "Build Auth System"),
+        (&api, "Build API"),
+    ] {
+        let task = ok(
+            planner,
+            "create_task",
+            json!({"description": format!("Phase 2: {what} - TICKET: {ticket}"), "phase_id": 2, "ticket_id": ticket}),
+        )
+        .await;
+        phase2.push((text(&task, "task_id"), text(&task, "status")));
+    }
+    let statuses: Vec<&str> = phase2.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["queued", "blocked", "blocked"],
+        "tasks of blocked tickets wait"
+    );
+    let refused = fails(
+        planner,
+        "create_task",
+        json!({"description": "Build the database", "phase_id": 2, "ticket_id": db}),
+    )
+    .await;
+    assert!(refused.starts_with("error [guardian_refused]"), "{refused}");
+    assert!(
+        refused.contains(&format!(
+            "next: Write the description as 'Phase 2: <what to do> - TICKET: {db}'"
+        )),
+        "{refused}"
+    );
+    let unknown = fails(
+        planner,
+        "create_ticket",
+        json!({"title": "x", "description": "y", "ticket_type": "epic"}),
+    )
+    .await;
+    assert!(
+        unknown.contains("next: Use one of: component, bug, feature."),
+        "{unknown}"
+    );
+
+    // ------------------------------------------------------------ phase 2
+    let queued = ok(builder, "get_tasks", json!({"phase_id": 2, "status": "queued"})).await;
+    assert_eq!(queued["tasks"].as_array().map(Vec::len), Some(1));
+    let db_task = text(&queued["tasks"][0], "task_id");
+    assert_eq!(db_task, phase2[0].0);
+    let started = ok(
+        builder,
+        "update_task",
+        json!({"task_id": db_task, "status": "in_progress"}),
+    )
+    .await;
+    assert_eq!(started["assignee"], "builder");
+    // No ticket_id: the ticket of the builder's task.
+    let moved = ok(
+        builder,
+        "change_ticket_status",
+        json!({"new_status": "building", "comment": "Starting implementation"}),
+    )
+    .await;
+    assert_eq!(
+        (moved["ticket_id"].as_str(), moved["status"].as_str()),
+        (Some(db.as_str()), Some("building"))
+    );
+    let blocked = fails(
+        builder,
+        "change_ticket_status",
+        json!({"ticket_id": auth, "new_status": "building"}),
+    )
+    .await;
+    assert!(blocked.starts_with("error [ticket_blocked]"), "{blocked}");
+    assert!(
+        blocked.contains(&format!("{db} [building] Database Schema")),
+        "{blocked}"
+    );
+    assert!(blocked.contains("get_ticket"), "{blocked}");
+    let unknown = fails(builder, "change_ticket_status", json!({"new_status": "built"})).await;
+    assert!(
+        unknown.contains("backlog, building, building-done, testing, testing-done, done"),
+        "{unknown}"
+    );
+    ok(
+        builder,
+        "add_ticket_comment",
+        json!({"comment_text": "Completed the users table, working on sessions next"}),
+    )
+    .await;
+    let linked = ok(
+        builder,
+        "link_commit",
+        json!({"commit_sha": "9fceb02d0ae598e95dc970b74767f19372d61af8", "commit_message": "Add users table\n\nTICKET: x"}),
+    )
+    .await;
+    assert_eq!(linked["newly_linked"], true);
+    ok(
+        builder,
+        "change_ticket_status",
+        json!({"new_status": "building-done", "comment": "Implementation complete. 8 test cases added."}),
+    )
+    .await;
+    let phase3 = ok(
+        builder,
+        "create_task",
+        json!({"description": format!("Phase 3: Test Database Schema - TICKET: {db}"), "phase_id": 3, "ticket_id": db}),
+    )
+    .await;
+    assert_eq!(phase3["status"], "queued");
+    let phase3 = text(&phase3, "task_id");
+    let done = ok(builder, "update_task", json!({"status": "done", "comment": "Built"})).await;
+    assert_eq!(
+        (done["task_id"].as_str(), done["status"].as_str()),
+        (Some(db_task.as_str()), Some("done"))
+    );
+
+    // ------------------------------------------------------------ phase 3
+    ok(
+        tester,
+        "update_task",
+        json!({"task_id": phase3, "status": "in_progress"}),
+    )
+    .await;
+    ok(tester, "change_ticket_status", json!({"new_status": "testing"})).await;
+    let resolved = ok(
+        tester,
+        "resolve_ticket",
+        json!({"resolution_comment": "All tests pass. 12/12 tests passing."}),
+    )
+    .await;
+    assert_eq!(resolved["status"], "done");
+    assert_eq!(resolved["resolved"], true);
+    assert_eq!(
+        resolved["unblocked_ticket_ids"],
+        json!([auth]),
+        "resolving unblocks auth"
+    );
+    assert_eq!(
+        resolved["queued_task_ids"],
+        json!([phase2[1].0]),
+        "auth's phase-2 task is queued"
+    );
+    ok(tester, "update_task", json!({"status": "done"})).await;
+
+    // ------------------------------------------------------------ what it left behind
+    let auth_detail = ok(tester, "get_ticket", json!({"ticket_id": auth})).await;
+    assert_eq!(auth_detail["blocked"], false);
+    assert_eq!(auth_detail["tasks"][0]["status"], "queued");
+    let auth_history = history(&auth_detail);
+    assert!(
+        contains_in_order(
+            &auth_history,
+            &[
+                ("created", "planner"),
+                ("task_created", "planner"),
+                ("unblocked", "tester"),
+                ("task_status_changed", "tester")
+            ]
+        ),
+        "{auth_history:?}"
+    );
+    let api_detail = ok(tester, "get_ticket", json!({"ticket_id": api})).await;
+    assert_eq!(api_detail["blocked"], true, "API still waits for auth");
+    assert_eq!(api_detail["tasks"][0]["status"], "blocked");
+
+    let db_detail = ok(tester, "get_ticket", json!({"ticket_id": db})).await;
+    assert_eq!(db_detail["resolved"], true);
+    assert_eq!(db_detail["commits"][0]["message"], "Add users table");
+    let db_history = history(&db_detail);
+    assert!(
+        contains_in_order(
+            &db_history,
+            &[
+                ("created", "planner"),
+                ("task_created", "planner"),
+                ("task_status_changed", "builder"),
+                ("status_changed", "builder"),
+                ("commented", "builder"),
+                ("commit_linked", "builder"),
+                ("status_changed", "builder"),
+                ("task_created", "builder"),
+                ("task_status_changed", "builder"),
+                ("task_status_changed", "tester"),
+                ("status_changed", "tester"),
+                ("resolved", "tester"),
+            ]
+        ),
+        "{db_history:?}"
+    );
+    let comments: Vec<String> = db_detail["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .map(|c| text(c, "by"))
+        .collect();
+    assert_eq!(comments, ["builder", "builder", "builder", "tester"]);
+
+    // The queue: auth is ready now and the builder claims it.
+    let ready = ok(builder, "get_ready_tickets", json!({})).await;
+    assert_eq!(ready["tickets"][0]["id"], auth.as_str());
+    assert_eq!(ready["tickets"][0]["unblocks"], 1);
+    let claimed = ok(builder, "claim_next_ticket", json!({})).await;
+    assert_eq!(
+        (claimed["ticket_id"].as_str(), claimed["status"].as_str()),
+        (Some(auth.as_str()), Some("building"))
+    );
+    let empty = fails(builder, "claim_next_ticket", json!({})).await;
+    assert!(empty.starts_with("error [nothing_ready]"), "{empty}");
+    let listed = ok(planner, "get_tickets", json!({"blocked": true})).await;
+    assert_eq!(listed["tickets"].as_array().map(Vec::len), Some(1));
+    assert_eq!(listed["tickets"][0]["id"], api.as_str());
+}

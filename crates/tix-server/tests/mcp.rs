@@ -1,0 +1,370 @@
+//! MCP over streamable HTTP against a real server on port 0: the spec's
+//! three phases (tix_server::story), the size of `tools/list`, toolsets,
+//! and errors an agent can act on.
+
+use std::collections::HashMap;
+
+use reqwest::header::{HeaderName, HeaderValue};
+use rmcp::model::{CallToolRequestParams, ClientConfig};
+use rmcp::service::RunningService;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::json;
+use tix_server::auth::AuthMode;
+use tix_server::story::{self, Agents};
+use tix_server::ServerOptions;
+use tix_store::{AgentStore, SqliteStore, Store};
+
+type Client = RunningService<RoleClient, ClientConfig>;
+
+struct Server {
+    base: String,
+    store: SqliteStore,
+    _dir: tempfile::TempDir,
+}
+
+/// The seed's board with its three phases.
+fn seed_workflow() -> tix_core::workflow::NewWorkflow {
+    serde_json::from_value(json!({
+        "name": "Web app",
+        "board_config": {
+            "columns": [
+                {"id": "backlog", "name": "📋 Backlog"}, {"id": "building", "name": "🔨 Building"},
+                {"id": "building-done", "name": "✅ Built"}, {"id": "testing", "name": "🧪 Testing"},
+                {"id": "testing-done", "name": "✅ Tested"}, {"id": "done", "name": "✅ Done"}
+            ],
+            "ticket_types": ["component", "bug", "feature"],
+            "initial_status": "backlog"
+        },
+        "phases": [
+            {"id": 1, "name": "Plan", "columns": ["backlog"]},
+            {"id": 2, "name": "Build", "columns": ["backlog", "building", "building-done"]},
+            {"id": 3, "name": "Test", "columns": ["building-done", "testing", "testing-done", "done"]}
+        ]
+    }))
+    .expect("workflow JSON")
+}
+
+impl Server {
+    async fn start() -> Server {
+        Self::start_with(ServerOptions::default()).await
+    }
+
+    async fn start_with(options: ServerOptions) -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SqliteStore::open(&dir.path().join("tix.db")).expect("store");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(tix_server::launch_with(
+            store.clone(),
+            listener,
+            std::future::pending(),
+            options,
+        ));
+        Server { base, store, _dir: dir }
+    }
+
+    fn config(&self, agent: Option<&str>, token: Option<&str>, path: &str) -> StreamableHttpClientTransportConfig {
+        let headers = agent
+            .map(|agent| {
+                HashMap::from([(
+                    HeaderName::from_static("x-agent-id"),
+                    HeaderValue::from_str(agent).expect("header"),
+                )])
+            })
+            .unwrap_or_default();
+        let mut config =
+            StreamableHttpClientTransportConfig::with_uri(format!("{}{path}", self.base)).custom_headers(headers);
+        if let Some(token) = token {
+            config = config.auth_header(token);
+        }
+        config
+    }
+
+    async fn connect(&self, agent: &str, path: &str) -> Client {
+        ClientConfig::default()
+            .serve(StreamableHttpClientTransport::from_config(self.config(
+                Some(agent),
+                None,
+                path,
+            )))
+            .await
+            .expect("MCP client connects")
+    }
+
+    /// A REST call with optional X-Agent-ID and token.
+    async fn rest(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        agent: Option<&str>,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.base));
+        if let Some(agent) = agent {
+            request = request.header("X-Agent-ID", agent);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        (status, response.json().await.unwrap_or_default())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_phases_over_http() {
+    let server = Server::start().await;
+    server
+        .store
+        .create_workflow("human", seed_workflow())
+        .await
+        .expect("workflow");
+    let (planner, builder, tester) = (
+        server.connect("planner", "/mcp").await,
+        server.connect("builder", "/mcp").await,
+        server.connect("tester", "/mcp").await,
+    );
+    story::three_phases(&Agents {
+        planner: planner.peer().clone(),
+        builder: builder.peer().clone(),
+        tester: tester.peer().clone(),
+    })
+    .await;
+}
+
+/// The measured size of `tools/list` (all tools) is in the README; keep it
+/// under 8 KB so every agent session starts cheaply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_list_is_small_and_toolsets_narrow_it() {
+    let server = Server::start().await;
+    let client = server.connect("planner", "/mcp").await;
+    let tools = client.peer().list_tools(None).await.expect("tools/list");
+    let bytes = serde_json::to_string(&tools).expect("encode").len();
+    eprintln!("tools/list: {} tools, {bytes} bytes", tools.tools.len());
+    assert_eq!(tools.tools.len(), 14);
+    assert!(bytes <= 8 * 1024, "tools/list is {bytes} bytes; keep it under 8 KB");
+    let names: Vec<&str> = tools.tools.iter().map(|t| t.name.as_ref()).collect();
+    for spec_tool in [
+        "create_ticket",
+        "change_ticket_status",
+        "add_ticket_comment",
+        "resolve_ticket",
+        "search_tickets",
+        "get_ticket",
+        "get_tickets",
+        "get_board",
+        "get_ready_tickets",
+        "claim_next_ticket",
+        "create_task",
+        "link_commit",
+    ] {
+        assert!(names.contains(&spec_tool), "{spec_tool} missing from {names:?}");
+    }
+
+    let narrow = server.connect("planner", "/mcp?toolset=queue,get_ticket").await;
+    let tools = narrow.peer().list_tools(None).await.expect("tools/list");
+    let names: Vec<&str> = tools.tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, vec!["get_ticket", "get_ready_tickets", "claim_next_ticket"]);
+    let refused = narrow
+        .peer()
+        .call_tool(CallToolRequestParams::new("create_ticket"))
+        .await
+        .expect("a tool error, not a protocol error");
+    assert_eq!(refused.is_error, Some(true));
+    let text = &refused.content[0].as_text().expect("text").text;
+    assert!(text.contains("no tool 'create_ticket'"), "{text}");
+    assert!(
+        text.contains("next: Call one of: get_ticket, get_ready_tickets, claim_next_ticket."),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_say_what_to_do_next() {
+    let server = Server::start().await;
+    let client = server.connect("planner", "/mcp").await;
+    let peer = client.peer();
+    let none = story::fails(peer, "get_board", json!({})).await;
+    assert!(none.starts_with("error [workflow_not_chosen]"), "{none}");
+    server
+        .store
+        .create_workflow("human", seed_workflow())
+        .await
+        .expect("workflow");
+    let bad = story::fails(peer, "create_ticket", json!({"title": "x", "ticket_type": "bug"})).await;
+    assert!(bad.contains("missing field `description`"), "{bad}");
+    assert!(bad.contains("next: create_ticket takes: "), "{bad}");
+    let unknown = story::fails(peer, "get_ticket", json!({"ticket_id": "ticket-a", "verbose": true})).await;
+    assert!(unknown.contains("unknown field `verbose`"), "{unknown}");
+    let missing = story::fails(peer, "get_ticket", json!({"ticket_id": "ticket-nosuch"})).await;
+    assert!(missing.starts_with("error [ticket_not_found]"), "{missing}");
+    let no_task = story::fails(peer, "resolve_ticket", json!({})).await;
+    assert!(no_task.starts_with("error [ticket_id_required]"), "{no_task}");
+    // Numbers sent as strings are accepted; agent_id names the acting agent.
+    let ticket = story::ok(
+        peer,
+        "create_ticket",
+        json!({"title": "Auth", "description": "JWT", "ticket_type": "component", "agent_id": "someone-else"}),
+    )
+    .await;
+    let id = ticket["ticket_id"].as_str().expect("id").to_string();
+    let task = story::ok(
+        peer,
+        "create_task",
+        json!({"description": format!("Phase 2: Build - TICKET: {id}"), "phase_id": "2", "ticket_id": id}),
+    )
+    .await;
+    assert_eq!(task["phase_id"], 2);
+    let detail = story::ok(peer, "get_ticket", json!({"ticket_id": id})).await;
+    assert_eq!(detail["created_by"], "someone-else");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auth_required_the_token_decides_the_agent() {
+    use reqwest::{Method, StatusCode};
+    let server = Server::start_with(ServerOptions {
+        auth: AuthMode::Required,
+        ..ServerOptions::default()
+    })
+    .await;
+    let workflow = server
+        .store
+        .create_workflow("human", seed_workflow())
+        .await
+        .expect("workflow");
+    let builder = server.store.create_agent_token("builder", false).await.expect("token");
+    let admin = server
+        .store
+        .create_agent_token("boss", true)
+        .await
+        .expect("admin token");
+    assert!(builder.starts_with("tix_") && builder.len() > 60, "{builder}");
+    let ticket = json!({"workflow_id": workflow.id, "title": "Auth", "description": "JWT", "ticket_type": "component"});
+
+    let (status, body) = server
+        .rest(Method::GET, "/api/workflows", Some("builder"), None, None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("token_required"))
+    );
+    assert!(
+        body["error"]["hint"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("tix agent add"),
+        "{body}"
+    );
+    let (status, _) = server.rest(Method::GET, "/api/health", None, None, None).await;
+    assert_eq!(status, StatusCode::OK, "the health check stays public");
+    let (status, body) = server
+        .rest(Method::GET, "/api/workflows", None, Some("tix_wrong"), None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_token"))
+    );
+
+    let (status, created) = server
+        .rest(Method::POST, "/api/tickets", None, Some(&builder), Some(ticket.clone()))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(
+        created["ticket"]["created_by"], "builder",
+        "the token decides the agent"
+    );
+    let (status, body) = server
+        .rest(
+            Method::POST,
+            "/api/tickets",
+            Some("tester"),
+            Some(&builder),
+            Some(ticket.clone()),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("agent_mismatch"))
+    );
+    let (status, created) = server
+        .rest(
+            Method::POST,
+            "/api/tickets",
+            Some("planner"),
+            Some(&admin),
+            Some(ticket),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(created["ticket"]["created_by"], "planner", "an admin may act as anyone");
+
+    // MCP: the same rules.
+    let refused = ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_config(server.config(
+            Some("builder"),
+            None,
+            "/mcp",
+        )))
+        .await;
+    assert!(refused.is_err(), "no token, no MCP session");
+    let client = ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_config(server.config(
+            None,
+            Some(&builder),
+            "/mcp",
+        )))
+        .await
+        .expect("connects with a token");
+    let made = story::ok(
+        client.peer(),
+        "create_ticket",
+        json!({"title": "Sessions", "description": "Table", "ticket_type": "component"}),
+    )
+    .await;
+    let id = made["ticket_id"].as_str().expect("id").to_string();
+    let detail = story::ok(client.peer(), "get_ticket", json!({"ticket_id": id})).await;
+    assert_eq!(detail["created_by"], "builder");
+    let text = story::fails(
+        client.peer(),
+        "add_ticket_comment",
+        json!({"ticket_id": id, "comment_text": "hi", "agent_id": "tester"}),
+    )
+    .await;
+    assert!(text.starts_with("error [agent_mismatch]"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auth_off_the_header_is_trusted_and_a_token_still_counts() {
+    use reqwest::{Method, StatusCode};
+    let server = Server::start().await;
+    let workflow = server
+        .store
+        .create_workflow("human", seed_workflow())
+        .await
+        .expect("workflow");
+    let token = server.store.create_agent_token("builder", false).await.expect("token");
+    let ticket = json!({"workflow_id": workflow.id, "title": "Auth", "description": "JWT", "ticket_type": "component"});
+    let (status, created) = server
+        .rest(Method::POST, "/api/tickets", Some("anyone"), None, Some(ticket.clone()))
+        .await;
+    assert_eq!(
+        (status, created["ticket"]["created_by"].as_str()),
+        (StatusCode::CREATED, Some("anyone"))
+    );
+    let (_, created) = server
+        .rest(Method::POST, "/api/tickets", None, Some(&token), Some(ticket))
+        .await;
+    assert_eq!(created["ticket"]["created_by"], "builder");
+    assert!(server.store.revoke_agent_token("builder").await.expect("revoke"));
+    let (status, _) = server
+        .rest(Method::GET, "/api/workflows", None, Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked token is refused");
+}

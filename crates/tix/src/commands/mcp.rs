@@ -1,0 +1,101 @@
+//! `tix mcp`: MCP over stdio. Without `--server` it serves the tools on
+//! the database directly; with `--server` it relays stdio to the server's
+//! `/mcp` (streamable HTTP), so the tools run there, as this agent.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{IntoTransport, StreamableHttpClientTransport, Transport};
+use rmcp::{RoleClient, RoleServer, ServiceExt};
+use tix_server::mcp::{McpOptions, TixMcp};
+
+use crate::cli::{GlobalArgs, McpArgs};
+use crate::client::open_store;
+use crate::error::Failure;
+
+pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
+    let agent = tix_core::ticket::check_agent_id("agent", &global.agent).map_err(Failure::from)?;
+    if let Some(server) = &global.server {
+        if args.list_tools {
+            return Err(
+                Failure::new("validation_failed", "--list-tools works on the database, not --server")
+                    .with_hint("Drop --server, or ask the server: its /mcp answers tools/list.")
+                    .into(),
+            );
+        }
+        return relay(server, &agent, args.toolset.as_deref(), global.token.as_deref()).await;
+    }
+    let store = open_store(&global.database, &tix_store::OpenOptions { pool_size: 4 }).await?;
+    let options = McpOptions {
+        toolset: args.toolset,
+        agent: Some(agent.clone()),
+        workflow: global.workflow.clone(),
+    };
+    let mcp = TixMcp::new(store, options).map_err(|e| {
+        Failure::new("unknown_toolset", e)
+            .with_hint("Pass --toolset with group or tool names, e.g. --toolset tickets,queue.")
+    })?;
+    if args.list_tools {
+        let text = serde_json::to_string(&mcp.list()).context("encoding tools/list")?;
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{text}").context("writing to stdout")?;
+        eprintln!("tools/list: {} bytes", text.len());
+        return Ok(());
+    }
+    tracing::info!(%agent, "serving MCP on stdio");
+    let service = mcp
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| Failure::new("mcp_failed", format!("the MCP session did not start: {e}")))?;
+    service
+        .waiting()
+        .await
+        .map_err(|e| Failure::new("mcp_failed", format!("the MCP session ended with an error: {e}")))?;
+    Ok(())
+}
+
+/// Passes JSON-RPC messages between stdio and the server's `/mcp` until
+/// either side closes.
+async fn relay(server: &str, agent: &str, toolset: Option<&str>, token: Option<&str>) -> Result<()> {
+    let mut uri = format!("{}/mcp", server.trim().trim_end_matches('/'));
+    if let Some(toolset) = toolset {
+        uri.push_str("?toolset=");
+        uri.push_str(&toolset.replace(' ', ""));
+    }
+    // With a token the server knows who we are; naming the default agent
+    // as well would only clash with it.
+    let mut headers = HashMap::new();
+    if token.is_none() || agent != tix_server::auth::DEFAULT_AGENT {
+        let value = reqwest::header::HeaderValue::from_str(agent)
+            .map_err(|_| Failure::new("validation_failed", "the agent id cannot be sent as a header"))?;
+        headers.insert(reqwest::header::HeaderName::from_static("x-agent-id"), value);
+    }
+    let mut config = StreamableHttpClientTransportConfig::with_uri(uri.clone()).custom_headers(headers);
+    if let Some(token) = token {
+        config = config.auth_header(token.trim());
+    }
+    let mut remote =
+        IntoTransport::<RoleClient, _, _>::into_transport(StreamableHttpClientTransport::from_config(config));
+    let mut local = IntoTransport::<RoleServer, _, _>::into_transport(rmcp::transport::stdio());
+    tracing::info!(%uri, %agent, "relaying MCP between stdio and the server");
+    loop {
+        tokio::select! {
+            from_agent = local.receive() => {
+                let Some(message): Option<ClientJsonRpcMessage> = from_agent else { break };
+                remote.send(message).await.map_err(|e| {
+                    Failure::new("server_unreachable", format!("cannot reach the Tix server's MCP at {uri}: {e}"))
+                        .with_hint("Start it with `tix serve`, or drop --server to use the database directly.")
+                })?;
+            }
+            from_server = remote.receive() => {
+                let Some(message): Option<ServerJsonRpcMessage> = from_server else { break };
+                local.send(message).await.context("writing to stdout")?;
+            }
+        }
+    }
+    let _ = remote.close().await;
+    Ok(())
+}

@@ -1,0 +1,103 @@
+// End-to-end harness: a real `tix serve` on a temporary SQLite database and
+// headless Chromium from Debian driven by playwright-core.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+
+import { chromium, type Browser } from 'playwright-core'
+
+export const REPO = resolve(import.meta.dirname, '..', '..')
+export const OUTPUT = join(REPO, 'test-output')
+
+/** The `tix` binary: $TIX_BIN, else the debug build in $CARGO_TARGET_DIR. */
+export function tixBinary(): string {
+  if (process.env.TIX_BIN) return process.env.TIX_BIN
+  const target = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'tix-target')
+  return join(target, 'debug', 'tix')
+}
+
+export interface TixServer {
+  base: string
+  stop(): Promise<void>
+}
+
+/** Starts `tix serve --addr 127.0.0.1:0 --database sqlite://<tmp>` and waits for its address. */
+export async function startTix(): Promise<TixServer> {
+  const bin = tixBinary()
+  if (!existsSync(bin)) {
+    throw new Error(`no tix binary at ${bin}: build it with \`cargo build -p tix\` (after \`npm run build\`), or set TIX_BIN`)
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tix-e2e-'))
+  const child: ChildProcess = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--database', `sqlite://${join(dir, 'tix.db')}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+  })
+  let stderr = ''
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk)
+  })
+  const base = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`tix serve did not start in 20 s:\n${stderr}`)), 20_000)
+    child.once('exit', (code) => fail(new Error(`tix serve exited (${code}):\n${stderr}`)))
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /tix listening on (http:\/\/\S+)/.exec(line)
+      if (match) {
+        clearTimeout(timer)
+        ok(match[1])
+      }
+    })
+  })
+  return {
+    base,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((ok) => child.once('exit', ok))
+        child.kill('SIGTERM')
+        await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))])
+        if (child.exitCode === null) child.kill('SIGKILL')
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium'
+  if (!existsSync(executablePath)) {
+    throw new Error(`no Chromium at ${executablePath}: apt-get install -y chromium (scripts/test does), or set CHROMIUM`)
+  }
+  mkdirSync(OUTPUT, { recursive: true })
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS })
+}
+
+/** A JSON client of the server's API (as an agent would use it). */
+export function apiClient(base: string, agent = 'e2e-agent') {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(base + path, {
+      method,
+      headers: { 'X-Agent-ID': agent, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await response.text()
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`)
+    return (text ? JSON.parse(text) : undefined) as T
+  }
+  return {
+    get: <T>(path: string) => call<T>('GET', path),
+    post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
+  }
+}

@@ -1,0 +1,120 @@
+// Small shared pieces: modal dialog, toasts, badges.
+
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react'
+
+import type { Priority } from '../api/types'
+import type { TicketState } from '../lib/board'
+
+export function Modal({
+  title,
+  onClose,
+  children,
+  footer,
+  wide,
+}: {
+  title: string
+  onClose: () => void
+  children: ReactNode
+  footer?: ReactNode
+  wide?: boolean
+}) {
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose()
+    }
+    window.addEventListener('keydown', onKey)
+    const first = ref.current?.querySelector<HTMLElement>('textarea, input, select, button.primary')
+    first?.focus()
+    return () => window.removeEventListener('keydown', onKey)
+  }, [onClose])
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className={`modal ${wide ? 'wide' : ''}`} role="dialog" aria-modal="true" aria-label={title} ref={ref}>
+        <header className="modal-header">
+          <h2>{title}</h2>
+          <button className="icon-button" onClick={onClose} aria-label="Close">
+            ×
+          </button>
+        </header>
+        <div className="modal-body">{children}</div>
+        {footer && <footer className="modal-footer">{footer}</footer>}
+      </div>
+    </div>
+  )
+}
+
+export interface Toast {
+  id: number
+  kind: 'error' | 'success' | 'info'
+  title: string
+  detail?: string
+}
+
+const ToastContext = createContext<(toast: Omit<Toast, 'id'>) => void>(() => {})
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([])
+  const next = useRef(1)
+  const push = useCallback((toast: Omit<Toast, 'id'>) => {
+    const id = next.current++
+    setToasts((list) => [...list.slice(-3), { ...toast, id }])
+    setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), toast.kind === 'error' ? 9000 : 4000)
+  }, [])
+  return (
+    <ToastContext.Provider value={push}>
+      {children}
+      <div className="toasts" role="status" aria-live="polite">
+        {toasts.map((t) => (
+          <div key={t.id} className={`toast toast-${t.kind}`} data-testid={`toast-${t.kind}`}>
+            <strong>{t.title}</strong>
+            {t.detail && <p>{t.detail}</p>}
+            <button
+              className="icon-button"
+              aria-label="Dismiss"
+              onClick={() => setToasts((list) => list.filter((x) => x.id !== t.id))}
+            >
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+    </ToastContext.Provider>
+  )
+}
+
+export function useToast() {
+  return useContext(ToastContext)
+}
+
+export function PriorityBadge({ priority }: { priority: Priority }) {
+  return (
+    <span className={`badge priority priority-${priority}`} title={`Priority: ${priority}`}>
+      {priority}
+    </span>
+  )
+}
+
+export function StateBadge({ state }: { state: TicketState }) {
+  const label = { resolved: 'Resolved', blocked: 'Blocked', ready: 'Ready', in_progress: 'In progress' }[state]
+  return <span className={`badge state state-${state}`}>{label}</span>
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <h3>{title}</h3>
+      {children}
+    </div>
+  )
+}
+
+/** A value that follows `value` after it stopped changing for `ms`. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value)
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms)
+    return () => clearTimeout(timer)
+  }, [value, ms])
+  return settled
+}

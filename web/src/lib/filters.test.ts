@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+
+import { board, ticket } from '../test/fixtures'
+import { applyFilters, filterOptions, filtersFromParams, filtersToParams, isFiltering, NO_FILTERS, UNASSIGNED } from './filters'
+
+const auth = ticket({ title: 'Authentication System', tags: ['security', 'backend'], priority: 'high', assigned_agent_id: 'agent-a' })
+const db = ticket({ title: 'Database schema', description: 'users and sessions', tags: ['backend'], ticket_type: 'bug' })
+const blocked = ticket({ title: 'Login page', is_blocked: true, blocked_by_ticket_ids: [auth.id] })
+const building = ticket({ title: 'Workers', status: 'building' })
+const all = [auth, db, blocked, building]
+
+describe('applyFilters', () => {
+  it('passes everything without filters', () => {
+    expect(applyFilters(all, NO_FILTERS, board)).toEqual(all)
+    expect(isFiltering(NO_FILTERS)).toBe(false)
+  })
+
+  it('matches every word of the text in id, title, description, tags or assignee', () => {
+    expect(applyFilters(all, { ...NO_FILTERS, text: 'SESSIONS users' }, board)).toEqual([db])
+    expect(applyFilters(all, { ...NO_FILTERS, text: 'security' }, board)).toEqual([auth])
+    expect(applyFilters(all, { ...NO_FILTERS, text: 'agent-a' }, board)).toEqual([auth])
+    expect(applyFilters(all, { ...NO_FILTERS, text: db.id }, board)).toEqual([db])
+  })
+
+  it('filters by type, priority, assignee and tag', () => {
+    expect(applyFilters(all, { ...NO_FILTERS, type: 'bug' }, board)).toEqual([db])
+    expect(applyFilters(all, { ...NO_FILTERS, priority: 'high' }, board)).toEqual([auth])
+    expect(applyFilters(all, { ...NO_FILTERS, assignee: 'agent-a' }, board)).toEqual([auth])
+    expect(applyFilters(all, { ...NO_FILTERS, assignee: UNASSIGNED }, board)).toEqual([db, blocked, building])
+    expect(applyFilters(all, { ...NO_FILTERS, tag: 'backend' }, board)).toEqual([auth, db])
+  })
+
+  it('hides blocked tickets and keeps only ready ones', () => {
+    expect(applyFilters(all, { ...NO_FILTERS, hideBlocked: true }, board)).not.toContain(blocked)
+    // Ready: unblocked, unassigned, in the initial column.
+    expect(applyFilters(all, { ...NO_FILTERS, onlyReady: true }, board)).toEqual([db])
+  })
+
+  it('offers the assignees and tags in use', () => {
+    expect(filterOptions(all)).toEqual({ assignees: ['agent-a'], tags: ['backend', 'security'] })
+  })
+
+  it('round-trips through URL parameters', () => {
+    const f = { ...NO_FILTERS, text: 'auth', priority: 'high' as const, onlyReady: true, assignee: UNASSIGNED }
+    const params = new URLSearchParams(filtersToParams(f))
+    expect(params.toString()).toBe('q=auth&priority=high&assignee=-&ready=1')
+    expect(filtersFromParams(params)).toEqual(f)
+    expect(filtersFromParams(new URLSearchParams('priority=urgent')).priority).toBe('')
+  })
+})

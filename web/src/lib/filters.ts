@@ -1,0 +1,92 @@
+// Board filters. Pure, so the same rules apply in tests and in the page.
+
+import type { BoardConfig, Priority, Ticket } from '../api/types'
+import { isReady } from './board'
+
+export interface Filters {
+  text: string
+  type: string
+  priority: '' | Priority
+  /** Agent id, `''` for any, `'-'` for unassigned. */
+  assignee: string
+  tag: string
+  hideBlocked: boolean
+  onlyReady: boolean
+}
+
+export const NO_FILTERS: Filters = {
+  text: '',
+  type: '',
+  priority: '',
+  assignee: '',
+  tag: '',
+  hideBlocked: false,
+  onlyReady: false,
+}
+
+export const UNASSIGNED = '-'
+
+export function isFiltering(f: Filters): boolean {
+  return (
+    f.text.trim() !== '' || f.type !== '' || f.priority !== '' || f.assignee !== '' || f.tag !== '' || f.hideBlocked || f.onlyReady
+  )
+}
+
+/** Every word of the text must appear in the id, title, description, tags or assignee. */
+export function matchesText(ticket: Ticket, text: string): boolean {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return true
+  const haystack = [ticket.id, ticket.title, ticket.description, ticket.assigned_agent_id ?? '', ...ticket.tags]
+    .join('\n')
+    .toLowerCase()
+  return words.every((w) => haystack.includes(w))
+}
+
+export function applyFilters(tickets: Ticket[], f: Filters, board: BoardConfig): Ticket[] {
+  return tickets.filter((t) => {
+    if (f.type && t.ticket_type !== f.type) return false
+    if (f.priority && t.priority !== f.priority) return false
+    if (f.assignee === UNASSIGNED ? t.assigned_agent_id : f.assignee && t.assigned_agent_id !== f.assignee) return false
+    if (f.tag && !t.tags.includes(f.tag)) return false
+    if (f.hideBlocked && t.is_blocked && !t.is_resolved) return false
+    if (f.onlyReady && !isReady(board, t)) return false
+    return matchesText(t, f.text)
+  })
+}
+
+/** The values the filter menus offer, sorted. */
+export function filterOptions(tickets: Ticket[]): { assignees: string[]; tags: string[] } {
+  const assignees = new Set<string>()
+  const tags = new Set<string>()
+  for (const t of tickets) {
+    if (t.assigned_agent_id) assignees.add(t.assigned_agent_id)
+    for (const tag of t.tags) tags.add(tag)
+  }
+  return { assignees: [...assignees].sort(), tags: [...tags].sort() }
+}
+
+/** Filters as URL query parameters (only the ones set), and back. */
+export function filtersToParams(f: Filters): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (f.text.trim()) out.q = f.text
+  if (f.type) out.type = f.type
+  if (f.priority) out.priority = f.priority
+  if (f.assignee) out.assignee = f.assignee
+  if (f.tag) out.tag = f.tag
+  if (f.hideBlocked) out.hide_blocked = '1'
+  if (f.onlyReady) out.ready = '1'
+  return out
+}
+
+export function filtersFromParams(params: URLSearchParams): Filters {
+  const priority = params.get('priority') ?? ''
+  return {
+    text: params.get('q') ?? '',
+    type: params.get('type') ?? '',
+    priority: (['low', 'medium', 'high', 'critical'].includes(priority) ? priority : '') as Filters['priority'],
+    assignee: params.get('assignee') ?? '',
+    tag: params.get('tag') ?? '',
+    hideBlocked: params.get('hide_blocked') === '1',
+    onlyReady: params.get('ready') === '1',
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+
+import { ticket } from '../test/fixtures'
+import { keywordSearch, readSearchAnswer } from './search'
+
+describe('readSearchAnswer', () => {
+  it('reads nested results with scores and matched_in', () => {
+    const t = ticket({ title: 'Login crash' })
+    const answer = readSearchAnswer({
+      results: [{ ticket: t, score: 0.91, keyword_score: 0.5, semantic_score: 1, matched_in: ['title', 'description'] }],
+      search_type: 'hybrid',
+      semantic_available: true,
+    })
+    expect(answer).toEqual({
+      hits: [{ ticket: t, score: 0.91, keywordScore: 0.5, semanticScore: 1, matchedIn: ['title', 'description'] }],
+      semanticAvailable: true,
+      mode: 'hybrid',
+    })
+  })
+
+  it('reads flat tickets with scores beside their fields, and skips junk', () => {
+    const t = ticket()
+    const answer = readSearchAnswer({ tickets: [{ ...t, score: 0.4, matched_in: 'title' }, null, { nope: 1 }], semantic_available: false })
+    expect(answer.hits).toHaveLength(1)
+    expect(answer.hits[0].matchedIn).toEqual(['title'])
+    expect(answer.semanticAvailable).toBe(false)
+    expect(readSearchAnswer(undefined).hits).toEqual([])
+  })
+})
+
+describe('keywordSearch', () => {
+  const login = ticket({ title: 'Login page crashes', description: 'on submit' })
+  const docs = ticket({ title: 'Docs', description: 'explain the login flow' })
+  const tagged = ticket({ title: 'Sessions', tags: ['login'] })
+  const other = ticket({ title: 'Workers' })
+
+  it('ranks title matches above tags and description', () => {
+    const hits = keywordSearch([docs, other, tagged, login], 'login')
+    expect(hits.map((h) => h.ticket.id)).toEqual([login.id, tagged.id, docs.id])
+    expect(hits[0].score).toBe(1)
+    expect(hits[0].matchedIn).toEqual(['title'])
+    expect(hits[2].matchedIn).toEqual(['description'])
+  })
+
+  it('needs every word, finds ids, and returns nothing for an empty query', () => {
+    expect(keywordSearch([login, docs], 'login submit').map((h) => h.ticket.id)).toEqual([login.id])
+    expect(keywordSearch([login, docs], docs.id.slice(7))[0].ticket.id).toBe(docs.id)
+    expect(keywordSearch([login], '   ')).toEqual([])
+  })
+})

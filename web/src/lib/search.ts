@@ -1,0 +1,106 @@
+// Search: reading `GET /api/search` answers, and the keyword-only fallback
+// over the loaded tickets for servers without a search endpoint.
+
+import type { Ticket } from '../api/types'
+import { matchesText } from './filters'
+
+export type SearchMode = 'hybrid' | 'semantic' | 'keyword'
+
+export interface SearchHit {
+  ticket: Ticket
+  /** 0..1 when the server says so. */
+  score: number | null
+  keywordScore: number | null
+  semanticScore: number | null
+  matchedIn: string[]
+}
+
+export interface SearchAnswer {
+  hits: SearchHit[]
+  /** False when the server could only do keyword search. */
+  semanticAvailable: boolean
+  /** The mode the server actually used, if it says. */
+  mode: SearchMode | null
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null
+}
+
+function strings(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
+  if (typeof value === 'string' && value) return [value]
+  return []
+}
+
+/**
+ * Reads a search answer. Accepts `{results|tickets: [...]}` where each item is
+ * either `{ticket, score, ...}` or a ticket with its scores beside its fields.
+ */
+export function readSearchAnswer(data: unknown): SearchAnswer {
+  const body = (data ?? {}) as Record<string, unknown>
+  const list = (Array.isArray(body.results) ? body.results : Array.isArray(body.tickets) ? body.tickets : []) as Record<
+    string,
+    unknown
+  >[]
+  const hits: SearchHit[] = []
+  for (const item of list) {
+    if (!item || typeof item !== 'object') continue
+    const ticket = (item.ticket && typeof item.ticket === 'object' ? item.ticket : item) as Ticket
+    if (typeof ticket.id !== 'string' || typeof ticket.title !== 'string') continue
+    hits.push({
+      ticket,
+      score: num(item.score) ?? num(item.similarity),
+      keywordScore: num(item.keyword_score),
+      semanticScore: num(item.semantic_score),
+      matchedIn: strings(item.matched_in),
+    })
+  }
+  const used = body.search_type
+  return {
+    hits,
+    semanticAvailable: body.semantic_available !== false,
+    mode: used === 'hybrid' || used === 'semantic' || used === 'keyword' ? used : null,
+  }
+}
+
+/**
+ * Keyword-only search over loaded tickets: every word must match; title
+ * matches rank above description, tag and comment matches.
+ */
+export function keywordSearch(tickets: Ticket[], text: string, limit = 50): SearchHit[] {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return []
+  const hits: SearchHit[] = []
+  for (const ticket of tickets) {
+    if (!matchesText(ticket, text)) continue
+    const title = ticket.title.toLowerCase()
+    const description = ticket.description.toLowerCase()
+    const tags = ticket.tags.map((t) => t.toLowerCase())
+    const matchedIn = new Set<string>()
+    let score = 0
+    for (const word of words) {
+      if (ticket.id.toLowerCase().includes(word)) {
+        matchedIn.add('id')
+        score += 4
+      }
+      if (title.includes(word)) {
+        matchedIn.add('title')
+        score += 3
+      }
+      if (tags.some((t) => t.includes(word))) {
+        matchedIn.add('tags')
+        score += 2
+      }
+      if (description.includes(word)) {
+        matchedIn.add('description')
+        score += 1
+      }
+    }
+    hits.push({ ticket, score, keywordScore: score, semanticScore: null, matchedIn: [...matchedIn] })
+  }
+  hits.sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || a.ticket.id.localeCompare(b.ticket.id))
+  const top = hits.slice(0, limit)
+  const best = top[0]?.score ?? 1
+  return top.map((h) => ({ ...h, score: (h.score ?? 0) / best, keywordScore: (h.score ?? 0) / best }))
+}

@@ -1,0 +1,367 @@
+// Ticket detail, in a drawer over the current tab with its own URL
+// (?ticket=ID): description, blockers and dependents with their states,
+// tasks, comments, history, linked commits, move / resolve / reopen.
+
+import { useCallback, useEffect, useState } from 'react'
+
+import { api, ApiError, enc } from '../api/client'
+import type { Comment, StatusChange, TicketDetail, TicketRef, Workflow } from '../api/types'
+import { Markdown } from '../components/Markdown'
+import { PriorityBadge, StateBadge, useToast } from '../components/ui'
+import { useLiveEvents } from '../hooks/useLive'
+import type { TicketsState } from '../hooks/useTickets'
+import { columnName, isDone, reopenTarget, ticketState } from '../lib/board'
+import { describeAction, timeAgo } from '../lib/format'
+import { touches } from '../lib/live'
+
+export function TicketDrawer({
+  workflow,
+  ticketId,
+  data,
+  openTicket,
+  onClose,
+}: {
+  workflow: Workflow
+  ticketId: string
+  data: TicketsState
+  openTicket: (id: string | null) => void
+  onClose: () => void
+}) {
+  const board = workflow.board_config
+  const toast = useToast()
+  const [detail, setDetail] = useState<TicketDetail | null>(null)
+  const [error, setError] = useState<ApiError | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const load = useCallback(() => {
+    api
+      .get<TicketDetail>(`/api/tickets/${enc(ticketId)}`)
+      .then((d) => {
+        setDetail(d)
+        setError(null)
+      })
+      .catch((err: ApiError) => setError(err))
+  }, [ticketId])
+  useEffect(load, [load])
+
+  useLiveEvents((events) => {
+    const related = new Set([ticketId, ...(detail?.blocked_by ?? []).map((r) => r.id), ...(detail?.blocks ?? []).map((r) => r.id)])
+    if (touches(events, related)) load()
+  })
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement
+      if (e.key === 'Escape' && !target.closest('.modal')) onClose()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [onClose])
+
+  const act = async (what: string, call: () => Promise<StatusChange | Comment>) => {
+    setBusy(true)
+    try {
+      const result = await call()
+      if ('ticket' in result) {
+        data.put(result.ticket)
+        const n = result.unblocked_ticket_ids.length
+        toast({ kind: 'success', title: what, detail: n ? `Unblocked ${result.unblocked_ticket_ids.join(', ')}` : undefined })
+      }
+      load()
+      return true
+    } catch (err) {
+      const e = err instanceof ApiError ? err : new ApiError(0, 'error', String(err))
+      toast({ kind: 'error', title: `${what} refused: ${e.message}`, detail: e.hint || undefined })
+      return false
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="drawer-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <aside className="drawer" aria-label={`Ticket ${ticketId}`} data-testid="ticket-drawer">
+        <header className="drawer-header">
+          <code className="drawer-id">{detail?.id ?? ticketId}</code>
+          <a className="link-button" href={`/tickets/${enc(detail?.id ?? ticketId)}`} title="Link to this ticket">
+            Link
+          </a>
+          <div className="spacer" />
+          <button className="icon-button" onClick={onClose} aria-label="Close ticket">
+            ×
+          </button>
+        </header>
+        {error && !detail && <p className="error-box">{error.message}</p>}
+        {!detail && !error && <div className="loading">Loading…</div>}
+        {detail && (
+          <div className="drawer-body">
+            <h1 className="drawer-title" data-testid="ticket-title">
+              {detail.title}
+            </h1>
+            <div className="drawer-badges">
+              <span className="badge status-badge">{columnName(board, detail.status)}</span>
+              <StateBadge state={ticketState(board, detail)} />
+              <PriorityBadge priority={detail.priority} />
+              <span className="badge type">{detail.ticket_type}</span>
+              {detail.tags.map((t) => (
+                <span key={t} className="tag">
+                  #{t}
+                </span>
+              ))}
+            </div>
+            <dl className="facts">
+              <dt>Assignee</dt>
+              <dd>{detail.assigned_agent_id ?? <span className="muted">nobody</span>}</dd>
+              <dt>Created</dt>
+              <dd>
+                {timeAgo(detail.created_at)} by {detail.created_by}
+              </dd>
+              {detail.resolved_at && (
+                <>
+                  <dt>Resolved</dt>
+                  <dd>{timeAgo(detail.resolved_at)}</dd>
+                </>
+              )}
+              <dt>Version</dt>
+              <dd>{detail.version}</dd>
+            </dl>
+
+            <Actions workflow={workflow} detail={detail} busy={busy} act={act} />
+
+            <section className="drawer-section">
+              <h2>Description</h2>
+              <Markdown text={detail.description} />
+            </section>
+
+            <section className="drawer-section relations">
+              <div>
+                <h2>Blocked by ({detail.blocked_by.length})</h2>
+                <RefList refs={detail.blocked_by} openTicket={openTicket} workflow={workflow} />
+              </div>
+              <div>
+                <h2>Blocks ({detail.blocks.length})</h2>
+                <RefList refs={detail.blocks} openTicket={openTicket} workflow={workflow} />
+              </div>
+            </section>
+
+            {detail.tasks && (
+              <section className="drawer-section">
+                <h2>Tasks ({detail.tasks.length})</h2>
+                <ul className="plain-list">
+                  {detail.tasks.map((t, i) => (
+                    <li key={t.task_id ?? t.id ?? i}>
+                      <span className={`badge task-${t.status}`}>{t.status}</span> {t.description}
+                      {t.assigned_agent_id && <span className="muted"> · {t.assigned_agent_id}</span>}
+                    </li>
+                  ))}
+                  {detail.tasks.length === 0 && <li className="muted">No tasks</li>}
+                </ul>
+              </section>
+            )}
+
+            {detail.commits && (
+              <section className="drawer-section">
+                <h2>Linked commits ({detail.commits.length})</h2>
+                <ul className="plain-list">
+                  {detail.commits.map((c, i) => {
+                    const sha = c.sha ?? c.commit_sha ?? ''
+                    return (
+                      <li key={sha || i}>
+                        <code>{sha.slice(0, 10)}</code> {(c.message ?? c.commit_message ?? '').split('\n')[0]}
+                        {c.author && <span className="muted"> · {c.author}</span>}
+                      </li>
+                    )
+                  })}
+                  {detail.commits.length === 0 && <li className="muted">None yet</li>}
+                </ul>
+              </section>
+            )}
+
+            <section className="drawer-section">
+              <h2>Comments ({detail.comments.length})</h2>
+              <ul className="comments">
+                {detail.comments.map((c) => (
+                  <li key={c.id} className="comment">
+                    <div className="comment-head">
+                      <strong>{c.author}</strong> <span className="muted">{timeAgo(c.created_at)}</span>
+                    </div>
+                    <Markdown text={c.comment_text} />
+                  </li>
+                ))}
+              </ul>
+              <AddComment
+                busy={busy}
+                onAdd={(text) =>
+                  act('Comment added', () =>
+                    api.post<Comment>(`/api/tickets/${enc(detail.id)}/comments`, { comment_text: text }),
+                  )
+                }
+              />
+            </section>
+
+            <section className="drawer-section">
+              <h2>History</h2>
+              <ol className="timeline" data-testid="history">
+                {[...detail.history].reverse().map((h) => (
+                  <li key={h.id} className={`timeline-item action-${h.action}`}>
+                    <span className="timeline-dot" aria-hidden="true" />
+                    <div>
+                      <strong>{h.agent_id}</strong> {describeAction(h.action)}
+                      {h.from_status && h.to_status && h.from_status !== h.to_status && (
+                        <>
+                          {' '}
+                          <span className="transition">
+                            {columnName(board, h.from_status)} → {columnName(board, h.to_status)}
+                          </span>
+                        </>
+                      )}
+                      {typeof h.details?.by_ticket_id === 'string' && (
+                        <>
+                          {' '}
+                          via{' '}
+                          <button className="link-button" onClick={() => openTicket(h.details.by_ticket_id as string)}>
+                            {h.details.by_ticket_id as string}
+                          </button>
+                        </>
+                      )}
+                      <div className="muted small">{new Date(h.created_at).toLocaleString()}</div>
+                      {h.comment && <p className="timeline-comment">{h.comment}</p>}
+                    </div>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          </div>
+        )}
+      </aside>
+    </div>
+  )
+
+}
+
+function RefList({
+  refs,
+  openTicket,
+  workflow,
+}: {
+  refs: TicketRef[]
+  openTicket: (id: string) => void
+  workflow: Workflow
+}) {
+  if (refs.length === 0) return <p className="muted">Nothing</p>
+  return (
+    <ul className="ref-list">
+      {refs.map((r) => (
+        <li key={r.id}>
+          <button className="ref" onClick={() => openTicket(r.id)}>
+            <span className={`state-dot ${r.is_resolved ? 'state-resolved' : 'state-open'}`} aria-hidden="true" />
+            <code>{r.id}</code> <span className="ref-title">{r.title}</span>
+            <span className={`badge ${r.is_resolved ? 'resolved-badge' : 'status-badge'}`}>
+              {r.is_resolved ? 'resolved' : columnName(workflow.board_config, r.status)}
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function Actions({
+  workflow,
+  detail,
+  busy,
+  act,
+}: {
+  workflow: Workflow
+  detail: TicketDetail
+  busy: boolean
+  act: (what: string, call: () => Promise<StatusChange>) => Promise<boolean>
+}) {
+  const board = workflow.board_config
+  const resolved = detail.is_resolved
+  const [to, setTo] = useState(() => (resolved ? reopenTarget(board, detail.history) : detail.status))
+  const [comment, setComment] = useState('')
+  useEffect(() => {
+    setTo(resolved ? reopenTarget(board, detail.history) : detail.status)
+  }, [resolved, detail.status, detail.history, board])
+  const moving = to !== detail.status
+  const done = (ok: boolean) => ok && setComment('')
+  return (
+    <section className="actions" aria-label="Actions">
+      <textarea
+        rows={2}
+        placeholder={resolved ? 'Why reopen it?' : 'Comment for the move or resolution'}
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+        aria-label="Action comment"
+      />
+      <div className="action-row">
+        <label className="inline">
+          {resolved ? 'Reopen to' : 'Move to'}{' '}
+          <select value={to} onChange={(e) => setTo(e.target.value)} aria-label="Target column">
+            {board.columns.map((c) => (
+              <option key={c.id} value={c.id} disabled={resolved && isDone(board, c.id)}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          disabled={busy || !moving || !comment.trim()}
+          onClick={() =>
+            act(resolved ? 'Reopened' : `Moved to ${columnName(board, to)}`, () =>
+              api.post<StatusChange>(
+                `/api/tickets/${enc(detail.id)}/status`,
+                { new_status: to, comment: comment.trim() },
+                { ifMatch: detail.version },
+              ),
+            ).then(done)
+          }
+        >
+          {resolved ? 'Reopen' : 'Move'}
+        </button>
+        {!resolved && (
+          <button
+            className="primary"
+            disabled={busy}
+            onClick={() =>
+              act('Resolved', () =>
+                api.post<StatusChange>(`/api/tickets/${enc(detail.id)}/resolve`, {
+                  resolution_comment: comment.trim() || null,
+                }),
+              ).then(done)
+            }
+            data-testid="resolve"
+          >
+            ✓ Resolve
+          </button>
+        )}
+      </div>
+    </section>
+  )
+}
+
+function AddComment({ busy, onAdd }: { busy: boolean; onAdd: (text: string) => Promise<boolean> }) {
+  const [text, setText] = useState('')
+  return (
+    <form
+      className="add-comment"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (text.trim()) onAdd(text.trim()).then((ok) => ok && setText(''))
+      }}
+    >
+      <textarea
+        rows={3}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder="Add a comment (Markdown)"
+        aria-label="New comment"
+      />
+      <button type="submit" disabled={busy || !text.trim()}>
+        Comment
+      </button>
+    </form>
+  )
+}
+
