@@ -1,5 +1,7 @@
-//! SearchStore on SQLite: the FTS5 keyword index kept in step by triggers,
-//! safe query tokenisation, filters before the limit, the embedding queue.
+//! SearchStore on both backends (SQLite's FTS5, PostgreSQL's tsvector when
+//! `TIX_TEST_POSTGRES_URL` is set): the keyword index kept in step by
+//! triggers, safe query tokenisation, filters before the limit, the
+//! embedding queue.
 
 use tix_core::ticket::{NewTicket, Priority, TicketPatch};
 use tix_store::conformance::{create_seed_workflow, new_ticket, ACTOR};
@@ -14,7 +16,13 @@ fn ticket(workflow_id: &str, title: &str, description: &str, tags: &[&str]) -> N
     }
 }
 
-async fn ids(store: &SqliteStore, workflow_id: &str, query: &str, filter: &SearchFilter, limit: u32) -> Vec<String> {
+async fn ids<S: SearchStore>(
+    store: &S,
+    workflow_id: &str,
+    query: &str,
+    filter: &SearchFilter,
+    limit: u32,
+) -> Vec<String> {
     store
         .keyword_search(workflow_id, query, filter, limit)
         .await
@@ -30,9 +38,7 @@ fn file_store() -> (tempfile::TempDir, SqliteStore) {
     (dir, store)
 }
 
-#[tokio::test]
-async fn title_matches_outrank_body_matches() {
-    let (_dir, store) = file_store();
+async fn title_matches_outrank_body_matches<S: Store + SearchStore>(store: S) {
     let wf = create_seed_workflow(&store, "search").await;
     let body = store
         .create_ticket(
@@ -68,9 +74,7 @@ async fn title_matches_outrank_body_matches() {
     );
 }
 
-#[tokio::test]
-async fn punctuation_never_errors() {
-    let (_dir, store) = file_store();
+async fn punctuation_never_errors<S: Store + SearchStore>(store: S) {
     let wf = create_seed_workflow(&store, "search").await;
     let jwt = store
         .create_ticket(ACTOR, ticket(&wf.id, "Validate auth:jwt tokens", "", &[]))
@@ -102,9 +106,7 @@ async fn punctuation_never_errors() {
     );
 }
 
-#[tokio::test]
-async fn the_index_follows_edits_and_comments() {
-    let (_dir, store) = file_store();
+async fn the_index_follows_edits_and_comments<S: Store + SearchStore>(store: S) {
     let wf = create_seed_workflow(&store, "search").await;
     let t = store
         .create_ticket(ACTOR, ticket(&wf.id, "Cache warmup", "", &[]))
@@ -159,9 +161,7 @@ async fn the_index_follows_edits_and_comments() {
     );
 }
 
-#[tokio::test]
-async fn filters_apply_before_the_limit() {
-    let store = SqliteStore::open_in_memory().expect("open");
+async fn filters_apply_before_the_limit<S: Store + SearchStore>(store: S) {
     let wf = create_seed_workflow(&store, "search").await;
     let other = create_seed_workflow(&store, "other").await;
     // Ten strong matches that the filter excludes, then one weak match it keeps.
@@ -206,13 +206,14 @@ async fn filters_apply_before_the_limit() {
         status: Some("nowhere".into()),
         ..Default::default()
     };
-    let err = store.keyword_search(&wf.id, "payment", &bad, 5).await.unwrap_err();
+    let err = store
+        .keyword_search(&wf.id, "payment", &bad, 5)
+        .await
+        .expect_err("unknown status refused");
     assert!(err.to_string().contains("backlog"), "{err}");
 }
 
-#[tokio::test]
-async fn writes_queue_embeddings_and_saving_dequeues_them() {
-    let (_dir, store) = file_store();
+async fn writes_queue_embeddings_and_saving_dequeues_them<S: Store + SearchStore>(store: S) {
     let wf = create_seed_workflow(&store, "search").await;
     let t = store
         .create_ticket(ACTOR, ticket(&wf.id, "First", "", &[]))
@@ -277,3 +278,38 @@ async fn writes_queue_embeddings_and_saving_dequeues_them() {
     assert_eq!(store.queue_for_embedding("m2", false).await.expect("queue"), 1);
     assert_eq!(store.drop_other_embeddings("m2").await.expect("drop"), 1);
 }
+
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let (_dir, store) = super::file_store();
+                    super::$case(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+                        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+                        return;
+                    };
+                    let store = tix_store::PgStore::connect_test_schema(&url).await.expect("connect");
+                    super::$case(store).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    title_matches_outrank_body_matches,
+    punctuation_never_errors,
+    the_index_follows_edits_and_comments,
+    filters_apply_before_the_limit,
+    writes_queue_embeddings_and_saving_dequeues_them,
+);

@@ -42,6 +42,7 @@ use crate::{ClaimRequest, Error, Result, Store};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
     (2, include_str!("../../migrations/postgres/0002_agent_interface.sql")),
+    (3, include_str!("../../migrations/postgres/0003_search.sql")),
 ];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
 const MIGRATION_LOCK: i64 = 0x7469_785f_6d69_6772; // "tix_migr"

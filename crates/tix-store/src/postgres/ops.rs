@@ -242,7 +242,7 @@ pub(crate) async fn load_ticket(conn: &mut PgConnection, id: &str) -> Result<Tic
 }
 
 /// Loads many tickets in one query (any order).
-async fn load_tickets(conn: &mut PgConnection, ids: &[String]) -> Result<Vec<Ticket>> {
+pub(crate) async fn load_tickets(conn: &mut PgConnection, ids: &[String]) -> Result<Vec<Ticket>> {
     let rows = sqlx::query(ticket_select!("WHERE t.id = ANY($1)"))
         .bind(ids)
         .fetch_all(&mut *conn)
