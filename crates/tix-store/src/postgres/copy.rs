@@ -28,7 +28,12 @@ const ORDER: &[&str] = &[
 /// Tables that are bookkeeping, not data, and tables the target's triggers
 /// fill while the tickets and embeddings are copied (the embedding queue and
 /// change log): copying those too would collide with what the triggers wrote.
-const SKIP: &[&str] = &["schema_migrations", "sqlite_sequence", "embedding_queue", "embedding_changes"];
+const SKIP: &[&str] = &[
+    "schema_migrations",
+    "sqlite_sequence",
+    "embedding_queue",
+    "embedding_changes",
+];
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// Progress of a copy, for a progress bar.
@@ -154,8 +159,11 @@ pub async fn copy_sqlite_to_postgres(
         }
         // Every Tix table of the target, trigger-filled ones included, in
         // one statement (TRUNCATE is transactional in PostgreSQL).
-        let all: Vec<String> =
-            in_target.iter().filter(|t| t.as_str() != "schema_migrations").map(|t| quote(t)).collect();
+        let all: Vec<String> = in_target
+            .iter()
+            .filter(|t| t.as_str() != "schema_migrations")
+            .map(|t| quote(t))
+            .collect();
         let sql = format!("TRUNCATE {} RESTART IDENTITY CASCADE", all.join(", "));
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
     }
