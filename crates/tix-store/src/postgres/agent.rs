@@ -31,29 +31,14 @@ pub(crate) async fn judge(
     subject: &Subject<'_>,
     findings: Vec<Finding>,
 ) -> Result<Vec<Violation>> {
-    let pending: Vec<PendingViolation> = findings
-        .into_iter()
-        .filter_map(|finding| {
-            let mode = subject.workflow.guardian.mode(finding.rule);
-            (mode != Mode::Off).then(|| PendingViolation {
-                workflow_id: subject.workflow.id.clone(),
-                mode,
-                agent: subject.agent.to_string(),
-                object_kind: subject.object_kind,
-                object_id: subject.object_id.to_string(),
-                finding,
-            })
-        })
-        .collect();
-    if let Some(refused) = pending.iter().find(|p| p.mode == Mode::Enforce) {
-        let error = DomainError::GuardianRefused {
-            rule: refused.finding.rule.to_string(),
-            message: refused.finding.message.clone(),
-            fix: refused.finding.fix.clone(),
-        };
-        ctx.refuse(refused.clone());
-        return Err(error.into());
-    }
+    let pending = match crate::sqlite::guardian::plan(subject, findings) {
+        Err(refused) => {
+            let error = crate::sqlite::guardian::refusal(&refused);
+            ctx.refuse(*refused);
+            return Err(error.into());
+        }
+        Ok(pending) => pending,
+    };
     let mut out = Vec::with_capacity(pending.len());
     for p in &pending {
         out.push(insert_violation(conn, p).await?);

@@ -35,14 +35,13 @@ pub(crate) struct Subject<'a> {
     pub object_id: &'a str,
 }
 
-/// Applies the modes: refuses on the first `enforce` finding (keeping it in
-/// `ctx` to be recorded after the rollback), records the `warn` ones.
-pub(crate) fn judge(
-    conn: &Connection,
-    ctx: &mut WriteCtx<'_>,
+/// Applies the workflow's modes to the findings, the same on every backend:
+/// drops `off` ones, and answers `Err` with the first `enforce` one (the
+/// write is refused) or `Ok` with the `warn` ones to record with the write.
+pub(crate) fn plan(
     subject: &Subject<'_>,
     findings: Vec<Finding>,
-) -> Result<Vec<Violation>> {
+) -> Result<Vec<PendingViolation>, Box<PendingViolation>> {
     let pending: Vec<PendingViolation> = findings
         .into_iter()
         .filter_map(|finding| {
@@ -57,16 +56,37 @@ pub(crate) fn judge(
             })
         })
         .collect();
-    if let Some(refused) = pending.iter().find(|p| p.mode == Mode::Enforce) {
-        let error = DomainError::GuardianRefused {
-            rule: refused.finding.rule.to_string(),
-            message: refused.finding.message.clone(),
-            fix: refused.finding.fix.clone(),
-        };
-        ctx.refuse(refused.clone());
-        return Err(error.into());
+    match pending.iter().find(|p| p.mode == Mode::Enforce) {
+        Some(refused) => Err(Box::new(refused.clone())),
+        None => Ok(pending),
     }
-    pending.iter().map(|p| insert(conn, p)).collect()
+}
+
+/// The error a refused write answers with.
+pub(crate) fn refusal(refused: &PendingViolation) -> DomainError {
+    DomainError::GuardianRefused {
+        rule: refused.finding.rule.to_string(),
+        message: refused.finding.message.clone(),
+        fix: refused.finding.fix.clone(),
+    }
+}
+
+/// Refuses on the first `enforce` finding (keeping it in `ctx` to be
+/// recorded after the rollback), records the `warn` ones.
+pub(crate) fn judge(
+    conn: &Connection,
+    ctx: &mut WriteCtx<'_>,
+    subject: &Subject<'_>,
+    findings: Vec<Finding>,
+) -> Result<Vec<Violation>> {
+    match plan(subject, findings) {
+        Err(refused) => {
+            let error = refusal(&refused);
+            ctx.refuse(*refused);
+            Err(error.into())
+        }
+        Ok(pending) => pending.iter().map(|p| insert(conn, p)).collect(),
+    }
 }
 
 /// Records a violation regardless of mode (lease expiry cannot be refused).
