@@ -408,6 +408,14 @@ pub struct StatusChange {
     pub violations: Vec<crate::guardian::Violation>,
 }
 
+/// A ticket created with Guardian findings judged in the same transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketCreated {
+    pub ticket: Ticket,
+    /// Guardian rules in `warn` mode the create broke (it went through).
+    pub violations: Vec<crate::guardian::Violation>,
+}
+
 /// Filters of `GET /api/tickets`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketFilter {

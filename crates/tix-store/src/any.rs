@@ -198,6 +198,15 @@ impl crate::TaskStore for AnyStore {
 }
 
 impl crate::GuardianStore for AnyStore {
+    async fn create_ticket_judged(
+        &self,
+        actor: &str,
+        new: NewTicket,
+        findings: Vec<tix_core::guardian::Finding>,
+    ) -> Result<tix_core::ticket::TicketCreated> {
+        each!(self, s => crate::GuardianStore::create_ticket_judged(s, actor, new, findings))
+    }
+
     async fn guardian_violations(
         &self,
         workflow_id: &str,

@@ -75,6 +75,7 @@ macro_rules! conformance_tests {
             guardian_move_rules,
             guardian_modes,
             guardian_lease_idle,
+            guardian_judges_findings_on_create,
         );
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

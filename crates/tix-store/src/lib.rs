@@ -14,12 +14,12 @@ use std::time::Duration;
 
 use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
-use tix_core::guardian::{Violation, ViolationFilter};
+use tix_core::guardian::{Finding, Violation, ViolationFilter};
 use tix_core::stats::WorkflowStats;
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
-    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
-    TicketPatch,
+    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketCreated, TicketDetail, TicketFilter,
+    TicketGraph, TicketPage, TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
@@ -28,6 +28,7 @@ mod any;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod graph_cache;
+mod guardian;
 #[cfg(feature = "postgres")]
 mod postgres;
 pub mod search;
@@ -192,6 +193,17 @@ pub trait TaskStore: Store {
 
 /// Guardian violations recorded by the writes (see `tix_core::guardian`).
 pub trait GuardianStore: Store {
+    /// Creates a ticket as [`Store::create_ticket`] does, judging in the
+    /// same transaction the `findings` the caller made about it: rules that
+    /// need facts the store lacks, such as `duplicate_ticket` (the agent's
+    /// MCP session and the embeddings). `warn` ones are recorded with the
+    /// ticket and returned; an `enforce` one refuses the create.
+    fn create_ticket_judged(
+        &self,
+        actor: &str,
+        new: NewTicket,
+        findings: Vec<Finding>,
+    ) -> impl Future<Output = Result<TicketCreated>> + Send;
     /// A workflow's violations, oldest first.
     fn guardian_violations(
         &self,

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tix_core::guardian::{GuardianConfig, Mode, Rule, ViolationFilter};
+use tix_core::guardian::{self as rules, GuardianConfig, Mode, Rule, ViolationFilter};
 use tix_core::task::{NewTask, TaskFilter, TaskStatus};
 use tix_core::workflow::Workflow;
 
@@ -612,4 +612,89 @@ pub async fn guardian_lease_idle<S: Store + GuardianStore>(store: S) {
         (Rule::LeaseIdle, "sleepy", t.as_str())
     );
     assert_eq!(set([v.mode.as_str()]), set(["warn"]));
+}
+
+/// Findings the caller made about a new ticket (the duplicate rule needs
+/// the search session) are judged in the create's transaction.
+pub async fn guardian_judges_findings_on_create<S: Store + GuardianStore>(store: S) {
+    let duplicate = || {
+        vec![rules::duplicate_ticket(
+            "Login crash",
+            "ticket-older",
+            "Login crashes",
+            0.95,
+        )]
+    };
+    // warn (the default): created; the violation names the new ticket.
+    let wf = create_seed_workflow(&store, "Web app").await;
+    let created = store
+        .create_ticket_judged("hasty", new_ticket(&wf.id, "Login crash"), duplicate())
+        .await
+        .expect("created with a warning");
+    assert_eq!(created.violations.len(), 1);
+    let v = &created.violations[0];
+    assert_eq!(
+        (
+            v.rule,
+            v.mode,
+            v.agent_id.as_str(),
+            v.object_kind.as_str(),
+            v.object_id.as_str()
+        ),
+        (
+            Rule::DuplicateTicket,
+            Mode::Warn,
+            "hasty",
+            "ticket",
+            created.ticket.id.as_str()
+        )
+    );
+    assert_eq!(v.details["similar_ticket_id"], "ticket-older");
+    assert_eq!(get(&store, &created.ticket.id).await.ticket.title, "Login crash");
+    assert_eq!(violations(&store, &wf.id).await.len(), 1);
+    // No findings: a plain create.
+    let plain = store
+        .create_ticket_judged("careful", new_ticket(&wf.id, "Dark mode"), Vec::new())
+        .await
+        .expect("plain create");
+    assert!(plain.violations.is_empty());
+    assert_eq!(violations(&store, &wf.id).await.len(), 1);
+
+    // enforce: refused, nothing created, the refusal recorded.
+    let strict = workflow_with_guardian(&store, "Strict", &[(Rule::DuplicateTicket, Mode::Enforce)]).await;
+    let err = expect_code(
+        store
+            .create_ticket_judged("hasty", new_ticket(&strict.id, "Login crash"), duplicate())
+            .await,
+        "guardian_refused",
+        "an enforced duplicate_ticket refuses the create",
+    );
+    assert!(err.to_string().contains("without a search first"), "{err}");
+    assert!(err.hint().contains("search_tickets"), "{}", err.hint());
+    let page = store
+        .list_tickets(
+            tix_core::ticket::TicketFilter {
+                workflow_id: Some(strict.id.clone()),
+                ..Default::default()
+            },
+            None,
+            None,
+        )
+        .await
+        .expect("list");
+    assert!(page.tickets.is_empty(), "a refused create writes no ticket");
+    let recorded = violations(&store, &strict.id).await;
+    assert_eq!(
+        recorded.iter().map(|v| (v.rule, v.mode)).collect::<Vec<_>>(),
+        [(Rule::DuplicateTicket, Mode::Enforce)]
+    );
+
+    // off: created, nothing recorded.
+    let lax = workflow_with_guardian(&store, "Lax", &[(Rule::DuplicateTicket, Mode::Off)]).await;
+    let created = store
+        .create_ticket_judged("hasty", new_ticket(&lax.id, "Login crash"), duplicate())
+        .await
+        .expect("created");
+    assert!(created.violations.is_empty());
+    assert!(violations(&store, &lax.id).await.is_empty());
 }

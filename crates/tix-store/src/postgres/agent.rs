@@ -17,7 +17,7 @@ use super::ops::{
     load_ticket, load_workflow, now, parse_cursor, random_bytes, record_history, resolve_ticket_id, WriteCtx,
 };
 use super::PgStore;
-use crate::sqlite::guardian::{PendingViolation, Subject};
+use crate::guardian::{PendingViolation, Subject};
 use crate::{AgentStore, AgentToken, CommitStore, Error, GuardianStore, Result, TaskStore};
 
 // ---------------------------------------------------------------- Guardian
@@ -31,9 +31,9 @@ pub(crate) async fn judge(
     subject: &Subject<'_>,
     findings: Vec<Finding>,
 ) -> Result<Vec<Violation>> {
-    let pending = match crate::sqlite::guardian::plan(subject, findings) {
+    let pending = match crate::guardian::plan(subject, findings) {
         Err(refused) => {
-            let error = crate::sqlite::guardian::refusal(&refused);
+            let error = crate::guardian::refusal(&refused);
             ctx.refuse(*refused);
             return Err(error.into());
         }
@@ -98,6 +98,21 @@ fn violation(row: &PgRow) -> Result<Violation> {
 }
 
 impl GuardianStore for PgStore {
+    async fn create_ticket_judged(
+        &self,
+        actor: &str,
+        new: domain::NewTicket,
+        findings: Vec<Finding>,
+    ) -> Result<domain::TicketCreated> {
+        write_tx!(self, |tx, ctx, graphs| super::ops::create_ticket(
+            tx,
+            ctx,
+            actor,
+            new.clone(),
+            findings.clone()
+        ))
+    }
+
     async fn guardian_violations(&self, workflow_id: &str, filter: ViolationFilter) -> Result<Vec<Violation>> {
         let mut conn = self.inner.pool.acquire().await?;
         load_workflow(&mut conn, workflow_id).await?;

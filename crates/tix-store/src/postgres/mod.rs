@@ -220,7 +220,7 @@ impl PgStore {
         self.inner.last_event.subscribe()
     }
 
-    async fn record_refusal(&self, violation: &crate::sqlite::guardian::PendingViolation) -> Result<()> {
+    async fn record_refusal(&self, violation: &crate::guardian::PendingViolation) -> Result<()> {
         let mut tx = self.inner.pool.begin().await?;
         agent::insert_violation(&mut tx, violation).await?;
         tx.commit().await?;
@@ -411,7 +411,14 @@ impl Store for PgStore {
     }
 
     async fn create_ticket(&self, actor: &str, new: NewTicket) -> Result<Ticket> {
-        write_tx!(self, |tx, ctx, graphs| ops::create_ticket(tx, ctx, actor, new.clone()))
+        write_tx!(self, |tx, ctx, graphs| ops::create_ticket(
+            tx,
+            ctx,
+            actor,
+            new.clone(),
+            Vec::new()
+        ))
+        .map(|created| created.ticket)
     }
 
     async fn import_tickets(&self, actor: &str, workflow_id: &str, tickets: Vec<NewTicket>) -> Result<Vec<String>> {

@@ -17,7 +17,7 @@ use tix_core::ids;
 use tix_core::rules::{self, MoveKind, MoveRequest, ReadyFacts};
 use tix_core::ticket::{
     self as domain, Comment, Event, GraphEdge, GraphNode, HistoryEntry, NewTicket, Priority, ReadyTicket, StatusChange,
-    Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage, TicketPatch,
+    Ticket, TicketCreated, TicketDetail, TicketFilter, TicketGraph, TicketPage, TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
@@ -56,7 +56,7 @@ struct PendingEvent {
 /// events (inserted last, under the event lock).
 #[derive(Default)]
 pub(crate) struct WriteCtx {
-    refused: Option<crate::sqlite::guardian::PendingViolation>,
+    refused: Option<crate::guardian::PendingViolation>,
     changes: HashMap<String, (i64, Vec<GraphDelta>)>,
     touched: HashSet<String>,
     events: Vec<PendingEvent>,
@@ -64,11 +64,11 @@ pub(crate) struct WriteCtx {
 
 impl WriteCtx {
     /// Keeps a Guardian refusal to record after the rollback.
-    pub(crate) fn refuse(&mut self, violation: crate::sqlite::guardian::PendingViolation) {
+    pub(crate) fn refuse(&mut self, violation: crate::guardian::PendingViolation) {
         self.refused = Some(violation);
     }
 
-    pub(crate) fn take_refused(&mut self) -> Option<crate::sqlite::guardian::PendingViolation> {
+    pub(crate) fn take_refused(&mut self) -> Option<crate::guardian::PendingViolation> {
         self.refused.take()
     }
 
@@ -777,15 +777,33 @@ async fn insert_ticket(
     Ok(id)
 }
 
+/// Creates a ticket; `findings` are Guardian findings the caller made about
+/// it (see `GuardianStore::create_ticket_judged`), judged before the insert.
 pub(crate) async fn create_ticket(
     tx: &mut PgConnection,
     ctx: &mut WriteCtx,
     actor: &str,
     new: NewTicket,
-) -> Result<Ticket> {
+    findings: Vec<tix_core::guardian::Finding>,
+) -> Result<TicketCreated> {
     let workflow = load_workflow(tx, &new.workflow_id).await?;
-    let ticket = new.validate(&workflow.board_config)?;
+    let mut ticket = new.validate(&workflow.board_config)?;
     let blockers = lock_blockers(tx, &ticket.blocked_by_ticket_ids).await?;
+    let violations = if findings.is_empty() {
+        Vec::new()
+    } else {
+        // The violations name the ticket, so its id is chosen first.
+        let id = new_ticket_id(tx, ticket.id.as_deref()).await?;
+        let subject = crate::guardian::Subject {
+            workflow: &workflow,
+            agent: actor,
+            object_kind: "ticket",
+            object_id: &id,
+        };
+        let violations = super::agent::judge(tx, ctx, &subject, findings).await?;
+        ticket.id = Some(id);
+        violations
+    };
     let at = now();
     let mut deltas = Vec::new();
     let id = insert_ticket(tx, actor, &workflow.board_config, &ticket, &blockers, at, &mut deltas).await?;
@@ -801,7 +819,10 @@ pub(crate) async fn create_ticket(
                 "priority": created.priority, "is_blocked": created.is_blocked, "version": created.version }),
         at,
     );
-    Ok(created)
+    Ok(TicketCreated {
+        ticket: created,
+        violations,
+    })
 }
 
 /// Bulk creation in a handful of statements (arrays + UNNEST), so a large
@@ -1363,7 +1384,7 @@ pub(crate) async fn change_status(
     } else {
         let is_resolve = matches!(target, Target::Resolve);
         let findings = move_findings(tx, &workflow, &ticket, actor, &to, is_resolve).await?;
-        let subject = crate::sqlite::guardian::Subject {
+        let subject = crate::guardian::Subject {
             workflow: &workflow,
             agent: actor,
             object_kind: "ticket",
@@ -2030,7 +2051,7 @@ pub(crate) async fn expire_leases(tx: &mut PgConnection, ctx: &mut WriteCtx) -> 
         );
         if let (Some(holder), Some(lease)) = (&ticket.assigned_agent_id, ticket.lease_expires_at) {
             use tix_core::guardian as rules;
-            let pending = crate::sqlite::guardian::PendingViolation {
+            let pending = crate::guardian::PendingViolation {
                 workflow_id: ticket.workflow_id.clone(),
                 mode: workflow.guardian.mode(rules::Rule::LeaseIdle),
                 agent: holder.clone(),

@@ -21,13 +21,13 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use tix_core::error::TicketRef;
 use tix_core::ticket::{
-    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
-    TicketPatch,
+    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketCreated, TicketDetail, TicketFilter,
+    TicketGraph, TicketPage, TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 
 use self::graph_cache::{GraphCache, WriteCtx};
-use tix_core::guardian::{Violation, ViolationFilter};
+use tix_core::guardian::{Finding, Violation, ViolationFilter};
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 
 use tix_core::commit::{CommitLinked, NewCommitLink};
@@ -322,8 +322,9 @@ impl Store for SqliteStore {
 
     async fn create_ticket(&self, actor: &str, new: NewTicket) -> Result<Ticket> {
         let actor = owned(actor);
-        self.write(move |tx, ctx| ops::create_ticket(tx, ctx, &actor, new))
+        self.write(move |tx, ctx| ops::create_ticket(tx, ctx, &actor, new, Vec::new()))
             .await
+            .map(|created| created.ticket)
     }
 
     async fn import_tickets(&self, actor: &str, workflow_id: &str, tickets: Vec<NewTicket>) -> Result<Vec<String>> {
@@ -478,6 +479,12 @@ impl TaskStore for SqliteStore {
 }
 
 impl GuardianStore for SqliteStore {
+    async fn create_ticket_judged(&self, actor: &str, new: NewTicket, findings: Vec<Finding>) -> Result<TicketCreated> {
+        let actor = owned(actor);
+        self.write(move |tx, ctx| ops::create_ticket(tx, ctx, &actor, new, findings))
+            .await
+    }
+
     async fn guardian_violations(&self, workflow_id: &str, filter: ViolationFilter) -> Result<Vec<Violation>> {
         let workflow_id = owned(workflow_id);
         self.read(move |conn, _| {

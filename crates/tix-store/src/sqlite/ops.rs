@@ -14,7 +14,7 @@ use tix_core::ids;
 use tix_core::rules::{self, MoveKind, MoveRequest, ReadyFacts};
 use tix_core::ticket::{
     self as domain, Comment, Event, GraphEdge, GraphNode, NewTicket, Priority, ReadyTicket, StatusChange, Ticket,
-    TicketDetail, TicketFilter, TicketGraph, TicketPage, TicketPatch,
+    TicketCreated, TicketDetail, TicketFilter, TicketGraph, TicketPage, TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
@@ -470,15 +470,33 @@ fn insert_ticket(
     Ok(id)
 }
 
+/// Creates a ticket; `findings` are Guardian findings the caller made about
+/// it (see `GuardianStore::create_ticket_judged`), judged before the insert.
 pub(crate) fn create_ticket(
     tx: &Transaction<'_>,
     ctx: &mut WriteCtx<'_>,
     actor: &str,
     new: NewTicket,
-) -> Result<Ticket> {
+    findings: Vec<Finding>,
+) -> Result<TicketCreated> {
     let workflow = load_workflow(tx, &new.workflow_id)?;
-    let ticket = new.validate(&workflow.board_config)?;
+    let mut ticket = new.validate(&workflow.board_config)?;
     let blockers = resolve_blockers(tx, &ticket.blocked_by_ticket_ids)?;
+    let violations = if findings.is_empty() {
+        Vec::new()
+    } else {
+        // The violations name the ticket, so its id is chosen first.
+        let id = new_ticket_id(tx, ticket.id.as_deref())?;
+        let subject = guardian::Subject {
+            workflow: &workflow,
+            agent: actor,
+            object_kind: "ticket",
+            object_id: &id,
+        };
+        let violations = guardian::judge(tx, ctx, &subject, findings)?;
+        ticket.id = Some(id);
+        violations
+    };
     let now = now_text();
     let mut deltas = Vec::new();
     let id = insert_ticket(tx, actor, &workflow.board_config, &ticket, &blockers, &now, &mut deltas)?;
@@ -494,7 +512,10 @@ pub(crate) fn create_ticket(
                 "priority": created.priority, "is_blocked": created.is_blocked, "version": created.version }),
         &now,
     )?;
-    Ok(created)
+    Ok(TicketCreated {
+        ticket: created,
+        violations,
+    })
 }
 
 pub(crate) fn import_tickets(
