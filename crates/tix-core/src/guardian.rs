@@ -287,8 +287,13 @@ pub fn lease_idle(ticket_id: &str, holder: &str, lease_expired_at: &str) -> Find
     }
 }
 
+/// Similarity (cosine of the embeddings) at which an existing ticket makes
+/// an unsearched create a [`Rule::DuplicateTicket`] finding.
+pub const DUPLICATE_TICKET_SIMILARITY: f32 = 0.9;
+
 /// [`Rule::DuplicateTicket`]: `similar` is the most similar existing ticket
-/// (id, title, score) when its score is ≥ 0.9 and the agent did not search first.
+/// (id, title, score) when its score is ≥ [`DUPLICATE_TICKET_SIMILARITY`]
+/// and the agent did not search first.
 pub fn duplicate_ticket(title: &str, similar_id: &str, similar_title: &str, score: f64) -> Finding {
     Finding {
         rule: Rule::DuplicateTicket,

@@ -46,6 +46,6 @@ mod service;
 pub use hybrid::Weights;
 pub use retriever::MatchedIn;
 pub use service::{
-    CreatedTicket, Progress, RelatedTicket, RelatedTickets, Relation, Search, SearchConfig, SearchHit, SearchRequest,
-    SearchResponse, SearchType, DUPLICATE_THRESHOLD, SIMILAR_THRESHOLD,
+    CreateOptions, CreatedTicket, Progress, RelatedTicket, RelatedTickets, Relation, Search, SearchConfig, SearchHit,
+    SearchRequest, SearchResponse, SearchType, DUPLICATE_THRESHOLD, SIMILAR_THRESHOLD,
 };

@@ -14,10 +14,11 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tix_core::board::DuplicatePolicy;
+use tix_core::guardian;
 use tix_core::ticket::{NewTicket, SimilarTicket, Ticket};
 use tix_core::DomainError;
 use tix_store::search::{EmbeddingSource, NewEmbedding, SearchStore};
-use tix_store::{Error, Result, SearchFilter, Store};
+use tix_store::{Error, GuardianStore, Result, SearchFilter, Store};
 use tokio::sync::{watch, Notify};
 
 use crate::embed::{self, content_hash, ticket_text, Embedder, EmbedderConfig};
@@ -115,6 +116,21 @@ pub struct CreatedTicket {
     pub ticket: Ticket,
     /// Unresolved tickets of the workflow with similarity ≥ 0.80, best first.
     pub similar_tickets: Vec<SimilarTicket>,
+    /// Guardian rules in `warn` mode the create broke (it went through).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<tix_core::guardian::Violation>,
+}
+
+/// How to create a ticket through [`Search::create_ticket_with`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CreateOptions {
+    /// Create even when `duplicate_policy = "refuse"` finds a look-alike.
+    pub force: bool,
+    /// Whether the agent searched earlier in its session. An MCP session
+    /// knows; a REST call does not (`None`). `Some(false)` while an
+    /// unresolved ticket is ≥ 0.9 similar is the Guardian's
+    /// `duplicate_ticket` finding.
+    pub searched_first: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -790,13 +806,32 @@ impl<S: Store + SearchStore> Search<S> {
     /// `duplicate_policy = "refuse"`, a look-alike at ≥ 0.92 refuses the
     /// create with `possible_duplicate` unless `force`. Without semantic
     /// search it just creates (no similar tickets).
-    pub async fn create_ticket(&self, actor: &str, new: NewTicket, force: bool) -> Result<CreatedTicket> {
+    pub async fn create_ticket(&self, actor: &str, new: NewTicket, force: bool) -> Result<CreatedTicket>
+    where
+        S: GuardianStore,
+    {
+        let options = CreateOptions {
+            force,
+            searched_first: None,
+        };
+        self.create_ticket_with(actor, new, options).await
+    }
+
+    /// [`Search::create_ticket`], also told whether the agent searched
+    /// first: an unsearched create with an unresolved look-alike at ≥ 0.9
+    /// is judged by the Guardian (`duplicate_ticket`) in the create's
+    /// transaction.
+    pub async fn create_ticket_with(&self, actor: &str, new: NewTicket, options: CreateOptions) -> Result<CreatedTicket>
+    where
+        S: GuardianStore,
+    {
         let Some(embedder) = self.inner.embedder.clone() else {
             let ticket = self.inner.store.create_ticket(actor, new).await?;
             return Ok(CreatedTicket {
                 ticket_id: ticket.id.clone(),
                 ticket,
                 similar_tickets: Vec::new(),
+                violations: Vec::new(),
             });
         };
         let workflow = self.inner.store.get_workflow(&new.workflow_id).await?;
@@ -820,7 +855,7 @@ impl<S: Store + SearchStore> Search<S> {
             Some(vector) => self.similar_unresolved(&workflow.id, vector, SIMILAR_THRESHOLD).await?,
             None => Vec::new(),
         };
-        if workflow.board_config.duplicate_policy == DuplicatePolicy::Refuse && !force {
+        if workflow.board_config.duplicate_policy == DuplicatePolicy::Refuse && !options.force {
             let duplicates: Vec<SimilarTicket> = similar
                 .iter()
                 .filter(|s| s.similarity >= DUPLICATE_THRESHOLD)
@@ -834,7 +869,20 @@ impl<S: Store + SearchStore> Search<S> {
                 .into());
             }
         }
-        let ticket = self.inner.store.create_ticket(actor, new).await?;
+        // `similar` is best first, so its head is the closest look-alike.
+        let findings = match (options.searched_first, similar.first()) {
+            (Some(false), Some(closest)) if closest.similarity >= guardian::DUPLICATE_TICKET_SIMILARITY => {
+                vec![guardian::duplicate_ticket(
+                    &checked.title,
+                    &closest.id,
+                    &closest.title,
+                    (f64::from(closest.similarity) * 1000.0).round() / 1000.0,
+                )]
+            }
+            _ => Vec::new(),
+        };
+        let created = self.inner.store.create_ticket_judged(actor, new, findings).await?;
+        let ticket = created.ticket;
         if let Some(vector) = vector {
             // Store the vector now so the worker need not embed it again.
             let saved = self
@@ -860,6 +908,7 @@ impl<S: Store + SearchStore> Search<S> {
             ticket_id: ticket.id.clone(),
             ticket,
             similar_tickets: similar,
+            violations: created.violations,
         })
     }
 

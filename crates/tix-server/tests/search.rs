@@ -1,9 +1,18 @@
 //! Search over HTTP: `GET /api/search`, `POST /api/tickets/search`,
-//! `similar_tickets` and `possible_duplicate` on create, related tickets.
+//! `similar_tickets` and `possible_duplicate` on create, related tickets,
+//! and the Guardian's `duplicate_ticket` rule over MCP.
 //! The model-backed tests skip (with a message) only when the model files
 //! are absent and TIX_REQUIRE_MODEL is unset.
 
+use std::collections::HashMap;
+
+use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Client, StatusCode};
+use rmcp::model::{CallToolRequestParams, ClientConfig};
+use rmcp::service::RunningService;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::{RoleClient, ServiceExt};
 use serde_json::{json, Value};
 use tix_search::embed::{self, EmbedderConfig, MiniLm};
 use tix_search::{Search, SearchConfig};
@@ -264,4 +273,188 @@ async fn semantic_server_finds_paraphrases_flags_duplicates_and_relates() {
         ))
         .await;
     assert_eq!(ids(&body), [copy_id]);
+}
+
+/// An MCP session over HTTP identified as `agent`.
+async fn mcp_session(server: &Server, agent: &str) -> RunningService<RoleClient, ClientConfig> {
+    let headers = HashMap::from([(
+        HeaderName::from_static("x-agent-id"),
+        HeaderValue::from_str(agent).expect("header"),
+    )]);
+    let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", server.base)).custom_headers(headers);
+    ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_config(config))
+        .await
+        .expect("MCP client connects")
+}
+
+/// A tool call: `Ok` with the JSON answer (Guardian warnings included), or
+/// `Err` with the tool error's text.
+async fn tool(session: &RunningService<RoleClient, ClientConfig>, name: &str, args: Value) -> Result<Value, String> {
+    let Value::Object(args) = args else {
+        panic!("tool arguments are an object")
+    };
+    let result = session
+        .peer()
+        .call_tool(CallToolRequestParams::new(name.to_string()).with_arguments(args))
+        .await
+        .expect("the MCP call goes through");
+    let text: String = result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text())
+        .map(|t| t.text.as_str())
+        .collect();
+    match result.is_error {
+        Some(true) => Err(text),
+        _ => Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: non-JSON answer ({e}): {text}"))),
+    }
+}
+
+fn rules_of(answer: &Value) -> Vec<String> {
+    answer["guardian_warnings"]
+        .as_array()
+        .map(|warnings| {
+            warnings
+                .iter()
+                .map(|w| w["rule"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The Guardian's `duplicate_ticket` rule over MCP: a create with no search
+/// earlier in the same session, while an unresolved ticket is ≥ 0.9
+/// similar, is warned about (and recorded) or, in `enforce` mode, refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
+    let Some(model) = model_dir() else { return };
+    let server = Server::start(Some(model)).await;
+    let wf = server.workflow("warn").await;
+    let original = server
+        .create(
+            &wf,
+            "Login page crashes on submit",
+            "Pressing the sign in button shows a white screen",
+        )
+        .await;
+    let original_id = original["ticket_id"].as_str().expect("id").to_string();
+    let copy = |workflow: &str| {
+        json!({"workflow_id": workflow, "title": "Login page crashes on submit", "ticket_type": "bug",
+               "description": "Pressing the sign in button shows a white screen", "tags": ["web"]})
+    };
+
+    // Violating (warn): no search in this session; created, warned, recorded.
+    let hasty = mcp_session(&server, "hasty").await;
+    let created = tool(&hasty, "create_ticket", copy(&wf))
+        .await
+        .expect("warn lets it through");
+    assert_eq!(rules_of(&created), ["duplicate_ticket"], "{created}");
+    let warning = &created["guardian_warnings"][0];
+    assert!(
+        warning["message"].as_str().unwrap_or_default().contains(&original_id),
+        "the warning names the look-alike: {warning}"
+    );
+    assert!(
+        warning["fix"].as_str().unwrap_or_default().contains("search_tickets"),
+        "{warning}"
+    );
+    let hasty_copy = created["ticket_id"].as_str().expect("ticket_id").to_string();
+    let (status, listed) = server.get(&format!("/api/workflows/{wf}/guardian")).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let recorded = listed["violations"].as_array().expect("violations");
+    assert_eq!(recorded.len(), 1, "{listed}");
+    assert_eq!(
+        (
+            &recorded[0]["rule"],
+            &recorded[0]["agent_id"],
+            &recorded[0]["object_id"],
+            &recorded[0]["mode"]
+        ),
+        (
+            &json!("duplicate_ticket"),
+            &json!("hasty"),
+            &json!(hasty_copy),
+            &json!("warn")
+        )
+    );
+    assert_eq!(recorded[0]["details"]["similar_ticket_id"], original_id.as_str());
+
+    // Passing: nothing similar exists, so no search is needed.
+    let unrelated = tool(
+        &hasty,
+        "create_ticket",
+        json!({"workflow_id": wf, "title": "Rotate the TLS certificates of the load balancer", "description": "", "ticket_type": "feature"}),
+    )
+    .await
+    .expect("created");
+    assert!(rules_of(&unrelated).is_empty(), "{unrelated}");
+
+    // Passing: the agent searched first in its session.
+    let careful = mcp_session(&server, "careful").await;
+    let found = tool(
+        &careful,
+        "search_tickets",
+        json!({"query": "login crash", "filters": {"workflow_id": wf}}),
+    )
+    .await
+    .expect("search");
+    assert!(found["results"].as_array().is_some_and(|r| !r.is_empty()), "{found}");
+    let created = tool(&careful, "create_ticket", copy(&wf)).await.expect("created");
+    assert!(rules_of(&created).is_empty(), "{created}");
+    assert!(
+        created["similar_tickets"].as_array().is_some_and(|s| !s.is_empty()),
+        "{created}"
+    );
+
+    // A search counts only in its own session.
+    let careful_again = mcp_session(&server, "careful").await;
+    let created = tool(&careful_again, "create_ticket", copy(&wf)).await.expect("created");
+    assert_eq!(rules_of(&created), ["duplicate_ticket"], "{created}");
+
+    // enforce: refused with the rule's message; nothing is created.
+    let (status, strict) = server
+        .post(
+            "/api/workflows",
+            json!({"name": "Strict", "board_config": {
+                "columns": [{"id": "backlog", "name": "Backlog"}, {"id": "done", "name": "Done"}],
+                "ticket_types": ["bug"], "initial_status": "backlog"},
+                "guardian": {"rules": {"duplicate_ticket": "enforce"}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{strict}");
+    let strict = strict["id"].as_str().expect("id").to_string();
+    server
+        .create(
+            &strict,
+            "Login page crashes on submit",
+            "Pressing the sign in button shows a white screen",
+        )
+        .await;
+    let refused = tool(&hasty, "create_ticket", copy(&strict))
+        .await
+        .expect_err("enforce refuses an unsearched duplicate");
+    assert!(
+        refused.contains("duplicate_ticket") && refused.contains("search_tickets"),
+        "{refused}"
+    );
+    let (_, tickets) = server.get(&format!("/api/tickets?workflow_id={strict}")).await;
+    assert_eq!(tickets["tickets"].as_array().map(Vec::len), Some(1), "{tickets}");
+    let (_, listed) = server.get(&format!("/api/workflows/{strict}/guardian")).await;
+    assert_eq!(
+        listed["violations"][0]["mode"], "enforce",
+        "the refusal is recorded: {listed}"
+    );
+    // After a search in the same session the create goes through.
+    tool(
+        &hasty,
+        "search_tickets",
+        json!({"query": "login", "filters": {"workflow_id": strict}}),
+    )
+    .await
+    .expect("search");
+    let created = tool(&hasty, "create_ticket", copy(&strict))
+        .await
+        .expect("created after a search");
+    assert!(rules_of(&created).is_empty(), "{created}");
 }

@@ -441,6 +441,11 @@ pub struct McpArgs {
     /// Print the tools/list answer (JSON) and its size in bytes, then exit.
     #[arg(long)]
     pub list_tools: bool,
+
+    /// Embeddings for search_tickets and the duplicate check of create_ticket (on the
+    /// database directly; with --server, the server's own search answers).
+    #[command(flatten)]
+    pub embed: EmbedArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,7 +11,7 @@ use tix_core::ticket::{
     TicketPatch,
 };
 use tix_search::CreatedTicket;
-use tix_store::{CommitStore, SearchStore, Store};
+use tix_store::{CommitStore, GuardianStore, SearchStore, Store};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
@@ -49,7 +49,7 @@ impl<'de> Deserialize<'de> for CreateTicketBody {
     responses((status = 201, body = CreatedTicket, description = "the ticket, and unresolved look-alikes (similarity ≥ 0.80) in similar_tickets"),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "possible_duplicate: the board refuses near-duplicates; send force: true to create anyway")))]
-pub async fn create<S: Store + SearchStore>(
+pub async fn create<S: Store + SearchStore + GuardianStore>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
     ApiJson(CreateTicketBody { ticket: body, force }): ApiJson<CreateTicketBody>,

@@ -27,6 +27,7 @@ pub struct Call<'a, S> {
     pub search: &'a tix_search::Search<S>,
     pub agent: String,
     pub default_workflow: Option<&'a str>,
+    pub session: &'a super::Session,
 }
 
 // ---------------------------------------------------------------- lenient numbers
@@ -517,6 +518,8 @@ impl<S: ServedStore> Call<'_, S> {
             weights: None,
         };
         let found = self.search.search(request).await?;
+        // Any search counts: the Guardian asks only that the agent looked.
+        self.session.searched(&self.agent);
         let results: Vec<Value> = found
             .results
             .iter()
@@ -550,10 +553,11 @@ impl<S: ServedStore> Call<'_, S> {
             assigned_agent_id: None,
             id: None,
         };
-        let created = self
-            .search
-            .create_ticket(&self.agent, new, args.force.unwrap_or(false))
-            .await?;
+        let options = tix_search::CreateOptions {
+            force: args.force.unwrap_or(false),
+            searched_first: Some(self.session.has_searched(&self.agent)),
+        };
+        let created = self.search.create_ticket_with(&self.agent, new, options).await?;
         let t = created.ticket;
         let mut m = Map::new();
         put(&mut m, "ticket_id", t.id.as_str());
@@ -564,6 +568,7 @@ impl<S: ServedStore> Call<'_, S> {
         if !created.similar_tickets.is_empty() {
             put(&mut m, "similar_tickets", json!(created.similar_tickets));
         }
+        violations(&mut m, &created.violations);
         Ok(Value::Object(m))
     }
 

@@ -12,7 +12,8 @@ pub mod calls;
 pub mod error;
 pub mod tools;
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use axum::http::request::Parts;
 use rmcp::handler::server::ServerHandler;
@@ -54,6 +55,29 @@ pub struct McpOptions {
     pub workflow: Option<String>,
 }
 
+/// What one MCP session remembers between calls.
+#[derive(Debug, Default)]
+pub struct Session {
+    /// Agents that called `search_tickets` in this session (the Guardian's
+    /// `duplicate_ticket` rule asks for a search before a create).
+    searched: Mutex<HashSet<String>>,
+}
+
+impl Session {
+    fn searched(&self, agent: &str) {
+        self.searched
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(agent.to_string());
+    }
+
+    fn has_searched(&self, agent: &str) -> bool {
+        self.searched.lock().unwrap_or_else(|e| e.into_inner()).contains(agent)
+    }
+}
+
+/// The MCP handler. A clone shares its session; [`TixMcp::new_session`]
+/// starts a fresh one (one per streamable HTTP session, one per stdio process).
 #[derive(Clone)]
 pub struct TixMcp<S> {
     store: S,
@@ -61,6 +85,7 @@ pub struct TixMcp<S> {
     search: tix_search::Search<S>,
     options: Arc<McpOptions>,
     tools: Arc<Vec<&'static ToolDef>>,
+    session: Arc<Session>,
 }
 
 fn tool(def: &ToolDef) -> Tool {
@@ -86,7 +111,16 @@ impl<S: ServedStore> TixMcp<S> {
             store,
             options: Arc::new(options),
             tools: Arc::new(tools),
+            session: Arc::default(),
         })
+    }
+
+    /// The same server for a new session: nothing remembered yet.
+    pub fn new_session(&self) -> Self {
+        TixMcp {
+            session: Arc::default(),
+            ..self.clone()
+        }
     }
 
     /// The tools this session offers: `?toolset=` on the `/mcp` URL narrows
@@ -162,6 +196,7 @@ impl<S: ServedStore> TixMcp<S> {
                 search: &self.search,
                 agent,
                 default_workflow: self.options.workflow.as_deref(),
+                session: &self.session,
             };
             let schema = (def.schema)();
             macro_rules! dispatch {
@@ -227,12 +262,13 @@ impl<S: ServedStore> ServerHandler for TixMcp<S> {
     }
 }
 
-/// The streamable HTTP service mounted at `/mcp` (one handler per session).
+/// The streamable HTTP service mounted at `/mcp` (one handler, with its
+/// own [`Session`], per MCP session).
 pub fn http_service<S: ServedStore>(
     mcp: TixMcp<S>,
     config: StreamableHttpServerConfig,
 ) -> StreamableHttpService<TixMcp<S>, LocalSessionManager> {
-    StreamableHttpService::new(move || Ok(mcp.clone()), Default::default(), config)
+    StreamableHttpService::new(move || Ok(mcp.new_session()), Default::default(), config)
 }
 
 #[cfg(test)]

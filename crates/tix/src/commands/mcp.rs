@@ -34,7 +34,7 @@ pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
         agent: Some(agent.clone()),
         workflow: global.workflow.clone(),
     };
-    let mcp = TixMcp::new(store, options).map_err(|e| {
+    let mcp = TixMcp::new(store.clone(), options).map_err(|e| {
         Failure::new("unknown_toolset", e)
             .with_hint("Pass --toolset with group or tool names, e.g. --toolset tickets,queue.")
     })?;
@@ -45,8 +45,17 @@ pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
         eprintln!("tools/list: {} bytes", text.len());
         return Ok(());
     }
-    tracing::info!(%agent, "serving MCP on stdio");
+    // Semantic search and the duplicate check, as in `tix serve` (keyword
+    // only, with a warning on stderr, when the model is missing).
+    let search = tix_search::Search::start(
+        store,
+        tix_search::SearchConfig::new(super::search::embedder_config(&args.embed)?),
+    )
+    .await
+    .map_err(Failure::from)?;
+    tracing::info!(%agent, semantic = search.semantic_available(), "serving MCP on stdio");
     let service = mcp
+        .with_search(search)
         .serve(rmcp::transport::stdio())
         .await
         .map_err(|e| Failure::new("mcp_failed", format!("the MCP session did not start: {e}")))?;
