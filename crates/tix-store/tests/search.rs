@@ -279,6 +279,74 @@ async fn writes_queue_embeddings_and_saving_dequeues_them<S: Store + SearchStore
     assert_eq!(store.drop_other_embeddings("m2").await.expect("drop"), 1);
 }
 
+/// An import indexes and queues its tickets like single creates do (on
+/// SQLite it does so once per batch), and creates after it still do.
+async fn imports_are_indexed_and_queued<S: Store + SearchStore>(store: S) {
+    let wf = create_seed_workflow(&store, "search").await;
+    let before = store
+        .create_ticket(ACTOR, ticket(&wf.id, "Existing ticket", "", &[]))
+        .await
+        .expect("create");
+    let imported = store
+        .import_tickets(
+            ACTOR,
+            &wf.id,
+            vec![
+                ticket(&wf.id, "Render the invoice PDF", "", &["billing"]),
+                ticket(&wf.id, "Email the invoice", "after the PDF renders", &[]),
+            ],
+        )
+        .await
+        .expect("import");
+    assert_eq!(
+        ids(&store, &wf.id, "invoice", &SearchFilter::default(), 10).await.len(),
+        2
+    );
+    assert_eq!(
+        ids(&store, &wf.id, "billing", &SearchFilter::default(), 10).await,
+        [imported[0].clone()]
+    );
+    let after = store
+        .create_ticket(ACTOR, ticket(&wf.id, "Invoice numbering", "", &[]))
+        .await
+        .expect("create");
+    assert_eq!(
+        ids(&store, &wf.id, "invoice", &SearchFilter::default(), 10).await.len(),
+        3
+    );
+    let queued: Vec<String> = store
+        .embedding_batch("m1", 10)
+        .await
+        .expect("batch")
+        .into_iter()
+        .map(|q| q.ticket_id)
+        .collect();
+    assert_eq!(
+        queued,
+        [before.id, imported[0].clone(), imported[1].clone(), after.id],
+        "queued once each, in creation order"
+    );
+    // A refused import indexes nothing.
+    let err = store
+        .import_tickets(
+            ACTOR,
+            &wf.id,
+            vec![
+                ticket(&wf.id, "Refund the invoice", "", &[]),
+                NewTicket {
+                    id: Some(imported[0].clone()),
+                    ..ticket(&wf.id, "Duplicate id", "", &[])
+                },
+            ],
+        )
+        .await;
+    assert!(err.is_err(), "a duplicate id refuses the batch");
+    assert!(ids(&store, &wf.id, "refund", &SearchFilter::default(), 10)
+        .await
+        .is_empty());
+    assert_eq!(store.embedding_queue_len().await.expect("len"), 4);
+}
+
 macro_rules! on_both_backends {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -312,4 +380,5 @@ on_both_backends!(
     the_index_follows_edits_and_comments,
     filters_apply_before_the_limit,
     writes_queue_embeddings_and_saving_dequeues_them,
+    imports_are_indexed_and_queued,
 );

@@ -41,6 +41,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../../migrations/sqlite/0002_agent_interface.sql")),
     (3, include_str!("../../migrations/sqlite/0003_search.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_bulk_search_index.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 

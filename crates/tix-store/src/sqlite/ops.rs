@@ -529,6 +529,10 @@ pub(crate) fn import_tickets(
     let now = now_text();
     let mut deltas = Vec::with_capacity(tickets.len() * 3);
     let mut created = Vec::with_capacity(tickets.len());
+    // The search index and queue are filled once for the batch (migration
+    // 0004): new rows get a seq above every one used so far.
+    let seq_before: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM tickets", [], |r| r.get(0))?;
+    tx.execute("INSERT INTO search_bulk_import (id) VALUES (1)", [])?;
     for (index, mut ticket) in tickets.into_iter().enumerate() {
         ticket.workflow_id = workflow.id.clone();
         let ticket = ticket.validate(&workflow.board_config).map_err(|e| match e {
@@ -549,7 +553,9 @@ pub(crate) fn import_tickets(
             &mut deltas,
         )?);
     }
+    tx.execute("DELETE FROM search_bulk_import", [])?;
     if !created.is_empty() {
+        index_for_search(tx, seq_before)?;
         ctx.changed(tx, &workflow.id, deltas)?;
         record_event(
             tx,
@@ -562,6 +568,23 @@ pub(crate) fn import_tickets(
         )?;
     }
     Ok(created)
+}
+
+/// Adds the tickets inserted after `seq_before` to the keyword index and the
+/// embedding queue, as the insert triggers would have one by one.
+fn index_for_search(tx: &Transaction<'_>, seq_before: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO ticket_fts (rowid, title, description, tags, comments) \
+         SELECT t.seq, t.title, t.description, \
+                COALESCE((SELECT group_concat(j.value, ' ') FROM json_each(t.tags) j), ''), '' \
+         FROM tickets t WHERE t.seq > ?1",
+        [seq_before],
+    )?;
+    tx.execute(
+        "INSERT OR REPLACE INTO embedding_queue (ticket_id) SELECT id FROM tickets WHERE seq > ?1 ORDER BY seq",
+        [seq_before],
+    )?;
+    Ok(())
 }
 
 // ---------------------------------------------------------------- changing tickets
