@@ -43,6 +43,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
     (2, include_str!("../../migrations/postgres/0002_agent_interface.sql")),
     (3, include_str!("../../migrations/postgres/0003_search.sql")),
+    (4, include_str!("../../migrations/postgres/0004_bulk_search_index.sql")),
 ];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
 const MIGRATION_LOCK: i64 = 0x7469_785f_6d69_6772; // "tix_migr"
