@@ -20,8 +20,9 @@ pub struct Agents {
     pub tester: Peer<RoleClient>,
 }
 
-/// A tool's answer: the parsed JSON, or the error text.
-pub async fn call(peer: &Peer<RoleClient>, tool: &str, args: Value) -> Result<Value, String> {
+/// A tool's answer: the parsed JSON (Guardian warnings included), or the
+/// error text.
+pub async fn answer(peer: &Peer<RoleClient>, tool: &str, args: Value) -> Result<Value, String> {
     let args: Map<String, Value> = match args {
         Value::Object(map) => map,
         _ => Map::new(),
@@ -39,7 +40,13 @@ pub async fn call(peer: &Peer<RoleClient>, tool: &str, args: Value) -> Result<Va
     if result.is_error == Some(true) {
         return Err(text);
     }
-    let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{tool} answered non-JSON ({e}): {text}"));
+    Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{tool} answered non-JSON ({e}): {text}")))
+}
+
+/// A tool's answer, as [`answer`], from an agent that follows the
+/// conventions: it must get no Guardian warnings.
+pub async fn call(peer: &Peer<RoleClient>, tool: &str, args: Value) -> Result<Value, String> {
+    let value = answer(peer, tool, args).await?;
     assert!(
         value.get("guardian_warnings").is_none(),
         "{tool}: a well-behaved agent got Guardian warnings: {value}"

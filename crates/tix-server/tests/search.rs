@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Client, StatusCode};
-use rmcp::model::{CallToolRequestParams, ClientConfig};
+use rmcp::model::ClientConfig;
 use rmcp::service::RunningService;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::StreamableHttpClientTransport;
@@ -16,6 +16,7 @@ use rmcp::{RoleClient, ServiceExt};
 use serde_json::{json, Value};
 use tix_search::embed::{self, EmbedderConfig, MiniLm};
 use tix_search::{Search, SearchConfig};
+use tix_server::story::answer;
 use tix_store::SqliteStore;
 
 struct Server {
@@ -288,29 +289,6 @@ async fn mcp_session(server: &Server, agent: &str) -> RunningService<RoleClient,
         .expect("MCP client connects")
 }
 
-/// A tool call: `Ok` with the JSON answer (Guardian warnings included), or
-/// `Err` with the tool error's text.
-async fn tool(session: &RunningService<RoleClient, ClientConfig>, name: &str, args: Value) -> Result<Value, String> {
-    let Value::Object(args) = args else {
-        panic!("tool arguments are an object")
-    };
-    let result = session
-        .peer()
-        .call_tool(CallToolRequestParams::new(name.to_string()).with_arguments(args))
-        .await
-        .expect("the MCP call goes through");
-    let text: String = result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text())
-        .map(|t| t.text.as_str())
-        .collect();
-    match result.is_error {
-        Some(true) => Err(text),
-        _ => Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: non-JSON answer ({e}): {text}"))),
-    }
-}
-
 fn rules_of(answer: &Value) -> Vec<String> {
     answer["guardian_warnings"]
         .as_array()
@@ -346,7 +324,7 @@ async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
 
     // Violating (warn): no search in this session; created, warned, recorded.
     let hasty = mcp_session(&server, "hasty").await;
-    let created = tool(&hasty, "create_ticket", copy(&wf))
+    let created = answer(hasty.peer(), "create_ticket", copy(&wf))
         .await
         .expect("warn lets it through");
     assert_eq!(rules_of(&created), ["duplicate_ticket"], "{created}");
@@ -381,8 +359,7 @@ async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
     assert_eq!(recorded[0]["details"]["similar_ticket_id"], original_id.as_str());
 
     // Passing: nothing similar exists, so no search is needed.
-    let unrelated = tool(
-        &hasty,
+    let unrelated = answer(hasty.peer(),
         "create_ticket",
         json!({"workflow_id": wf, "title": "Rotate the TLS certificates of the load balancer", "description": "", "ticket_type": "feature"}),
     )
@@ -392,15 +369,17 @@ async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
 
     // Passing: the agent searched first in its session.
     let careful = mcp_session(&server, "careful").await;
-    let found = tool(
-        &careful,
+    let found = answer(
+        careful.peer(),
         "search_tickets",
         json!({"query": "login crash", "filters": {"workflow_id": wf}}),
     )
     .await
     .expect("search");
     assert!(found["results"].as_array().is_some_and(|r| !r.is_empty()), "{found}");
-    let created = tool(&careful, "create_ticket", copy(&wf)).await.expect("created");
+    let created = answer(careful.peer(), "create_ticket", copy(&wf))
+        .await
+        .expect("created");
     assert!(rules_of(&created).is_empty(), "{created}");
     assert!(
         created["similar_tickets"].as_array().is_some_and(|s| !s.is_empty()),
@@ -409,7 +388,9 @@ async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
 
     // A search counts only in its own session.
     let careful_again = mcp_session(&server, "careful").await;
-    let created = tool(&careful_again, "create_ticket", copy(&wf)).await.expect("created");
+    let created = answer(careful_again.peer(), "create_ticket", copy(&wf))
+        .await
+        .expect("created");
     assert_eq!(rules_of(&created), ["duplicate_ticket"], "{created}");
 
     // enforce: refused with the rule's message; nothing is created.
@@ -431,7 +412,7 @@ async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
             "Pressing the sign in button shows a white screen",
         )
         .await;
-    let refused = tool(&hasty, "create_ticket", copy(&strict))
+    let refused = answer(hasty.peer(), "create_ticket", copy(&strict))
         .await
         .expect_err("enforce refuses an unsearched duplicate");
     assert!(
@@ -446,14 +427,14 @@ async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
         "the refusal is recorded: {listed}"
     );
     // After a search in the same session the create goes through.
-    tool(
-        &hasty,
+    answer(
+        hasty.peer(),
         "search_tickets",
         json!({"query": "login", "filters": {"workflow_id": strict}}),
     )
     .await
     .expect("search");
-    let created = tool(&hasty, "create_ticket", copy(&strict))
+    let created = answer(hasty.peer(), "create_ticket", copy(&strict))
         .await
         .expect("created after a search");
     assert!(rules_of(&created).is_empty(), "{created}");
