@@ -1,17 +1,9 @@
 //! Domain errors. Each variant says what went wrong in domain words, has a
 //! stable machine `code`, and a `hint` telling the caller what to do next.
 
-use serde::Serialize;
 use serde_json::{json, Value};
 
-/// A ticket as shown inside errors and relation lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct TicketRef {
-    pub id: String,
-    pub title: String,
-    pub status: String,
-    pub is_resolved: bool,
-}
+pub use crate::refs::{SimilarTicket, TicketRef};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DomainError {
@@ -89,15 +81,14 @@ pub enum DomainError {
     TicketExists { id: String },
 
     #[error("'{title}' looks like a duplicate of {}", matches.iter().map(|m| format!("{} [{}] {} (similarity {:.2})", m.id, m.status, m.title, m.similarity)).collect::<Vec<_>>().join("; "))]
-    PossibleDuplicate {
-        title: String,
-        matches: Vec<crate::ticket::SimilarTicket>,
-    },
+    PossibleDuplicate { title: String, matches: Vec<SimilarTicket> },
 
     #[error("no workflow was named and there are {}: {}", if candidates.is_empty() { "none" } else { "several" }, candidates.join(", "))]
     WorkflowNotChosen { candidates: Vec<String> },
 
-    #[error("the task description {problem} (format: '{}')", crate::reference::TASK_FORMAT)]
+    // The format is spelled out (not `reference::TASK_FORMAT`) so this module
+    // depends on nothing; a test in `reference` keeps the two equal.
+    #[error("the task description {problem} (format: 'Phase X: Description - TICKET: ticket-xxx')")]
     TaskReference {
         problem: String,
         /// The description this task should have, e.g. `Phase 2: <what to do> - TICKET: ticket-abc`.

@@ -19,14 +19,18 @@
 pub mod board;
 pub mod commit;
 pub mod error;
+pub mod event;
 pub mod graph;
 pub mod guardian;
 pub mod ids;
+pub mod phase;
 pub mod reference;
+pub mod refs;
 pub mod rules;
 pub mod stats;
 pub mod task;
 pub mod ticket;
+pub mod validate;
 pub mod workflow;
 
 pub use error::DomainError;

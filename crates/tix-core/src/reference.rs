@@ -224,6 +224,15 @@ pub fn commit_references(message: &str) -> Vec<CommitRef> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_error_message_spells_the_same_format() {
+        let err = crate::DomainError::TaskReference {
+            problem: "lacks the ticket".into(),
+            expected: String::new(),
+        };
+        assert!(err.to_string().contains(super::TASK_FORMAT), "{err}");
+    }
+
     use rstest::rstest;
 
     use super::*;

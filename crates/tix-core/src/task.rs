@@ -136,7 +136,7 @@ impl NewTask {
             return Err(DomainError::validation("phase_id", "phase ids start at 1"));
         }
         if let Some(agent) = &self.assigned_agent_id {
-            crate::ticket::check_agent_id("assigned_agent_id", agent)?;
+            crate::validate::check_agent_id("assigned_agent_id", agent)?;
         }
         Ok(())
     }

@@ -9,15 +9,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::board::BoardConfig;
-use crate::error::TicketRef;
+pub use crate::refs::{SimilarTicket, TicketRef};
+pub use crate::validate::{
+    check_agent_id, check_comment, check_description, check_title, normalise_tags, page_size, DEFAULT_PAGE_SIZE,
+    MAX_AGENT_ID_CHARS, MAX_COMMENT_CHARS, MAX_DESCRIPTION_CHARS, MAX_PAGE_SIZE, MAX_TAGS, MAX_TAG_CHARS,
+};
 use crate::DomainError;
-
-pub const MAX_TITLE_CHARS: usize = 500;
-pub const MAX_DESCRIPTION_CHARS: usize = 100_000;
-pub const MAX_COMMENT_CHARS: usize = 100_000;
-pub const MAX_TAGS: usize = 32;
-pub const MAX_TAG_CHARS: usize = 64;
-pub const MAX_AGENT_ID_CHARS: usize = 128;
 
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
@@ -120,16 +117,6 @@ impl Ticket {
     }
 }
 
-/// A ticket whose embedding is close to another text or ticket.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SimilarTicket {
-    pub id: String,
-    pub title: String,
-    pub status: String,
-    /// Cosine similarity of the embeddings, -1..1 (1 = same meaning).
-    pub similarity: f32,
-}
-
 /// Body of `POST /api/tickets`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -150,77 +137,6 @@ pub struct NewTicket {
     /// Caller-chosen id (imports only; generated when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-}
-
-pub fn check_title(title: &str) -> Result<String, DomainError> {
-    let title = title.trim();
-    let chars = title.chars().count();
-    if chars == 0 || chars > MAX_TITLE_CHARS {
-        return Err(DomainError::validation(
-            "title",
-            format!("a title must be 1..{MAX_TITLE_CHARS} characters (got {chars})"),
-        ));
-    }
-    Ok(title.to_string())
-}
-
-pub fn check_description(description: &str) -> Result<(), DomainError> {
-    if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(DomainError::validation(
-            "description",
-            format!("a description is at most {MAX_DESCRIPTION_CHARS} characters"),
-        ));
-    }
-    Ok(())
-}
-
-pub fn check_comment(field: &str, text: &str) -> Result<String, DomainError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(DomainError::validation(
-            field,
-            "the comment is empty; say what happened",
-        ));
-    }
-    if text.chars().count() > MAX_COMMENT_CHARS {
-        return Err(DomainError::validation(
-            field,
-            format!("a comment is at most {MAX_COMMENT_CHARS} characters"),
-        ));
-    }
-    Ok(text.to_string())
-}
-
-/// Trims, de-duplicates and checks tags, keeping their order.
-pub fn normalise_tags(tags: &[String]) -> Result<Vec<String>, DomainError> {
-    let mut out: Vec<String> = Vec::new();
-    for tag in tags {
-        let tag = tag.trim();
-        if tag.is_empty() || tag.chars().count() > MAX_TAG_CHARS || tag.contains(',') {
-            return Err(DomainError::validation(
-                "tags",
-                format!("tag '{tag}' must be 1..{MAX_TAG_CHARS} characters without commas"),
-            ));
-        }
-        if !out.iter().any(|t| t == tag) {
-            out.push(tag.to_string());
-        }
-    }
-    if out.len() > MAX_TAGS {
-        return Err(DomainError::validation("tags", format!("at most {MAX_TAGS} tags")));
-    }
-    Ok(out)
-}
-
-pub fn check_agent_id(field: &str, agent: &str) -> Result<String, DomainError> {
-    let agent = agent.trim();
-    if agent.is_empty() || agent.chars().count() > MAX_AGENT_ID_CHARS || agent.chars().any(char::is_control) {
-        return Err(DomainError::validation(
-            field,
-            format!("an agent id must be 1..{MAX_AGENT_ID_CHARS} printable characters"),
-        ));
-    }
-    Ok(agent.to_string())
 }
 
 impl NewTicket {
@@ -427,22 +343,6 @@ pub struct TicketFilter {
     pub blocked: Option<bool>,
     pub resolved: Option<bool>,
     pub tag: Option<String>,
-}
-
-pub const DEFAULT_PAGE_SIZE: u32 = 50;
-pub const MAX_PAGE_SIZE: u32 = 500;
-
-/// Clamps a requested page size, refusing nonsense.
-pub fn page_size(limit: Option<u32>) -> Result<u32, DomainError> {
-    match limit {
-        None => Ok(DEFAULT_PAGE_SIZE),
-        Some(0) => Err(DomainError::validation("limit", "limit must be at least 1")),
-        Some(n) if n > MAX_PAGE_SIZE => Err(DomainError::validation(
-            "limit",
-            format!("limit is at most {MAX_PAGE_SIZE} (got {n})"),
-        )),
-        Some(n) => Ok(n),
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

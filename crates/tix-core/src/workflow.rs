@@ -7,19 +7,7 @@ use crate::board::BoardConfig;
 use crate::guardian::GuardianConfig;
 use crate::DomainError;
 
-/// A phase of the workflow (Phase 1 creates tickets, later phases consume them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Phase {
-    pub id: u32,
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instructions: Option<String>,
-    /// Column ids this phase works in.
-    #[serde(default)]
-    pub columns: Vec<String>,
-}
+pub use crate::phase::Phase;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Workflow {
