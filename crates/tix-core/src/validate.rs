@@ -108,13 +108,9 @@ pub fn page_size(limit: Option<u32>) -> Result<u32, DomainError> {
 }
 
 /// The lease a claim asks for: the default when absent, at most
-/// [`MAX_LEASE_SECONDS`], at least one second.
+/// [`MAX_LEASE_SECONDS`] (0 is a lease that has already run out).
 pub fn lease(seconds: Option<u64>) -> Result<Duration, DomainError> {
     match seconds.unwrap_or(DEFAULT_LEASE_SECONDS) {
-        0 => Err(DomainError::validation(
-            "lease_seconds",
-            "a lease must be at least 1 second",
-        )),
         n if n > MAX_LEASE_SECONDS => Err(DomainError::validation(
             "lease_seconds",
             format!("lease_seconds is at most {MAX_LEASE_SECONDS} (24 hours; got {n}); claim with a shorter lease, any write by the holder renews it"),
@@ -146,7 +142,8 @@ mod tests {
             lease(Some(MAX_LEASE_SECONDS)).ok(),
             Some(Duration::from_secs(MAX_LEASE_SECONDS))
         );
-        for bad in [0, MAX_LEASE_SECONDS + 1, 10_000_000] {
+        assert_eq!(lease(Some(0)).ok(), Some(Duration::ZERO));
+        for bad in [MAX_LEASE_SECONDS + 1, 10_000_000] {
             let err = lease(Some(bad)).expect_err("refused");
             assert_eq!(err.code(), "validation_failed");
             assert_eq!(err.details()["field"], "lease_seconds");

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use tix_core::graph::DependencyGraph;
 
 #[derive(Debug, Clone)]
-pub(crate) enum GraphDelta {
+pub enum GraphDelta {
     Node { id: String, resolved: bool },
     Edge { blocker: String, blocked: String },
     RemoveEdge { blocker: String, blocked: String },
@@ -26,7 +26,7 @@ struct Cached {
 }
 
 #[derive(Default)]
-pub(crate) struct GraphCache {
+pub struct GraphCache {
     workflows: Mutex<HashMap<String, Cached>>,
 }
 

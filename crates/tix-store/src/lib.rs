@@ -1,13 +1,25 @@
-//! Tix storage: the [`Store`] trait, named after domain operations, and its
-//! SQLite implementation ([`SqliteStore`]).
+//! Tix storage: the [`Store`] trait and its capability traits, named after
+//! domain operations, over two backends: SQLite ([`SqliteStore`], the
+//! default: one file, zero set-up) and PostgreSQL ([`PgStore`], feature
+//! `postgres`, for several `tix serve` replicas sharing one database).
 //!
-//! Every write is one transaction holding the change, its history row(s)
-//! and its event(s). Backends keep errors from their drivers inside this
-//! crate: callers see [`Error::Domain`] for anything the caller can fix and
-//! [`Error::Storage`] for the rest.
+//! Each operation is written once, in `ops/`, over the statements a backend
+//! implements (`statements.rs`); [`StoreOn`] implements the public traits
+//! once for every backend. Every write is one transaction holding the
+//! change, its history row(s) and its event(s). Backends keep errors from
+//! their drivers inside this crate: callers see [`Error::Domain`] for
+//! anything the caller can fix and [`Error::Storage`] for the rest.
 //!
 //! The backend-independent conformance suite lives in [`conformance`]
 //! (feature `conformance`), so every backend runs the same story.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use tix_store::{SqliteStore, Store};
+//! let store = SqliteStore::open_in_memory().unwrap();
+//! assert!(store.list_workflows().await.unwrap().is_empty());
+//! # });
+//! ```
 
 use std::future::Future;
 use std::time::Duration;
@@ -25,29 +37,42 @@ use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
 
 mod any;
+mod backend;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+#[cfg(feature = "postgres")]
+mod copy;
 mod graph_cache;
-mod guardian;
+mod ops;
 #[cfg(feature = "postgres")]
 mod postgres;
 pub mod search;
 mod sqlite;
+mod statements;
+mod store;
 mod url;
 
 pub use any::{AnyStore, OpenOptions};
 #[cfg(feature = "postgres")]
-pub use postgres::copy::{copy_sqlite_to_postgres, CopyProgress, CopyReport};
+pub use copy::{copy_sqlite_to_postgres, CopyProgress, CopyReport};
 #[cfg(all(feature = "postgres", any(test, feature = "conformance")))]
 pub use postgres::TestSchema;
 #[cfg(feature = "postgres")]
-pub use postgres::{PgOptions, PgStore};
+pub use postgres::{PgOptions, Postgres};
 pub use search::{SearchFilter, SearchStore};
-pub use sqlite::SqliteStore;
+pub use sqlite::Sqlite;
+pub use store::StoreOn;
+pub use tix_core::validate::MAX_STATS_DAYS;
 pub use url::DatabaseUrl;
 
+/// The store on an embedded SQLite file (or in memory).
+pub type SqliteStore = StoreOn<Sqlite>;
+/// The store on a PostgreSQL database shared by replicas.
+#[cfg(feature = "postgres")]
+pub type PgStore = StoreOn<Postgres>;
+
 /// Default lease of a claim: renewed by any write of the holder.
-pub const DEFAULT_LEASE: Duration = Duration::from_secs(30 * 60);
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(tix_core::validate::DEFAULT_LEASE_SECONDS);
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -67,7 +92,8 @@ pub struct ClaimRequest {
     pub agent_id: String,
     /// Claim this ticket instead of the top ready one.
     pub ticket_id: Option<String>,
-    /// Lease length; [`DEFAULT_LEASE`] when absent.
+    /// Lease length; [`DEFAULT_LEASE`] when absent, at most 24 hours
+    /// (`tix_core::validate::lease`).
     pub lease: Option<Duration>,
 }
 
@@ -256,9 +282,6 @@ pub trait EventFeed {
     /// also re-check the log now and then.
     fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64>;
 }
-
-/// Longest period `GET /api/workflows/{id}/stats` reports on.
-pub const MAX_STATS_DAYS: u32 = 365;
 
 /// Statistics of a workflow, computed by the backend from its tickets and
 /// their history (not by the caller).

@@ -25,18 +25,18 @@ pub(crate) fn parse_time(text: &str) -> rusqlite::Result<DateTime<Utc>> {
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
-fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
     parse_time(&row.get::<_, String>(idx)?)
 }
 
-fn opt_time(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+pub(crate) fn opt_time(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
     row.get::<_, Option<String>>(idx)?
         .as_deref()
         .map(parse_time)
         .transpose()
 }
 
-fn json<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
     let text: String = row.get(idx)?;
     serde_json::from_str(&text)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
@@ -79,12 +79,10 @@ pub(crate) fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
     })
 }
 
-/// Loads a ticket by exact id.
-pub(crate) fn load_ticket(conn: &Connection, id: &str) -> Result<Ticket> {
+/// A ticket by exact id.
+pub(crate) fn find_ticket(conn: &Connection, id: &str) -> Result<Option<Ticket>> {
     let mut stmt = conn.prepare_cached(&format!("{TICKET_SELECT} WHERE t.id = ?1"))?;
-    stmt.query_row([id], ticket)
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("ticket", id).into())
+    Ok(stmt.query_row([id], ticket).optional()?)
 }
 
 pub(crate) fn ticket_ref(row: &Row<'_>) -> rusqlite::Result<TicketRef> {
@@ -111,11 +109,19 @@ pub(crate) fn workflow(row: &Row<'_>) -> rusqlite::Result<Workflow> {
     })
 }
 
-pub(crate) fn load_workflow(conn: &Connection, id: &str) -> Result<Workflow> {
+pub(crate) fn find_workflow(conn: &Connection, id: &str) -> Result<Option<Workflow>> {
     let mut stmt = conn.prepare_cached(&format!("{WORKFLOW_SELECT} WHERE w.id = ?1"))?;
-    stmt.query_row([id], workflow)
-        .optional()?
-        .ok_or_else(|| DomainError::not_found("workflow", id).into())
+    Ok(stmt.query_row([id], workflow).optional()?)
+}
+
+/// The workflow, or `workflow_not_found`.
+pub(crate) fn load_workflow(conn: &Connection, id: &str) -> Result<Workflow> {
+    find_workflow(conn, id)?.ok_or_else(|| DomainError::not_found("workflow", id).into())
+}
+
+/// A JSON array of strings, for `json_each(?)` parameters.
+pub(crate) fn id_list(ids: &[String]) -> Result<String> {
+    to_json(&ids)
 }
 
 pub(crate) fn comment(row: &Row<'_>) -> rusqlite::Result<Comment> {

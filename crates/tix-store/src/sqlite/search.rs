@@ -6,7 +6,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use tix_core::ticket::Ticket;
 
 use super::rows::{self, now_text, TICKET_SELECT};
-use super::SqliteStore;
+use crate::SqliteStore;
 use crate::search::{
     blob_to_vector, vector_to_blob, EmbeddingSource, KeywordHit, NewEmbedding, SavedEmbedding, SearchFilter,
     SearchStore, StoredEmbedding,
@@ -335,32 +335,32 @@ impl SearchStore for SqliteStore {
         limit: u32,
     ) -> Result<Vec<KeywordHit>> {
         let (workflow_id, query, filter) = (owned(workflow_id), owned(query), filter.clone());
-        self.read(move |conn, _| keyword_search(conn, &workflow_id, &query, &filter, limit))
+        self.read_sql(move |conn| keyword_search(conn, &workflow_id, &query, &filter, limit))
             .await
     }
 
     async fn filtered_seqs(&self, workflow_id: &str, filter: &SearchFilter) -> Result<Vec<i64>> {
         let (workflow_id, filter) = (owned(workflow_id), filter.clone());
-        self.read(move |conn, _| filtered_seqs(conn, &workflow_id, &filter))
+        self.read_sql(move |conn| filtered_seqs(conn, &workflow_id, &filter))
             .await
     }
 
     async fn tickets_by_ids(&self, ids: &[String]) -> Result<Vec<Ticket>> {
         let ids = ids.to_vec();
-        self.read(move |conn, _| tickets_by_ids(conn, &ids)).await
+        self.read_sql(move |conn| tickets_by_ids(conn, &ids)).await
     }
 
     async fn embedding_queue_head(&self) -> Result<Option<i64>> {
-        self.read(|conn, _| embedding_queue_head(conn)).await
+        self.read_sql(|conn| embedding_queue_head(conn)).await
     }
 
     async fn embedding_queue_len(&self) -> Result<u64> {
-        self.read(|conn, _| embedding_queue_len(conn)).await
+        self.read_sql(|conn| embedding_queue_len(conn)).await
     }
 
     async fn embedding_batch(&self, model_id: &str, limit: u32) -> Result<Vec<EmbeddingSource>> {
         let model_id = owned(model_id);
-        self.read(move |conn, _| embedding_batch(conn, &model_id, limit)).await
+        self.read_sql(move |conn| embedding_batch(conn, &model_id, limit)).await
     }
 
     async fn save_embeddings(
@@ -370,33 +370,33 @@ impl SearchStore for SqliteStore {
         processed: Vec<(String, i64)>,
     ) -> Result<Vec<SavedEmbedding>> {
         let model_id = owned(model_id);
-        self.write(move |tx, _| save_embeddings(tx, &model_id, &embeddings, &processed))
+        self.write_sql(move |tx| save_embeddings(tx, &model_id, &embeddings, &processed))
             .await
     }
 
     async fn queue_for_embedding(&self, model_id: &str, all: bool) -> Result<u64> {
         let model_id = owned(model_id);
-        self.write(move |tx, _| queue_for_embedding(tx, &model_id, all)).await
+        self.write_sql(move |tx| queue_for_embedding(tx, &model_id, all)).await
     }
 
     async fn drop_other_embeddings(&self, model_id: &str) -> Result<u64> {
         let model_id = owned(model_id);
-        self.write(move |tx, _| drop_other_embeddings(tx, &model_id)).await
+        self.write_sql(move |tx| drop_other_embeddings(tx, &model_id)).await
     }
 
     async fn load_embeddings(&self, model_id: &str) -> Result<Vec<StoredEmbedding>> {
         let model_id = owned(model_id);
-        self.read(move |conn, _| load_embeddings(conn, &model_id)).await
+        self.read_sql(move |conn| load_embeddings(conn, &model_id)).await
     }
 
     async fn embedding_changes_since(&self, model_id: &str, after: i64) -> Result<(Vec<StoredEmbedding>, i64)> {
         let model_id = owned(model_id);
-        self.read(move |conn, _| embedding_changes_since(conn, &model_id, after))
+        self.read_sql(move |conn| embedding_changes_since(conn, &model_id, after))
             .await
     }
 
     async fn embedding_changes_head(&self) -> Result<i64> {
-        self.read(|conn, _| embedding_changes_head(conn)).await
+        self.read_sql(|conn| embedding_changes_head(conn)).await
     }
 }
 

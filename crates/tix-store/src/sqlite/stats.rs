@@ -11,23 +11,18 @@ use tix_core::stats::{
 };
 use tix_core::ticket::Priority;
 use tix_core::workflow::Workflow;
-use tix_core::DomainError;
 
 use super::rows::load_workflow;
-use super::SqliteStore;
-use crate::{Result, StatsStore, MAX_STATS_DAYS};
+use crate::SqliteStore;
+use crate::{Result, StatsStore};
 
 const BLOCKED_LIST: u32 = 20;
 
 impl StatsStore for SqliteStore {
     async fn workflow_stats(&self, workflow_id: &str, days: u32) -> Result<WorkflowStats> {
-        if !(1..=MAX_STATS_DAYS).contains(&days) {
-            return Err(
-                DomainError::validation("days", format!("days must be 1..={MAX_STATS_DAYS} (got {days})")).into(),
-            );
-        }
+        let days = tix_core::validate::stats_days(Some(days))?;
         let workflow_id = workflow_id.to_string();
-        self.read(move |conn, _| workflow_stats(conn, &workflow_id, days, Utc::now()))
+        self.read_sql(move |conn| workflow_stats(conn, &workflow_id, days, Utc::now()))
             .await
     }
 }

@@ -1,0 +1,64 @@
+//! The dependency graph around a ticket, and a workflow's whole graph, with
+//! the critical path; computed on the cached in-memory graph.
+
+use tix_core::ticket::{GraphEdge, TicketGraph};
+
+use super::{require_workflow, resolve_ticket_id, with_graph};
+use crate::graph_cache::GraphCache;
+use crate::statements::Statements;
+use crate::Result;
+
+fn edges(pairs: Vec<(String, String)>) -> Vec<GraphEdge> {
+    pairs
+        .into_iter()
+        .map(|(from, to)| GraphEdge {
+            from,
+            to,
+            edge_type: "blocks".into(),
+        })
+        .collect()
+}
+
+/// Everything upstream and downstream of the ticket, up to `depth` steps.
+pub async fn ticket_graph<C: Statements>(
+    conn: &mut C,
+    graphs: &GraphCache,
+    input: &str,
+    depth: Option<u32>,
+) -> Result<TicketGraph> {
+    let id = resolve_ticket_id(conn, input).await?;
+    let ticket = super::require_ticket(conn, &id).await?;
+    let (ids, pairs, critical_path) = with_graph(conn, graphs, &ticket.workflow_id, |g| -> Result<_> {
+        let ids = g.neighbourhood(&id, depth)?;
+        let pairs = g.edges_among(&ids);
+        let critical = g.critical_path(Some(&ids));
+        Ok((ids, pairs, critical))
+    })
+    .await??;
+    let nodes = conn.graph_nodes(&ids).await?;
+    Ok(TicketGraph {
+        nodes,
+        edges: edges(pairs),
+        critical_path,
+    })
+}
+
+pub async fn workflow_graph<C: Statements>(
+    conn: &mut C,
+    graphs: &GraphCache,
+    workflow_id: &str,
+    include_resolved: bool,
+) -> Result<TicketGraph> {
+    require_workflow(conn, workflow_id).await?;
+    let nodes = conn.workflow_graph_nodes(workflow_id, include_resolved).await?;
+    let ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
+    let (pairs, critical_path) = with_graph(conn, graphs, workflow_id, |g| {
+        (g.edges_among(&ids), g.critical_path(None))
+    })
+    .await?;
+    Ok(TicketGraph {
+        nodes,
+        edges: edges(pairs),
+        critical_path,
+    })
+}

@@ -1,0 +1,200 @@
+//! Move, edge and claim statements on SQLite.
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+use tix_core::error::TicketRef;
+use tix_core::ticket::Priority;
+
+use super::rows::{self, parse_time, time_text};
+use super::SqliteConn;
+use crate::statements::{
+    Candidate, ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent,
+};
+use crate::{Error, Result};
+
+impl MoveStatements for SqliteConn {
+    async fn lock_column(&mut self, _workflow_id: &str, _status: &str) -> Result<()> {
+        // The single writer already makes count-then-move atomic.
+        Ok(())
+    }
+
+    async fn count_in_column(&mut self, workflow_id: &str, status: &str, except: &str) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM tickets WHERE workflow_id = ?1 AND status = ?2 AND id != ?3")?
+            .query_row(params![workflow_id, status, except], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    async fn update_after_move(&mut self, id: &str, row: &MoveRow<'_>) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE tickets SET status = ?2, is_resolved = ?3, started_at = ?4, completed_at = ?5, resolved_at = ?6, \
+                 assigned_agent_id = ?7, lease_expires_at = ?8, lease_seconds = ?9, version = version + 1, updated_at = ?10 \
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                row.status,
+                row.is_resolved,
+                row.started_at.map(time_text),
+                row.completed_at.map(time_text),
+                row.resolved_at.map(time_text),
+                row.assigned_agent_id,
+                row.lease_expires_at.map(time_text),
+                row.lease_seconds,
+                time_text(row.at),
+            ])?;
+        Ok(())
+    }
+
+    async fn shift_dependents(&mut self, blocker_id: &str, delta: i64) -> Result<Vec<ShiftedDependent>> {
+        let shifted = self
+            .conn
+            .prepare_cached(
+                "UPDATE tickets SET open_blockers = open_blockers + ?2 \
+                 WHERE id IN (SELECT blocked_id FROM ticket_edges WHERE blocker_id = ?1) \
+                 RETURNING id, open_blockers, is_resolved",
+            )?
+            .query_map(params![blocker_id, delta], |r| {
+                Ok(ShiftedDependent {
+                    id: r.get(0)?,
+                    open_blockers: r.get(1)?,
+                    is_resolved: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(shifted)
+    }
+}
+
+fn refs(conn: &rusqlite::Connection, sql: &str, id: &str) -> Result<Vec<TicketRef>> {
+    let refs = conn
+        .prepare_cached(sql)?
+        .query_map([id], rows::ticket_ref)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(refs)
+}
+
+impl EdgeStatements for SqliteConn {
+    async fn lock_edges(&mut self, _workflow_id: &str) -> Result<()> {
+        // The single writer already makes cycle-check-then-insert atomic.
+        Ok(())
+    }
+
+    async fn insert_edges(&mut self, rows: &[EdgeRow<'_>]) -> Result<()> {
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO ticket_edges (blocker_id, blocked_id, workflow_id, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for row in rows {
+            insert.execute(params![
+                row.blocker_id,
+                row.blocked_id,
+                row.workflow_id,
+                row.created_by,
+                time_text(row.at)
+            ])?;
+        }
+        Ok(())
+    }
+
+    async fn delete_edge(&mut self, blocker_id: &str, blocked_id: &str) -> Result<bool> {
+        let removed = self.conn.execute(
+            "DELETE FROM ticket_edges WHERE blocker_id = ?1 AND blocked_id = ?2",
+            params![blocker_id, blocked_id],
+        )?;
+        Ok(removed > 0)
+    }
+
+    async fn shift_open_blockers(&mut self, id: &str, delta: i64, at: DateTime<Utc>) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "UPDATE tickets SET open_blockers = open_blockers + ?2, version = version + 1, updated_at = ?3 WHERE id = ?1 \
+             RETURNING open_blockers",
+            params![id, delta, time_text(at)],
+            |r| r.get(0),
+        )?)
+    }
+
+    async fn blocked_by(&mut self, id: &str) -> Result<Vec<TicketRef>> {
+        refs(
+            &self.conn,
+            "SELECT t.id, t.title, t.status, t.is_resolved FROM ticket_edges e JOIN tickets t ON t.id = e.blocker_id \
+             WHERE e.blocked_id = ?1 ORDER BY t.seq",
+            id,
+        )
+    }
+
+    async fn blocks(&mut self, id: &str) -> Result<Vec<TicketRef>> {
+        refs(
+            &self.conn,
+            "SELECT t.id, t.title, t.status, t.is_resolved FROM ticket_edges e JOIN tickets t ON t.id = e.blocked_id \
+             WHERE e.blocker_id = ?1 ORDER BY t.seq",
+            id,
+        )
+    }
+}
+
+impl ClaimStatements for SqliteConn {
+    async fn ready_candidates(&mut self, workflow_id: &str, status: &str, agent: Option<&str>) -> Result<Vec<Candidate>> {
+        // Served by the partial index tickets_ready.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, priority, created_at FROM tickets \
+             WHERE workflow_id = ?1 AND status = ?2 AND is_resolved = 0 AND open_blockers = 0 \
+             AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3)",
+        )?;
+        let rows = stmt
+            .query_map(params![workflow_id, status, agent], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, priority, created)| {
+                Ok(Candidate {
+                    id,
+                    priority: Priority::from_rank(priority).unwrap_or_default(),
+                    created_at: parse_time(&created).map_err(|e| Error::Storage(format!("bad timestamp {created}: {e}")))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM tickets WHERE id = ?1 AND status = ?2 AND is_resolved = 0 \
+                 AND open_blockers = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3))",
+            )?
+            .query_row(params![id, status, agent], |r| r.get(0))?)
+    }
+
+    async fn has_expired_leases(&mut self, now: DateTime<Utc>) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM tickets WHERE lease_expires_at IS NOT NULL AND lease_expires_at < ?1)",
+            )?
+            .query_row([time_text(now)], |r| r.get(0))?)
+    }
+
+    async fn lock_expired_leases(&mut self, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let ids = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM tickets WHERE lease_expires_at IS NOT NULL AND lease_expires_at < ?1 ORDER BY id",
+            )?
+            .query_map([time_text(now)], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ids)
+    }
+
+    async fn release_lease(&mut self, id: &str, status: &str, at: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE tickets SET status = ?2, assigned_agent_id = NULL, lease_expires_at = NULL, lease_seconds = NULL, \
+                 version = version + 1, updated_at = ?3 WHERE id = ?1",
+            )?
+            .execute(params![id, status, time_text(at)])?;
+        Ok(())
+    }
+}

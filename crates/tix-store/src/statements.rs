@@ -1,0 +1,404 @@
+//! What a backend implements: single statements and locks, named in domain
+//! words, over one connection inside one transaction (or one read
+//! snapshot). The rules live in [`crate::ops`], written once over these
+//! traits; a backend implements statements, never rules.
+//!
+//! Every method answers one statement's result (or, where a dialect needs
+//! several, the same result). Methods named `lock_*` take the row or
+//! advisory locks PostgreSQL needs for correctness across replicas; SQLite's
+//! single writer thread already serialises every write, so there they are
+//! plain reads or nothing.
+//!
+//! The traits are split by subject so each backend can keep one file per
+//! subject; [`Statements`] is all of them.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use tix_core::commit::{CommitLink, NewCommitLink};
+use tix_core::event::{EventKind, HistoryAction};
+use tix_core::guardian::{Rule, Violation};
+use tix_core::task::{Task, TaskFilter, TaskStatus};
+use tix_core::ticket::{Comment, Event, GraphNode, HistoryEntry, NewTicket, Priority, Ticket, TicketFilter};
+use tix_core::workflow::Workflow;
+
+use tix_core::error::TicketRef;
+use crate::ops::guardian::PendingViolation;
+use crate::{AgentToken, Result};
+
+/// Every statement a backend offers.
+pub trait Statements:
+    WorkflowStatements
+    + TicketStatements
+    + MoveStatements
+    + EdgeStatements
+    + ClaimStatements
+    + LogStatements
+    + TaskStatements
+    + AgentStatements
+{
+}
+
+impl<T> Statements for T where
+    T: WorkflowStatements
+        + TicketStatements
+        + MoveStatements
+        + EdgeStatements
+        + ClaimStatements
+        + LogStatements
+        + TaskStatements
+        + AgentStatements
+{
+}
+
+// ---------------------------------------------------------------- rows the ops hand to statements
+
+/// A ticket to insert; its fields come validated from `NewTicket::validate`.
+pub struct TicketRow<'a> {
+    pub id: &'a str,
+    pub ticket: &'a NewTicket,
+    pub status: &'a str,
+    pub created_by: &'a str,
+    pub at: DateTime<Utc>,
+    pub open_blockers: i64,
+}
+
+/// A blocking edge `blocker → blocked` to insert.
+pub struct EdgeRow<'a> {
+    pub blocker_id: &'a str,
+    pub blocked_id: &'a str,
+    pub workflow_id: &'a str,
+    pub created_by: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// A history row to insert.
+pub struct HistoryRow<'a> {
+    pub ticket_id: &'a str,
+    pub workflow_id: &'a str,
+    pub agent: &'a str,
+    pub action: HistoryAction,
+    pub from_status: Option<&'a str>,
+    pub to_status: Option<&'a str>,
+    pub comment: Option<&'a str>,
+    pub details: Value,
+    pub at: DateTime<Utc>,
+}
+
+/// An event to append to the log (kept in the write context until the
+/// transaction's end, then appended in order).
+#[derive(Debug, Clone)]
+pub struct PendingEvent {
+    pub workflow_id: String,
+    pub kind: EventKind,
+    pub ticket_id: Option<String>,
+    pub agent: String,
+    pub payload: Value,
+    pub at: DateTime<Utc>,
+}
+
+/// The new state of a ticket's editable fields (`update_ticket`).
+pub struct FieldsRow<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub priority: Priority,
+    pub tags: &'a [String],
+    pub ticket_type: &'a str,
+    pub assigned_agent_id: Option<&'a str>,
+    /// `None` also clears the stored lease length.
+    pub lease_expires_at: Option<DateTime<Utc>>,
+    pub at: DateTime<Utc>,
+}
+
+/// The new state of a ticket after a move (`apply_move`).
+pub struct MoveRow<'a> {
+    pub status: &'a str,
+    pub is_resolved: bool,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub assigned_agent_id: Option<&'a str>,
+    pub lease_expires_at: Option<DateTime<Utc>>,
+    pub lease_seconds: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+/// What a new ticket's blocker is, as far as the new edge cares.
+#[derive(Debug, Clone)]
+pub struct BlockerFacts {
+    pub id: String,
+    pub workflow_id: String,
+    pub is_resolved: bool,
+}
+
+/// A dependent whose open-blocker count a resolve or reopen shifted.
+pub struct ShiftedDependent {
+    pub id: String,
+    pub open_blockers: i64,
+    pub is_resolved: bool,
+}
+
+/// A ticket that may be handed out by `ready` and `claim`.
+pub struct Candidate {
+    pub id: String,
+    pub priority: Priority,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A workflow's graph as stored: its tickets (id, resolved) and edges.
+pub struct StoredGraph {
+    pub nodes: Vec<(String, bool)>,
+    pub edges: Vec<(String, String)>,
+}
+
+/// A task to insert.
+pub struct TaskRow<'a> {
+    pub id: &'a str,
+    pub workflow_id: &'a str,
+    pub phase_id: u32,
+    pub ticket_id: &'a str,
+    pub description: &'a str,
+    pub status: TaskStatus,
+    pub assigned_agent_id: Option<&'a str>,
+    pub created_by: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// The new state of a task after a status change.
+pub struct TaskUpdateRow<'a> {
+    pub id: &'a str,
+    pub status: TaskStatus,
+    pub assigned_agent_id: Option<&'a str>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Replaces the note when given.
+    pub note: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// A task that followed its ticket's blockers.
+pub struct MovedTask {
+    pub task_id: String,
+    pub phase_id: u32,
+    pub ticket_id: String,
+}
+
+/// Which violations to list.
+pub struct ViolationQuery<'a> {
+    pub workflow_id: &'a str,
+    pub rule: Option<Rule>,
+    pub agent_id: Option<&'a str>,
+    pub after: i64,
+    pub limit: u32,
+}
+
+// ---------------------------------------------------------------- the traits
+
+pub trait WorkflowStatements: Send {
+    /// Inserts the workflow unless its id is taken; answers whether it did.
+    fn insert_workflow(&mut self, workflow: &Workflow) -> impl Future<Output = Result<bool>> + Send;
+    fn load_workflow(&mut self, id: &str) -> impl Future<Output = Result<Option<Workflow>>> + Send;
+    /// Most recently active (newest event) first, then newest.
+    fn list_workflows(&mut self) -> impl Future<Output = Result<Vec<Workflow>>> + Send;
+    fn graph_version(&mut self, workflow_id: &str) -> impl Future<Output = Result<Option<i64>>> + Send;
+    /// Increments the workflow's graph version; answers the version before.
+    fn bump_graph_version(&mut self, workflow_id: &str) -> impl Future<Output = Result<i64>> + Send;
+    fn load_graph(&mut self, workflow_id: &str) -> impl Future<Output = Result<StoredGraph>> + Send;
+}
+
+pub trait TicketStatements: Send {
+    fn ticket_exists(&mut self, id: &str) -> impl Future<Output = Result<bool>> + Send;
+    /// Ids starting with `prefix` (not equal to it), in id order, at most `limit`.
+    fn ticket_ids_with_prefix(&mut self, prefix: &str, limit: u32)
+        -> impl Future<Output = Result<Vec<String>>> + Send;
+    /// Those of `ids` that are taken.
+    fn existing_ticket_ids(&mut self, ids: &[String]) -> impl Future<Output = Result<Vec<String>>> + Send;
+    fn load_ticket(&mut self, id: &str) -> impl Future<Output = Result<Option<Ticket>>> + Send;
+    /// Many tickets, in any order.
+    fn load_tickets(&mut self, ids: &[String]) -> impl Future<Output = Result<Vec<Ticket>>> + Send;
+    /// Loads the ticket and holds it against concurrent writers until the
+    /// transaction ends.
+    fn lock_ticket(&mut self, id: &str) -> impl Future<Output = Result<Option<Ticket>>> + Send;
+    /// Facts of the named tickets (sorted, distinct ids), held against a
+    /// resolve or reopen until the transaction ends.
+    fn lock_blockers(&mut self, ids: &[String]) -> impl Future<Output = Result<Vec<BlockerFacts>>> + Send;
+    fn insert_ticket(&mut self, row: &TicketRow<'_>) -> impl Future<Output = Result<()>> + Send;
+    /// Many tickets at once (an import), in order, with the search indexes
+    /// filled as single inserts would.
+    fn insert_tickets(&mut self, rows: &[TicketRow<'_>]) -> impl Future<Output = Result<()>> + Send;
+    fn update_fields(&mut self, id: &str, row: &FieldsRow<'_>) -> impl Future<Output = Result<()>> + Send;
+    /// Bumps version and `updated_at`, sets the lease (a comment's write).
+    fn touch_ticket(
+        &mut self,
+        id: &str,
+        at: DateTime<Utc>,
+        lease_expires_at: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// The lease length the holder claimed with, if any.
+    fn lease_seconds(&mut self, id: &str) -> impl Future<Output = Result<Option<i64>>> + Send;
+    fn insert_comment(
+        &mut self,
+        ticket_id: &str,
+        author: &str,
+        body: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<i64>> + Send;
+    fn comments_of(&mut self, ticket_id: &str) -> impl Future<Output = Result<Vec<Comment>>> + Send;
+    fn history_of(&mut self, ticket_id: &str) -> impl Future<Output = Result<Vec<HistoryEntry>>> + Send;
+    /// A page of tickets matching the filter with `seq > after_seq`, in
+    /// `seq` order, with each one's `seq`.
+    fn ticket_page(
+        &mut self,
+        filter: &TicketFilter,
+        after_seq: Option<i64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(Ticket, i64)>>> + Send;
+    fn graph_nodes(&mut self, ids: &[String]) -> impl Future<Output = Result<Vec<GraphNode>>> + Send;
+    fn workflow_graph_nodes(
+        &mut self,
+        workflow_id: &str,
+        include_resolved: bool,
+    ) -> impl Future<Output = Result<Vec<GraphNode>>> + Send;
+}
+
+pub trait MoveStatements: Send {
+    /// Holds the column's WIP count against concurrent moves into it.
+    fn lock_column(&mut self, workflow_id: &str, status: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Tickets in the column other than `except`.
+    fn count_in_column(
+        &mut self,
+        workflow_id: &str,
+        status: &str,
+        except: &str,
+    ) -> impl Future<Output = Result<u64>> + Send;
+    fn update_after_move(&mut self, id: &str, row: &MoveRow<'_>) -> impl Future<Output = Result<()>> + Send;
+    /// Adds `delta` to the open-blocker count of every ticket `blocker_id`
+    /// blocks; answers their new counts.
+    fn shift_dependents(
+        &mut self,
+        blocker_id: &str,
+        delta: i64,
+    ) -> impl Future<Output = Result<Vec<ShiftedDependent>>> + Send;
+}
+
+pub trait EdgeStatements: Send {
+    /// Holds the workflow's edges against concurrent edge additions, so a
+    /// cycle check and its insert are atomic.
+    fn lock_edges(&mut self, workflow_id: &str) -> impl Future<Output = Result<()>> + Send;
+    fn insert_edges(&mut self, rows: &[EdgeRow<'_>]) -> impl Future<Output = Result<()>> + Send;
+    /// Answers whether the edge existed.
+    fn delete_edge(&mut self, blocker_id: &str, blocked_id: &str) -> impl Future<Output = Result<bool>> + Send;
+    /// Adds `delta` to the ticket's open-blocker count (and bumps its
+    /// version); answers the new count.
+    fn shift_open_blockers(
+        &mut self,
+        id: &str,
+        delta: i64,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<i64>> + Send;
+    /// The ticket's blockers, resolved or not, in creation order.
+    fn blocked_by(&mut self, id: &str) -> impl Future<Output = Result<Vec<TicketRef>>> + Send;
+    /// The tickets it blocks, in creation order.
+    fn blocks(&mut self, id: &str) -> impl Future<Output = Result<Vec<TicketRef>>> + Send;
+}
+
+pub trait ClaimStatements: Send {
+    /// Unresolved, unblocked tickets in `status`, unassigned or assigned to `agent`.
+    fn ready_candidates(
+        &mut self,
+        workflow_id: &str,
+        status: &str,
+        agent: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<Candidate>>> + Send;
+    /// Locks the candidate if it is still ready and nobody else holds it
+    /// right now (never waits); answers whether it got it.
+    fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str) -> impl Future<Output = Result<bool>> + Send;
+    fn has_expired_leases(&mut self, now: DateTime<Utc>) -> impl Future<Output = Result<bool>> + Send;
+    /// Ids of tickets whose lease ran out, locked (skipping any another
+    /// writer holds), in id order.
+    fn lock_expired_leases(&mut self, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<String>>> + Send;
+    /// Back to `status`, unassigned, no lease.
+    fn release_lease(&mut self, id: &str, status: &str, at: DateTime<Utc>) -> impl Future<Output = Result<()>> + Send;
+}
+
+pub trait LogStatements: Send {
+    /// One row per entry, in order.
+    fn insert_history(&mut self, rows: &[HistoryRow<'_>]) -> impl Future<Output = Result<()>> + Send;
+    /// Appends the events in order (ids visible in increasing order to
+    /// readers) and answers the last id.
+    fn append_events(&mut self, events: &[PendingEvent]) -> impl Future<Output = Result<Option<i64>>> + Send;
+    fn events_after(
+        &mut self,
+        workflow_id: Option<&str>,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+    fn insert_violation(
+        &mut self,
+        violation: &PendingViolation,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<i64>> + Send;
+    fn violations(&mut self, query: &ViolationQuery<'_>) -> impl Future<Output = Result<Vec<Violation>>> + Send;
+    /// Answers whether the link is new (linking twice changes nothing).
+    fn insert_commit_link(
+        &mut self,
+        ticket: &Ticket,
+        link: &NewCommitLink,
+        linked_by: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    fn commit_link(&mut self, ticket_id: &str, sha: &str) -> impl Future<Output = Result<Option<CommitLink>>> + Send;
+    /// Oldest commit first.
+    fn commits_of(&mut self, ticket_id: &str) -> impl Future<Output = Result<Vec<CommitLink>>> + Send;
+}
+
+pub trait TaskStatements: Send {
+    fn task_exists(&mut self, id: &str) -> impl Future<Output = Result<bool>> + Send;
+    /// Ids starting with `prefix` (including it), in id order, at most `limit`.
+    fn task_ids_with_prefix(&mut self, prefix: &str, limit: u32) -> impl Future<Output = Result<Vec<String>>> + Send;
+    fn load_task(&mut self, id: &str) -> impl Future<Output = Result<Option<Task>>> + Send;
+    fn lock_task(&mut self, id: &str) -> impl Future<Output = Result<Option<Task>>> + Send;
+    /// Whether the ticket is blocked, held against a change until the end.
+    fn lock_ticket_blocked(&mut self, ticket_id: &str) -> impl Future<Output = Result<bool>> + Send;
+    /// Active work first (in progress, queued, blocked, then finished),
+    /// oldest first within each.
+    fn tasks_of(&mut self, ticket_id: &str) -> impl Future<Output = Result<Vec<Task>>> + Send;
+    fn insert_task(&mut self, row: &TaskRow<'_>) -> impl Future<Output = Result<()>> + Send;
+    fn update_task(&mut self, row: &TaskUpdateRow<'_>) -> impl Future<Output = Result<()>> + Send;
+    /// Moves the tasks of these tickets that are in `from` to `to`.
+    fn move_tasks(
+        &mut self,
+        ticket_ids: &[String],
+        from: TaskStatus,
+        to: TaskStatus,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<MovedTask>>> + Send;
+    /// A page of tasks with `seq > after_seq` (the filter's ticket id is a
+    /// full id), in `seq` order, with each one's `seq`.
+    fn task_page(
+        &mut self,
+        filter: &TaskFilter,
+        after_seq: Option<i64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(Task, i64)>>> + Send;
+    /// Phase of the agent's most recently started task in progress.
+    fn active_phase(&mut self, workflow_id: &str, agent: &str) -> impl Future<Output = Result<Option<u32>>> + Send;
+    fn has_active_task(&mut self, ticket_id: &str, agent: &str) -> impl Future<Output = Result<bool>> + Send;
+}
+
+pub trait AgentStatements: Send {
+    /// Creates or replaces the agent's token hash.
+    fn upsert_agent_token(
+        &mut self,
+        agent_id: &str,
+        token_hash: &str,
+        admin: bool,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    fn agent_token_by_hash(&mut self, token_hash: &str) -> impl Future<Output = Result<Option<AgentToken>>> + Send;
+    /// In agent id order.
+    fn agent_tokens(&mut self) -> impl Future<Output = Result<Vec<AgentToken>>> + Send;
+    /// Answers whether there was one.
+    fn delete_agent_token(&mut self, agent_id: &str) -> impl Future<Output = Result<bool>> + Send;
+}

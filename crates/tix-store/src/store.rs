@@ -1,0 +1,397 @@
+//! [`StoreOn`]: the public store traits, implemented once for every
+//! backend. Each method hands its operation (from [`crate::ops`]) to the
+//! backend, which runs it in one transaction or one read snapshot.
+
+use std::sync::Arc;
+
+use tix_core::commit::{CommitLinked, NewCommitLink};
+use tix_core::error::TicketRef;
+use tix_core::guardian::{Finding, Violation, ViolationFilter};
+use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
+use tix_core::ticket::{
+    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketCreated, TicketDetail, TicketFilter,
+    TicketGraph, TicketPage, TicketPatch,
+};
+use tix_core::workflow::{NewWorkflow, Workflow};
+
+use crate::backend::{Backend, BoxFuture, Consistency};
+use crate::graph_cache::GraphCache;
+use crate::ops::moves::Target;
+use crate::ops::{self, WriteCtx};
+use crate::{
+    AgentStore, AgentToken, ClaimRequest, CommitStore, EventFeed, GuardianStore, Result, Store, TaskStore,
+};
+
+/// The store over one backend: [`crate::SqliteStore`] or
+/// [`crate::PgStore`]. Cheap to clone.
+#[derive(Clone)]
+pub struct StoreOn<B> {
+    pub(crate) backend: B,
+}
+
+impl<B: Backend> StoreOn<B> {
+    /// Runs a write operation; a Guardian refusal is recorded after the
+    /// refused write rolled back, in a transaction of its own.
+    pub(crate) async fn write<T, F>(&self, op: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'t> Fn(&'t mut B::Conn, &'t mut WriteCtx) -> BoxFuture<'t, Result<T>> + Send + Sync + 'static,
+    {
+        let op = Arc::new(op);
+        let outcome = self
+            .backend
+            .write(Box::new(move |tx: &mut B::Conn, ctx: &mut WriteCtx| {
+                let op = op.clone();
+                Box::pin(async move {
+                    let answer = op(&mut *tx, &mut *ctx).await?;
+                    // The write's events go last, in order (see `WriteCtx::flush`).
+                    ctx.flush(tx).await?;
+                    Ok(answer)
+                }) as BoxFuture<'_, Result<T>>
+            }))
+            .await;
+        if let Some(refused) = outcome.refused {
+            let recorded = self
+                .backend
+                .write(Box::new(move |tx: &mut B::Conn, _: &mut WriteCtx| {
+                    let refused = refused.clone();
+                    Box::pin(async move { ops::guardian::record_refusal(tx, &refused).await })
+                }))
+                .await;
+            if let Err(err) = recorded.result {
+                tracing::warn!(%err, "could not record a Guardian refusal");
+            }
+        }
+        outcome.result
+    }
+
+    pub(crate) async fn read<T, F>(&self, consistency: Consistency, op: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut B::Conn, &'t GraphCache) -> BoxFuture<'t, Result<T>> + Send + 'static,
+    {
+        self.backend.read(consistency, Box::new(op)).await
+    }
+}
+
+/// Arguments an operation keeps across retried attempts.
+fn keep<T>(value: T) -> Arc<T> {
+    Arc::new(value)
+}
+
+impl<B: Backend> Store for StoreOn<B> {
+    async fn create_workflow(&self, actor: &str, new: NewWorkflow) -> Result<Workflow> {
+        let args = keep((actor.to_owned(), new));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::workflows::create_workflow(tx, ctx, &args.0, &args.1).await })
+        })
+        .await
+    }
+
+    async fn list_workflows(&self) -> Result<Vec<Workflow>> {
+        self.read(Consistency::Single, |conn, _| {
+            Box::pin(async move { ops::workflows::list_workflows(conn).await })
+        })
+        .await
+    }
+
+    async fn get_workflow(&self, id: &str) -> Result<Workflow> {
+        let id = id.to_owned();
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::require_workflow(conn, &id).await })
+        })
+        .await
+    }
+
+    async fn create_ticket(&self, actor: &str, new: NewTicket) -> Result<Ticket> {
+        self.create_ticket_judged(actor, new, Vec::new())
+            .await
+            .map(|created| created.ticket)
+    }
+
+    async fn import_tickets(&self, actor: &str, workflow_id: &str, tickets: Vec<NewTicket>) -> Result<Vec<String>> {
+        let args = keep((actor.to_owned(), workflow_id.to_owned(), tickets));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::tickets::import_tickets(tx, ctx, &args.0, &args.1, &args.2).await })
+        })
+        .await
+    }
+
+    async fn resolve_ticket_id(&self, input: &str) -> Result<String> {
+        let input = input.to_owned();
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::resolve_ticket_id(conn, &input).await })
+        })
+        .await
+    }
+
+    async fn get_ticket(&self, id: &str) -> Result<TicketDetail> {
+        let id = id.to_owned();
+        self.read(Consistency::Snapshot, move |conn, _| {
+            Box::pin(async move { ops::reads::ticket_detail(conn, &id).await })
+        })
+        .await
+    }
+
+    async fn list_tickets(
+        &self,
+        filter: TicketFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<TicketPage> {
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::reads::list_tickets(conn, &filter, limit, cursor.as_deref()).await })
+        })
+        .await
+    }
+
+    async fn update_ticket(
+        &self,
+        actor: &str,
+        id: &str,
+        patch: TicketPatch,
+        expected_version: Option<u64>,
+    ) -> Result<Ticket> {
+        let args = keep((actor.to_owned(), id.to_owned(), patch));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move {
+                ops::tickets::update_ticket(tx, ctx, &args.0, &args.1, &args.2, expected_version).await
+            })
+        })
+        .await
+    }
+
+    async fn change_status(
+        &self,
+        actor: &str,
+        id: &str,
+        new_status: &str,
+        comment: Option<String>,
+        expected_version: Option<u64>,
+    ) -> Result<StatusChange> {
+        let args = keep((actor.to_owned(), id.to_owned(), new_status.to_owned(), comment));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move {
+                let (actor, id, to, comment) = &*args;
+                let target = Target::Status(to);
+                ops::moves::change_status(tx, ctx, actor, id, target, comment.clone(), expected_version).await
+            })
+        })
+        .await
+    }
+
+    async fn resolve(&self, actor: &str, id: &str, comment: Option<String>) -> Result<StatusChange> {
+        let args = keep((actor.to_owned(), id.to_owned(), comment));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move {
+                let (actor, id, comment) = &*args;
+                ops::moves::change_status(tx, ctx, actor, id, Target::Resolve, comment.clone(), None).await
+            })
+        })
+        .await
+    }
+
+    async fn add_comment(&self, actor: &str, id: &str, text: &str) -> Result<Comment> {
+        let args = keep((actor.to_owned(), id.to_owned(), text.to_owned()));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::comments::add_comment(tx, ctx, &args.0, &args.1, &args.2).await })
+        })
+        .await
+    }
+
+    async fn add_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
+        let args = keep((actor.to_owned(), blocked.to_owned(), blocker.to_owned()));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::edges::add_blocker(tx, ctx, &args.0, &args.1, &args.2).await })
+        })
+        .await
+    }
+
+    async fn remove_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
+        let args = keep((actor.to_owned(), blocked.to_owned(), blocker.to_owned()));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::edges::remove_blocker(tx, ctx, &args.0, &args.1, &args.2).await })
+        })
+        .await
+    }
+
+    async fn ticket_graph(&self, id: &str, depth: Option<u32>) -> Result<TicketGraph> {
+        let id = id.to_owned();
+        self.read(Consistency::Snapshot, move |conn, graphs| {
+            Box::pin(async move { ops::graphs::ticket_graph(conn, graphs, &id, depth).await })
+        })
+        .await
+    }
+
+    async fn workflow_graph(&self, workflow_id: &str, include_resolved: bool) -> Result<TicketGraph> {
+        let workflow_id = workflow_id.to_owned();
+        self.read(Consistency::Snapshot, move |conn, graphs| {
+            Box::pin(async move { ops::graphs::workflow_graph(conn, graphs, &workflow_id, include_resolved).await })
+        })
+        .await
+    }
+
+    async fn ready(&self, workflow_id: &str, agent: Option<&str>, limit: u32) -> Result<Vec<ReadyTicket>> {
+        let expired = self
+            .read(Consistency::Single, |conn, _| {
+                Box::pin(async move { ops::claims::has_expired_leases(conn).await })
+            })
+            .await?;
+        if expired {
+            self.expire_leases().await?;
+        }
+        let (workflow_id, agent) = (workflow_id.to_owned(), agent.map(str::to_owned));
+        self.read(Consistency::Snapshot, move |conn, graphs| {
+            Box::pin(async move { ops::claims::ready(conn, graphs, &workflow_id, agent.as_deref(), limit).await })
+        })
+        .await
+    }
+
+    async fn claim(&self, request: ClaimRequest) -> Result<Ticket> {
+        let request = keep(request);
+        self.write(move |tx, ctx| {
+            let request = request.clone();
+            Box::pin(async move { ops::claims::claim(tx, ctx, &request).await })
+        })
+        .await
+    }
+
+    async fn expire_leases(&self) -> Result<Vec<String>> {
+        self.write(|tx, ctx| Box::pin(async move { ops::claims::expire_leases(tx, ctx).await }))
+            .await
+    }
+
+    async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
+        let workflow_id = workflow_id.map(str::to_owned);
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::reads::events_after(conn, workflow_id.as_deref(), after, limit).await })
+        })
+        .await
+    }
+}
+
+impl<B: Backend> TaskStore for StoreOn<B> {
+    async fn create_task(&self, actor: &str, new: NewTask) -> Result<TaskCreated> {
+        let args = keep((actor.to_owned(), new));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::tasks::create_task(tx, ctx, &args.0, &args.1).await })
+        })
+        .await
+    }
+
+    async fn get_task(&self, id: &str) -> Result<Task> {
+        let id = id.to_owned();
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::tasks::get_task(conn, &id).await })
+        })
+        .await
+    }
+
+    async fn list_tasks(&self, filter: TaskFilter, limit: Option<u32>, cursor: Option<String>) -> Result<TaskPage> {
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::tasks::list_tasks(conn, &filter, limit, cursor.as_deref()).await })
+        })
+        .await
+    }
+
+    async fn set_task_status(
+        &self,
+        actor: &str,
+        id: &str,
+        status: TaskStatus,
+        comment: Option<String>,
+    ) -> Result<Task> {
+        let args = keep((actor.to_owned(), id.to_owned(), comment));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move {
+                let (actor, id, comment) = &*args;
+                ops::tasks::set_task_status(tx, ctx, actor, id, status, comment.clone()).await
+            })
+        })
+        .await
+    }
+}
+
+impl<B: Backend> GuardianStore for StoreOn<B> {
+    async fn create_ticket_judged(&self, actor: &str, new: NewTicket, findings: Vec<Finding>) -> Result<TicketCreated> {
+        let args = keep((actor.to_owned(), new, findings));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move {
+                let (actor, new, findings) = &*args;
+                ops::tickets::create_ticket(tx, ctx, actor, new, findings.clone()).await
+            })
+        })
+        .await
+    }
+
+    async fn guardian_violations(&self, workflow_id: &str, filter: ViolationFilter) -> Result<Vec<Violation>> {
+        let workflow_id = workflow_id.to_owned();
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::guardian::violations(conn, &workflow_id, &filter).await })
+        })
+        .await
+    }
+}
+
+impl<B: Backend> CommitStore for StoreOn<B> {
+    async fn link_commit(&self, actor: &str, ticket_id: &str, link: NewCommitLink) -> Result<CommitLinked> {
+        let args = keep((actor.to_owned(), ticket_id.to_owned(), link));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::commits::link_commit(tx, ctx, &args.0, &args.1, &args.2).await })
+        })
+        .await
+    }
+}
+
+impl<B: Backend> AgentStore for StoreOn<B> {
+    async fn create_agent_token(&self, agent_id: &str, admin: bool) -> Result<String> {
+        let agent_id = keep(agent_id.to_owned());
+        self.write(move |tx, _| {
+            let agent_id = agent_id.clone();
+            Box::pin(async move { ops::tokens::create(tx, &agent_id, admin).await })
+        })
+        .await
+    }
+
+    async fn agent_for_token(&self, token: &str) -> Result<Option<AgentToken>> {
+        let token = token.to_owned();
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::tokens::lookup(conn, &token).await })
+        })
+        .await
+    }
+
+    async fn list_agent_tokens(&self) -> Result<Vec<AgentToken>> {
+        self.read(Consistency::Single, |conn, _| {
+            Box::pin(async move { ops::tokens::list(conn).await })
+        })
+        .await
+    }
+
+    async fn revoke_agent_token(&self, agent_id: &str) -> Result<bool> {
+        let agent_id = keep(agent_id.to_owned());
+        self.write(move |tx, _| {
+            let agent_id = agent_id.clone();
+            Box::pin(async move { ops::tokens::revoke(tx, &agent_id).await })
+        })
+        .await
+    }
+}
+
+impl<B: Backend> EventFeed for StoreOn<B> {
+    fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.backend.shared().last_event.subscribe()
+    }
+}
