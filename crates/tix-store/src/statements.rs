@@ -23,9 +23,9 @@ use tix_core::task::{Task, TaskFilter, TaskStatus};
 use tix_core::ticket::{Comment, Event, GraphNode, HistoryEntry, NewTicket, Priority, Ticket, TicketFilter};
 use tix_core::workflow::Workflow;
 
-use tix_core::error::TicketRef;
 use crate::ops::guardian::PendingViolation;
 use crate::{AgentToken, Result};
+use tix_core::error::TicketRef;
 
 /// Every statement a backend offers.
 pub trait Statements:
@@ -210,8 +210,7 @@ pub trait WorkflowStatements: Send {
 pub trait TicketStatements: Send {
     fn ticket_exists(&mut self, id: &str) -> impl Future<Output = Result<bool>> + Send;
     /// Ids starting with `prefix` (not equal to it), in id order, at most `limit`.
-    fn ticket_ids_with_prefix(&mut self, prefix: &str, limit: u32)
-        -> impl Future<Output = Result<Vec<String>>> + Send;
+    fn ticket_ids_with_prefix(&mut self, prefix: &str, limit: u32) -> impl Future<Output = Result<Vec<String>>> + Send;
     /// Those of `ids` that are taken.
     fn existing_ticket_ids(&mut self, ids: &[String]) -> impl Future<Output = Result<Vec<String>>> + Send;
     fn load_ticket(&mut self, id: &str) -> impl Future<Output = Result<Option<Ticket>>> + Send;

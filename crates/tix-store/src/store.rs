@@ -18,9 +18,7 @@ use crate::backend::{Backend, BoxFuture, Consistency};
 use crate::graph_cache::GraphCache;
 use crate::ops::moves::Target;
 use crate::ops::{self, WriteCtx};
-use crate::{
-    AgentStore, AgentToken, ClaimRequest, CommitStore, EventFeed, GuardianStore, Result, Store, TaskStore,
-};
+use crate::{AgentStore, AgentToken, ClaimRequest, CommitStore, EventFeed, GuardianStore, Result, Store, TaskStore};
 
 /// The store over one backend: [`crate::SqliteStore`] or
 /// [`crate::PgStore`]. Cheap to clone.
@@ -157,9 +155,9 @@ impl<B: Backend> Store for StoreOn<B> {
         let args = keep((actor.to_owned(), id.to_owned(), patch));
         self.write(move |tx, ctx| {
             let args = args.clone();
-            Box::pin(async move {
-                ops::tickets::update_ticket(tx, ctx, &args.0, &args.1, &args.2, expected_version).await
-            })
+            Box::pin(
+                async move { ops::tickets::update_ticket(tx, ctx, &args.0, &args.1, &args.2, expected_version).await },
+            )
         })
         .await
     }
@@ -390,8 +388,18 @@ impl<B: Backend> AgentStore for StoreOn<B> {
     }
 }
 
+impl<B: Backend> StoreOn<B> {
+    /// Watches the id of the newest event committed through this store (on
+    /// PostgreSQL, through any replica on the database: see
+    /// `postgres::listen_for_events`). Read the events with
+    /// [`Store::events_after`].
+    pub fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.backend.shared().last_event.subscribe()
+    }
+}
+
 impl<B: Backend> EventFeed for StoreOn<B> {
     fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
-        self.backend.shared().last_event.subscribe()
+        StoreOn::subscribe_events(self)
     }
 }

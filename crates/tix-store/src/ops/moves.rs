@@ -80,7 +80,11 @@ pub async fn apply_move<C: Statements>(
     let (assignee, lease, lease_seconds) = match &assignment {
         Some(a) => {
             let seconds = a.lease.as_secs() as i64;
-            (Some(a.agent.to_string()), Some(at + TimeDelta::seconds(seconds)), Some(seconds))
+            (
+                Some(a.agent.to_string()),
+                Some(at + TimeDelta::seconds(seconds)),
+                Some(seconds),
+            )
         }
         None if is_resolved => (ticket.assigned_agent_id.clone(), None, None),
         None => (
@@ -158,8 +162,16 @@ pub async fn apply_move<C: Statements>(
         change.reblocked_ticket_ids.sort();
         let details = json!({ "by_ticket_id": ticket.id });
         for (ids, action, event) in [
-            (&change.unblocked_ticket_ids, HistoryAction::Unblocked, EventKind::TicketUnblocked),
-            (&change.reblocked_ticket_ids, HistoryAction::Blocked, EventKind::TicketBlocked),
+            (
+                &change.unblocked_ticket_ids,
+                HistoryAction::Unblocked,
+                EventKind::TicketUnblocked,
+            ),
+            (
+                &change.reblocked_ticket_ids,
+                HistoryAction::Blocked,
+                EventKind::TicketBlocked,
+            ),
         ] {
             let rows: Vec<HistoryRow<'_>> = ids
                 .iter()

@@ -150,7 +150,14 @@ pub async fn create_task<C: Statements>(
         at,
     }])
     .await?;
-    ctx.event(&workflow.id, EventKind::TaskCreated, Some(&ticket.id), actor, details, at);
+    ctx.event(
+        &workflow.id,
+        EventKind::TaskCreated,
+        Some(&ticket.id),
+        actor,
+        details,
+        at,
+    );
     let task = require_task(tx, &id).await?;
     Ok(TaskCreated {
         task_id: task.task_id.clone(),
@@ -302,7 +309,14 @@ pub async fn follow_ticket_blocking<C: Statements>(
             .collect();
         tx.insert_history(&rows).await?;
         for (m, details) in moved.into_iter().zip(details) {
-            ctx.event(workflow_id, EventKind::TaskUpdated, Some(&m.ticket_id), actor, details, at);
+            ctx.event(
+                workflow_id,
+                EventKind::TaskUpdated,
+                Some(&m.ticket_id),
+                actor,
+                details,
+                at,
+            );
             out.push(m.task_id);
         }
     }

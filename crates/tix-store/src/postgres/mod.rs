@@ -16,28 +16,32 @@
 //! - events are inserted last, under a global advisory transaction lock
 //!   held until commit, so event ids become visible in increasing order and
 //!   `pg_notify('tix_events.<schema>', id)` wakes other replicas after commit.
+//!
+//! The operations (`ops/`) decide; these locks are taken by the statements
+//! they call (`tickets.rs`, `moves.rs`, `log.rs`, `tasks.rs`), named
+//! `lock_*` in `statements.rs`.
 
-pub mod copy;
-pub(crate) mod ops;
+mod log;
+mod moves;
+mod rows;
 mod search;
 mod stats;
+mod tasks;
+mod tickets;
 
+use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Connection as _, PgConnection};
-use tix_core::error::TicketRef;
-use tix_core::ticket::{
-    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
-    TicketPatch,
-};
-use tix_core::workflow::{NewWorkflow, Workflow};
 
-use self::ops::WriteCtx;
-use crate::graph_cache::GraphCache;
-use crate::{ClaimRequest, Error, Result, Store};
+use crate::backend::{Backend, Consistency, ReadOp, WriteOp, WriteOutcome};
+use crate::ops::{Shared, WriteCtx};
+use crate::store::StoreOn;
+use crate::{Error, PgStore, Result};
 
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -49,7 +53,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
 const MIGRATION_LOCK: i64 = 0x7469_785f_6d69_6772; // "tix_migr"
 /// Errors worth retrying the whole transaction for: serialization failure, deadlock.
 const TRANSIENT: &str = "transient database conflict: ";
-pub(crate) const ATTEMPTS: u32 = 4;
+/// Attempts of a write that keeps losing deadlock or serialisation races.
+const ATTEMPTS: u32 = 4;
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
@@ -65,7 +70,7 @@ impl From<sqlx::Error> for Error {
     }
 }
 
-pub(crate) fn is_transient(err: &Error) -> bool {
+fn is_transient(err: &Error) -> bool {
     matches!(err, Error::Storage(message) if message.starts_with(TRANSIENT))
 }
 
@@ -86,24 +91,50 @@ impl Default for PgOptions {
     }
 }
 
+/// The PostgreSQL backend of [`crate::PgStore`].
 #[derive(Clone)]
-pub struct PgStore {
+pub struct Postgres {
     inner: Arc<Inner>,
 }
 
 struct Inner {
     pool: PgPool,
-    graphs: GraphCache,
-    /// Id of the newest event committed by any replica (LISTEN/NOTIFY).
-    last_event: tokio::sync::watch::Sender<i64>,
+    shared: Arc<Shared>,
     /// Drops a throwaway test schema when the last clone goes.
     _schema_guard: Option<SchemaGuard>,
 }
 
-impl std::fmt::Debug for PgStore {
+impl std::fmt::Debug for Postgres {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the connection URL: it may hold a password.
-        f.debug_struct("PgStore").finish_non_exhaustive()
+        f.debug_struct("Postgres").finish_non_exhaustive()
+    }
+}
+
+/// One connection: inside a write transaction or a read snapshot, or a
+/// plain pooled connection for single-statement reads.
+pub struct PgConn {
+    handle: Handle,
+}
+
+enum Handle {
+    Tx(sqlx::Transaction<'static, sqlx::Postgres>),
+    Plain(PoolConnection<sqlx::Postgres>),
+}
+
+impl PgConn {
+    fn c(&mut self) -> &mut PgConnection {
+        match &mut self.handle {
+            Handle::Tx(tx) => tx,
+            Handle::Plain(conn) => conn,
+        }
+    }
+
+    async fn commit(self) -> Result<()> {
+        match self.handle {
+            Handle::Tx(tx) => Ok(tx.commit().await?),
+            Handle::Plain(_) => Ok(()),
+        }
     }
 }
 
@@ -181,28 +212,22 @@ impl PgStore {
         let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
             .fetch_one(&pool)
             .await?;
-        let (last_event, _) = tokio::sync::watch::channel(head);
         let inner = Arc::new(Inner {
             pool,
-            graphs: GraphCache::default(),
-            last_event,
+            shared: Shared::new(head),
             _schema_guard: guard,
         });
         tokio::spawn(listen_for_events(Arc::downgrade(&inner)));
-        Ok(PgStore { inner })
+        Ok(StoreOn {
+            backend: Postgres { inner },
+        })
     }
 
     /// A store in a fresh schema of its own, dropped with the store: for
     /// tests that share one database.
     #[cfg(any(test, feature = "conformance"))]
     pub async fn connect_test_schema(url: &str) -> Result<Self> {
-        let mut entropy = [0u8; 8];
-        getrandom::fill(&mut entropy).map_err(|e| Error::Storage(e.to_string()))?;
-        let schema = format!("tix_test_{}", tix_core::ids::random_suffix(&entropy));
-        let mut conn = PgConnection::connect_with(&connect_options(url, None)?).await?;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&mut conn)
-            .await?;
+        let schema = TestSchema::create_schema(url).await?;
         let guard = SchemaGuard {
             url: url.to_string(),
             schema: schema.clone(),
@@ -214,76 +239,93 @@ impl PgStore {
         Self::connect_inner(url, options, Some(guard)).await
     }
 
-    /// Watches the id of the newest event committed through any replica on
-    /// this database: this one's writes at once, the others' through
-    /// `LISTEN "tix_events.<schema>"`. Read the events with [`Store::events_after`].
-    pub fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
-        self.inner.last_event.subscribe()
+    /// The pool, for the search and statistics SQL (PostgreSQL's own) and
+    /// the SQLite copier.
+    pub(crate) fn pool(&self) -> &PgPool {
+        &self.backend.inner.pool
     }
 
-    async fn record_refusal(&self, violation: &crate::guardian::PendingViolation) -> Result<()> {
-        let mut tx = self.inner.pool.begin().await?;
-        agent::insert_violation(&mut tx, violation).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Commits (flushing events under the event lock) or rolls back, and
-    /// keeps the graph cache in step.
-    async fn finish<T>(
-        &self,
-        mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
-        ctx: WriteCtx,
-        result: Result<T>,
-    ) -> Result<T> {
-        match result {
-            Ok(value) => {
-                let last_event = match ops::flush_events(&mut tx, &ctx).await {
-                    Ok(last) => last,
-                    Err(err) => {
-                        ctx.after_rollback(&self.inner.graphs);
-                        return Err(err);
-                    }
-                };
-                match tx.commit().await {
-                    Ok(()) => {
-                        ctx.after_commit(&self.inner.graphs);
-                        if let Some(id) = last_event {
-                            advance(&self.inner.last_event, id);
-                        }
-                        Ok(value)
-                    }
-                    Err(err) => {
-                        ctx.after_rollback(&self.inner.graphs);
-                        Err(err.into())
-                    }
-                }
-            }
-            Err(err) => {
-                drop(tx);
-                let mut ctx = ctx;
-                let refused = ctx.take_refused();
-                ctx.after_rollback(&self.inner.graphs);
-                if let Some(violation) = refused {
-                    // The refused write changed nothing; the refusal is logged on its own.
-                    if let Err(log_err) = self.record_refusal(&violation).await {
-                        tracing::warn!(%log_err, "could not record a Guardian refusal");
-                    }
-                }
-                Err(err)
-            }
-        }
+    /// Forgets every cached graph (after rows were written behind the
+    /// store's back, as `tix migrate-store` does).
+    pub(crate) fn forget_graphs(&self) {
+        self.backend.inner.shared.graphs.clear();
     }
 }
 
-fn advance(sender: &tokio::sync::watch::Sender<i64>, id: i64) {
-    sender.send_if_modified(|head| {
-        let newer = id > *head;
-        if newer {
-            *head = id;
+impl Backend for Postgres {
+    type Conn = PgConn;
+
+    fn shared(&self) -> &Arc<Shared> {
+        &self.inner.shared
+    }
+
+    /// Runs the write in a READ COMMITTED transaction; one that loses a
+    /// deadlock or serialisation race is retried whole (up to 4 attempts).
+    fn write<T: Send + 'static>(&self, op: WriteOp<PgConn, T>) -> impl Future<Output = WriteOutcome<T>> + Send {
+        async move {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let tx = match self.inner.pool.begin().await {
+                    Ok(tx) => tx,
+                    Err(err) => {
+                        return WriteOutcome {
+                            result: Err(err.into()),
+                            refused: None,
+                        }
+                    }
+                };
+                let mut conn = PgConn { handle: Handle::Tx(tx) };
+                let mut ctx = WriteCtx::new(self.inner.shared.clone());
+                let result = match op(&mut conn, &mut ctx).await {
+                    Ok(value) => conn.commit().await.map(|()| value),
+                    // Dropping the transaction rolls it back.
+                    Err(err) => Err(err),
+                };
+                let err = match result {
+                    Ok(value) => {
+                        ctx.committed();
+                        return WriteOutcome {
+                            result: Ok(value),
+                            refused: None,
+                        };
+                    }
+                    Err(err) => err,
+                };
+                let refused = ctx.rolled_back();
+                if attempt < ATTEMPTS && is_transient(&err) {
+                    continue;
+                }
+                return WriteOutcome {
+                    result: Err(err),
+                    refused,
+                };
+            }
         }
-        newer
-    });
+    }
+
+    fn read<T: Send + 'static>(
+        &self,
+        consistency: Consistency,
+        op: ReadOp<PgConn, T>,
+    ) -> impl Future<Output = Result<T>> + Send {
+        async move {
+            let mut conn = match consistency {
+                Consistency::Single => PgConn {
+                    handle: Handle::Plain(self.inner.pool.acquire().await?),
+                },
+                Consistency::Snapshot => {
+                    // One REPEATABLE READ snapshot, so the queries agree.
+                    let mut tx = self.inner.pool.begin().await?;
+                    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                        .execute(&mut *tx)
+                        .await?;
+                    PgConn { handle: Handle::Tx(tx) }
+                }
+            };
+            op(&mut conn, &self.inner.shared.graphs).await
+        }
+    }
 }
 
 /// Follows `NOTIFY "tix_events.<schema>"` (payload: the newest event id of a commit)
@@ -305,7 +347,7 @@ async fn listen_for_events(inner: std::sync::Weak<Inner>) {
                     continue;
                 }
                 if let Some(store) = inner.upgrade() {
-                    advance(&store.last_event, head);
+                    store.shared.advance(head);
                 }
                 listener
             }
@@ -320,7 +362,7 @@ async fn listen_for_events(inner: std::sync::Weak<Inner>) {
                 Ok(Ok(notification)) => {
                     let Some(store) = inner.upgrade() else { return };
                     if let Ok(id) = notification.payload().parse::<i64>() {
-                        advance(&store.last_event, id);
+                        store.shared.advance(id);
                     }
                 }
                 Ok(Err(_)) => break,
@@ -370,188 +412,6 @@ fn redact_error(err: &sqlx::Error) -> String {
     }
 }
 
-/// Runs one write transaction, retrying transient conflicts.
-macro_rules! write_tx {
-    ($store:expr, |$tx:ident, $ctx:ident, $graphs:ident| $body:expr) => {{
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut transaction = $store.inner.pool.begin().await?;
-            let mut context = $crate::postgres::ops::WriteCtx::default();
-            let result = {
-                let $tx: &mut PgConnection = &mut *transaction;
-                let $ctx = &mut context;
-                let $graphs = &$store.inner.graphs;
-                let _ = $graphs;
-                $body.await
-            };
-            match $store.finish(transaction, context, result).await {
-                Err(err) if attempt < $crate::postgres::ATTEMPTS && $crate::postgres::is_transient(&err) => continue,
-                other => break other,
-            }
-        }
-    }};
-}
-
-impl Store for PgStore {
-    async fn create_workflow(&self, actor: &str, new: NewWorkflow) -> Result<Workflow> {
-        write_tx!(self, |tx, ctx, graphs| ops::create_workflow(
-            tx,
-            ctx,
-            actor,
-            new.clone()
-        ))
-    }
-
-    async fn list_workflows(&self) -> Result<Vec<Workflow>> {
-        ops::list_workflows(&mut *self.inner.pool.acquire().await?).await
-    }
-
-    async fn get_workflow(&self, id: &str) -> Result<Workflow> {
-        ops::load_workflow(&mut *self.inner.pool.acquire().await?, id).await
-    }
-
-    async fn create_ticket(&self, actor: &str, new: NewTicket) -> Result<Ticket> {
-        write_tx!(self, |tx, ctx, graphs| ops::create_ticket(
-            tx,
-            ctx,
-            actor,
-            new.clone(),
-            Vec::new()
-        ))
-        .map(|created| created.ticket)
-    }
-
-    async fn import_tickets(&self, actor: &str, workflow_id: &str, tickets: Vec<NewTicket>) -> Result<Vec<String>> {
-        write_tx!(self, |tx, ctx, graphs| ops::import_tickets(
-            tx,
-            ctx,
-            actor,
-            workflow_id,
-            tickets.clone()
-        ))
-    }
-
-    async fn resolve_ticket_id(&self, input: &str) -> Result<String> {
-        ops::resolve_ticket_id(&mut *self.inner.pool.acquire().await?, input).await
-    }
-
-    async fn get_ticket(&self, id: &str) -> Result<TicketDetail> {
-        let mut tx = self.inner.pool.begin().await?;
-        ops::get_ticket_detail(&mut tx, id).await
-    }
-
-    async fn list_tickets(
-        &self,
-        filter: TicketFilter,
-        limit: Option<u32>,
-        cursor: Option<String>,
-    ) -> Result<TicketPage> {
-        ops::list_tickets(
-            &mut *self.inner.pool.acquire().await?,
-            &filter,
-            limit,
-            cursor.as_deref(),
-        )
-        .await
-    }
-
-    async fn update_ticket(
-        &self,
-        actor: &str,
-        id: &str,
-        patch: TicketPatch,
-        expected_version: Option<u64>,
-    ) -> Result<Ticket> {
-        write_tx!(self, |tx, ctx, graphs| ops::update_ticket(
-            tx,
-            ctx,
-            actor,
-            id,
-            patch.clone(),
-            expected_version
-        ))
-    }
-
-    async fn change_status(
-        &self,
-        actor: &str,
-        id: &str,
-        new_status: &str,
-        comment: Option<String>,
-        expected_version: Option<u64>,
-    ) -> Result<StatusChange> {
-        write_tx!(self, |tx, ctx, graphs| ops::change_status(
-            tx,
-            ctx,
-            actor,
-            id,
-            ops::Target::Status(new_status),
-            comment.clone(),
-            expected_version
-        ))
-    }
-
-    async fn resolve(&self, actor: &str, id: &str, comment: Option<String>) -> Result<StatusChange> {
-        write_tx!(self, |tx, ctx, graphs| ops::change_status(
-            tx,
-            ctx,
-            actor,
-            id,
-            ops::Target::Resolve,
-            comment.clone(),
-            None
-        ))
-    }
-
-    async fn add_comment(&self, actor: &str, id: &str, text: &str) -> Result<Comment> {
-        write_tx!(self, |tx, ctx, graphs| ops::add_comment(tx, ctx, actor, id, text))
-    }
-
-    async fn add_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
-        write_tx!(self, |tx, ctx, graphs| ops::add_blocker(
-            tx, ctx, graphs, actor, blocked, blocker
-        ))
-    }
-
-    async fn remove_blocker(&self, actor: &str, blocked: &str, blocker: &str) -> Result<Vec<TicketRef>> {
-        write_tx!(self, |tx, ctx, graphs| ops::remove_blocker(
-            tx, ctx, actor, blocked, blocker
-        ))
-    }
-
-    async fn ticket_graph(&self, id: &str, depth: Option<u32>) -> Result<TicketGraph> {
-        let mut tx = self.inner.pool.begin().await?;
-        ops::ticket_graph(&mut tx, &self.inner.graphs, id, depth).await
-    }
-
-    async fn workflow_graph(&self, workflow_id: &str, include_resolved: bool) -> Result<TicketGraph> {
-        let mut tx = self.inner.pool.begin().await?;
-        ops::workflow_graph(&mut tx, &self.inner.graphs, workflow_id, include_resolved).await
-    }
-
-    async fn ready(&self, workflow_id: &str, agent: Option<&str>, limit: u32) -> Result<Vec<ReadyTicket>> {
-        if ops::has_expired_leases(&mut *self.inner.pool.acquire().await?).await? {
-            self.expire_leases().await?;
-        }
-        let mut tx = self.inner.pool.begin().await?;
-        ops::ready(&mut tx, &self.inner.graphs, workflow_id, agent, limit).await
-    }
-
-    async fn claim(&self, request: ClaimRequest) -> Result<Ticket> {
-        self.expire_leases().await?;
-        write_tx!(self, |tx, ctx, graphs| ops::claim(tx, ctx, graphs, &request))
-    }
-
-    async fn expire_leases(&self) -> Result<Vec<String>> {
-        write_tx!(self, |tx, ctx, graphs| ops::expire_leases(tx, ctx))
-    }
-
-    async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
-        ops::events_after(&mut *self.inner.pool.acquire().await?, workflow_id, after, limit).await
-    }
-}
-
 /// A throwaway schema for tests that run `tix serve` processes against one
 /// database: its URL selects the schema; dropped when this value goes.
 #[cfg(any(test, feature = "conformance"))]
@@ -563,7 +423,8 @@ pub struct TestSchema {
 
 #[cfg(any(test, feature = "conformance"))]
 impl TestSchema {
-    pub async fn create(url: &str) -> Result<TestSchema> {
+    /// Creates a schema with a random name; answers the name.
+    async fn create_schema(url: &str) -> Result<String> {
         let mut entropy = [0u8; 8];
         getrandom::fill(&mut entropy).map_err(|e| Error::Storage(e.to_string()))?;
         let schema = format!("tix_test_{}", tix_core::ids::random_suffix(&entropy));
@@ -571,6 +432,11 @@ impl TestSchema {
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
             .execute(&mut conn)
             .await?;
+        Ok(schema)
+    }
+
+    pub async fn create(url: &str) -> Result<TestSchema> {
+        let schema = Self::create_schema(url).await?;
         let separator = if url.contains('?') { '&' } else { '?' };
         Ok(TestSchema {
             url: format!("{url}{separator}options=-c%20search_path%3D{schema}"),
@@ -581,6 +447,3 @@ impl TestSchema {
         })
     }
 }
-
-// After `write_tx!`, which it uses.
-mod agent;

@@ -13,12 +13,13 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use tix_core::ticket::Ticket;
 
-use super::ops::{load_workflow, now};
-use super::PgStore;
+use super::rows::{load_workflow, tickets_by_ids};
+use crate::ops::now;
 use crate::search::{
     blob_to_vector, vector_to_blob, EmbeddingSource, KeywordHit, NewEmbedding, SavedEmbedding, SearchFilter,
     SearchStore, StoredEmbedding,
 };
+use crate::PgStore;
 use crate::{Error, Result};
 
 /// Most query words used; the rest are ignored.
@@ -97,7 +98,7 @@ impl SearchStore for PgStore {
         filter: &SearchFilter,
         limit: u32,
     ) -> Result<Vec<KeywordHit>> {
-        let mut conn = self.inner.pool.acquire().await?;
+        let mut conn = self.pool().acquire().await?;
         check_filter(&mut conn, workflow_id, filter).await?;
         let Some(words) = ts_query(query) else {
             return Ok(Vec::new());
@@ -128,7 +129,7 @@ impl SearchStore for PgStore {
     }
 
     async fn filtered_seqs(&self, workflow_id: &str, filter: &SearchFilter) -> Result<Vec<i64>> {
-        let mut conn = self.inner.pool.acquire().await?;
+        let mut conn = self.pool().acquire().await?;
         check_filter(&mut conn, workflow_id, filter).await?;
         let mut sql: QueryBuilder<Postgres> = QueryBuilder::new("SELECT t.seq FROM tickets t WHERE t.workflow_id = ");
         sql.push_bind(workflow_id.to_string());
@@ -138,8 +139,8 @@ impl SearchStore for PgStore {
     }
 
     async fn tickets_by_ids(&self, ids: &[String]) -> Result<Vec<Ticket>> {
-        let mut conn = self.inner.pool.acquire().await?;
-        let mut found: std::collections::HashMap<String, Ticket> = super::ops::load_tickets(&mut conn, ids)
+        let mut conn = self.pool().acquire().await?;
+        let mut found: std::collections::HashMap<String, Ticket> = tickets_by_ids(&mut conn, ids)
             .await?
             .into_iter()
             .map(|t| (t.id.clone(), t))
@@ -149,13 +150,13 @@ impl SearchStore for PgStore {
 
     async fn embedding_queue_head(&self) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT MAX(seq) FROM embedding_queue")
-            .fetch_one(&self.inner.pool)
+            .fetch_one(self.pool())
             .await?)
     }
 
     async fn embedding_queue_len(&self) -> Result<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM embedding_queue")
-            .fetch_one(&self.inner.pool)
+            .fetch_one(self.pool())
             .await?;
         Ok(n as u64)
     }
@@ -169,7 +170,7 @@ impl SearchStore for PgStore {
         )
         .bind(model_id)
         .bind(i64::from(limit))
-        .fetch_all(&self.inner.pool)
+        .fetch_all(self.pool())
         .await?
         .iter()
         .map(|r| {
@@ -193,7 +194,7 @@ impl SearchStore for PgStore {
         embeddings: Vec<NewEmbedding>,
         processed: Vec<(String, i64)>,
     ) -> Result<Vec<SavedEmbedding>> {
-        let mut tx = self.inner.pool.begin().await?;
+        let mut tx = self.pool().begin().await?;
         let at = now();
         let mut saved = Vec::with_capacity(embeddings.len());
         for e in &embeddings {
@@ -233,7 +234,7 @@ impl SearchStore for PgStore {
     }
 
     async fn queue_for_embedding(&self, model_id: &str, all: bool) -> Result<u64> {
-        let mut tx = self.inner.pool.begin().await?;
+        let mut tx = self.pool().begin().await?;
         let queued = if all {
             sqlx::query("DELETE FROM embedding_queue").execute(&mut *tx).await?;
             sqlx::query("INSERT INTO embedding_queue (ticket_id) SELECT id FROM tickets ORDER BY seq")
@@ -258,7 +259,7 @@ impl SearchStore for PgStore {
     async fn drop_other_embeddings(&self, model_id: &str) -> Result<u64> {
         Ok(sqlx::query("DELETE FROM ticket_embeddings WHERE model_id <> $1")
             .bind(model_id)
-            .execute(&self.inner.pool)
+            .execute(self.pool())
             .await?
             .rows_affected())
     }
@@ -269,7 +270,7 @@ impl SearchStore for PgStore {
              JOIN tickets t ON t.id = e.ticket_id WHERE e.model_id = $1 ORDER BY t.seq",
         )
         .bind(model_id)
-        .fetch_all(&self.inner.pool)
+        .fetch_all(self.pool())
         .await?
         .iter()
         .map(stored_embedding)
@@ -289,7 +290,7 @@ impl SearchStore for PgStore {
         .bind(model_id)
         .bind(after)
         .bind(head)
-        .fetch_all(&self.inner.pool)
+        .fetch_all(self.pool())
         .await?
         .iter()
         .map(stored_embedding)
@@ -300,7 +301,7 @@ impl SearchStore for PgStore {
     async fn embedding_changes_head(&self) -> Result<i64> {
         Ok(
             sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM embedding_changes")
-                .fetch_one(&self.inner.pool)
+                .fetch_one(self.pool())
                 .await?,
         )
     }

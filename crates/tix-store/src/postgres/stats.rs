@@ -10,11 +10,10 @@ use tix_core::stats::{
 };
 use tix_core::ticket::Priority;
 use tix_core::workflow::Workflow;
-use tix_core::DomainError;
 
-use super::ops::load_workflow;
-use super::PgStore;
-use crate::{EventFeed, Result, StatsStore, MAX_STATS_DAYS};
+use super::rows::load_workflow;
+use crate::PgStore;
+use crate::{Result, StatsStore};
 
 const BLOCKED_LIST: i64 = 20;
 /// Day of a timestamp, in UTC, as `YYYY-MM-DD`.
@@ -24,20 +23,10 @@ macro_rules! utc_day {
     };
 }
 
-impl EventFeed for PgStore {
-    fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64> {
-        PgStore::subscribe_events(self)
-    }
-}
-
 impl StatsStore for PgStore {
     async fn workflow_stats(&self, workflow_id: &str, days: u32) -> Result<WorkflowStats> {
-        if !(1..=MAX_STATS_DAYS).contains(&days) {
-            return Err(
-                DomainError::validation("days", format!("days must be 1..={MAX_STATS_DAYS} (got {days})")).into(),
-            );
-        }
-        let mut tx = self.inner.pool.begin().await?;
+        let days = tix_core::validate::stats_days(Some(days))?;
+        let mut tx = self.pool().begin().await?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
             .await?;

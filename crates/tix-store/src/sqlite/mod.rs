@@ -259,10 +259,8 @@ impl Sqlite {
             .path
             .as_ref()
             .ok_or_else(|| Error::Storage("no database path".into()))?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         configure(&conn, false)?;
         Ok(SqliteConn { conn })
     }

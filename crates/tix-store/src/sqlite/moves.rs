@@ -135,7 +135,12 @@ impl EdgeStatements for SqliteConn {
 }
 
 impl ClaimStatements for SqliteConn {
-    async fn ready_candidates(&mut self, workflow_id: &str, status: &str, agent: Option<&str>) -> Result<Vec<Candidate>> {
+    async fn ready_candidates(
+        &mut self,
+        workflow_id: &str,
+        status: &str,
+        agent: Option<&str>,
+    ) -> Result<Vec<Candidate>> {
         // Served by the partial index tickets_ready.
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, priority, created_at FROM tickets \
@@ -152,7 +157,8 @@ impl ClaimStatements for SqliteConn {
                 Ok(Candidate {
                     id,
                     priority: Priority::from_rank(priority).unwrap_or_default(),
-                    created_at: parse_time(&created).map_err(|e| Error::Storage(format!("bad timestamp {created}: {e}")))?,
+                    created_at: parse_time(&created)
+                        .map_err(|e| Error::Storage(format!("bad timestamp {created}: {e}")))?,
                 })
             })
             .collect()

@@ -6,11 +6,11 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use tix_core::ticket::Ticket;
 
 use super::rows::{self, now_text, TICKET_SELECT};
-use crate::SqliteStore;
 use crate::search::{
     blob_to_vector, vector_to_blob, EmbeddingSource, KeywordHit, NewEmbedding, SavedEmbedding, SearchFilter,
     SearchStore, StoredEmbedding,
 };
+use crate::SqliteStore;
 use crate::{Error, Result};
 
 /// BM25 column weights: title, description, tags, comments. The title

@@ -326,7 +326,7 @@ mod tests {
     async fn backdate(store: &SqliteStore, id: &str, history: Vec<DateTime<Utc>>) {
         let id = id.to_string();
         store
-            .write(move |tx, _| {
+            .write_sql(move |tx| {
                 let rows: Vec<i64> = tx
                     .prepare("SELECT id FROM ticket_history WHERE ticket_id = ?1 ORDER BY id")?
                     .query_map([&id], |r| r.get(0))?
@@ -392,7 +392,7 @@ mod tests {
 
         let id = wf.id.clone();
         let stats = store
-            .read(move |conn, _| workflow_stats(conn, &id, 5, at(5, 18)))
+            .read_sql(move |conn| workflow_stats(conn, &id, 5, at(5, 18)))
             .await
             .expect("stats");
         assert_eq!(stats.since, "2026-03-01");
@@ -422,7 +422,7 @@ mod tests {
         // A shorter period starts from the state its first day ended in.
         let id = wf.id.clone();
         let stats = store
-            .read(move |conn, _| workflow_stats(conn, &id, 2, at(5, 18)))
+            .read_sql(move |conn| workflow_stats(conn, &id, 2, at(5, 18)))
             .await
             .expect("stats");
         assert_eq!(stats.cumulative_flow.days[0].counts, vec![1, 0, 1]);
@@ -433,7 +433,7 @@ mod tests {
     async fn percentiles_are_nearest_rank() {
         let store = SqliteStore::open_in_memory().expect("store");
         let stats = store
-            .write(|tx, _| {
+            .write_sql(|tx| {
                 tx.execute_batch(
                     "INSERT INTO workflows (id, name, board_config, created_at, updated_at) VALUES ('w', 'w', '{}', 'x', 'x');",
                 )?;

@@ -218,12 +218,23 @@ impl TaskStatements for SqliteConn {
 }
 
 impl AgentStatements for SqliteConn {
-    async fn upsert_agent_token(&mut self, agent_id: &str, token_hash: &str, admin: bool, at: DateTime<Utc>) -> Result<()> {
+    async fn upsert_agent_token(
+        &mut self,
+        agent_id: &str,
+        token_hash: &str,
+        admin: bool,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         self.conn.execute(
             "INSERT INTO agent_tokens (agent_id, token_hash, role, created_at) VALUES (?1, ?2, ?3, ?4) \
              ON CONFLICT(agent_id) DO UPDATE SET token_hash = excluded.token_hash, role = excluded.role, \
              created_at = excluded.created_at",
-            params![agent_id, token_hash, if admin { "admin" } else { "agent" }, time_text(at)],
+            params![
+                agent_id,
+                token_hash,
+                if admin { "admin" } else { "agent" },
+                time_text(at)
+            ],
         )?;
         Ok(())
     }

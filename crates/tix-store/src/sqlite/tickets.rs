@@ -57,7 +57,9 @@ impl WorkflowStatements for SqliteConn {
     async fn bump_graph_version(&mut self, workflow_id: &str) -> Result<i64> {
         Ok(self
             .conn
-            .prepare_cached("UPDATE workflows SET graph_version = graph_version + 1 WHERE id = ?1 RETURNING graph_version - 1")?
+            .prepare_cached(
+                "UPDATE workflows SET graph_version = graph_version + 1 WHERE id = ?1 RETURNING graph_version - 1",
+            )?
             .query_row([workflow_id], |r| r.get(0))?)
     }
 
@@ -196,7 +198,8 @@ impl TicketStatements for SqliteConn {
         let seq_before: i64 = self
             .conn
             .query_row("SELECT COALESCE(MAX(seq), 0) FROM tickets", [], |r| r.get(0))?;
-        self.conn.execute("INSERT INTO search_bulk_import (id) VALUES (1)", [])?;
+        self.conn
+            .execute("INSERT INTO search_bulk_import (id) VALUES (1)", [])?;
         for row in rows {
             insert_ticket_row(&self.conn, row)?;
         }
@@ -257,7 +260,9 @@ impl TicketStatements for SqliteConn {
 
     async fn insert_comment(&mut self, ticket_id: &str, author: &str, body: &str, at: DateTime<Utc>) -> Result<i64> {
         self.conn
-            .prepare_cached("INSERT INTO ticket_comments (ticket_id, author, body, created_at) VALUES (?1, ?2, ?3, ?4)")?
+            .prepare_cached(
+                "INSERT INTO ticket_comments (ticket_id, author, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+            )?
             .execute(params![ticket_id, author, body, time_text(at)])?;
         Ok(self.conn.last_insert_rowid())
     }

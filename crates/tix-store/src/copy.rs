@@ -12,7 +12,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use sqlx::{Connection as _, PgConnection, Postgres, QueryBuilder, Row};
 
-use super::PgStore;
+use crate::PgStore;
 use crate::{Error, Result};
 
 /// Copied first, in this order, for foreign keys; other shared tables follow
@@ -130,7 +130,7 @@ pub async fn copy_sqlite_to_postgres(
 ) -> Result<CopyReport> {
     let source = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| Error::Storage(format!("cannot open {}: {e}", from.display())))?;
-    let mut conn = to.inner.pool.acquire().await?;
+    let mut conn = to.pool().acquire().await?;
     let mut tx = conn.begin().await?;
 
     let in_target = target_tables(&mut tx).await?;
@@ -236,7 +236,7 @@ pub async fn copy_sqlite_to_postgres(
     }
     tx.commit().await?;
     // Cached graphs of this process may describe the old target.
-    to.inner.graphs.clear();
+    to.forget_graphs();
     Ok(CopyReport { tables: report })
 }
 
