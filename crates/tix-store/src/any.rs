@@ -242,8 +242,8 @@ impl crate::AgentStore for AnyStore {
     }
 }
 
-/// Each backend's own [`crate::SearchStore`] (PostgreSQL's is keyword-only
-/// for now: see `postgres/search.rs`).
+/// Each backend's own [`crate::SearchStore`]: SQLite's FTS5/BM25 and
+/// PostgreSQL's weighted `tsvector`, both keeping embeddings.
 impl crate::SearchStore for AnyStore {
     fn stores_embeddings(&self) -> bool {
         match self {

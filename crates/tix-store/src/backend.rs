@@ -9,8 +9,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::graph_cache::GraphCache;
-use crate::ops::guardian::PendingViolation;
 use crate::ops::WriteCtx;
+use crate::statements::PendingViolation;
 use crate::statements::Statements;
 use crate::Result;
 

@@ -18,12 +18,11 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tix_core::commit::{CommitLink, NewCommitLink};
 use tix_core::event::{EventKind, HistoryAction};
-use tix_core::guardian::{Rule, Violation};
+use tix_core::guardian::{Finding, Mode, Rule, Violation};
 use tix_core::task::{Task, TaskFilter, TaskStatus};
 use tix_core::ticket::{Comment, Event, GraphNode, HistoryEntry, NewTicket, Priority, Ticket, TicketFilter};
 use tix_core::workflow::Workflow;
 
-use crate::ops::guardian::PendingViolation;
 use crate::{AgentToken, Result};
 use tix_core::error::TicketRef;
 
@@ -182,6 +181,17 @@ pub struct MovedTask {
     pub task_id: String,
     pub phase_id: u32,
     pub ticket_id: String,
+}
+
+/// A violation to record (not yet stored).
+#[derive(Debug, Clone)]
+pub struct PendingViolation {
+    pub workflow_id: String,
+    pub mode: Mode,
+    pub agent: String,
+    pub object_kind: &'static str,
+    pub object_id: String,
+    pub finding: Finding,
 }
 
 /// Which violations to list.

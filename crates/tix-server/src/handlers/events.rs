@@ -70,7 +70,7 @@ pub async fn list<S: Store + EventFeed>(
             // A typo would otherwise wait forever on a silent stream.
             app.store.get_workflow(id).await?;
         }
-        return stream(app, &headers, query).map(IntoResponse::into_response);
+        return stream(app, &headers, query).await.map(IntoResponse::into_response);
     }
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
     let events = app
@@ -117,14 +117,33 @@ struct Feed<S> {
     hello: bool,
 }
 
-fn stream<S: Store + EventFeed>(
+/// The id of the newest event in the log, at least `known`. The feed may
+/// lag writes made through another replica (their NOTIFY is on its way), so
+/// a stream that starts "now" asks the log where now is.
+async fn head_of_log<S: Store>(store: &S, known: i64) -> Result<i64, ApiError> {
+    let mut head = known;
+    loop {
+        let events = store.events_after(None, head, BATCH).await?;
+        if let Some(last) = events.last() {
+            head = last.id;
+        }
+        if events.len() < BATCH as usize {
+            return Ok(head);
+        }
+    }
+}
+
+async fn stream<S: Store + EventFeed>(
     app: AppState<S>,
     headers: &HeaderMap,
     query: EventQuery,
 ) -> Result<Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     let mut wake = app.store.subscribe_events();
     let newest = *wake.borrow_and_update();
-    let last = last_event_id(headers)?.or(query.after).unwrap_or(newest).max(0);
+    let last = match last_event_id(headers)?.or(query.after) {
+        Some(after) => after.max(0),
+        None => head_of_log(&app.store, newest).await?,
+    };
     let feed = Feed {
         store: app.store,
         workflow_id: query.workflow_id,

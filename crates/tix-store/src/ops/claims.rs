@@ -1,6 +1,6 @@
 //! The ready queue, claims with a lease, and leases that run out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 use tix_core::event::{EventKind, HistoryAction};
@@ -11,11 +11,11 @@ use tix_core::validate::{self, check_agent_id};
 use tix_core::workflow::Workflow;
 use tix_core::DomainError;
 
-use super::guardian::{record, PendingViolation};
+use super::guardian::record;
 use super::moves::{apply_move, count_in_column, Assignment};
 use super::{lock_ticket_ref, now, require_ticket, require_workflow, WriteCtx, SYSTEM_AGENT};
 use crate::graph_cache::GraphCache;
-use crate::statements::{Candidate, HistoryRow, Statements};
+use crate::statements::{Candidate, HistoryRow, PendingViolation, Statements};
 use crate::{ClaimRequest, Result};
 
 /// How many top-ranked candidates a claim tries to lock per round.
@@ -103,6 +103,44 @@ async fn not_ready_reason<C: Statements>(tx: &mut C, workflow: &Workflow, ticket
     })
 }
 
+/// Locks the best ready ticket nobody else is claiming right now. Rounds of
+/// [`CLAIM_ROUND`] candidates: a candidate another claim holds (or took
+/// since the candidates were read) is passed over; when a whole round is
+/// passed over, the next round reads the candidates again (concurrent claims
+/// may have committed meanwhile), so `nothing_ready` means every ticket
+/// ready now was seen taken.
+async fn take_best_ready<C: Statements>(
+    tx: &mut C,
+    ctx: &mut WriteCtx,
+    workflow: &Workflow,
+    agent: &str,
+) -> Result<Ticket> {
+    let status = &workflow.board_config.initial_status;
+    let mut passed_over: HashSet<String> = HashSet::new();
+    loop {
+        let candidates: Vec<Candidate> = tx
+            .ready_candidates(&workflow.id, status, Some(agent))
+            .await?
+            .into_iter()
+            .filter(|c| !passed_over.contains(&c.id))
+            .collect();
+        let ranked = rank(tx, ctx.graphs(), &workflow.id, candidates, CLAIM_ROUND).await?;
+        if ranked.is_empty() {
+            return Err(DomainError::NothingReady {
+                workflow_id: workflow.id.clone(),
+            }
+            .into());
+        }
+        for (candidate, _) in ranked {
+            // Still ready, and not being claimed by someone else right now.
+            if tx.lock_if_ready(&candidate.id, status, agent).await? {
+                return require_ticket(tx, &candidate.id).await;
+            }
+            passed_over.insert(candidate.id);
+        }
+    }
+}
+
 /// Atomically assigns the top ready (or the named) ticket to the agent,
 /// moves it to the claim column and starts its lease.
 pub async fn claim<C: Statements>(tx: &mut C, ctx: &mut WriteCtx, request: &ClaimRequest) -> Result<Ticket> {
@@ -138,23 +176,7 @@ pub async fn claim<C: Statements>(tx: &mut C, ctx: &mut WriteCtx, request: &Clai
             }
             ticket
         }
-        None => {
-            let candidates = tx
-                .ready_candidates(&workflow.id, &board.initial_status, Some(&agent))
-                .await?;
-            let ranked = rank(tx, ctx.graphs(), &workflow.id, candidates, CLAIM_ROUND).await?;
-            let mut taken = None;
-            for (candidate, _) in ranked {
-                // Still ready, and not being claimed by someone else right now.
-                if tx.lock_if_ready(&candidate.id, &board.initial_status, &agent).await? {
-                    taken = Some(require_ticket(tx, &candidate.id).await?);
-                    break;
-                }
-            }
-            taken.ok_or_else(|| DomainError::NothingReady {
-                workflow_id: workflow.id.clone(),
-            })?
-        }
+        None => take_best_ready(tx, ctx, &workflow, &agent).await?,
     };
     let to = board.claim_status().to_string();
     let in_target = count_in_column(tx, board, &workflow.id, &to, &ticket.id).await?;

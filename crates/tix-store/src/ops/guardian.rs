@@ -12,19 +12,8 @@ use tix_core::workflow::Workflow;
 use tix_core::DomainError;
 
 use super::{now, require_workflow, WriteCtx};
-use crate::statements::{Statements, ViolationQuery};
+use crate::statements::{PendingViolation, Statements, ViolationQuery};
 use crate::Result;
-
-/// A violation to record (not yet stored).
-#[derive(Debug, Clone)]
-pub struct PendingViolation {
-    pub workflow_id: String,
-    pub mode: Mode,
-    pub agent: String,
-    pub object_kind: &'static str,
-    pub object_id: String,
-    pub finding: Finding,
-}
 
 /// What a write is about, for the violations it may cause.
 pub struct Subject<'a> {

@@ -35,10 +35,8 @@ use tix_core::workflow::Workflow;
 use tix_core::DomainError;
 
 use crate::graph_cache::{GraphCache, GraphDelta};
-use crate::statements::{PendingEvent, Statements};
+use crate::statements::{PendingEvent, PendingViolation, Statements};
 use crate::{Error, Result};
-
-use self::guardian::PendingViolation;
 
 /// The agent id recorded for Tix's own actions (lease expiry).
 pub const SYSTEM_AGENT: &str = "tix";

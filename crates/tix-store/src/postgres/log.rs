@@ -10,7 +10,7 @@ use tix_core::ticket::{Event, Ticket};
 
 use super::rows::{self, COMMIT_SELECT};
 use super::PgConn;
-use crate::ops::guardian::PendingViolation;
+use crate::statements::PendingViolation;
 use crate::statements::{HistoryRow, LogStatements, PendingEvent, ViolationQuery};
 use crate::Result;
 

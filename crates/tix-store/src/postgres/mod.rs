@@ -29,7 +29,6 @@ mod stats;
 mod tasks;
 mod tickets;
 
-use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -261,70 +260,62 @@ impl Backend for Postgres {
 
     /// Runs the write in a READ COMMITTED transaction; one that loses a
     /// deadlock or serialisation race is retried whole (up to 4 attempts).
-    fn write<T: Send + 'static>(&self, op: WriteOp<PgConn, T>) -> impl Future<Output = WriteOutcome<T>> + Send {
-        async move {
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                let tx = match self.inner.pool.begin().await {
-                    Ok(tx) => tx,
-                    Err(err) => {
-                        return WriteOutcome {
-                            result: Err(err.into()),
-                            refused: None,
-                        }
+    async fn write<T: Send + 'static>(&self, op: WriteOp<PgConn, T>) -> WriteOutcome<T> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let tx = match self.inner.pool.begin().await {
+                Ok(tx) => tx,
+                Err(err) => {
+                    return WriteOutcome {
+                        result: Err(err.into()),
+                        refused: None,
                     }
-                };
-                let mut conn = PgConn { handle: Handle::Tx(tx) };
-                let mut ctx = WriteCtx::new(self.inner.shared.clone());
-                let result = match op(&mut conn, &mut ctx).await {
-                    Ok(value) => conn.commit().await.map(|()| value),
-                    // Dropping the transaction rolls it back.
-                    Err(err) => Err(err),
-                };
-                let err = match result {
-                    Ok(value) => {
-                        ctx.committed();
-                        return WriteOutcome {
-                            result: Ok(value),
-                            refused: None,
-                        };
-                    }
-                    Err(err) => err,
-                };
-                let refused = ctx.rolled_back();
-                if attempt < ATTEMPTS && is_transient(&err) {
-                    continue;
                 }
-                return WriteOutcome {
-                    result: Err(err),
-                    refused,
-                };
+            };
+            let mut conn = PgConn { handle: Handle::Tx(tx) };
+            let mut ctx = WriteCtx::new(self.inner.shared.clone());
+            let result = match op(&mut conn, &mut ctx).await {
+                Ok(value) => conn.commit().await.map(|()| value),
+                // Dropping the transaction rolls it back.
+                Err(err) => Err(err),
+            };
+            let err = match result {
+                Ok(value) => {
+                    ctx.committed();
+                    return WriteOutcome {
+                        result: Ok(value),
+                        refused: None,
+                    };
+                }
+                Err(err) => err,
+            };
+            let refused = ctx.rolled_back();
+            if attempt < ATTEMPTS && is_transient(&err) {
+                continue;
             }
+            return WriteOutcome {
+                result: Err(err),
+                refused,
+            };
         }
     }
 
-    fn read<T: Send + 'static>(
-        &self,
-        consistency: Consistency,
-        op: ReadOp<PgConn, T>,
-    ) -> impl Future<Output = Result<T>> + Send {
-        async move {
-            let mut conn = match consistency {
-                Consistency::Single => PgConn {
-                    handle: Handle::Plain(self.inner.pool.acquire().await?),
-                },
-                Consistency::Snapshot => {
-                    // One REPEATABLE READ snapshot, so the queries agree.
-                    let mut tx = self.inner.pool.begin().await?;
-                    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                        .execute(&mut *tx)
-                        .await?;
-                    PgConn { handle: Handle::Tx(tx) }
-                }
-            };
-            op(&mut conn, &self.inner.shared.graphs).await
-        }
+    async fn read<T: Send + 'static>(&self, consistency: Consistency, op: ReadOp<PgConn, T>) -> Result<T> {
+        let mut conn = match consistency {
+            Consistency::Single => PgConn {
+                handle: Handle::Plain(self.inner.pool.acquire().await?),
+            },
+            Consistency::Snapshot => {
+                // One REPEATABLE READ snapshot, so the queries agree.
+                let mut tx = self.inner.pool.begin().await?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *tx)
+                    .await?;
+                PgConn { handle: Handle::Tx(tx) }
+            }
+        };
+        op(&mut conn, &self.inner.shared.graphs).await
     }
 }
 

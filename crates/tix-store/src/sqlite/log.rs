@@ -9,7 +9,7 @@ use tix_core::ticket::{Event, Ticket};
 
 use super::rows::{self, parse_time, time_text};
 use super::SqliteConn;
-use crate::ops::guardian::PendingViolation;
+use crate::statements::PendingViolation;
 use crate::statements::{HistoryRow, LogStatements, PendingEvent, ViolationQuery};
 use crate::Result;
 

@@ -351,11 +351,11 @@ impl SearchStore for SqliteStore {
     }
 
     async fn embedding_queue_head(&self) -> Result<Option<i64>> {
-        self.read_sql(|conn| embedding_queue_head(conn)).await
+        self.read_sql(embedding_queue_head).await
     }
 
     async fn embedding_queue_len(&self) -> Result<u64> {
-        self.read_sql(|conn| embedding_queue_len(conn)).await
+        self.read_sql(embedding_queue_len).await
     }
 
     async fn embedding_batch(&self, model_id: &str, limit: u32) -> Result<Vec<EmbeddingSource>> {
@@ -396,7 +396,7 @@ impl SearchStore for SqliteStore {
     }
 
     async fn embedding_changes_head(&self) -> Result<i64> {
-        self.read_sql(|conn| embedding_changes_head(conn)).await
+        self.read_sql(embedding_changes_head).await
     }
 }
 
