@@ -3,14 +3,14 @@
 //! keyword alone on the paraphrased queries. Run with `--nocapture` to see
 //! the table.
 
-mod common;
-
 use serde::Deserialize;
 use tix_core::ticket::NewTicket;
 use tix_search::embed::EmbedderConfig;
 use tix_search::{Search, SearchConfig, SearchRequest, SearchType};
 use tix_store::conformance::{seed_workflow, ACTOR};
 use tix_store::{SearchFilter, SqliteStore, Store};
+
+use crate::common;
 
 #[derive(Deserialize)]
 struct Set {
@@ -61,7 +61,7 @@ impl Score {
 #[tokio::test]
 async fn hybrid_beats_keyword_on_paraphrases() {
     let Some(model) = common::model() else { return };
-    let set: Set = serde_json::from_str(include_str!("data/eval.json")).expect("eval.json parses");
+    let set: Set = serde_json::from_str(include_str!("../data/eval.json")).expect("eval.json parses");
     assert!(set.tickets.len() >= 60 && set.queries.len() >= 20);
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqliteStore::open(&dir.path().join("tix.db")).expect("open");

@@ -3,8 +3,7 @@
 //! schema of its own, dropped at the end.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,47 +11,24 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tix_store::TestSchema;
 
-struct Replica {
-    child: Child,
-    base: String,
-}
+use crate::harness::{tix_command, Served};
 
-impl Replica {
-    fn start(database: &str) -> Replica {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tix"))
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--database",
-                database,
-                "--pool-size",
-                "8",
-            ])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn tix serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the listening line");
-        let base = line
-            .trim()
-            .strip_prefix("tix listening on ")
-            .expect("listening line")
-            .to_string();
-        Replica { child, base }
-    }
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `tix serve` on `database` with a pool of 8 connections.
+fn start_replica(database: &str) -> Served {
+    let mut command = tix_command();
+    command
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            database,
+            "--pool-size",
+            "8",
+        ])
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::inherit());
+    Served::spawn(command)
 }
 
 async fn schema() -> Option<TestSchema> {
@@ -93,23 +69,23 @@ async fn sixty_four_clients_on_two_replicas_claim_each_ticket_once() {
         eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
         return;
     };
-    let a = Replica::start(&schema.url);
-    let b = Replica::start(&schema.url);
+    let a = start_replica(&schema.url);
+    let b = start_replica(&schema.url);
     let http = reqwest::Client::new();
-    let wf = workflow(&http, &a.base).await;
+    let wf = workflow(&http, &a.url).await;
     let tickets: Vec<Value> = (0..500)
         .map(|i| json!({"title": format!("ticket {i}"), "ticket_type": "task"}))
         .collect();
     let (status, body) = post(
         &http,
-        format!("{}/api/workflows/{wf}/tickets/import", b.base),
+        format!("{}/api/workflows/{wf}/tickets/import", b.url),
         "setup",
         json!({"tickets": tickets}),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
-    let bases = Arc::new([a.base.clone(), b.base.clone()]);
+    let bases = Arc::new([a.url.clone(), b.url.clone()]);
     let mut tasks = Vec::new();
     for client in 0..64 {
         let (http, bases, wf) = (http.clone(), bases.clone(), wf.clone());
@@ -149,7 +125,7 @@ async fn sixty_four_clients_on_two_replicas_claim_each_ticket_once() {
         let page: Value = http
             .get(format!(
                 "{}/api/events?workflow_id={wf}&after={after}&limit=1000",
-                a.base
+                a.url
             ))
             .send()
             .await
@@ -179,18 +155,18 @@ async fn a_replica_killed_mid_load_loses_no_acknowledged_write() {
         eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
         return;
     };
-    let survivor = Replica::start(&schema.url);
-    let mut victim = Replica::start(&schema.url);
+    let survivor = start_replica(&schema.url);
+    let mut victim = start_replica(&schema.url);
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
         .expect("client");
-    let wf = workflow(&http, &survivor.base).await;
+    let wf = workflow(&http, &survivor.url).await;
 
     let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let mut writers = Vec::new();
     for writer in 0..16 {
-        let (http, base, wf, acknowledged) = (http.clone(), victim.base.clone(), wf.clone(), acknowledged.clone());
+        let (http, base, wf, acknowledged) = (http.clone(), victim.url.clone(), wf.clone(), acknowledged.clone());
         writers.push(tokio::spawn(async move {
             for i in 0..10_000 {
                 let sent = http
@@ -228,7 +204,7 @@ async fn a_replica_killed_mid_load_loses_no_acknowledged_write() {
     assert!(acknowledged.len() >= 300);
     for id in &acknowledged {
         let response = http
-            .get(format!("{}/api/tickets/{id}", survivor.base))
+            .get(format!("{}/api/tickets/{id}", survivor.url))
             .send()
             .await
             .expect("get");
@@ -282,10 +258,7 @@ async fn migrate_store_copies_a_sqlite_database_into_postgres() {
         if force {
             args.push("--force");
         }
-        Command::new(env!("CARGO_BIN_EXE_tix"))
-            .args(&args)
-            .output()
-            .expect("run migrate-store")
+        tix_command().args(&args).output().expect("run migrate-store")
     };
     let first = run(false);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
@@ -297,10 +270,10 @@ async fn migrate_store_copies_a_sqlite_database_into_postgres() {
     let forced = run(true);
     assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
 
-    let replica = Replica::start(&schema.url);
+    let replica = start_replica(&schema.url);
     let http = reqwest::Client::new();
     let detail: Value = http
-        .get(format!("{}/api/tickets/{resolved_id}", replica.base))
+        .get(format!("{}/api/tickets/{resolved_id}", replica.url))
         .send()
         .await
         .expect("get")
@@ -311,7 +284,7 @@ async fn migrate_store_copies_a_sqlite_database_into_postgres() {
     assert_eq!(detail["comments"].as_array().map(Vec::len), Some(comments));
     assert!(detail["history"].as_array().map(Vec::len).unwrap_or(0) >= 3);
     let auth: Value = http
-        .get(format!("{}/api/tickets/{blocked_id}", replica.base))
+        .get(format!("{}/api/tickets/{blocked_id}", replica.url))
         .send()
         .await
         .expect("get")
@@ -322,7 +295,7 @@ async fn migrate_store_copies_a_sqlite_database_into_postgres() {
     // The copied store keeps working: new ids and events continue after the copied ones.
     let (status, created) = post(
         &http,
-        format!("{}/api/tickets", replica.base),
+        format!("{}/api/tickets", replica.url),
         "a3",
         json!({"workflow_id": detail["workflow_id"], "title": "After the copy", "ticket_type": "component"}),
     )
@@ -365,12 +338,12 @@ async fn an_event_stream_on_one_replica_sees_every_write_made_through_the_other(
         eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
         return;
     };
-    let a = Replica::start(&schema.url);
-    let b = Replica::start(&schema.url);
+    let a = start_replica(&schema.url);
+    let b = start_replica(&schema.url);
     let http = reqwest::Client::new();
-    let wf = workflow(&http, &a.base).await;
+    let wf = workflow(&http, &a.url).await;
     let stream = http
-        .get(format!("{}/api/events?workflow_id={wf}", b.base))
+        .get(format!("{}/api/events?workflow_id={wf}", b.url))
         .header("Accept", "text/event-stream")
         .send()
         .await
@@ -379,7 +352,7 @@ async fn an_event_stream_on_one_replica_sees_every_write_made_through_the_other(
     // 40 tickets created and 40 moved through replica A, by 8 writers at once.
     let mut writers = Vec::new();
     for w in 0..8 {
-        let (http, base, wf) = (http.clone(), a.base.clone(), wf.clone());
+        let (http, base, wf) = (http.clone(), a.url.clone(), wf.clone());
         writers.push(tokio::spawn(async move {
             for i in 0..5 {
                 let (status, body) = post(
@@ -406,7 +379,7 @@ async fn an_event_stream_on_one_replica_sees_every_write_made_through_the_other(
         writer.await.expect("writer");
     }
     let logged: Value = http
-        .get(format!("{}/api/events?workflow_id={wf}&limit=1000", a.base))
+        .get(format!("{}/api/events?workflow_id={wf}&limit=1000", a.url))
         .send()
         .await
         .expect("log")

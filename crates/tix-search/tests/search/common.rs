@@ -1,6 +1,4 @@
-//! Shared by the integration tests: the model, or a clear skip.
-
-#![allow(dead_code)]
+//! Shared by the modules: the model, or a clear skip.
 
 use std::sync::{Arc, OnceLock};
 

@@ -1,8 +1,6 @@
 //! The search service over a real SQLite store: hybrid search, freshness
 //! after writes, duplicates, related tickets, and life without a model.
 
-mod common;
-
 use std::time::Duration;
 
 use tix_core::board::DuplicatePolicy;
@@ -11,6 +9,8 @@ use tix_search::embed::EmbedderConfig;
 use tix_search::{MatchedIn, Relation, Search, SearchConfig, SearchRequest, SearchType, Weights};
 use tix_store::conformance::{new_ticket, seed_workflow, ACTOR};
 use tix_store::{SearchFilter, SearchStore, SqliteStore, Store};
+
+use crate::common;
 
 struct Fixture {
     _dir: tempfile::TempDir,

@@ -3,72 +3,28 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tix_store::SqliteStore;
+use tix_store::conformance::seed_board;
 
-struct Server {
-    base: String,
-    http: Client,
-    _dir: tempfile::TempDir,
+use crate::harness::Server;
+
+/// The steps these tests repeat, as the agent `tester`.
+trait Steps {
+    /// Creates a workflow with the seed's board; returns its id.
+    async fn workflow(&self) -> String;
+    async fn ticket(&self, workflow: &str, title: &str, blocked_by: &[&str]) -> String;
+    /// Resolves the ticket; returns the sorted ids it unblocked.
+    async fn resolve(&self, id: &str) -> Vec<String>;
+    async fn is_blocked(&self, id: &str) -> bool;
 }
 
-impl Server {
-    async fn start() -> Server {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = SqliteStore::open(&dir.path().join("tix.db")).expect("store");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(tix_server::launch(store, listener, std::future::pending()));
-        Server {
-            base,
-            http: Client::new(),
-            _dir: dir,
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, agent: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self
-            .http
-            .request(method, format!("{}{}", self.base, path))
-            .header("X-Agent-ID", agent);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status();
-        let text = response.text().await.expect("body");
-        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, value)
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.call(reqwest::Method::GET, path, "tester", None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(reqwest::Method::POST, path, "tester", Some(body)).await
-    }
-
+impl Steps for Server {
     async fn workflow(&self) -> String {
         let (status, body) = self
             .post(
                 "/api/workflows",
-                json!({
-                    "name": "Web app",
-                    "board_config": {
-                        "columns": [
-                            {"id": "backlog", "name": "📋 Backlog"},
-                            {"id": "building", "name": "🔨 Building"},
-                            {"id": "building-done", "name": "✅ Built"},
-                            {"id": "testing", "name": "🧪 Testing"},
-                            {"id": "testing-done", "name": "✅ Tested"},
-                            {"id": "done", "name": "✅ Done"}
-                        ],
-                        "ticket_types": ["component", "bug", "feature"],
-                        "initial_status": "backlog"
-                    }
-                }),
+                json!({"name": "Web app", "board_config": seed_board()}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -123,7 +79,7 @@ fn sorted(ids: &[&String]) -> Vec<String> {
 
 #[tokio::test]
 async fn fan_out_resolving_the_foundation_unblocks_all_components() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let infra = server.ticket(&wf, "Infrastructure", &[]).await;
     let db = server.ticket(&wf, "Database", &[&infra]).await;
@@ -145,7 +101,7 @@ async fn fan_out_resolving_the_foundation_unblocks_all_components() {
 
 #[tokio::test]
 async fn chain_unblocks_one_link_at_a_time() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let infra = server.ticket(&wf, "Infrastructure", &[]).await;
     let db = server.ticket(&wf, "Database", &[&infra]).await;
@@ -161,7 +117,7 @@ async fn chain_unblocks_one_link_at_a_time() {
 
 #[tokio::test]
 async fn tree_frontend_waits_for_both_parents() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let infra = server.ticket(&wf, "Infrastructure", &[]).await;
     let db = server.ticket(&wf, "Database", &[&infra]).await;
@@ -187,7 +143,7 @@ async fn tree_frontend_waits_for_both_parents() {
 
 #[tokio::test]
 async fn blocked_move_is_refused_with_the_blockers_and_changes_nothing() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let db = server.ticket(&wf, "Database Schema", &[]).await;
     let auth = server.ticket(&wf, "Auth System", &[&db]).await;
@@ -224,7 +180,7 @@ async fn blocked_move_is_refused_with_the_blockers_and_changes_nothing() {
 
 #[tokio::test]
 async fn cycles_are_refused_with_their_path() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let a = server.ticket(&wf, "A", &[]).await;
     let b = server.ticket(&wf, "B", &[&a]).await;
@@ -260,7 +216,7 @@ async fn cycles_are_refused_with_their_path() {
 
 #[tokio::test]
 async fn list_paginates_with_cursors_and_filters() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let first = server.ticket(&wf, "first", &[]).await;
     let mut all = vec![first.clone()];
@@ -305,7 +261,7 @@ async fn list_paginates_with_cursors_and_filters() {
 
 #[tokio::test]
 async fn bad_input_gets_clear_errors_never_500() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let cases = vec![
         (
@@ -366,7 +322,7 @@ async fn bad_input_gets_clear_errors_never_500() {
 
 #[tokio::test]
 async fn agent_header_is_recorded_and_prefixes_resolve() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let id = server.ticket(&wf, "Build Authentication System", &[]).await;
     let (status, _) = server
@@ -397,7 +353,7 @@ async fn agent_header_is_recorded_and_prefixes_resolve() {
 
 #[tokio::test]
 async fn concurrent_claims_hand_out_each_ticket_once() {
-    let server = Arc::new(Server::start().await);
+    let server = Arc::new(Server::start_as("tester").await);
     let wf = server.workflow().await;
     let tickets: Vec<Value> = (0..200)
         .map(|i| json!({"title": format!("ticket {i}"), "ticket_type": "component"}))
@@ -450,7 +406,7 @@ async fn concurrent_claims_hand_out_each_ticket_once() {
 
 #[tokio::test]
 async fn if_match_writers_never_lose_an_update() {
-    let server = Arc::new(Server::start().await);
+    let server = Arc::new(Server::start_as("tester").await);
     let wf = server.workflow().await;
     let id = server.ticket(&wf, "contended", &[]).await;
     let mut tasks = Vec::new();
@@ -507,7 +463,7 @@ async fn if_match_writers_never_lose_an_update() {
 
 #[tokio::test]
 async fn openapi_document_is_served_and_committed() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let (status, served) = server.get("/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(served["paths"]["/api/tickets/{ticket_id}/graph"].is_object());
@@ -519,13 +475,13 @@ async fn openapi_document_is_served_and_committed() {
     let committed = std::fs::read_to_string(committed_path).unwrap_or_default();
     assert!(
         committed == generated,
-        "docs/openapi.json is out of date; run `UPDATE_EXPECT=1 cargo test -p tix-server --test http openapi` and commit it"
+        "docs/openapi.json is out of date; run `UPDATE_EXPECT=1 cargo test -p tix-server --test api openapi` and commit it"
     );
 }
 
 #[tokio::test]
 async fn tasks_follow_their_ticket_and_show_on_it() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let infra = server.ticket(&wf, "Infrastructure", &[]).await;
     let auth = server.ticket(&wf, "Auth System", &[&infra]).await;
@@ -608,7 +564,7 @@ async fn tasks_follow_their_ticket_and_show_on_it() {
 
 #[tokio::test]
 async fn guardian_warnings_come_back_with_the_write_and_are_listed() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let t = server.ticket(&wf, "Auth", &[]).await;
     let (status, moved) = server
@@ -644,7 +600,7 @@ async fn guardian_warnings_come_back_with_the_write_and_are_listed() {
 
 #[tokio::test]
 async fn commits_link_by_hand_once_and_show_on_the_ticket() {
-    let server = Server::start().await;
+    let server = Server::start_as("tester").await;
     let wf = server.workflow().await;
     let t = server.ticket(&wf, "Auth", &[]).await;
     let body = json!({"sha": "9FCEB02D0AE598E95DC970B74767F19372D61AF8", "message": "Add JWT refresh\n\nRefs ticket-x",

@@ -4,91 +4,21 @@
 //! The model-backed tests skip (with a message) only when the model files
 //! are absent and TIX_REQUIRE_MODEL is unset.
 
-use std::collections::HashMap;
-
-use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::{Client, StatusCode};
-use rmcp::model::ClientConfig;
-use rmcp::service::RunningService;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::{RoleClient, ServiceExt};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tix_search::embed::{self, EmbedderConfig, MiniLm};
-use tix_search::{Search, SearchConfig};
 use tix_server::story::answer;
-use tix_store::SqliteStore;
 
-struct Server {
-    base: String,
-    http: Client,
-    _dir: tempfile::TempDir,
+use crate::harness::{model_dir, Server};
+
+/// The steps these tests repeat.
+trait Steps {
+    /// A three-column workflow with the given duplicate policy.
+    async fn workflow(&self, policy: &str) -> String;
+    /// Creates a `bug` tagged `web`; returns the whole answer.
+    async fn create(&self, workflow: &str, title: &str, description: &str) -> Value;
 }
 
-fn model_dir() -> Option<std::path::PathBuf> {
-    let dir = embed::model_dir(None);
-    if MiniLm::files_present(&dir) {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("TIX_REQUIRE_MODEL").is_none_or(|v| v.is_empty() || v == "0"),
-        "TIX_REQUIRE_MODEL is set but there are no model files in {}; run scripts/setup-model",
-        dir.display()
-    );
-    eprintln!("SKIPPED: model-dependent test: no model files in {}", dir.display());
-    None
-}
-
-impl Server {
-    /// With `model`, the server runs semantic search; without, keyword only.
-    async fn start(model: Option<std::path::PathBuf>) -> Server {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = SqliteStore::open(&dir.path().join("tix.db")).expect("store");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        match model {
-            Some(model_dir) => {
-                let search = Search::start(store, SearchConfig::new(EmbedderConfig::Local { model_dir }))
-                    .await
-                    .expect("search");
-                assert!(search.semantic_available());
-                tokio::spawn(tix_server::launch_with_search(
-                    search,
-                    listener,
-                    std::future::pending(),
-                    tix_server::ServerOptions::default(),
-                ));
-            }
-            None => {
-                tokio::spawn(tix_server::launch(store, listener, std::future::pending()));
-            }
-        }
-        Server {
-            base,
-            http: Client::new(),
-            _dir: dir,
-        }
-    }
-
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{}", self.base, path));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status();
-        let text = response.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-
+impl Steps for Server {
     async fn workflow(&self, policy: &str) -> String {
         let (status, body) = self
             .post(
@@ -131,7 +61,7 @@ fn ids(body: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn keyword_only_server_searches_and_says_semantic_is_unavailable() {
-    let server = Server::start(None).await;
+    let server = Server::start_with_model(None).await;
     let wf = server.workflow("warn").await;
     let login = server
         .create(&wf, "Login page crashes on submit", "auth:jwt fails")
@@ -209,7 +139,7 @@ async fn keyword_only_server_searches_and_says_semantic_is_unavailable() {
 #[tokio::test]
 async fn semantic_server_finds_paraphrases_flags_duplicates_and_relates() {
     let Some(model) = model_dir() else { return };
-    let server = Server::start(Some(model)).await;
+    let server = Server::start_with_model(Some(model)).await;
     let wf = server.workflow("refuse").await;
     let login = server
         .create(
@@ -276,19 +206,6 @@ async fn semantic_server_finds_paraphrases_flags_duplicates_and_relates() {
     assert_eq!(ids(&body), [copy_id]);
 }
 
-/// An MCP session over HTTP identified as `agent`.
-async fn mcp_session(server: &Server, agent: &str) -> RunningService<RoleClient, ClientConfig> {
-    let headers = HashMap::from([(
-        HeaderName::from_static("x-agent-id"),
-        HeaderValue::from_str(agent).expect("header"),
-    )]);
-    let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", server.base)).custom_headers(headers);
-    ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_config(config))
-        .await
-        .expect("MCP client connects")
-}
-
 fn rules_of(answer: &Value) -> Vec<String> {
     answer["guardian_warnings"]
         .as_array()
@@ -307,7 +224,7 @@ fn rules_of(answer: &Value) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
     let Some(model) = model_dir() else { return };
-    let server = Server::start(Some(model)).await;
+    let server = Server::start_with_model(Some(model)).await;
     let wf = server.workflow("warn").await;
     let original = server
         .create(
@@ -323,7 +240,7 @@ async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
     };
 
     // Violating (warn): no search in this session; created, warned, recorded.
-    let hasty = mcp_session(&server, "hasty").await;
+    let hasty = server.connect("hasty", "/mcp").await;
     let created = answer(hasty.peer(), "create_ticket", copy(&wf))
         .await
         .expect("warn lets it through");
@@ -368,7 +285,7 @@ async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
     assert!(rules_of(&unrelated).is_empty(), "{unrelated}");
 
     // Passing: the agent searched first in its session.
-    let careful = mcp_session(&server, "careful").await;
+    let careful = server.connect("careful", "/mcp").await;
     let found = answer(
         careful.peer(),
         "search_tickets",
@@ -387,7 +304,7 @@ async fn mcp_create_without_a_search_first_is_a_duplicate_ticket_violation() {
     );
 
     // A search counts only in its own session.
-    let careful_again = mcp_session(&server, "careful").await;
+    let careful_again = server.connect("careful", "/mcp").await;
     let created = answer(careful_again.peer(), "create_ticket", copy(&wf))
         .await
         .expect("created");

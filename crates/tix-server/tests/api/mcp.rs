@@ -2,128 +2,24 @@
 //! three phases (tix_server::story), the size of `tools/list`, toolsets,
 //! and errors an agent can act on.
 
-use std::collections::HashMap;
-
-use reqwest::header::{HeaderName, HeaderValue};
 use rmcp::model::{CallToolRequestParams, ClientConfig};
-use rmcp::service::RunningService;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::{RoleClient, ServiceExt};
+use rmcp::ServiceExt;
 use serde_json::json;
 use tix_server::auth::AuthMode;
 use tix_server::story::{self, Agents};
 use tix_server::ServerOptions;
-use tix_store::{AgentStore, SqliteStore, Store};
+use tix_store::conformance::seed_workflow;
+use tix_store::{AgentStore, Store};
 
-type Client = RunningService<RoleClient, ClientConfig>;
-
-struct Server {
-    base: String,
-    store: SqliteStore,
-    _dir: tempfile::TempDir,
-}
-
-/// The seed's board with its three phases.
-fn seed_workflow() -> tix_core::workflow::NewWorkflow {
-    serde_json::from_value(json!({
-        "name": "Web app",
-        "board_config": {
-            "columns": [
-                {"id": "backlog", "name": "📋 Backlog"}, {"id": "building", "name": "🔨 Building"},
-                {"id": "building-done", "name": "✅ Built"}, {"id": "testing", "name": "🧪 Testing"},
-                {"id": "testing-done", "name": "✅ Tested"}, {"id": "done", "name": "✅ Done"}
-            ],
-            "ticket_types": ["component", "bug", "feature"],
-            "initial_status": "backlog"
-        },
-        "phases": [
-            {"id": 1, "name": "Plan", "columns": ["backlog"]},
-            {"id": 2, "name": "Build", "columns": ["backlog", "building", "building-done"]},
-            {"id": 3, "name": "Test", "columns": ["building-done", "testing", "testing-done", "done"]}
-        ]
-    }))
-    .expect("workflow JSON")
-}
-
-impl Server {
-    async fn start() -> Server {
-        Self::start_with(ServerOptions::default()).await
-    }
-
-    async fn start_with(options: ServerOptions) -> Server {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = SqliteStore::open(&dir.path().join("tix.db")).expect("store");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(tix_server::launch_with(
-            store.clone(),
-            listener,
-            std::future::pending(),
-            options,
-        ));
-        Server { base, store, _dir: dir }
-    }
-
-    fn config(&self, agent: Option<&str>, token: Option<&str>, path: &str) -> StreamableHttpClientTransportConfig {
-        let headers = agent
-            .map(|agent| {
-                HashMap::from([(
-                    HeaderName::from_static("x-agent-id"),
-                    HeaderValue::from_str(agent).expect("header"),
-                )])
-            })
-            .unwrap_or_default();
-        let mut config =
-            StreamableHttpClientTransportConfig::with_uri(format!("{}{path}", self.base)).custom_headers(headers);
-        if let Some(token) = token {
-            config = config.auth_header(token);
-        }
-        config
-    }
-
-    async fn connect(&self, agent: &str, path: &str) -> Client {
-        ClientConfig::default()
-            .serve(StreamableHttpClientTransport::from_config(self.config(
-                Some(agent),
-                None,
-                path,
-            )))
-            .await
-            .expect("MCP client connects")
-    }
-
-    /// A REST call with optional X-Agent-ID and token.
-    async fn rest(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        agent: Option<&str>,
-        token: Option<&str>,
-        body: Option<serde_json::Value>,
-    ) -> (reqwest::StatusCode, serde_json::Value) {
-        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.base));
-        if let Some(agent) = agent {
-            request = request.header("X-Agent-ID", agent);
-        }
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status();
-        (status, response.json().await.unwrap_or_default())
-    }
-}
+use crate::harness::Server;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_phases_over_http() {
     let server = Server::start().await;
     server
         .store
-        .create_workflow("human", seed_workflow())
+        .create_workflow("human", seed_workflow(None, "Web app"))
         .await
         .expect("workflow");
     let (planner, builder, tester) = (
@@ -195,7 +91,7 @@ async fn errors_say_what_to_do_next() {
     assert!(none.starts_with("error [workflow_not_chosen]"), "{none}");
     server
         .store
-        .create_workflow("human", seed_workflow())
+        .create_workflow("human", seed_workflow(None, "Web app"))
         .await
         .expect("workflow");
     let bad = story::fails(peer, "create_ticket", json!({"title": "x", "ticket_type": "bug"})).await;
@@ -236,7 +132,7 @@ async fn with_auth_required_the_token_decides_the_agent() {
     .await;
     let workflow = server
         .store
-        .create_workflow("human", seed_workflow())
+        .create_workflow("human", seed_workflow(None, "Web app"))
         .await
         .expect("workflow");
     let builder = server.store.create_agent_token("builder", false).await.expect("token");
@@ -307,7 +203,7 @@ async fn with_auth_required_the_token_decides_the_agent() {
 
     // MCP: the same rules.
     let refused = ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_config(server.config(
+        .serve(StreamableHttpClientTransport::from_config(server.mcp_config(
             Some("builder"),
             None,
             "/mcp",
@@ -315,7 +211,7 @@ async fn with_auth_required_the_token_decides_the_agent() {
         .await;
     assert!(refused.is_err(), "no token, no MCP session");
     let client = ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_config(server.config(
+        .serve(StreamableHttpClientTransport::from_config(server.mcp_config(
             None,
             Some(&builder),
             "/mcp",
@@ -346,7 +242,7 @@ async fn with_auth_off_the_header_is_trusted_and_a_token_still_counts() {
     let server = Server::start().await;
     let workflow = server
         .store
-        .create_workflow("human", seed_workflow())
+        .create_workflow("human", seed_workflow(None, "Web app"))
         .await
         .expect("workflow");
     let token = server.store.create_agent_token("builder", false).await.expect("token");

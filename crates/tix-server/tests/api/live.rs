@@ -3,64 +3,24 @@
 
 use std::time::Duration;
 
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
-use tix_store::SqliteStore;
 
-struct Server {
-    base: String,
-    http: Client,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    served: tokio::task::JoinHandle<std::io::Result<()>>,
-    _dir: tempfile::TempDir,
+use crate::harness::Server;
+
+/// The steps these tests repeat, as the agent `agent-a`.
+trait Steps {
+    /// A workflow on a four-column board (WIP limit 3 on building).
+    async fn workflow(&self, name: &str) -> String;
+    async fn ticket(&self, workflow: &str, title: &str, blocked_by: &[&str]) -> String;
+    /// Opens `GET /api/events?{query}` as Server-Sent Events.
+    async fn stream(&self, query: &str, last_event_id: Option<i64>) -> Stream;
 }
 
-impl Server {
-    async fn start() -> Server {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = SqliteStore::open(&dir.path().join("tix.db")).expect("store");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let served = tokio::spawn(tix_server::launch(store, listener, async {
-            let _ = stopped.await;
-        }));
-        Server {
-            base,
-            http: Client::new(),
-            stop: Some(stop),
-            served,
-            _dir: dir,
-        }
-    }
-
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("X-Agent-ID", "agent-a");
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status();
-        let text = response.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let (status, value) = self.send(reqwest::Method::POST, path, Some(body)).await;
-        assert!(status.is_success(), "POST {path}: {status} {value}");
-        value
-    }
-
+impl Steps for Server {
     async fn workflow(&self, name: &str) -> String {
         let body = self
-            .post(
+            .post_ok(
                 "/api/workflows",
                 json!({"name": name, "board_config": {
                     "columns": [{"id": "backlog", "name": "Backlog"}, {"id": "building", "name": "Building", "wip_limit": 3},
@@ -73,7 +33,7 @@ impl Server {
 
     async fn ticket(&self, workflow: &str, title: &str, blocked_by: &[&str]) -> String {
         let body = self
-            .post(
+            .post_ok(
                 "/api/tickets",
                 json!({"workflow_id": workflow, "title": title, "ticket_type": "feature",
                        "blocked_by_ticket_ids": blocked_by}),
@@ -170,7 +130,7 @@ impl Stream {
 
 #[tokio::test]
 async fn event_stream_sends_live_events_after_each_write() {
-    let server = Server::start().await;
+    let server = Server::start_as("agent-a").await;
     let wf = server.workflow("Live").await;
     let other = server.workflow("Other").await;
     let mut stream = server.stream(&format!("workflow_id={wf}"), None).await;
@@ -192,7 +152,7 @@ async fn event_stream_sends_live_events_after_each_write() {
     assert_eq!(event["workflow_id"], wf.as_str());
 
     server
-        .post(
+        .post_ok(
             &format!("/api/tickets/{ticket}/status"),
             json!({"new_status": "building", "comment": "Starting"}),
         )
@@ -205,7 +165,7 @@ async fn event_stream_sends_live_events_after_each_write() {
 
 #[tokio::test]
 async fn event_stream_resumes_after_last_event_id() {
-    let server = Server::start().await;
+    let server = Server::start_as("agent-a").await;
     let wf = server.workflow("Resume").await;
     let blocker = server.ticket(&wf, "Schema", &[]).await;
     let (_, page) = server.get(&format!("/api/events?workflow_id={wf}")).await;
@@ -214,7 +174,9 @@ async fn event_stream_resumes_after_last_event_id() {
         .expect("id");
     // Missed while disconnected: a ticket and a resolve that unblocks it.
     let blocked = server.ticket(&wf, "API", &[&blocker]).await;
-    server.post(&format!("/api/tickets/{blocker}/resolve"), json!({})).await;
+    server
+        .post_ok(&format!("/api/tickets/{blocker}/resolve"), json!({}))
+        .await;
 
     let mut stream = server.stream(&format!("workflow_id={wf}"), Some(resume_at)).await;
     let hello = stream.next().await;
@@ -250,7 +212,7 @@ async fn event_stream_resumes_after_last_event_id() {
 
 #[tokio::test]
 async fn plain_event_requests_still_get_json_and_bad_resume_points_are_400() {
-    let server = Server::start().await;
+    let server = Server::start_as("agent-a").await;
     let wf = server.workflow("Plain").await;
     server.ticket(&wf, "One", &[]).await;
     let (status, body) = server.get(&format!("/api/events?workflow_id={wf}&after=0")).await;
@@ -285,7 +247,7 @@ async fn plain_event_requests_still_get_json_and_bad_resume_points_are_400() {
 
 #[tokio::test]
 async fn shutdown_ends_open_event_streams() {
-    let mut server = Server::start().await;
+    let mut server = Server::start_as("agent-a").await;
     let mut stream = server.stream("", None).await;
     stream.next().await;
     server.stop.take().expect("stop").send(()).expect("server running");
@@ -297,23 +259,23 @@ async fn shutdown_ends_open_event_streams() {
 
 #[tokio::test]
 async fn stats_are_computed_from_tickets_and_history() {
-    let server = Server::start().await;
+    let server = Server::start_as("agent-a").await;
     let wf = server.workflow("Stats").await;
     let schema = server.ticket(&wf, "Schema", &[]).await;
     let api = server.ticket(&wf, "API", &[&schema]).await;
     let ui = server.ticket(&wf, "UI", &[&api]).await;
     let _docs = server.ticket(&wf, "Docs", &[]).await;
     server
-        .post(&format!("/api/workflows/{wf}/claim"), json!({"ticket_id": schema}))
+        .post_ok(&format!("/api/workflows/{wf}/claim"), json!({"ticket_id": schema}))
         .await;
     server
-        .post(
+        .post_ok(
             &format!("/api/tickets/{schema}/resolve"),
             json!({"resolution_comment": "done"}),
         )
         .await;
     server
-        .post(
+        .post_ok(
             &format!("/api/tickets/{api}/status"),
             json!({"new_status": "building", "comment": "go"}),
         )
@@ -392,7 +354,7 @@ async fn stats_are_computed_from_tickets_and_history() {
 
 #[tokio::test]
 async fn the_ui_is_served_at_the_root_with_a_single_page_fallback() {
-    let server = Server::start().await;
+    let server = Server::start_as("agent-a").await;
     let root = server
         .http
         .get(format!("{}/", server.base))
@@ -442,7 +404,7 @@ async fn hashed_assets_are_cached_for_a_year_and_revalidate_by_etag() {
         eprintln!("the UI is not embedded in this build; nothing to check");
         return;
     };
-    let server = Server::start().await;
+    let server = Server::start_as("agent-a").await;
     let url = format!("{}/{}", server.base, asset.path);
     let response = server.http.get(&url).send().await.expect("asset");
     assert_eq!(response.status(), StatusCode::OK);

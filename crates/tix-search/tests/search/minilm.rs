@@ -3,9 +3,9 @@
 //! The pinned values come from an independent float64 NumPy forward pass
 //! over the same model.safetensors (tokens from the Python `tokenizers`).
 
-mod common;
-
 use tix_search::embed::dot;
+
+use crate::common;
 
 const LOGIN: &str = "The login page crashes on submit";
 const SIGN_IN: &str = "Repair the sign-in crash in the auth server";

@@ -1,0 +1,16 @@
+//! The server's tests, one binary: each module drives a real server on
+//! port 0 (started by [`harness::Server`]) over HTTP or MCP.
+//!
+//! - `http`: the REST API (tickets, blocking, claims, tasks, the Guardian,
+//!   commits, the OpenAPI document);
+//! - `live`: what the web UI uses beyond it (the event stream, statistics,
+//!   the embedded UI's files);
+//! - `mcp`: MCP over streamable HTTP (the spec's three phases, toolsets,
+//!   errors, tokens);
+//! - `search`: search, duplicates and related tickets over HTTP and MCP.
+
+mod harness;
+mod http;
+mod live;
+mod mcp;
+mod search;
