@@ -7,28 +7,16 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
 use tix_search::Search;
-use tix_store::{AgentStore, CommitStore, EventFeed, GuardianStore, SearchStore, StatsStore, Store, TaskStore};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{authenticate, AuthMode, AuthState};
 use crate::handlers::{events, search, stats, tasks, tickets, workflows, AppState};
 use crate::mcp::{self, McpOptions, TixMcp};
+use crate::served::ServedStore;
 
 /// Imports may carry many tickets in one request.
 const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
-
-/// What a store must offer to be served: the domain operations, live event
-/// notification, statistics, and the agent interface (tasks, Guardian,
-/// commit links, agent tokens) and search.
-pub trait ServedStore:
-    Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore + SearchStore
-{
-}
-impl<S: Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore + SearchStore> ServedStore
-    for S
-{
-}
 
 /// Server settings beyond the store.
 #[derive(Debug, Clone, Default)]

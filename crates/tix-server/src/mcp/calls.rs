@@ -12,7 +12,7 @@ use tix_core::DomainError;
 use tix_store::ClaimRequest;
 
 use super::error::ToolError;
-use crate::ServedStore;
+use crate::served::ServedStore;
 
 pub type Out = Result<Value, ToolError>;
 

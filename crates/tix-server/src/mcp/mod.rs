@@ -31,8 +31,8 @@ use tix_core::ticket::check_agent_id;
 use self::calls::{parse, Call};
 use self::error::ToolError;
 use self::tools::ToolDef;
-use crate::auth::Identity;
-use crate::ServedStore;
+use crate::identity::{Identity, DEFAULT_AGENT};
+use crate::served::ServedStore;
 
 /// What every agent is told when it connects.
 pub const INSTRUCTIONS: &str = "\
@@ -166,7 +166,7 @@ impl<S: ServedStore> TixMcp<S> {
             Identity::Trusted(header) => Ok(explicit
                 .or(header)
                 .or_else(|| self.options.agent.clone())
-                .unwrap_or_else(|| crate::extract::DEFAULT_AGENT.to_string())),
+                .unwrap_or_else(|| DEFAULT_AGENT.to_string())),
         }
     }
 
