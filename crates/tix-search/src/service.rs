@@ -6,6 +6,10 @@
 //! tags queues the ticket for embedding in the same transaction (triggers).
 //! A search first waits until the worker has processed the queue as it was
 //! when the search started, so a search after a write sees the write.
+//!
+//! A create's duplicate check takes three pieces from here (embed a new
+//! ticket's text, find unresolved look-alikes of a vector, store the vector
+//! once the ticket exists); the create use case itself lives in `tix-app`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -13,12 +17,10 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tix_core::board::DuplicatePolicy;
-use tix_core::guardian;
-use tix_core::ticket::{NewTicket, SimilarTicket, Ticket};
+use tix_core::ticket::{SimilarTicket, Ticket};
 use tix_core::DomainError;
 use tix_store::search::{EmbeddingSource, NewEmbedding, SearchStore};
-use tix_store::{Error, GuardianStore, Result, SearchFilter, Store};
+use tix_store::{Error, Result, SearchFilter, Store};
 use tokio::sync::{watch, Notify};
 
 use crate::embed::{self, content_hash, ticket_text, Embedder, EmbedderConfig};
@@ -26,9 +28,8 @@ use crate::hybrid::{fuse, Weights};
 use crate::index::{ExactIndex, Key, VectorIndex};
 use crate::retriever::{Hit, Indexes, KeywordRetriever, MatchedIn, Query, Retriever, SemanticRetriever};
 
-/// Cosine at which an unresolved ticket is listed in `similar_tickets`.
-pub const SIMILAR_THRESHOLD: f32 = 0.80;
-/// Cosine at which `duplicate_policy = "refuse"` refuses a create.
+/// Cosine at which a look-alike is a duplicate: the `duplicate` label of
+/// `related`, and where `duplicate_policy = "refuse"` refuses a create.
 pub const DUPLICATE_THRESHOLD: f32 = 0.92;
 /// Labels of `related`: duplicate ≥ 0.92, related ≥ 0.75, similar ≥ 0.6.
 pub const RELATED_THRESHOLD: f32 = 0.75;
@@ -45,10 +46,6 @@ const WORKER_POLL: Duration = Duration::from_millis(500);
 /// A queue longer than this (about 5 s of embedding) is a backlog that a
 /// search does not wait for; it answers at once and says so.
 const BACKLOG_NO_WAIT: u64 = 512;
-/// Longest a create waits for the embedding queue before its duplicate check.
-const CREATE_FRESHNESS: Duration = Duration::from_secs(5);
-/// Most `similar_tickets` a create returns.
-const MAX_SIMILAR: usize = 10;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -109,30 +106,6 @@ pub struct SearchResponse {
     pub warning: Option<String>,
 }
 
-/// A ticket created through [`Search::create_ticket`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CreatedTicket {
-    pub ticket_id: String,
-    pub ticket: Ticket,
-    /// Unresolved tickets of the workflow with similarity ≥ 0.80, best first.
-    pub similar_tickets: Vec<SimilarTicket>,
-    /// Guardian rules in `warn` mode the create broke (it went through).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub violations: Vec<tix_core::guardian::Violation>,
-}
-
-/// How to create a ticket through [`Search::create_ticket_with`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CreateOptions {
-    /// Create even when `duplicate_policy = "refuse"` finds a look-alike.
-    pub force: bool,
-    /// Whether the agent searched earlier in its session. An MCP session
-    /// knows; a REST call does not (`None`). `Some(false)` while an
-    /// unresolved ticket is ≥ 0.9 similar is the Guardian's
-    /// `duplicate_ticket` finding.
-    pub searched_first: Option<bool>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Relation {
@@ -173,6 +146,15 @@ pub struct RelatedTickets {
     pub ticket_id: String,
     pub semantic_available: bool,
     pub related: Vec<RelatedTicket>,
+}
+
+/// A ticket's vector, embedded from its text before the ticket exists,
+/// with the hash of that text (stored with it, so the worker knows the
+/// vector is current).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketVector {
+    pub vector: Vec<f32>,
+    content_hash: String,
 }
 
 /// Progress of a reindex: `done` of `total` tickets embedded.
@@ -524,11 +506,15 @@ impl<S: Store + SearchStore> Search<S> {
         self.wait_fresh_within(self.inner.freshness_timeout).await
     }
 
-    async fn wait_fresh_within(&self, timeout: Duration) -> Result<bool> {
+    /// [`Search::wait_fresh`], waiting at most `limit` (and never longer
+    /// than the configured freshness timeout): for callers such as a
+    /// create's duplicate check, which would rather miss a look-alike
+    /// written a moment ago than keep the caller waiting.
+    pub async fn wait_fresh_within(&self, limit: Duration) -> Result<bool> {
         if self.inner.embedder.is_none() {
             return Ok(true);
         }
-        let fresh = self.wait_for_queue(timeout).await?;
+        let fresh = self.wait_for_queue(limit.min(self.inner.freshness_timeout)).await?;
         self.sync_stored().await?;
         Ok(fresh)
     }
@@ -564,7 +550,8 @@ impl<S: Store + SearchStore> Search<S> {
         Ok(matches!(waited, Ok(Ok(_))))
     }
 
-    /// Embeds one text (the query) off the runtime.
+    /// Embeds one text (a query, a new ticket) off the runtime; `None`
+    /// without an embedder.
     async fn embed_one(&self, text: String) -> Result<Option<Vec<f32>>> {
         let Some(embedder) = self.inner.embedder.clone() else {
             return Ok(None);
@@ -759,13 +746,26 @@ impl<S: Store + SearchStore> Search<S> {
             .map(|t| t.id))
     }
 
-    /// Unresolved tickets of the workflow whose embedding is within
-    /// `threshold` of `vector`, best first.
-    async fn similar_unresolved(
+    /// Embeds a ticket's title, description and tags the way the worker
+    /// does. `None` without an embedder; an error when the embedder fails
+    /// (a remote one that is down).
+    pub async fn embed_ticket(&self, title: &str, description: &str, tags: &[String]) -> Result<Option<TicketVector>> {
+        let text = ticket_text(title, description, tags);
+        let content_hash = content_hash(&text);
+        Ok(self
+            .embed_one(text)
+            .await?
+            .map(|vector| TicketVector { vector, content_hash }))
+    }
+
+    /// Unresolved tickets of the workflow whose vector is within
+    /// `threshold` (cosine) of `vector`, best first, at most `limit`.
+    pub async fn unresolved_lookalikes(
         &self,
         workflow_id: &str,
         vector: &[f32],
         threshold: f32,
+        limit: usize,
     ) -> Result<Vec<SimilarTicket>> {
         let hits = {
             let indexes = self.inner.indexes.read().unwrap_or_else(|e| e.into_inner());
@@ -777,7 +777,9 @@ impl<S: Store + SearchStore> Search<S> {
         if hits.is_empty() {
             return Ok(Vec::new());
         }
-        let ids: Vec<String> = hits.iter().take(4 * MAX_SIMILAR).map(|h| h.ticket_id.clone()).collect();
+        // Resolved look-alikes are skipped below; reading a few times the
+        // limit leaves room for them without loading every hit.
+        let ids: Vec<String> = hits.iter().take(4 * limit).map(|h| h.ticket_id.clone()).collect();
         let tickets: HashMap<String, Ticket> = self
             .inner
             .store
@@ -797,119 +799,36 @@ impl<S: Store + SearchStore> Search<S> {
                     similarity: h.cosine,
                 })
             })
-            .take(MAX_SIMILAR)
+            .take(limit)
             .collect())
     }
 
-    /// Creates a ticket and reports unresolved look-alikes
-    /// (`similar_tickets`, cosine ≥ 0.80, same workflow). With the board's
-    /// `duplicate_policy = "refuse"`, a look-alike at ≥ 0.92 refuses the
-    /// create with `possible_duplicate` unless `force`. Without semantic
-    /// search it just creates (no similar tickets).
-    pub async fn create_ticket(&self, actor: &str, new: NewTicket, force: bool) -> Result<CreatedTicket>
-    where
-        S: GuardianStore,
-    {
-        let options = CreateOptions {
-            force,
-            searched_first: None,
+    /// Stores the vector of a ticket just created from the embedded text,
+    /// and indexes it. Without an embedder there is nothing to store.
+    pub async fn store_vector(&self, ticket_id: &str, ticket_vector: TicketVector) -> Result<()> {
+        let Some(embedder) = &self.inner.embedder else {
+            return Ok(());
         };
-        self.create_ticket_with(actor, new, options).await
-    }
-
-    /// [`Search::create_ticket`], also told whether the agent searched
-    /// first: an unsearched create with an unresolved look-alike at ≥ 0.9
-    /// is judged by the Guardian (`duplicate_ticket`) in the create's
-    /// transaction.
-    pub async fn create_ticket_with(&self, actor: &str, new: NewTicket, options: CreateOptions) -> Result<CreatedTicket>
-    where
-        S: GuardianStore,
-    {
-        let Some(embedder) = self.inner.embedder.clone() else {
-            let ticket = self.inner.store.create_ticket(actor, new).await?;
-            return Ok(CreatedTicket {
-                ticket_id: ticket.id.clone(),
-                ticket,
-                similar_tickets: Vec::new(),
-                violations: Vec::new(),
-            });
-        };
-        let workflow = self.inner.store.get_workflow(&new.workflow_id).await?;
-        let checked = new.validate(&workflow.board_config)?;
-        // A create waits less than a search for the queue; a look-alike
-        // written in the last moments of a bulk import may be missed.
-        self.wait_fresh_within(self.inner.freshness_timeout.min(CREATE_FRESHNESS))
+        let TicketVector { vector, content_hash } = ticket_vector;
+        let saved = self
+            .inner
+            .store
+            .save_embeddings(
+                embedder.model_id(),
+                vec![NewEmbedding {
+                    ticket_id: ticket_id.to_string(),
+                    content_hash,
+                    vector: vector.clone(),
+                }],
+                Vec::new(),
+            )
             .await?;
-        let text = ticket_text(&checked.title, &checked.description, &checked.tags);
-        let hash = content_hash(&text);
-        // An embedder that fails (a remote one that is down) must not stop
-        // the create: it goes ahead without the duplicate check.
-        let vector = match embed_blocking(embedder.clone(), vec![text]).await {
-            Ok(vectors) => vectors.into_iter().next(),
-            Err(err) => {
-                tracing::warn!(%err, "no duplicate check for this create");
-                None
-            }
-        };
-        let similar = match &vector {
-            Some(vector) => self.similar_unresolved(&workflow.id, vector, SIMILAR_THRESHOLD).await?,
-            None => Vec::new(),
-        };
-        if workflow.board_config.duplicate_policy == DuplicatePolicy::Refuse && !options.force {
-            let duplicates: Vec<SimilarTicket> = similar
-                .iter()
-                .filter(|s| s.similarity >= DUPLICATE_THRESHOLD)
-                .cloned()
-                .collect();
-            if !duplicates.is_empty() {
-                return Err(DomainError::PossibleDuplicate {
-                    title: checked.title,
-                    matches: duplicates,
-                }
-                .into());
-            }
-        }
-        // `similar` is best first, so its head is the closest look-alike.
-        let findings = match (options.searched_first, similar.first()) {
-            (Some(false), Some(closest)) if closest.similarity >= guardian::DUPLICATE_TICKET_SIMILARITY => {
-                vec![guardian::duplicate_ticket(
-                    &checked.title,
-                    &closest.id,
-                    &closest.title,
-                    (f64::from(closest.similarity) * 1000.0).round() / 1000.0,
-                )]
-            }
-            _ => Vec::new(),
-        };
-        let created = self.inner.store.create_ticket_judged(actor, new, findings).await?;
-        let ticket = created.ticket;
-        if let Some(vector) = vector {
-            // Store the vector now so the worker need not embed it again.
-            let saved = self
-                .inner
-                .store
-                .save_embeddings(
-                    embedder.model_id(),
-                    vec![NewEmbedding {
-                        ticket_id: ticket.id.clone(),
-                        content_hash: hash,
-                        vector: vector.clone(),
-                    }],
-                    Vec::new(),
-                )
-                .await?;
-            self.upsert(
-                saved
-                    .into_iter()
-                    .map(|s| (s.workflow_id, s.seq, s.ticket_id, vector.clone())),
-            );
-        }
-        Ok(CreatedTicket {
-            ticket_id: ticket.id.clone(),
-            ticket,
-            similar_tickets: similar,
-            violations: created.violations,
-        })
+        self.upsert(
+            saved
+                .into_iter()
+                .map(|s| (s.workflow_id, s.seq, s.ticket_id, vector.clone())),
+        );
+        Ok(())
     }
 
     /// Tickets of the same workflow that mean nearly the same thing, with

@@ -6,6 +6,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
+use tix_app::App;
 use tix_search::Search;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -75,7 +76,8 @@ pub fn router_with<S: ServedStore>(store: S, options: ServerOptions) -> Router {
 
 /// The API, MCP and the web UI over a started search service and its store.
 pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOptions) -> Router {
-    let store = search.store().clone();
+    let use_cases = App::new(search);
+    let store = use_cases.store().clone();
     let mut mcp_config = StreamableHttpServerConfig::default();
     match &options.mcp_allowed_hosts {
         None => {}
@@ -87,7 +89,7 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
     }
     // The full toolset; `/mcp?toolset=...` narrows it per connection.
     let mcp = match TixMcp::new(store.clone(), McpOptions::default()) {
-        Ok(mcp) => mcp.with_search(search.clone()),
+        Ok(mcp) => mcp.with_use_cases(use_cases.clone()),
         Err(message) => unreachable!("the default toolset is valid: {message}"),
     };
     let auth = AuthState {
@@ -136,7 +138,7 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .route("/api/events", get(events::list::<S>))
         .with_state(AppState {
             store,
-            search,
+            use_cases,
             shutdown,
         })
         .nest_service("/mcp", mcp::http_service(mcp, mcp_config))
