@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use tix_app::{App, CreateOptions, NewClaim, WorkflowChoice, SIMILAR_THRESHOLD};
+use tix_app::{App, CreateOptions, CreatedTicket, NewClaim, WorkflowChoice, SIMILAR_THRESHOLD};
 use tix_core::board::DuplicatePolicy;
 use tix_core::guardian::Rule;
 use tix_core::task::{NewTask, TaskStatus};
-use tix_core::ticket::{NewTicket, TicketFilter};
+use tix_core::ticket::TicketFilter;
 use tix_core::DomainError;
 use tix_search::embed::{EmbedError, Embedder, EmbedderConfig, OpenAiEmbedder};
 use tix_search::{Search, SearchConfig, DUPLICATE_THRESHOLD};
@@ -68,12 +68,29 @@ async fn start(embedder: Option<Arc<dyn Embedder>>, policy: DuplicatePolicy) -> 
     }
 }
 
-async fn with_words(policy: DuplicatePolicy) -> Fixture {
-    start(Some(Arc::new(WordsEmbedder)), policy).await
+impl Fixture {
+    async fn create(&self, actor: &str, title: &str, options: CreateOptions) -> tix_store::Result<CreatedTicket> {
+        self.app
+            .create_ticket(actor, new_ticket(&self.workflow_id, title), options)
+            .await
+    }
 }
 
-fn ticket(workflow_id: &str, title: &str) -> NewTicket {
-    new_ticket(workflow_id, title)
+/// How an MCP session creates: it knows whether the agent searched first.
+fn in_a_session(searched_first: bool) -> CreateOptions {
+    CreateOptions {
+        force: false,
+        searched_first: Some(searched_first),
+    }
+}
+
+const FORCED: CreateOptions = CreateOptions {
+    force: true,
+    searched_first: None,
+};
+
+async fn with_words(policy: DuplicatePolicy) -> Fixture {
+    start(Some(Arc::new(WordsEmbedder)), policy).await
 }
 
 const LOGIN: &str = "Login page crashes when the form is submitted";
@@ -110,23 +127,13 @@ async fn ticket_count(f: &Fixture) -> usize {
 #[tokio::test]
 async fn a_create_lists_unresolved_lookalikes_best_first() {
     let f = with_words(DuplicatePolicy::Warn).await;
-    let original = f
-        .app
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
-        .await
-        .expect("create");
+    let original = f.create(ACTOR, LOGIN, CreateOptions::default()).await.expect("create");
     assert!(original.similar_tickets.is_empty());
-    f.app
-        .create_ticket(
-            ACTOR,
-            ticket(&f.workflow_id, "Export invoices as CSV"),
-            CreateOptions::default(),
-        )
+    f.create(ACTOR, "Export invoices as CSV", CreateOptions::default())
         .await
         .expect("create");
     let copy = f
-        .app
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
+        .create(ACTOR, LOGIN, CreateOptions::default())
         .await
         .expect("a warn board creates look-alikes");
     assert_eq!(copy.similar_tickets.len(), 1, "{:?}", copy.similar_tickets);
@@ -134,36 +141,23 @@ async fn a_create_lists_unresolved_lookalikes_best_first() {
     assert!(copy.similar_tickets[0].similarity >= SIMILAR_THRESHOLD);
     assert!(copy.violations.is_empty(), "no session, no duplicate_ticket finding");
     // The vector was stored with the create: the next create sees both.
-    let third = f
-        .app
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
-        .await
-        .expect("create");
+    let third = f.create(ACTOR, LOGIN, CreateOptions::default()).await.expect("create");
     assert_eq!(third.similar_tickets.len(), 2);
     // Resolved tickets are not offered.
     for id in [&original.ticket_id, &copy.ticket_id, &third.ticket_id] {
         f.store.resolve(ACTOR, id, None).await.expect("resolve");
     }
-    let again = f
-        .app
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
-        .await
-        .expect("create");
+    let again = f.create(ACTOR, LOGIN, CreateOptions::default()).await.expect("create");
     assert!(again.similar_tickets.is_empty(), "{:?}", again.similar_tickets);
 }
 
 #[tokio::test]
 async fn a_refusing_board_refuses_near_duplicates_unless_forced() {
     let f = with_words(DuplicatePolicy::Refuse).await;
-    let original = f
-        .app
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
-        .await
-        .expect("create");
+    let original = f.create(ACTOR, LOGIN, CreateOptions::default()).await.expect("create");
     let before = ticket_count(&f).await;
     let err = f
-        .app
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
+        .create(ACTOR, LOGIN, CreateOptions::default())
         .await
         .expect_err("refused");
     assert_eq!(code(&err), "possible_duplicate");
@@ -175,31 +169,13 @@ async fn a_refusing_board_refuses_near_duplicates_unless_forced() {
         other => panic!("unexpected {other}"),
     }
     assert_eq!(ticket_count(&f).await, before, "a refused create writes nothing");
-    let forced = f
-        .app
-        .create_ticket(
-            ACTOR,
-            ticket(&f.workflow_id, LOGIN),
-            CreateOptions {
-                force: true,
-                searched_first: None,
-            },
-        )
-        .await
-        .expect("forced");
+    let forced = f.create(ACTOR, LOGIN, FORCED).await.expect("forced");
     assert_eq!(forced.similar_tickets[0].id, original.ticket_id);
     // Two words more than the original's eight: cosine √(8/10) ≈ 0.89,
     // similar (≥ 0.80) but no duplicate (< 0.92), so listed, not refused.
+    let on_mobile = "Login page crashes when the form is submitted on mobile";
     let similar = f
-        .app
-        .create_ticket(
-            ACTOR,
-            ticket(
-                &f.workflow_id,
-                "Login page crashes when the form is submitted on mobile",
-            ),
-            CreateOptions::default(),
-        )
+        .create(ACTOR, on_mobile, CreateOptions::default())
         .await
         .expect("a look-alike below the duplicate threshold is created");
     let closest = &similar.similar_tickets[0];
@@ -213,14 +189,13 @@ async fn a_refusing_board_refuses_near_duplicates_unless_forced() {
 async fn bad_input_is_refused_before_anything_is_embedded() {
     let f = with_words(DuplicatePolicy::Warn).await;
     let err = f
-        .app
-        .create_ticket(ACTOR, ticket(&f.workflow_id, "   "), CreateOptions::default())
+        .create(ACTOR, "   ", CreateOptions::default())
         .await
         .expect_err("empty title");
     assert_eq!((code(&err), field(&err).as_str()), ("validation_failed", "title"));
     let err = f
         .app
-        .create_ticket(ACTOR, ticket("wf-nope", LOGIN), CreateOptions::default())
+        .create_ticket(ACTOR, new_ticket("wf-nope", LOGIN), CreateOptions::default())
         .await
         .expect_err("unknown workflow");
     assert_eq!(code(&err), "workflow_not_found");
@@ -231,37 +206,21 @@ async fn bad_input_is_refused_before_anything_is_embedded() {
 #[tokio::test]
 async fn an_unsearched_create_of_a_lookalike_is_a_guardian_finding() {
     let f = with_words(DuplicatePolicy::Warn).await;
-    let original = f
-        .app
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
-        .await
-        .expect("create");
-    let unsearched = CreateOptions {
-        force: false,
-        searched_first: Some(false),
-    };
+    let original = f.create(ACTOR, LOGIN, CreateOptions::default()).await.expect("create");
+    let unsearched = in_a_session(false);
     let hasty = f
-        .app
-        .create_ticket("hasty", ticket(&f.workflow_id, LOGIN), unsearched)
+        .create("hasty", LOGIN, unsearched)
         .await
         .expect("warn mode lets it through");
     assert_eq!(hasty.violations.len(), 1, "{:?}", hasty.violations);
     assert_eq!(hasty.violations[0].rule, Rule::DuplicateTicket);
     assert!(hasty.violations[0].message.contains(&original.ticket_id));
-    let searched = CreateOptions {
-        force: false,
-        searched_first: Some(true),
-    };
-    let careful = f
-        .app
-        .create_ticket("careful", ticket(&f.workflow_id, LOGIN), searched)
-        .await
-        .expect("create");
+    let searched = in_a_session(true);
+    let careful = f.create("careful", LOGIN, searched).await.expect("create");
     assert!(careful.violations.is_empty());
     // Nothing alike: no finding even without a search.
     let unrelated = f
-        .app
-        .create_ticket("hasty", ticket(&f.workflow_id, "Dark mode for settings"), unsearched)
+        .create("hasty", "Dark mode for settings", unsearched)
         .await
         .expect("create");
     assert!(unrelated.violations.is_empty());
@@ -272,15 +231,14 @@ async fn without_semantic_search_a_create_just_creates() {
     let f = start(None, DuplicatePolicy::Refuse).await;
     for _ in 0..2 {
         let created = f
-            .app
-            .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
+            .create(ACTOR, LOGIN, CreateOptions::default())
             .await
             .expect("no model, no duplicate check");
         assert!(created.similar_tickets.is_empty());
     }
     let keyword_only = App::keyword_only(f.store.clone(), "no model in this test");
     keyword_only
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
+        .create_ticket(ACTOR, new_ticket(&f.workflow_id, LOGIN), CreateOptions::default())
         .await
         .expect("keyword-only creates");
     assert_eq!(ticket_count(&f).await, 3);
@@ -292,8 +250,7 @@ async fn a_failing_embedder_does_not_stop_a_create() {
     let down = OpenAiEmbedder::new("http://127.0.0.1:1", "m", None).expect("embedder");
     let f = start(Some(Arc::new(down)), DuplicatePolicy::Refuse).await;
     let created = f
-        .app
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN), CreateOptions::default())
+        .create(ACTOR, LOGIN, CreateOptions::default())
         .await
         .expect("the create goes ahead");
     assert!(created.similar_tickets.is_empty());
@@ -306,7 +263,7 @@ async fn claims_check_the_lease_range_before_claiming() {
     let f = start(None, DuplicatePolicy::Warn).await;
     let id = f
         .store
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN))
+        .create_ticket(ACTOR, new_ticket(&f.workflow_id, LOGIN))
         .await
         .expect("create")
         .id;
@@ -337,7 +294,7 @@ async fn claims_check_the_lease_range_before_claiming() {
 async fn a_claim_without_a_lease_gets_the_default() {
     let f = start(None, DuplicatePolicy::Warn).await;
     f.store
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN))
+        .create_ticket(ACTOR, new_ticket(&f.workflow_id, LOGIN))
         .await
         .expect("create");
     let before = chrono::Utc::now();
@@ -428,7 +385,7 @@ async fn the_workflow_is_named_then_the_sessions_then_the_tasks_then_the_only_on
     assert_eq!(code(&err), "workflow_not_chosen");
     let ticket_id = f
         .store
-        .create_ticket(ACTOR, ticket(&f.workflow_id, LOGIN))
+        .create_ticket(ACTOR, new_ticket(&f.workflow_id, LOGIN))
         .await
         .expect("create")
         .id;

@@ -4,9 +4,7 @@
 //! embed it again). The check itself (thresholds, the board's duplicate
 //! policy, the Guardian's finding) is a use case, in `tix-app`.
 
-use std::collections::HashMap;
-
-use tix_core::ticket::{SimilarTicket, Ticket};
+use tix_core::ticket::SimilarTicket;
 use tix_store::search::{NewEmbedding, SearchStore};
 use tix_store::{Result, Store};
 
@@ -58,14 +56,7 @@ impl<S: Store + SearchStore> Search<S> {
         // Resolved look-alikes are skipped below; reading a few times the
         // limit leaves room for them without loading every hit.
         let ids: Vec<String> = hits.iter().take(4 * limit).map(|h| h.ticket_id.clone()).collect();
-        let tickets: HashMap<String, Ticket> = self
-            .inner
-            .store
-            .tickets_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|t| (t.id.clone(), t))
-            .collect();
+        let tickets = self.tickets_by_id(&ids).await?;
         Ok(hits
             .into_iter()
             .filter_map(|h| {

@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use tix_core::ticket::Ticket;
 use tix_store::search::SearchStore;
 use tix_store::{Error, Result, Store};
 use tokio::sync::{watch, Notify};
@@ -258,6 +259,13 @@ impl<S: Store + SearchStore> Search<S> {
         indexes
             .values()
             .fold((0, 0), |(n, b), i| (n + i.len(), b + i.memory_bytes()))
+    }
+
+    /// The tickets with these ids, by id; an id that names no ticket (any
+    /// more) is left out.
+    async fn tickets_by_id(&self, ids: &[String]) -> Result<HashMap<String, Ticket>> {
+        let tickets = self.inner.store.tickets_by_ids(ids).await?;
+        Ok(tickets.into_iter().map(|t| (t.id.clone(), t)).collect())
     }
 
     /// Embeds one text (a query, a new ticket) off the runtime; `None`

@@ -1,7 +1,7 @@
 //! Searches: the request and answer shapes and [`Search::search`]
 //! (keyword, semantic or hybrid, an id or prefix ranked first).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use tix_core::ticket::Ticket;
@@ -209,14 +209,7 @@ impl<S: Store + SearchStore> Search<S> {
             ranked.truncate(limit);
         }
         let ids: Vec<String> = ranked.iter().map(|h| h.ticket_id.clone()).collect();
-        let mut tickets: HashMap<String, Ticket> = self
-            .inner
-            .store
-            .tickets_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|t| (t.id.clone(), t))
-            .collect();
+        let mut tickets = self.tickets_by_id(&ids).await?;
         let results = ranked
             .into_iter()
             .filter_map(|h| {

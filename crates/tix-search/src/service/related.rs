@@ -1,10 +1,7 @@
 //! Related tickets: the tickets of the same workflow that mean nearly the
 //! same thing as a given one, labelled by how close they are.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
-use tix_core::ticket::Ticket;
 use tix_core::DomainError;
 use tix_store::search::SearchStore;
 use tix_store::{Result, Store};
@@ -99,14 +96,7 @@ impl<S: Store + SearchStore> Search<S> {
             .take(limit)
             .collect();
         let ids: Vec<String> = hits.iter().map(|h| h.ticket_id.clone()).collect();
-        let tickets: HashMap<String, Ticket> = self
-            .inner
-            .store
-            .tickets_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|t| (t.id.clone(), t))
-            .collect();
+        let tickets = self.tickets_by_id(&ids).await?;
         let related = hits
             .into_iter()
             .filter_map(|h| {
