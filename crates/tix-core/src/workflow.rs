@@ -100,3 +100,72 @@ impl NewWorkflow {
         Ok(())
     }
 }
+
+/// The workflow a call names, if it names one: surrounding blanks are
+/// ignored and a blank name counts as none, so `workflow_id: ""` from an
+/// agent falls back to the defaults instead of failing as "not found".
+pub fn named_workflow(named: Option<&str>) -> Option<&str> {
+    named.map(str::trim).filter(|id| !id.is_empty())
+}
+
+/// The last step of choosing a workflow when nothing else decided: the only
+/// workflow there is. With none or several it refuses with
+/// [`DomainError::WorkflowNotChosen`] listing `id (name)` of each, so the
+/// caller can name one.
+pub fn only_workflow(mut workflows: Vec<Workflow>) -> Result<Workflow, DomainError> {
+    if workflows.len() == 1 {
+        if let Some(workflow) = workflows.pop() {
+            return Ok(workflow);
+        }
+    }
+    let candidates = workflows.iter().map(|w| format!("{} ({})", w.id, w.name)).collect();
+    Err(DomainError::WorkflowNotChosen { candidates })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workflow(id: &str, name: &str) -> Workflow {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        Workflow {
+            id: id.into(),
+            name: name.into(),
+            board_config: BoardConfig {
+                columns: Vec::new(),
+                ticket_types: Vec::new(),
+                initial_status: "backlog".into(),
+                transitions: None,
+                done_statuses: None,
+                claim_status: None,
+                duplicate_policy: Default::default(),
+            },
+            phases: Vec::new(),
+            guardian: GuardianConfig::default(),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn a_blank_name_names_no_workflow() {
+        assert_eq!(named_workflow(Some(" wf-1 ")), Some("wf-1"));
+        assert_eq!(named_workflow(Some("  ")), None);
+        assert_eq!(named_workflow(None), None);
+    }
+
+    #[test]
+    fn the_only_workflow_is_chosen_and_otherwise_the_candidates_are_listed() {
+        let only = only_workflow(vec![workflow("wf-1", "Web")]).expect("the only one");
+        assert_eq!(only.id, "wf-1");
+        let none = only_workflow(Vec::new()).expect_err("none to choose");
+        assert_eq!(none, DomainError::WorkflowNotChosen { candidates: Vec::new() });
+        let several = only_workflow(vec![workflow("wf-1", "Web"), workflow("wf-2", "Ops")]).expect_err("several");
+        assert_eq!(
+            several,
+            DomainError::WorkflowNotChosen {
+                candidates: vec!["wf-1 (Web)".into(), "wf-2 (Ops)".into()]
+            }
+        );
+    }
+}

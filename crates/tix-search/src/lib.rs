@@ -1,5 +1,6 @@
 //! Tix search: keyword and semantic retrievers behind one trait, hybrid
-//! ranking, duplicate detection, and the embedders.
+//! ranking, look-alikes (related tickets and the pieces of a create's
+//! duplicate check), and the embedders.
 //!
 //! - [`retriever::Retriever`] is the seam (like ripgrep's `Matcher`):
 //!   [`retriever::KeywordRetriever`] asks the store's BM25 index,
@@ -11,7 +12,10 @@
 //!   (all-MiniLM-L6-v2 in-process with candle) or [`embed::OpenAiEmbedder`].
 //! - [`Search`] ties them to a store (`S: Store + SearchStore`), keeps the
 //!   vectors in step with the tickets in the background, and answers
-//!   searches, duplicate checks on create and "related tickets".
+//!   searches and "related tickets". For a create's duplicate check it
+//!   offers the pieces ([`Search::embed_ticket`],
+//!   [`Search::unresolved_lookalikes`], [`Search::store_vector`]); the
+//!   check itself is a use case, in `tix-app`.
 //!
 //! Architecture Invariant: nothing here knows SQL. The store answers
 //! keyword queries and keeps the embedding queue; this crate ranks.
@@ -46,6 +50,6 @@ mod service;
 pub use hybrid::Weights;
 pub use retriever::MatchedIn;
 pub use service::{
-    CreateOptions, CreatedTicket, Progress, RelatedTicket, RelatedTickets, Relation, Search, SearchConfig, SearchHit,
-    SearchRequest, SearchResponse, SearchType, DUPLICATE_THRESHOLD, SIMILAR_THRESHOLD,
+    Progress, RelatedTicket, RelatedTickets, Relation, Search, SearchConfig, SearchHit, SearchRequest, SearchResponse,
+    SearchType, TicketVector, DUPLICATE_THRESHOLD,
 };

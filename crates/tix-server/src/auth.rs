@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use tix_core::ticket::check_agent_id;
 
 use crate::error::ApiError;
-pub use crate::extract::{AGENT_HEADER, DEFAULT_AGENT};
-use crate::ServedStore;
+pub use crate::identity::{Identity, AGENT_HEADER, DEFAULT_AGENT};
+use crate::served::ServedStore;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum AuthMode {
@@ -35,26 +35,6 @@ impl FromStr for AuthMode {
             "off" => Ok(AuthMode::Off),
             "required" => Ok(AuthMode::Required),
             other => Err(format!("'{other}' is not an auth mode; use off or required")),
-        }
-    }
-}
-
-/// The caller, as [`authenticate`] established it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Identity {
-    /// No token: the `X-Agent-ID` header (if any) is taken at its word.
-    Trusted(Option<String>),
-    /// A valid token. For an admin token, `agent` is the `X-Agent-ID` it
-    /// chose to act as (else its own).
-    Token { agent: String, admin: bool },
-}
-
-impl Identity {
-    /// The acting agent (`human` when nothing names one).
-    pub fn agent(&self) -> String {
-        match self {
-            Identity::Trusted(agent) => agent.clone().unwrap_or_else(|| DEFAULT_AGENT.to_string()),
-            Identity::Token { agent, .. } => agent.clone(),
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use tix_core::ticket::check_agent_id;
 
 use crate::error::ApiError;
+use crate::identity::{Identity, AGENT_HEADER, DEFAULT_AGENT};
 
 /// JSON body; a malformed body is a 400 that names the problem.
 pub struct ApiJson<T>(pub T);
@@ -51,18 +52,15 @@ fn query_rejection(rejection: QueryRejection) -> ApiError {
     )
 }
 
-/// The acting agent: decided by [`crate::auth::authenticate`] (token or
-/// `X-Agent-ID` header), `human` when nothing names one.
+/// The acting agent: the [`Identity`] authentication left in the request
+/// (token or `X-Agent-ID` header), `human` when nothing names one.
 pub struct Agent(pub String);
-
-pub const AGENT_HEADER: &str = "x-agent-id";
-pub const DEFAULT_AGENT: &str = "human";
 
 impl<S: Send + Sync> FromRequestParts<S> for Agent {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        if let Some(identity) = parts.extensions.get::<crate::auth::Identity>() {
+        if let Some(identity) = parts.extensions.get::<Identity>() {
             return Ok(Agent(identity.agent()));
         }
         match parts.headers.get(AGENT_HEADER) {

@@ -13,13 +13,16 @@ pub mod auth;
 pub mod error;
 mod extract;
 mod handlers;
+mod identity;
 pub mod mcp;
 pub mod openapi;
 mod router;
+mod served;
 #[cfg(feature = "story")]
 pub mod story;
 
-pub use router::{router, router_with, router_with_search, router_with_shutdown, ServedStore, ServerOptions};
+pub use router::{router, router_with, router_with_search, router_with_shutdown, ServerOptions};
+pub use served::ServedStore;
 use tix_search::Search;
 
 /// Serves the API, MCP and the UI on `listener` until `shutdown` resolves;

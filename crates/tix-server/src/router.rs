@@ -6,29 +6,18 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use rmcp::transport::streamable_http_server::StreamableHttpServerConfig;
+use tix_app::App;
 use tix_search::Search;
-use tix_store::{AgentStore, CommitStore, EventFeed, GuardianStore, SearchStore, StatsStore, Store, TaskStore};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{authenticate, AuthMode, AuthState};
 use crate::handlers::{events, search, stats, tasks, tickets, workflows, AppState};
 use crate::mcp::{self, McpOptions, TixMcp};
+use crate::served::ServedStore;
 
 /// Imports may carry many tickets in one request.
 const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
-
-/// What a store must offer to be served: the domain operations, live event
-/// notification, statistics, and the agent interface (tasks, Guardian,
-/// commit links, agent tokens) and search.
-pub trait ServedStore:
-    Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore + SearchStore
-{
-}
-impl<S: Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore + SearchStore> ServedStore
-    for S
-{
-}
 
 /// Server settings beyond the store.
 #[derive(Debug, Clone, Default)]
@@ -87,7 +76,8 @@ pub fn router_with<S: ServedStore>(store: S, options: ServerOptions) -> Router {
 
 /// The API, MCP and the web UI over a started search service and its store.
 pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOptions) -> Router {
-    let store = search.store().clone();
+    let use_cases = App::new(search);
+    let store = use_cases.store().clone();
     let mut mcp_config = StreamableHttpServerConfig::default();
     match &options.mcp_allowed_hosts {
         None => {}
@@ -99,7 +89,7 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
     }
     // The full toolset; `/mcp?toolset=...` narrows it per connection.
     let mcp = match TixMcp::new(store.clone(), McpOptions::default()) {
-        Ok(mcp) => mcp.with_search(search.clone()),
+        Ok(mcp) => mcp.with_use_cases(use_cases.clone()),
         Err(message) => unreachable!("the default toolset is valid: {message}"),
     };
     let auth = AuthState {
@@ -148,7 +138,7 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .route("/api/events", get(events::list::<S>))
         .with_state(AppState {
             store,
-            search,
+            use_cases,
             shutdown,
         })
         .nest_service("/mcp", mcp::http_service(mcp, mcp_config))

@@ -525,6 +525,11 @@ pub struct CreateArgs {
     /// Create it even if the board refuses near-duplicates (duplicate_policy: refuse).
     #[arg(long)]
     pub force: bool,
+
+    /// Embeddings for the duplicate check (on the database directly; with --server, the
+    /// server checks with its own).
+    #[command(flatten)]
+    pub embed: EmbedArgs,
 }
 
 #[derive(Debug, Args)]
@@ -684,7 +689,8 @@ pub struct ClaimArgs {
     /// Claim this ticket instead of the top ready one (it must be ready).
     pub ticket: Option<String>,
 
-    /// Lease length; the claim lapses unless the holder writes to the ticket in time.
+    /// Lease length (default 1800, at most 86400); the claim lapses unless the holder writes to
+    /// the ticket in time.
     #[arg(long, value_name = "N")]
     pub lease_seconds: Option<u64>,
 }

@@ -8,6 +8,7 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use tix_app::{App, CreateOptions, NewClaim, WorkflowChoice};
 use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
@@ -16,9 +17,12 @@ use tix_core::ticket::{
     Comment, NewTicket, ReadyTicket, SimilarTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph,
     TicketPage, TicketPatch,
 };
-use tix_core::workflow::{NewWorkflow, Workflow};
-use tix_store::{AnyStore, ClaimRequest, CommitStore, DatabaseUrl, GuardianStore, OpenOptions, Store, TaskStore};
+use tix_core::workflow::{named_workflow, only_workflow, NewWorkflow, Workflow};
+use tix_search::embed::{self, EmbedderConfig};
+use tix_search::{Search, SearchConfig};
+use tix_store::{AnyStore, CommitStore, DatabaseUrl, GuardianStore, OpenOptions, SearchStore, Store, TaskStore};
 
+use crate::cli::{EmbedArgs, EmbedderArg};
 use crate::error::Failure;
 
 pub type Result<T> = std::result::Result<T, Failure>;
@@ -32,6 +36,71 @@ pub enum Client {
 pub struct LocalStore {
     pub store: AnyStore,
     pub agent: String,
+}
+
+/// A local search service's queue longer than this is announced before it
+/// is embedded (a running `tix serve` would have done it in the background).
+const ANNOUNCED_BACKLOG: u64 = 200;
+
+impl LocalStore {
+    /// The use cases over this database, for those that need no model
+    /// (claims, choosing the workflow).
+    fn use_cases(&self) -> App<AnyStore> {
+        App::keyword_only(self.store.clone(), "this command loads no embedding model")
+    }
+
+    /// The search service over this database, with no background worker:
+    /// a one-shot command embeds what it needs itself. Without a model it
+    /// logs one warning and serves keyword search only.
+    pub async fn search_service(&self, embed: &EmbedArgs) -> Result<Search<AnyStore>> {
+        let config = SearchConfig {
+            background_worker: false,
+            ..SearchConfig::new(embedder_config(embed)?)
+        };
+        Ok(Search::start(self.store.clone(), config).await?)
+    }
+
+    /// [`LocalStore::search_service`], with the tickets written since the
+    /// last embedding embedded first, so a search or a create's duplicate
+    /// check sees them; a long queue is announced on stderr unless `quiet`.
+    pub async fn fresh_search_service(&self, embed: &EmbedArgs, quiet: bool) -> Result<Search<AnyStore>> {
+        let search = self.search_service(embed).await?;
+        if search.semantic_available() {
+            let pending = self.store.embedding_queue_len().await?;
+            if pending > 0 {
+                if pending >= ANNOUNCED_BACKLOG && !quiet {
+                    eprintln!("embedding {pending} new or changed tickets first (a running `tix serve` does this in the background)");
+                }
+                search.wait_fresh().await?;
+            }
+        }
+        Ok(search)
+    }
+}
+
+/// The embedder the flags and environment ask for.
+pub fn embedder_config(args: &EmbedArgs) -> Result<EmbedderConfig> {
+    Ok(match args.embedder {
+        EmbedderArg::None => EmbedderConfig::Disabled,
+        EmbedderArg::Local => EmbedderConfig::Local {
+            model_dir: embed::model_dir(args.model_dir.as_deref()),
+        },
+        EmbedderArg::Openai => {
+            let base_url = args.embedding_url.clone().ok_or_else(|| {
+                Failure::new("missing_embedding_url", "--embedder openai needs the server's URL")
+                    .with_hint("Pass --embedding-url http://HOST:PORT or set TIX_EMBEDDING_URL.")
+            })?;
+            let model = args.embedding_model.clone().ok_or_else(|| {
+                Failure::new("missing_embedding_model", "--embedder openai needs a model name")
+                    .with_hint("Pass --embedding-model NAME or set TIX_EMBEDDING_MODEL.")
+            })?;
+            EmbedderConfig::OpenAi {
+                base_url,
+                model,
+                api_key: std::env::var("TIX_EMBEDDING_API_KEY").ok().filter(|k| !k.is_empty()),
+            }
+        }
+    })
 }
 
 /// A Tix server's REST API.
@@ -120,10 +189,32 @@ impl Client {
         }
     }
 
-    /// Creates a ticket. A server checks it for near-duplicates (`force`
-    /// overrides a board that refuses them); the local store does not load
-    /// the embedding model for one create.
-    pub async fn create_ticket(&self, new: NewTicket, force: bool) -> Result<Created> {
+    /// The workflow to work in: the one `named`, else the only one there
+    /// is (`workflow_not_chosen` otherwise). Locally the use case decides;
+    /// a server has no such route, so remotely the same two steps of
+    /// `tix_core::workflow` run here over the server's list.
+    pub async fn workflow_id(&self, named: Option<&str>) -> Result<String> {
+        match self {
+            Client::Remote(_) => match named_workflow(named) {
+                Some(id) => Ok(id.to_string()),
+                None => Ok(only_workflow(self.list_workflows().await?)?.id),
+            },
+            Client::Local(local) => {
+                let choice = WorkflowChoice {
+                    named,
+                    ..WorkflowChoice::default()
+                };
+                Ok(local.use_cases().workflow_id(choice).await?)
+            }
+        }
+    }
+
+    /// Creates a ticket, checked for near-duplicates as a server checks it
+    /// (`force` overrides a board that refuses them). Locally the search
+    /// service is opened with `embed` (keyword-only, so no check, without
+    /// a model) and tickets written since the last embedding are embedded
+    /// first; `quiet` keeps a note about a long wait off stderr.
+    pub async fn create_ticket(&self, new: NewTicket, force: bool, embed: &EmbedArgs, quiet: bool) -> Result<Created> {
         match self {
             Client::Remote(http) => {
                 let mut body = serde_json::to_value(&new)
@@ -135,11 +226,18 @@ impl Client {
                     .await
             }
             Client::Local(local) => {
-                let ticket = local.store.create_ticket(&local.agent, new).await?;
+                let use_cases = App::new(local.fresh_search_service(embed, quiet).await?);
+                let options = CreateOptions {
+                    force,
+                    searched_first: None,
+                };
+                let created = use_cases.create_ticket(&local.agent, new, options).await?;
+                // What the remote arm keeps of a server's answer, so both
+                // modes print the same.
                 Ok(Created {
-                    ticket_id: ticket.id.clone(),
-                    ticket,
-                    similar_tickets: Vec::new(),
+                    ticket_id: created.ticket_id,
+                    ticket: created.ticket,
+                    similar_tickets: created.similar_tickets,
                 })
             }
         }
@@ -319,27 +417,29 @@ impl Client {
         }
     }
 
-    /// Claims the top ready ticket (or `ticket`) for the acting agent.
-    pub async fn claim(&self, workflow_id: &str, ticket: Option<String>, lease: Option<Duration>) -> Result<Ticket> {
+    /// Claims the top ready ticket (or `ticket`) for the acting agent, with
+    /// a lease of `lease_seconds` (checked by the use case locally, by the
+    /// server remotely).
+    pub async fn claim(&self, workflow_id: &str, ticket: Option<String>, lease_seconds: Option<u64>) -> Result<Ticket> {
         match self {
             Client::Remote(http) => {
                 let mut body = json!({ "agent_id": http.agent });
                 if let Some(ticket) = &ticket {
                     body["ticket_id"] = json!(ticket);
                 }
-                if let Some(lease) = lease {
-                    body["lease_seconds"] = json!(lease.as_secs());
+                if let Some(lease_seconds) = lease_seconds {
+                    body["lease_seconds"] = json!(lease_seconds);
                 }
                 let path = ["api", "workflows", workflow_id, "claim"];
                 http.send(Method::POST, &path, &[], Some(&body), None).await
             }
             Client::Local(local) => Ok(local
-                .store
-                .claim(ClaimRequest {
+                .use_cases()
+                .claim(NewClaim {
                     workflow_id: workflow_id.to_string(),
                     agent_id: local.agent.clone(),
                     ticket_id: ticket,
-                    lease,
+                    lease_seconds,
                 })
                 .await?),
         }

@@ -1,12 +1,13 @@
 //! The search service over a real SQLite store: hybrid search, freshness
-//! after writes, duplicates, related tickets, and life without a model.
+//! after writes, look-alikes, related tickets, and life without a model.
+//! (Creating a ticket with its duplicate check is a use case: `tix-app`.)
 
 use std::time::Duration;
 
 use tix_core::board::DuplicatePolicy;
 use tix_core::ticket::{NewTicket, TicketPatch};
 use tix_search::embed::EmbedderConfig;
-use tix_search::{MatchedIn, Relation, Search, SearchConfig, SearchRequest, SearchType, Weights};
+use tix_search::{MatchedIn, Relation, Search, SearchConfig, SearchRequest, SearchType, Weights, DUPLICATE_THRESHOLD};
 use tix_store::conformance::{new_ticket, seed_workflow, ACTOR};
 use tix_store::{SearchFilter, SearchStore, SqliteStore, Store};
 
@@ -76,14 +77,17 @@ const TICKETS: &[(&str, &str)] = &[
     ("Dark mode for the settings screen", "Follow the system theme."),
 ];
 
-async fn seed(search: &Search<SqliteStore>, f: &Fixture) -> Vec<String> {
+/// Creates the tickets through the store; the service embeds them from
+/// the queue before its next search.
+async fn seed(f: &Fixture) -> Vec<String> {
     let mut ids = Vec::new();
     for (title, description) in TICKETS {
-        let created = search
-            .create_ticket(ACTOR, ticket(&f.workflow_id, title, description), false)
+        let created = f
+            .store
+            .create_ticket(ACTOR, ticket(&f.workflow_id, title, description))
             .await
             .expect("create");
-        ids.push(created.ticket_id);
+        ids.push(created.id);
     }
     ids
 }
@@ -92,7 +96,7 @@ async fn seed(search: &Search<SqliteStore>, f: &Fixture) -> Vec<String> {
 async fn hybrid_finds_paraphrases_and_reports_both_scores() {
     let f = fixture(DuplicatePolicy::Warn).await;
     let Some(search) = with_model(&f).await else { return };
-    let ids = seed(&search, &f).await;
+    let ids = seed(&f).await;
     let found = search
         .search(request(&f.workflow_id, "sign-in screen goes blank", SearchType::Hybrid))
         .await
@@ -141,7 +145,7 @@ async fn a_search_after_a_write_sees_the_write() {
     )
     .await
     .expect("start");
-    let ids = seed(&search, &f).await;
+    let ids = seed(&f).await;
     // Written through the store directly (as an import or another process
     // would): only the queue knows.
     let raw = f
@@ -187,7 +191,7 @@ async fn a_search_after_a_write_sees_the_write() {
 async fn filters_and_id_queries() {
     let f = fixture(DuplicatePolicy::Warn).await;
     let Some(search) = with_model(&f).await else { return };
-    let ids = seed(&search, &f).await;
+    let ids = seed(&f).await;
     f.store.resolve(ACTOR, &ids[0], None).await.expect("resolve");
     let mut req = request(&f.workflow_id, "login crash", SearchType::Hybrid);
     req.filter.resolved = Some(false);
@@ -207,70 +211,51 @@ async fn filters_and_id_queries() {
 }
 
 #[tokio::test]
-async fn creates_report_similar_tickets_and_refuse_duplicates() {
+async fn lookalikes_of_a_new_text_and_related_tickets() {
     let f = fixture(DuplicatePolicy::Refuse).await;
     let Some(search) = with_model(&f).await else { return };
-    let ids = seed(&search, &f).await;
-    let err = search
-        .create_ticket(
-            ACTOR,
-            ticket(
-                &f.workflow_id,
-                "Login page crashes when the form is submitted",
-                "Users see a white screen.",
-            ),
-            false,
-        )
+    let ids = seed(&f).await;
+    assert!(search.wait_fresh().await.expect("embed the seed"));
+    let copy = ticket(
+        &f.workflow_id,
+        "Login page crashes when the form is submitted",
+        "Users see a white screen.",
+    );
+    let vector = search
+        .embed_ticket(&copy.title, &copy.description, &copy.tags)
         .await
-        .unwrap_err();
-    let text = err.to_string();
-    assert!(text.contains("duplicate") && text.contains(&ids[0]), "{text}");
-    match err {
-        tix_store::Error::Domain(domain) => assert_eq!(domain.code(), "possible_duplicate"),
-        other => panic!("unexpected {other}"),
-    }
-    let forced = search
-        .create_ticket(
-            ACTOR,
-            ticket(
-                &f.workflow_id,
-                "Login page crashes when the form is submitted",
-                "Users see a white screen.",
-            ),
-            true,
-        )
+        .expect("embed")
+        .expect("a model is loaded");
+    let lookalikes = search
+        .unresolved_lookalikes(&f.workflow_id, &vector.vector, 0.80, 10)
         .await
-        .expect("forced create");
-    assert_eq!(forced.similar_tickets[0].id, ids[0]);
-    assert!(forced.similar_tickets[0].similarity >= 0.92);
-    // Related: the forced copy is a duplicate of the original.
+        .expect("look-alikes");
+    assert_eq!(lookalikes[0].id, ids[0], "{lookalikes:?}");
+    assert!(lookalikes[0].similarity >= DUPLICATE_THRESHOLD);
+    // Stored with the copy, the vector is found at once (no re-embedding).
+    let forced = f.store.create_ticket(ACTOR, copy).await.expect("create");
+    search.store_vector(&forced.id, vector.clone()).await.expect("store");
+    assert_eq!(search.index_stats().0, TICKETS.len() + 1, "the copy is indexed");
+    // Related: the copy is a duplicate of the original.
     let related = search.related(&ids[0], None).await.expect("related");
-    assert_eq!(related.related[0].id, forced.ticket_id);
+    assert_eq!(related.related[0].id, forced.id);
     assert_eq!(related.related[0].relation, Relation::Duplicate);
     assert!(related.related.iter().all(|r| r.similarity >= 0.6));
-    // Resolved tickets are not offered as duplicates.
+    // Resolved tickets are not offered as look-alikes.
     f.store.resolve(ACTOR, &ids[0], None).await.expect("resolve");
-    f.store.resolve(ACTOR, &forced.ticket_id, None).await.expect("resolve");
-    let again = search
-        .create_ticket(
-            ACTOR,
-            ticket(
-                &f.workflow_id,
-                "Login page crashes when the form is submitted",
-                "Users see a white screen.",
-            ),
-            false,
-        )
+    f.store.resolve(ACTOR, &forced.id, None).await.expect("resolve");
+    let lookalikes = search
+        .unresolved_lookalikes(&f.workflow_id, &vector.vector, 0.80, 10)
         .await
-        .expect("no unresolved duplicate");
-    assert!(again.similar_tickets.is_empty(), "{:?}", again.similar_tickets);
+        .expect("look-alikes");
+    assert!(lookalikes.is_empty(), "{lookalikes:?}");
 }
 
 #[tokio::test]
 async fn reindex_embeds_everything_with_progress() {
     let f = fixture(DuplicatePolicy::Warn).await;
     let Some(search) = with_model(&f).await else { return };
-    seed(&search, &f).await;
+    seed(&f).await;
     let mut seen = Vec::new();
     let n = search.reindex(|p| seen.push(p)).await.expect("reindex");
     assert_eq!(n, TICKETS.len() as u64);
@@ -296,11 +281,13 @@ async fn without_a_model_search_is_keyword_only() {
         .unavailable_reason()
         .unwrap_or_default()
         .contains("model files missing"));
-    let created = search
-        .create_ticket(ACTOR, ticket(&f.workflow_id, "Login crash", ""), false)
+    let created = f
+        .store
+        .create_ticket(ACTOR, ticket(&f.workflow_id, "Login crash", ""))
         .await
         .expect("create");
-    assert!(created.similar_tickets.is_empty());
+    let nothing = search.embed_ticket("Login crash", "", &[]).await.expect("no embedder");
+    assert_eq!(nothing, None);
     for search_type in [SearchType::Hybrid, SearchType::Semantic, SearchType::Keyword] {
         let found = search
             .search(request(&f.workflow_id, "login", search_type))
@@ -308,11 +295,11 @@ async fn without_a_model_search_is_keyword_only() {
             .expect("search");
         assert!(!found.semantic_available);
         assert_eq!(found.search_type, SearchType::Keyword);
-        assert_eq!(found.results[0].ticket.id, created.ticket_id);
+        assert_eq!(found.results[0].ticket.id, created.id);
         assert_eq!(found.results[0].semantic_score, None);
         assert_eq!(found.warning.is_some(), search_type != SearchType::Keyword);
     }
-    let related = search.related(&created.ticket_id, None).await.expect("related");
+    let related = search.related(&created.id, None).await.expect("related");
     assert!(!related.semantic_available);
     assert!(search.reindex(|_| {}).await.is_err());
 }
@@ -363,7 +350,7 @@ async fn vectors_written_by_another_process_are_picked_up() {
     let server = Search::with_embedder(f.store.clone(), Some(model.clone()), None, one_shot())
         .await
         .expect("start");
-    let ids = seed(&server, &f).await;
+    let ids = seed(&f).await;
     // "A local CLI" on the same file edits a ticket and embeds it itself.
     let other_store = SqliteStore::open(&f._dir.path().join("tix.db")).expect("open again");
     let other = Search::with_embedder(other_store.clone(), Some(model), None, one_shot())
@@ -416,16 +403,17 @@ async fn a_failing_embedding_server_degrades_to_keywords() {
     )
     .await
     .expect("start");
-    let created = search
-        .create_ticket(ACTOR, ticket(&f.workflow_id, "Login crash", ""), false)
+    let created = f
+        .store
+        .create_ticket(ACTOR, ticket(&f.workflow_id, "Login crash", ""))
         .await
-        .expect("the create goes ahead");
-    assert!(created.similar_tickets.is_empty());
+        .expect("create");
+    assert!(search.embed_ticket("Login crash", "", &[]).await.is_err());
     let found = search
         .search(request(&f.workflow_id, "login", SearchType::Hybrid))
         .await
         .expect("search");
     assert_eq!(found.search_type, SearchType::Keyword);
     assert!(found.warning.is_some());
-    assert_eq!(found.results[0].ticket.id, created.ticket_id);
+    assert_eq!(found.results[0].ticket.id, created.id);
 }

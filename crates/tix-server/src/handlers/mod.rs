@@ -7,16 +7,18 @@ pub mod tasks;
 pub mod tickets;
 pub mod workflows;
 
-use tix_search::Search;
+use tix_app::App;
 use tix_store::Store;
 use tokio::sync::watch;
 
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState<S: Store> {
+    /// The plain operations.
     pub store: S,
-    /// Search, duplicate detection and related tickets.
-    pub search: Search<S>,
+    /// The use cases (create with look-alikes, claim, statistics) and the
+    /// search service (search, related tickets).
+    pub use_cases: App<S>,
     /// Becomes `true` when the server shuts down, so endless responses
     /// (event streams) end and graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,

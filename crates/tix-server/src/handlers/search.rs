@@ -132,7 +132,7 @@ pub async fn search<S: Store + SearchStore>(
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let body: SearchBody = query.into();
-    Ok(Json(app.search.search(body.into()).await?))
+    Ok(Json(app.use_cases.search().search(body.into()).await?))
 }
 
 #[utoipa::path(post, path = "/api/tickets/search", tag = "search", request_body = SearchBody,
@@ -141,7 +141,7 @@ pub async fn search_json<S: Store + SearchStore>(
     State(app): State<AppState<S>>,
     ApiJson(body): ApiJson<SearchBody>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    Ok(Json(app.search.search(body.into()).await?))
+    Ok(Json(app.use_cases.search().search(body.into()).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -160,5 +160,5 @@ pub async fn related<S: Store + SearchStore>(
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<RelatedQuery>,
 ) -> Result<Json<RelatedTickets>, ApiError> {
-    Ok(Json(app.search.related(&id, query.limit).await?))
+    Ok(Json(app.use_cases.search().related(&id, query.limit).await?))
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 use tix_core::stats::WorkflowStats;
-use tix_store::{StatsStore, Store, MAX_STATS_DAYS};
+use tix_store::{SearchStore, StatsStore, Store};
 use utoipa::IntoParams;
 
 use super::AppState;
@@ -20,22 +20,13 @@ pub struct StatsQuery {
     pub days: Option<u32>,
 }
 
-pub const DEFAULT_STATS_DAYS: u32 = 30;
-
 #[utoipa::path(get, path = "/api/workflows/{workflow_id}/stats", tag = "workflows",
     params(("workflow_id" = String, Path), StatsQuery),
     responses((status = 200, body = WorkflowStats), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get<S: Store + StatsStore>(
+pub async fn get<S: Store + StatsStore + SearchStore>(
     State(app): State<AppState<S>>,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<StatsQuery>,
 ) -> Result<Json<WorkflowStats>, ApiError> {
-    let days = query.days.unwrap_or(DEFAULT_STATS_DAYS);
-    if !(1..=MAX_STATS_DAYS).contains(&days) {
-        return Err(ApiError::bad_request(
-            format!("days must be 1..={MAX_STATS_DAYS} (got {days})"),
-            "Ask for a shorter period, e.g. ?days=30.",
-        ));
-    }
-    Ok(Json(app.store.workflow_stats(&id, days).await?))
+    Ok(Json(app.use_cases.workflow_stats(&id, query.days).await?))
 }

@@ -4,13 +4,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use tix_app::{CreateOptions, CreatedTicket};
 use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::ticket::{
     Comment, NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
     TicketPatch,
 };
-use tix_search::CreatedTicket;
 use tix_store::{CommitStore, GuardianStore, SearchStore, Store};
 use utoipa::{IntoParams, ToSchema};
 
@@ -62,7 +62,18 @@ pub async fn create<S: Store + SearchStore + GuardianStore>(
     }
     Ok((
         StatusCode::CREATED,
-        Json(app.search.create_ticket(&agent, body, force).await?),
+        Json(
+            app.use_cases
+                .create_ticket(
+                    &agent,
+                    body,
+                    CreateOptions {
+                        force,
+                        searched_first: None,
+                    },
+                )
+                .await?,
+        ),
     ))
 }
 

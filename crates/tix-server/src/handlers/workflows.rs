@@ -1,16 +1,16 @@
 //! `/api/workflows`: boards, their graph, the ready queue and claims.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use tix_app::NewClaim;
 use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
 use tix_core::ticket::{NewTicket, ReadyTicket, Ticket, TicketGraph};
 use tix_core::workflow::{NewWorkflow, Workflow};
-use tix_store::{ClaimRequest, GuardianStore, Store};
+use tix_store::{GuardianStore, SearchStore, Store};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
@@ -114,32 +114,24 @@ pub struct ClaimBody {
     pub lease_seconds: Option<u64>,
 }
 
-const MAX_LEASE_SECONDS: u64 = 86_400;
-
 #[utoipa::path(post, path = "/api/workflows/{workflow_id}/claim", tag = "workflows",
     params(("workflow_id" = String, Path)), request_body = ClaimBody,
     responses((status = 200, body = Ticket), (status = 404, body = ErrorBody, description = "nothing_ready"),
         (status = 409, body = ErrorBody)))]
-pub async fn claim<S: Store>(
+pub async fn claim<S: Store + SearchStore>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
     Path(id): Path<String>,
     OptionalJson(body): OptionalJson<ClaimBody>,
 ) -> Result<Json<Ticket>, ApiError> {
     let body = body.unwrap_or_default();
-    if body.lease_seconds.is_some_and(|s| s > MAX_LEASE_SECONDS) {
-        return Err(ApiError::bad_request(
-            format!("lease_seconds is at most {MAX_LEASE_SECONDS}"),
-            "Claim with a shorter lease; any write by the holder renews it.",
-        ));
-    }
-    let request = ClaimRequest {
+    let claim = NewClaim {
         workflow_id: id,
         agent_id: body.agent_id.unwrap_or(agent),
         ticket_id: body.ticket_id,
-        lease: body.lease_seconds.map(Duration::from_secs),
+        lease_seconds: body.lease_seconds,
     };
-    Ok(Json(app.store.claim(request).await?))
+    Ok(Json(app.use_cases.claim(claim).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

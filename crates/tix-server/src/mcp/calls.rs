@@ -5,26 +5,24 @@
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use tix_app::{App, CreateOptions, NewClaim, WorkflowChoice};
 use tix_core::guardian::Violation;
 use tix_core::task::{NewTask, Task, TaskFilter, TaskStatus};
 use tix_core::ticket::{NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter};
-use tix_core::DomainError;
-use tix_store::ClaimRequest;
 
 use super::error::ToolError;
-use crate::ServedStore;
+use crate::served::ServedStore;
 
 pub type Out = Result<Value, ToolError>;
 
-/// Longest lease `claim_next_ticket` grants (as over HTTP).
-const MAX_LEASE_SECONDS: u64 = 86_400;
 /// History rows `get_ticket` shows (the latest ones).
 const HISTORY_SHOWN: usize = 30;
 
 /// One tool call: the store, the acting agent and the session's defaults.
 pub struct Call<'a, S> {
     pub store: &'a S,
-    pub search: &'a tix_search::Search<S>,
+    /// The use cases (create, claim, workflow defaulting) and search.
+    pub use_cases: &'a App<S>,
     pub agent: String,
     pub default_workflow: Option<&'a str>,
     pub session: &'a super::Session,
@@ -359,40 +357,18 @@ impl<S: ServedStore> Call<'_, S> {
     /// The agent's task in progress (the latest started), else its latest
     /// queued task.
     pub async fn current_task(&self) -> Result<Option<Task>, ToolError> {
-        for status in [TaskStatus::InProgress, TaskStatus::Queued] {
-            let filter = TaskFilter {
-                status: Some(status),
-                assigned_agent_id: Some(self.agent.clone()),
-                ..TaskFilter::default()
-            };
-            let mut page = self.store.list_tasks(filter, Some(500), None).await?;
-            if let Some(task) = page.tasks.pop() {
-                return Ok(Some(task));
-            }
-        }
-        Ok(None)
+        Ok(self.use_cases.current_task(&self.agent).await?)
     }
 
     /// The named workflow, else the session's, else the workflow of the
     /// agent's current task, else the only one.
     async fn workflow_id(&self, explicit: Option<String>) -> Result<String, ToolError> {
-        if let Some(id) = explicit.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
-            return Ok(id);
-        }
-        if let Some(id) = self.default_workflow {
-            return Ok(id.to_string());
-        }
-        if let Some(task) = self.current_task().await? {
-            return Ok(task.workflow_id);
-        }
-        let mut workflows = self.store.list_workflows().await?;
-        if workflows.len() == 1 {
-            if let Some(workflow) = workflows.pop() {
-                return Ok(workflow.id);
-            }
-        }
-        let candidates = workflows.iter().map(|w| format!("{} ({})", w.id, w.name)).collect();
-        Err(DomainError::WorkflowNotChosen { candidates }.into())
+        let choice = WorkflowChoice {
+            named: explicit.as_deref(),
+            session_default: self.default_workflow,
+            current_task_of: Some(&self.agent),
+        };
+        Ok(self.use_cases.workflow_id(choice).await?)
     }
 
     /// The named ticket, else the ticket of the agent's current task.
@@ -517,7 +493,7 @@ impl<S: ServedStore> Call<'_, S> {
             },
             weights: None,
         };
-        let found = self.search.search(request).await?;
+        let found = self.use_cases.search().search(request).await?;
         // Any search counts: the Guardian asks only that the agent looked.
         self.session.searched(&self.agent);
         let results: Vec<Value> = found
@@ -553,11 +529,11 @@ impl<S: ServedStore> Call<'_, S> {
             assigned_agent_id: None,
             id: None,
         };
-        let options = tix_search::CreateOptions {
+        let options = CreateOptions {
             force: args.force.unwrap_or(false),
             searched_first: Some(self.session.has_searched(&self.agent)),
         };
-        let created = self.search.create_ticket_with(&self.agent, new, options).await?;
+        let created = self.use_cases.create_ticket(&self.agent, new, options).await?;
         let t = created.ticket;
         let mut m = Map::new();
         put(&mut m, "ticket_id", t.id.as_str());
@@ -609,20 +585,13 @@ impl<S: ServedStore> Call<'_, S> {
     }
 
     pub async fn claim_next_ticket(&self, args: Claim) -> Out {
-        if args.lease_seconds.is_some_and(|s| s > MAX_LEASE_SECONDS) {
-            return Err(ToolError::new(
-                "validation_failed",
-                format!("lease_seconds is at most {MAX_LEASE_SECONDS}"),
-                "Claim with a shorter lease; any write of yours to the ticket renews it.",
-            ));
-        }
-        let request = ClaimRequest {
+        let claim = NewClaim {
             workflow_id: self.workflow_id(args.workflow_id).await?,
             agent_id: self.agent.clone(),
             ticket_id: args.ticket_id,
-            lease: args.lease_seconds.map(std::time::Duration::from_secs),
+            lease_seconds: args.lease_seconds,
         };
-        let t = self.store.claim(request).await?;
+        let t = self.use_cases.claim(claim).await?;
         let mut m = Map::new();
         put(&mut m, "ticket_id", t.id.as_str());
         put(&mut m, "title", t.title.as_str());

@@ -26,13 +26,14 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ErrorData, RoleServer};
 use serde_json::{Map, Value};
+use tix_app::App;
 use tix_core::ticket::check_agent_id;
 
 use self::calls::{parse, Call};
 use self::error::ToolError;
 use self::tools::ToolDef;
-use crate::auth::Identity;
-use crate::ServedStore;
+use crate::identity::{Identity, DEFAULT_AGENT};
+use crate::served::ServedStore;
 
 /// What every agent is told when it connects.
 pub const INSTRUCTIONS: &str = "\
@@ -81,8 +82,9 @@ impl Session {
 #[derive(Clone)]
 pub struct TixMcp<S> {
     store: S,
-    /// Search (keyword-only unless [`TixMcp::with_search`] gives a started one).
-    search: tix_search::Search<S>,
+    /// The use cases, over a keyword-only search service unless
+    /// [`TixMcp::with_search`] gives a started one.
+    use_cases: App<S>,
     options: Arc<McpOptions>,
     tools: Arc<Vec<&'static ToolDef>>,
     session: Arc<Session>,
@@ -97,17 +99,23 @@ fn tool(def: &ToolDef) -> Tool {
 }
 
 impl<S: ServedStore> TixMcp<S> {
-    /// Fails when the toolset names something unknown (the message lists the choices).
     /// Uses this search service (semantic search, duplicate detection).
-    pub fn with_search(mut self, search: tix_search::Search<S>) -> Self {
-        self.search = search;
+    pub fn with_search(self, search: tix_search::Search<S>) -> Self {
+        self.with_use_cases(App::new(search))
+    }
+
+    /// Uses these use cases (and their search service), e.g. the ones the
+    /// REST handlers of the same server use.
+    pub fn with_use_cases(mut self, use_cases: App<S>) -> Self {
+        self.use_cases = use_cases;
         self
     }
 
+    /// Fails when the toolset names something unknown (the message lists the choices).
     pub fn new(store: S, options: McpOptions) -> Result<Self, String> {
         let tools = tools::select(options.toolset.as_deref())?;
         Ok(TixMcp {
-            search: tix_search::Search::keyword_only(store.clone(), "no embedding model was loaded for MCP"),
+            use_cases: App::keyword_only(store.clone(), "no embedding model was loaded for MCP"),
             store,
             options: Arc::new(options),
             tools: Arc::new(tools),
@@ -166,7 +174,7 @@ impl<S: ServedStore> TixMcp<S> {
             Identity::Trusted(header) => Ok(explicit
                 .or(header)
                 .or_else(|| self.options.agent.clone())
-                .unwrap_or_else(|| crate::extract::DEFAULT_AGENT.to_string())),
+                .unwrap_or_else(|| DEFAULT_AGENT.to_string())),
         }
     }
 
@@ -193,7 +201,7 @@ impl<S: ServedStore> TixMcp<S> {
             tracing::debug!(tool = name, %agent, "MCP tool call");
             let call = Call {
                 store: &self.store,
-                search: &self.search,
+                use_cases: &self.use_cases,
                 agent,
                 default_workflow: self.options.workflow.as_deref(),
                 session: &self.session,

@@ -49,7 +49,7 @@ pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
     // only, with a warning on stderr, when the model is missing).
     let search = tix_search::Search::start(
         store,
-        tix_search::SearchConfig::new(super::search::embedder_config(&args.embed)?),
+        tix_search::SearchConfig::new(crate::client::embedder_config(&args.embed)?),
     )
     .await
     .map_err(Failure::from)?;

@@ -19,7 +19,6 @@ mod workflow;
 
 use anyhow::Result;
 use tix_core::workflow::Workflow;
-use tix_core::DomainError;
 
 use crate::cli::{Cli, Command};
 use crate::client::Client;
@@ -39,38 +38,37 @@ impl Ctx {
 
     /// The workflow to work in: `--workflow`, or the only one there is.
     pub async fn workflow_id(&self) -> Result<String> {
-        if let Some(id) = &self.workflow {
-            return Ok(id.clone());
-        }
-        Ok(self.only_workflow().await?.id)
+        Ok(self
+            .client
+            .workflow_id(self.workflow.as_deref())
+            .await
+            .map_err(with_cli_hint)?)
     }
 
     /// The chosen workflow with its board.
     pub async fn workflow(&self) -> Result<Workflow> {
-        match &self.workflow {
-            Some(id) => Ok(self.client.get_workflow(id).await?),
-            None => self.only_workflow().await,
-        }
+        let id = self.workflow_id().await?;
+        Ok(self.client.get_workflow(&id).await?)
     }
+}
 
-    async fn only_workflow(&self) -> Result<Workflow> {
-        let mut workflows = self.client.list_workflows().await?;
-        if workflows.len() == 1 {
-            if let Some(workflow) = workflows.pop() {
-                return Ok(workflow);
-            }
-        }
-        let candidates: Vec<String> = workflows.iter().map(|w| format!("{} ({})", w.id, w.name)).collect();
-        let none = candidates.is_empty();
-        let mut failure = Failure::from(DomainError::WorkflowNotChosen { candidates });
-        if none {
-            failure = failure.with_hint(
-                "Create one with `tix workflow create --file board.yaml`, or start `tix serve --demo` for a demo board.",
-            );
-        } else {
-            failure = failure.with_hint("Name one with --workflow ID or TIX_WORKFLOW=ID.");
-        }
-        Err(failure.into())
+/// A `workflow_not_chosen` refusal with the hint a CLI user can act on
+/// (the domain's hint speaks of `workflow_id` too, for agents).
+fn with_cli_hint(failure: Failure) -> Failure {
+    if failure.code() != "workflow_not_chosen" {
+        return failure;
+    }
+    let none = failure
+        .error
+        .get("workflows")
+        .and_then(serde_json::Value::as_array)
+        .is_none_or(Vec::is_empty);
+    if none {
+        failure.with_hint(
+            "Create one with `tix workflow create --file board.yaml`, or start `tix serve --demo` for a demo board.",
+        )
+    } else {
+        failure.with_hint("Name one with --workflow ID or TIX_WORKFLOW=ID.")
     }
 }
 

@@ -1,7 +1,5 @@
 //! `tix ready` and `tix claim`.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use serde_json::json;
 
@@ -39,8 +37,7 @@ pub async fn ready(ctx: &Ctx, args: ReadyArgs) -> Result<()> {
 
 pub async fn claim(ctx: &Ctx, args: ClaimArgs) -> Result<()> {
     let workflow_id = ctx.workflow_id().await?;
-    let lease = args.lease_seconds.map(Duration::from_secs);
-    let ticket = ctx.client.claim(&workflow_id, args.ticket, lease).await?;
+    let ticket = ctx.client.claim(&workflow_id, args.ticket, args.lease_seconds).await?;
     if ctx.json {
         output::print_json(&ticket);
         return Ok(());

@@ -5,40 +5,14 @@ use std::io::IsTerminal;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use tix_search::embed::{self, EmbedderConfig};
-use tix_search::{Search, SearchConfig, SearchRequest, SearchResponse, SearchType, Weights};
-use tix_store::{SearchFilter, SearchStore};
+use tix_search::{SearchRequest, SearchResponse, SearchType, Weights};
+use tix_store::SearchFilter;
 
-use crate::cli::{EmbedArgs, EmbedderArg, ReindexArgs, SearchArgs, SearchTypeArg};
-use crate::client::Client;
+use crate::cli::{ReindexArgs, SearchArgs, SearchTypeArg};
+use crate::client::{Client, LocalStore};
 use crate::commands::Ctx;
 use crate::error::Failure;
 use crate::output::{self, Table};
-
-/// The embedder the flags and environment ask for.
-pub fn embedder_config(args: &EmbedArgs) -> Result<EmbedderConfig> {
-    Ok(match args.embedder {
-        EmbedderArg::None => EmbedderConfig::Disabled,
-        EmbedderArg::Local => EmbedderConfig::Local {
-            model_dir: embed::model_dir(args.model_dir.as_deref()),
-        },
-        EmbedderArg::Openai => {
-            let base_url = args.embedding_url.clone().ok_or_else(|| {
-                Failure::new("missing_embedding_url", "--embedder openai needs the server's URL")
-                    .with_hint("Pass --embedding-url http://HOST:PORT or set TIX_EMBEDDING_URL.")
-            })?;
-            let model = args.embedding_model.clone().ok_or_else(|| {
-                Failure::new("missing_embedding_model", "--embedder openai needs a model name")
-                    .with_hint("Pass --embedding-model NAME or set TIX_EMBEDDING_MODEL.")
-            })?;
-            EmbedderConfig::OpenAi {
-                base_url,
-                model,
-                api_key: std::env::var("TIX_EMBEDDING_API_KEY").ok().filter(|k| !k.is_empty()),
-            }
-        }
-    })
-}
 
 fn search_type(arg: SearchTypeArg) -> SearchType {
     match arg {
@@ -61,29 +35,12 @@ fn progress_bar(json: bool, total: u64, what: &str) -> ProgressBar {
     bar
 }
 
-/// A search service over the local database; the queue of tickets written
-/// since the last embedding is drained here (with a note when it is long).
-async fn local_search(ctx: &Ctx, embed: &EmbedArgs) -> Result<Search<tix_store::AnyStore>> {
-    let Client::Local(local) = &ctx.client else {
-        return Err(Failure::new("cli_error", "not a local database").into());
-    };
-    let config = SearchConfig {
-        background_worker: false,
-        ..SearchConfig::new(embedder_config(embed)?)
-    };
-    let search = Search::start(local.store.clone(), config)
-        .await
-        .map_err(Failure::from)?;
-    if search.semantic_available() {
-        let pending = local.store.embedding_queue_len().await.map_err(Failure::from)?;
-        if pending > 0 {
-            if pending >= 200 && !ctx.json {
-                eprintln!("embedding {pending} new or changed tickets first (a running `tix serve` does this in the background)");
-            }
-            search.wait_fresh().await.map_err(Failure::from)?;
-        }
+/// The database opened directly (searching and reindexing locally need it).
+fn local(ctx: &Ctx) -> Result<&LocalStore> {
+    match &ctx.client {
+        Client::Local(local) => Ok(local),
+        Client::Remote(_) => Err(Failure::new("cli_error", "not a local database").into()),
     }
-    Ok(search)
 }
 
 pub async fn search(ctx: &Ctx, args: SearchArgs) -> Result<()> {
@@ -118,7 +75,7 @@ pub async fn search(ctx: &Ctx, args: SearchArgs) -> Result<()> {
     let response = match remote {
         Some(response) => response,
         None => {
-            let search = local_search(ctx, &args.embed).await?;
+            let search = local(ctx)?.fresh_search_service(&args.embed, ctx.json).await?;
             search
                 .search(SearchRequest {
                     workflow_id,
@@ -174,7 +131,7 @@ pub async fn reindex(ctx: &Ctx, args: ReindexArgs) -> Result<()> {
             .with_hint("Run it without --server (on the server's machine, with the server's --database); a running server picks up the new vectors when restarted.")
             .into());
     }
-    let search = local_search_without_drain(ctx, &args.embed).await?;
+    let search = local(ctx)?.search_service(&args.embed).await?;
     let Some(model) = search.model_id() else {
         return Err(Failure::new(
             "semantic_unavailable",
@@ -206,17 +163,4 @@ pub async fn reindex(ctx: &Ctx, args: ReindexArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-async fn local_search_without_drain(ctx: &Ctx, embed: &EmbedArgs) -> Result<Search<tix_store::AnyStore>> {
-    let Client::Local(local) = &ctx.client else {
-        return Err(Failure::new("cli_error", "not a local database").into());
-    };
-    let config = SearchConfig {
-        background_worker: false,
-        ..SearchConfig::new(embedder_config(embed)?)
-    };
-    Ok(Search::start(local.store.clone(), config)
-        .await
-        .map_err(Failure::from)?)
 }

@@ -40,7 +40,7 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
     // the stored vectors before the server announces itself.
     let search = Search::start(
         store.clone(),
-        SearchConfig::new(super::search::embedder_config(&args.embed)?),
+        SearchConfig::new(crate::client::embedder_config(&args.embed)?),
     )
     .await
     .map_err(Failure::from)?;

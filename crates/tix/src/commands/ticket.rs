@@ -28,7 +28,7 @@ pub async fn create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         assigned_agent_id: args.assign,
         id: None,
     };
-    let created = ctx.client.create_ticket(new, args.force).await?;
+    let created = ctx.client.create_ticket(new, args.force, &args.embed, ctx.json).await?;
     if ctx.json {
         output::print_json(&created);
     } else {

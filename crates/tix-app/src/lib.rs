@@ -1,0 +1,101 @@
+//! Tix use cases: the one door every surface goes through for the
+//! operations whose rules span more than one store call.
+//!
+//! REST handlers, MCP tools and the CLI's local mode all call [`App`] to
+//! - create a ticket ([`App::create_ticket`]: similar tickets, the board's
+//!   duplicate policy, the Guardian's `duplicate_ticket` finding),
+//! - claim one ([`App::claim`]: the lease cap),
+//! - read a workflow's statistics ([`App::workflow_stats`]: the `days`
+//!   range),
+//! - choose the workflow a call works in ([`App::workflow_id`]: named, the
+//!   session's default, the agent's current task's, the only one).
+//!
+//! Before this crate each surface spelled those rules itself, and the CLI's
+//! local mode skipped some (a local `tix create` listed no similar tickets;
+//! a local `tix claim` took any lease). Here they are written once, so a
+//! rule added to a use case reaches every surface. A remote CLI talks HTTP,
+//! and the server it talks to calls this crate.
+//!
+//! The plain operations (read a ticket, move it, comment, …) are not
+//! forwarded: they have no rule beyond the store's own, so surfaces call
+//! [`App::store`] for them rather than a second copy of every signature.
+//!
+//! Architecture Invariant: input ranges are checked in `tix-core`
+//! (`tix_core::validate`); this crate calls those checks and adds none of
+//! its own, so the answer to a bad value is the same wherever it is sent.
+//!
+//! ```no_run
+//! # async fn example(store: tix_store::SqliteStore) -> tix_store::Result<()> {
+//! use tix_app::{App, CreateOptions, NewClaim, WorkflowChoice};
+//! let app = App::keyword_only(store, "no embedding model in this example");
+//! let workflow_id = app.workflow_id(WorkflowChoice::default()).await?;
+//! let new = tix_core::ticket::NewTicket {
+//!     workflow_id: workflow_id.clone(),
+//!     title: "Sign-in page goes blank".into(),
+//!     description: String::new(),
+//!     ticket_type: "bug".into(),
+//!     priority: None,
+//!     tags: Vec::new(),
+//!     blocked_by_ticket_ids: Vec::new(),
+//!     assigned_agent_id: None,
+//!     id: None,
+//! };
+//! let created = app.create_ticket("agent-a", new, CreateOptions::default()).await?;
+//! println!("{} ({} look-alikes)", created.ticket_id, created.similar_tickets.len());
+//! let claimed = app
+//!     .claim(NewClaim {
+//!         workflow_id,
+//!         agent_id: "agent-a".into(),
+//!         ticket_id: None,
+//!         lease_seconds: Some(3600),
+//!     })
+//!     .await?;
+//! println!("claimed {}", claimed.id);
+//! # Ok(()) }
+//! ```
+
+mod claim;
+mod create;
+mod stats;
+mod workflow;
+
+use tix_search::Search;
+use tix_store::{SearchStore, Store};
+
+pub use claim::NewClaim;
+pub use create::{CreateOptions, CreatedTicket, MAX_SIMILAR, SIMILAR_THRESHOLD};
+pub use workflow::WorkflowChoice;
+
+/// The use cases over a store and its search service. Cheap to clone: the
+/// store is a handle and the search service shares its state.
+#[derive(Clone)]
+pub struct App<S> {
+    store: S,
+    search: Search<S>,
+}
+
+impl<S: Store + SearchStore> App<S> {
+    /// The use cases over a started search service and the store it searches.
+    pub fn new(search: Search<S>) -> App<S> {
+        App {
+            store: search.store().clone(),
+            search,
+        }
+    }
+
+    /// The use cases without semantic search (creates then list no similar
+    /// tickets); `reason` is what searches say about it.
+    pub fn keyword_only(store: S, reason: &str) -> App<S> {
+        App::new(Search::keyword_only(store, reason))
+    }
+
+    /// The store, for the plain operations.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The search service, for searches, related tickets and reindexing.
+    pub fn search(&self) -> &Search<S> {
+        &self.search
+    }
+}
