@@ -13,3 +13,4 @@ mod tasks;
 mod tickets;
 mod tokens;
 mod usage;
+mod use_cases;

@@ -8,7 +8,7 @@ use crate::harness::{Run, Tix};
 /// Whether the embedding model is installed (TIX_MODEL_DIR or the default
 /// path). Without it the model-dependent tests skip with a message, unless
 /// TIX_REQUIRE_MODEL is set (scripts/test sets it), when they fail.
-fn model_present() -> bool {
+pub fn model_present() -> bool {
     let dir = tix_search::embed::model_dir(None);
     if tix_search::embed::MiniLm::files_present(&dir) {
         return true;
