@@ -85,6 +85,43 @@ pub struct HistoryRow<'a> {
     pub at: DateTime<Utc>,
 }
 
+impl<'a> HistoryRow<'a> {
+    /// A row with no status change and no comment.
+    pub fn new(
+        ticket_id: &'a str,
+        workflow_id: &'a str,
+        agent: &'a str,
+        action: HistoryAction,
+        details: Value,
+        at: DateTime<Utc>,
+    ) -> Self {
+        HistoryRow {
+            ticket_id,
+            workflow_id,
+            agent,
+            action,
+            from_status: None,
+            to_status: None,
+            comment: None,
+            details,
+            at,
+        }
+    }
+
+    /// The row of a status change.
+    pub fn moved(self, from_status: Option<&'a str>, to_status: Option<&'a str>) -> Self {
+        HistoryRow {
+            from_status,
+            to_status,
+            ..self
+        }
+    }
+
+    pub fn with_comment(self, comment: Option<&'a str>) -> Self {
+        HistoryRow { comment, ..self }
+    }
+}
+
 /// An event to append to the log (kept in the write context until the
 /// transaction's end, then appended in order).
 #[derive(Debug, Clone)]

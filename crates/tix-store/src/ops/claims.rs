@@ -212,17 +212,18 @@ pub async fn expire_leases<C: Statements>(tx: &mut C, ctx: &mut WriteCtx) -> Res
         tx.release_lease(id, initial, at).await?;
         let details =
             json!({ "previous_agent_id": ticket.assigned_agent_id, "lease_expired_at": ticket.lease_expires_at });
-        tx.insert_history(&[HistoryRow {
-            ticket_id: id,
-            workflow_id: &ticket.workflow_id,
-            agent: SYSTEM_AGENT,
-            action: HistoryAction::LeaseExpired,
-            from_status: Some(&ticket.status),
-            to_status: Some(initial),
-            comment: Some("Lease ran out with no write from the holder; the ticket is ready again."),
-            details: details.clone(),
+        tx.insert_history(&[HistoryRow::new(
+            id,
+            &ticket.workflow_id,
+            SYSTEM_AGENT,
+            HistoryAction::LeaseExpired,
+            details.clone(),
             at,
-        }])
+        )
+        .moved(Some(&ticket.status), Some(initial))
+        .with_comment(Some(
+            "Lease ran out with no write from the holder; the ticket is ready again.",
+        ))])
         .await?;
         ctx.event(
             &ticket.workflow_id,

@@ -23,17 +23,14 @@ pub async fn add_comment<C: Statements>(
     // A comment by the holder is a sign of life: it renews the lease.
     let lease = renewed_lease(tx, &ticket, actor, at).await?;
     tx.touch_ticket(&ticket.id, at, lease).await?;
-    tx.insert_history(&[HistoryRow {
-        ticket_id: &ticket.id,
-        workflow_id: &ticket.workflow_id,
-        agent: actor,
-        action: HistoryAction::Commented,
-        from_status: None,
-        to_status: None,
-        comment: None,
-        details: json!({ "comment_id": comment_id }),
+    tx.insert_history(&[HistoryRow::new(
+        &ticket.id,
+        &ticket.workflow_id,
+        actor,
+        HistoryAction::Commented,
+        json!({ "comment_id": comment_id }),
         at,
-    }])
+    )])
     .await?;
     ctx.event(
         &ticket.workflow_id,

@@ -24,18 +24,16 @@ pub async fn link_commit<C: Statements>(
     if newly_linked {
         let subject = new.message.lines().next().unwrap_or_default();
         let details = json!({ "sha": new.sha, "source": new.source, "author": new.author });
-        tx.insert_history(&[HistoryRow {
-            ticket_id: &ticket.id,
-            workflow_id: &ticket.workflow_id,
-            agent: actor,
-            action: HistoryAction::CommitLinked,
-            from_status: None,
-            to_status: None,
-            comment: Some(subject).filter(|s| !s.is_empty()),
-            details: details.clone(),
+        tx.insert_history(&[HistoryRow::new(
+            &ticket.id,
+            &ticket.workflow_id,
+            actor,
+            HistoryAction::CommitLinked,
+            details.clone(),
             at,
-        }])
-        .await?;
+        )
+        .with_comment(Some(subject).filter(|s| !s.is_empty()))])
+            .await?;
         ctx.event(
             &ticket.workflow_id,
             EventKind::CommitLinked,

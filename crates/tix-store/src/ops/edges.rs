@@ -57,17 +57,25 @@ fn history<'a>(
     details: serde_json::Value,
     at: chrono::DateTime<chrono::Utc>,
 ) -> HistoryRow<'a> {
-    HistoryRow {
-        ticket_id: &blocked.id,
-        workflow_id: &blocked.workflow_id,
-        agent: actor,
-        action,
-        from_status: None,
-        to_status: None,
-        comment: None,
-        details,
-        at,
-    }
+    HistoryRow::new(&blocked.id, &blocked.workflow_id, actor, action, details, at)
+}
+
+/// The blocked ticket's history row and event for an edge change.
+async fn record_edge_change<C: Statements>(
+    tx: &mut C,
+    ctx: &mut WriteCtx,
+    blocked: &Ticket,
+    blocker_id: &str,
+    actor: &str,
+    (action, kind): (HistoryAction, EventKind),
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let details = json!({ "blocker_id": blocker_id });
+    tx.insert_history(&[history(blocked, actor, action, details, at)])
+        .await?;
+    let payload = json!({ "blocker_id": blocker_id, "version": blocked.version + 1 });
+    ctx.event(&blocked.workflow_id, kind, Some(&blocked.id), actor, payload, at);
+    Ok(())
 }
 
 /// Adds `blocker → blocked`; answers the blocked ticket's blockers.
@@ -103,17 +111,8 @@ pub async fn add_blocker<C: Statements>(
     .await?;
     tx.shift_open_blockers(&blocked.id, i64::from(!blocker.is_resolved), at)
         .await?;
-    let details = json!({ "blocker_id": blocker.id });
-    tx.insert_history(&[history(&blocked, actor, HistoryAction::BlockerAdded, details, at)])
-        .await?;
-    ctx.event(
-        &blocked.workflow_id,
-        EventKind::BlockerAdded,
-        Some(&blocked.id),
-        actor,
-        json!({ "blocker_id": blocker.id, "version": blocked.version + 1 }),
-        at,
-    );
+    let change = (HistoryAction::BlockerAdded, EventKind::BlockerAdded);
+    record_edge_change(tx, ctx, &blocked, &blocker.id, actor, change, at).await?;
     if !blocker.is_resolved && !blocked.is_blocked && !blocked.is_resolved {
         follow_ticket_blocking(
             tx,
@@ -157,17 +156,8 @@ pub async fn remove_blocker<C: Statements>(
     let open = tx
         .shift_open_blockers(&blocked.id, -i64::from(!blocker.is_resolved), at)
         .await?;
-    let details = json!({ "blocker_id": blocker.id });
-    tx.insert_history(&[history(&blocked, actor, HistoryAction::BlockerRemoved, details, at)])
-        .await?;
-    ctx.event(
-        &blocked.workflow_id,
-        EventKind::BlockerRemoved,
-        Some(&blocked.id),
-        actor,
-        json!({ "blocker_id": blocker.id, "version": blocked.version + 1 }),
-        at,
-    );
+    let change = (HistoryAction::BlockerRemoved, EventKind::BlockerRemoved);
+    record_edge_change(tx, ctx, &blocked, &blocker.id, actor, change, at).await?;
     if open == 0 && blocked.is_blocked && !blocked.is_resolved {
         let details = json!({ "by_removing_blocker_id": blocker.id });
         tx.insert_history(&[history(&blocked, actor, HistoryAction::Unblocked, details.clone(), at)])

@@ -121,17 +121,11 @@ pub async fn apply_move<C: Statements>(
         Some(a) => json!({ "agent_id": a.agent, "lease_expires_at": lease }),
         None => json!({}),
     };
-    tx.insert_history(&[HistoryRow {
-        ticket_id: &ticket.id,
-        workflow_id: &ticket.workflow_id,
-        agent: actor,
-        action,
-        from_status: Some(&ticket.status),
-        to_status: Some(to),
-        comment,
-        details,
-        at,
-    }])
+    tx.insert_history(&[
+        HistoryRow::new(&ticket.id, &ticket.workflow_id, actor, action, details, at)
+            .moved(Some(&ticket.status), Some(to))
+            .with_comment(comment),
+    ])
     .await?;
 
     let mut change = StatusChange {
@@ -175,17 +169,7 @@ pub async fn apply_move<C: Statements>(
         ] {
             let rows: Vec<HistoryRow<'_>> = ids
                 .iter()
-                .map(|dependent| HistoryRow {
-                    ticket_id: dependent,
-                    workflow_id: &ticket.workflow_id,
-                    agent: actor,
-                    action,
-                    from_status: None,
-                    to_status: None,
-                    comment: None,
-                    details: details.clone(),
-                    at,
-                })
+                .map(|dependent| HistoryRow::new(dependent, &ticket.workflow_id, actor, action, details.clone(), at))
                 .collect();
             tx.insert_history(&rows).await?;
             for dependent in ids {

@@ -138,18 +138,16 @@ pub async fn create_task<C: Statements>(
     })
     .await?;
     let details = json!({ "task_id": id, "phase_id": new.phase_id, "status": status });
-    tx.insert_history(&[HistoryRow {
-        ticket_id: &ticket.id,
-        workflow_id: &workflow.id,
-        agent: actor,
-        action: HistoryAction::TaskCreated,
-        from_status: None,
-        to_status: None,
-        comment: Some(description),
-        details: details.clone(),
+    tx.insert_history(&[HistoryRow::new(
+        &ticket.id,
+        &workflow.id,
+        actor,
+        HistoryAction::TaskCreated,
+        details.clone(),
         at,
-    }])
-    .await?;
+    )
+    .with_comment(Some(description))])
+        .await?;
     ctx.event(
         &workflow.id,
         EventKind::TaskCreated,
@@ -237,18 +235,16 @@ pub async fn set_task_status<C: Statements>(
     })
     .await?;
     let details = json!({ "task_id": id, "phase_id": current.phase_id, "from": current.status, "to": to });
-    tx.insert_history(&[HistoryRow {
-        ticket_id: &current.ticket_id,
-        workflow_id: &current.workflow_id,
-        agent: actor,
-        action: HistoryAction::TaskStatusChanged,
-        from_status: None,
-        to_status: None,
-        comment: comment.as_deref(),
-        details: details.clone(),
+    tx.insert_history(&[HistoryRow::new(
+        &current.ticket_id,
+        &current.workflow_id,
+        actor,
+        HistoryAction::TaskStatusChanged,
+        details.clone(),
         at,
-    }])
-    .await?;
+    )
+    .with_comment(comment.as_deref())])
+        .await?;
     ctx.event(
         &current.workflow_id,
         EventKind::TaskUpdated,
@@ -295,16 +291,15 @@ pub async fn follow_ticket_blocking<C: Statements>(
         let rows: Vec<HistoryRow<'_>> = moved
             .iter()
             .zip(&details)
-            .map(|(m, details)| HistoryRow {
-                ticket_id: &m.ticket_id,
-                workflow_id,
-                agent: actor,
-                action: HistoryAction::TaskStatusChanged,
-                from_status: None,
-                to_status: None,
-                comment: None,
-                details: details.clone(),
-                at,
+            .map(|(m, details)| {
+                HistoryRow::new(
+                    &m.ticket_id,
+                    workflow_id,
+                    actor,
+                    HistoryAction::TaskStatusChanged,
+                    details.clone(),
+                    at,
+                )
             })
             .collect();
         tx.insert_history(&rows).await?;

@@ -124,18 +124,16 @@ pub async fn create_ticket<C: Statements>(
         .collect();
     tx.insert_edges(&edges).await?;
     let blocker_ids: Vec<&str> = blockers.iter().map(|b| b.id.as_str()).collect();
-    tx.insert_history(&[HistoryRow {
-        ticket_id: &id,
-        workflow_id: &workflow.id,
-        agent: actor,
-        action: HistoryAction::Created,
-        from_status: None,
-        to_status: Some(status),
-        comment: None,
-        details: json!({ "blocked_by_ticket_ids": blocker_ids }),
+    tx.insert_history(&[HistoryRow::new(
+        &id,
+        &workflow.id,
+        actor,
+        HistoryAction::Created,
+        json!({ "blocked_by_ticket_ids": blocker_ids }),
         at,
-    }])
-    .await?;
+    )
+    .moved(None, Some(status))])
+        .await?;
     let created = require_ticket(tx, &id).await?;
     let mut deltas = vec![GraphDelta::Node {
         id: id.clone(),
@@ -313,16 +311,16 @@ pub async fn import_tickets<C: Statements>(
     let history: Vec<HistoryRow<'_>> = ids
         .iter()
         .zip(&blockers_of)
-        .map(|(id, blockers)| HistoryRow {
-            ticket_id: id,
-            workflow_id,
-            agent: actor,
-            action: HistoryAction::Created,
-            from_status: None,
-            to_status: Some(status),
-            comment: None,
-            details: json!({ "blocked_by_ticket_ids": blockers }),
-            at,
+        .map(|(id, blockers)| {
+            HistoryRow::new(
+                id,
+                workflow_id,
+                actor,
+                HistoryAction::Created,
+                json!({ "blocked_by_ticket_ids": blockers }),
+                at,
+            )
+            .moved(None, Some(status))
         })
         .collect();
     tx.insert_history(&history).await?;
@@ -405,17 +403,14 @@ pub async fn update_ticket<C: Statements>(
     if let Some(t) = &patch.title {
         changes.insert("title".into(), json!({ "from": ticket.title, "to": t }));
     }
-    tx.insert_history(&[HistoryRow {
-        ticket_id: &ticket.id,
-        workflow_id: &ticket.workflow_id,
-        agent: actor,
-        action: HistoryAction::Updated,
-        from_status: None,
-        to_status: None,
-        comment: None,
-        details: json!({ "fields": fields, "changes": changes }),
+    tx.insert_history(&[HistoryRow::new(
+        &ticket.id,
+        &ticket.workflow_id,
+        actor,
+        HistoryAction::Updated,
+        json!({ "fields": fields, "changes": changes }),
         at,
-    }])
+    )])
     .await?;
     let updated = require_ticket(tx, &ticket.id).await?;
     ctx.event(
