@@ -1,13 +1,13 @@
 //! Claiming a ticket with a lease.
 
+use std::time::Duration;
+
 use tix_core::ticket::Ticket;
-use tix_core::validate;
 use tix_store::{ClaimRequest, Result, SearchStore, Store};
 
 use crate::App;
 
-/// A claim as a surface receives it: the lease still in plain seconds, so
-/// its range is checked here, on every surface.
+/// A claim as a surface receives it, the lease in plain seconds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewClaim {
     pub workflow_id: String,
@@ -21,16 +21,15 @@ pub struct NewClaim {
 impl<S: Store + SearchStore> App<S> {
     /// Assigns the top ready ticket (or the named one) to the agent, moves
     /// it to the claim column and starts its lease. A lease out of range
-    /// is refused (`validation_failed`, field `lease_seconds`) before the
-    /// store is asked anything.
+    /// is refused (`validation_failed`, field `lease_seconds`) by the
+    /// store's claim (`tix_core::validate::lease`), which changes nothing.
     pub async fn claim(&self, claim: NewClaim) -> Result<Ticket> {
-        let lease = validate::lease(claim.lease_seconds)?;
         self.store
             .claim(ClaimRequest {
                 workflow_id: claim.workflow_id,
                 agent_id: claim.agent_id,
                 ticket_id: claim.ticket_id,
-                lease: Some(lease),
+                lease: claim.lease_seconds.map(Duration::from_secs),
             })
             .await
     }

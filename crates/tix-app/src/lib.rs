@@ -4,9 +4,9 @@
 //! REST handlers, MCP tools and the CLI's local mode all call [`App`] to
 //! - create a ticket ([`App::create_ticket`]: similar tickets, the board's
 //!   duplicate policy, the Guardian's `duplicate_ticket` finding),
-//! - claim one ([`App::claim`]: the lease cap),
-//! - read a workflow's statistics ([`App::workflow_stats`]: the `days`
-//!   range),
+//! - claim one ([`App::claim`]: the lease in seconds, capped),
+//! - read a workflow's statistics ([`App::workflow_stats`]: `days`, 30 by
+//!   default),
 //! - choose the workflow a call works in ([`App::workflow_id`]: named, the
 //!   session's default, the agent's current task's, the only one).
 //!
@@ -21,8 +21,9 @@
 //! [`App::store`] for them rather than a second copy of every signature.
 //!
 //! Architecture Invariant: input ranges are checked in `tix-core`
-//! (`tix_core::validate`); this crate calls those checks and adds none of
-//! its own, so the answer to a bad value is the same wherever it is sent.
+//! (`tix_core::validate`), applied by the store's operations so no caller
+//! can skip them; this crate adds none of its own, so the answer to a bad
+//! value is the same wherever it is sent.
 //!
 //! ```no_run
 //! # async fn example(store: tix_store::SqliteStore) -> tix_store::Result<()> {

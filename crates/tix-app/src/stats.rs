@@ -13,7 +13,8 @@ impl<S: Store + SearchStore> App<S> {
     where
         S: StatsStore,
     {
-        let days = validate::stats_days(days)?;
+        // The range (1..=365) is checked once, by the store (`validate::stats_days`).
+        let days = days.unwrap_or(validate::DEFAULT_STATS_DAYS);
         self.store.workflow_stats(workflow_id, days).await
     }
 }
