@@ -42,6 +42,7 @@ impl CommitSource {
 pub struct NewCommitLink {
     /// The commit's full (or abbreviated, ≥ 7) hex sha.
     #[serde(alias = "commit_sha")]
+    #[schema(pattern = "^[0-9a-fA-F]{7,64}$")]
     pub sha: String,
     #[serde(default, alias = "commit_message")]
     pub message: String,

@@ -111,6 +111,7 @@ pub struct Task {
 #[serde(deny_unknown_fields)]
 pub struct NewTask {
     /// `Phase X: Description - TICKET: ticket-xxx`, X being `phase_id`.
+    #[schema(pattern = "^Phase [0-9]+: .+ - TICKET: .+$")]
     pub description: String,
     pub phase_id: u32,
     /// The ticket the task works on (id or unambiguous prefix).

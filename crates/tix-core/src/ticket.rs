@@ -122,17 +122,22 @@ impl Ticket {
 #[serde(deny_unknown_fields)]
 pub struct NewTicket {
     pub workflow_id: String,
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 100_000)]
     pub description: String,
     pub ticket_type: String,
     #[serde(default)]
     pub priority: Option<Priority>,
+    /// At most 32 tags of at most 64 characters.
     #[serde(default)]
+    #[schema(max_items = 32)]
     pub tags: Vec<String>,
     #[serde(default)]
     pub blocked_by_ticket_ids: Vec<String>,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 128)]
     pub assigned_agent_id: Option<String>,
     /// Caller-chosen id (imports only; generated when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,9 +184,12 @@ impl NewTicket {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TicketPatch {
+    #[schema(min_length = 1, max_length = 500)]
     pub title: Option<String>,
+    #[schema(max_length = 100_000)]
     pub description: Option<String>,
     pub priority: Option<Priority>,
+    #[schema(max_items = 32)]
     pub tags: Option<Vec<String>>,
     pub ticket_type: Option<String>,
     /// `null` unassigns; absent leaves it as is.

@@ -1,7 +1,7 @@
 //! The one mapping from domain and store errors to HTTP responses:
 //! `{"error": {"code", "message", "hint", ...details}}` with the right status.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -116,6 +116,18 @@ impl IntoResponse for ApiError {
                 body.entry(key).or_insert(value);
             }
         }
-        (self.status, Json(json!({ "error": body }))).into_response()
+        let mut response = (self.status, Json(json!({ "error": body }))).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: says which scheme to use; MCP clients read it.
+            let challenge = if self.code == "invalid_token" {
+                r#"Bearer realm="tix", error="invalid_token""#
+            } else {
+                r#"Bearer realm="tix""#
+            };
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        }
+        response
     }
 }

@@ -13,7 +13,9 @@ pub mod auth;
 pub mod error;
 mod extract;
 mod handlers;
+pub mod host;
 mod identity;
+mod limits;
 pub mod mcp;
 pub mod openapi;
 mod router;
@@ -35,9 +37,7 @@ pub async fn launch<S: ServedStore>(
     launch_with(store, listener, shutdown, ServerOptions::default()).await
 }
 
-/// [`launch`] with options. MCP's DNS-rebinding check accepts the loopback
-/// names and the address the listener is bound to (any `Host` when bound to
-/// all interfaces).
+/// [`launch`] with options (auth, the Host policy of [`host`]).
 pub async fn launch_with<S: ServedStore>(
     store: S,
     listener: tokio::net::TcpListener,
@@ -56,10 +56,6 @@ pub async fn launch_with_search<S: ServedStore>(
     shutdown: impl Future<Output = ()> + Send + 'static,
     mut options: ServerOptions,
 ) -> std::io::Result<()> {
-    let addr = listener.local_addr()?;
-    if options.mcp_allowed_hosts.is_none() {
-        options.mcp_allowed_hosts = router::allowed_hosts_for(addr.ip());
-    }
     let stop = tokio::sync::watch::Sender::new(false);
     let mcp_streams = tokio_util::sync::CancellationToken::new();
     options.shutdown = Some(stop.clone());

@@ -1,5 +1,13 @@
-//! The OpenAPI document, generated from the handlers and domain types.
+//! The OpenAPI document, generated from the handlers and domain types,
+//! then completed with what holds for every operation alike (so no handler
+//! can forget it): the bearer scheme, the `X-Agent-ID` header and the
+//! error answers the middleware gives (400 for a bad `X-Agent-ID`,
+//! 401/403 from authentication and the Host policy, 404 for an unknown
+//! id, 413/415 for bodies, 414, 500).
 
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorDetail};
@@ -10,7 +18,10 @@ use crate::handlers::{events, search, stats, tasks, tickets, workflows};
     info(
         title = "Tix API",
         description = "Tickets and a Kanban board for teams of AI agents. \
-        Name the acting agent with the X-Agent-ID header (default `human`)."
+        Name the acting agent with the X-Agent-ID header (default `human`). \
+        A server started with `--auth required` needs `Authorization: Bearer <token>` on every \
+        request (the token decides the agent). Every answer >= 400 is \
+        `{\"error\": {\"code\", \"message\", \"hint\", ...}}`."
     ),
     paths(
         workflows::create,
@@ -46,8 +57,11 @@ use crate::handlers::{events, search, stats, tasks, tickets, workflows};
 )]
 pub struct ApiDoc;
 
-pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+/// The document, as served at `/api/openapi.json`.
+pub fn document() -> Value {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    complete(&mut document);
+    document
 }
 
 /// The document as committed in `docs/openapi.json` (pretty JSON + newline).
@@ -55,4 +69,84 @@ pub fn document_json() -> String {
     let mut text = serde_json::to_string_pretty(&document()).unwrap_or_default();
     text.push('\n');
     text
+}
+
+fn error_answer(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+    })
+}
+
+/// Adds the shared parts to every operation of `document`.
+fn complete(document: &mut Value) {
+    document["components"]["securitySchemes"] = json!({
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An agent token (`tix agent add NAME`). Required when the server runs \
+                with `--auth required`; the token then decides the acting agent."
+        }
+    });
+    // Either anonymous (auth off) or a bearer token.
+    document["security"] = json!([{}, { "bearer": [] }]);
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for operation in item.values_mut() {
+            complete_operation(operation);
+        }
+    }
+}
+
+fn complete_operation(operation: &mut Value) {
+    let has_body = operation.get("requestBody").is_some();
+    let parameters = operation
+        .as_object_mut()
+        .map(|o| o.entry("parameters").or_insert_with(|| json!([])));
+    let mut has_path_parameter = false;
+    if let Some(Value::Array(parameters)) = parameters {
+        has_path_parameter = parameters.iter().any(|p| p["in"] == "path");
+        parameters.push(json!({
+            "name": "X-Agent-ID",
+            "in": "header",
+            "required": false,
+            "description": "The acting agent (default `human`). With a token, only the token's own \
+                agent unless the token is an admin's.",
+            "schema": { "type": "string", "minLength": 1, "maxLength": tix_core::validate::MAX_AGENT_ID_CHARS }
+        }));
+    }
+    let Some(Value::Object(responses)) = operation.get_mut("responses") else {
+        return;
+    };
+    let mut add = |status: &str, answer: Value| {
+        responses.entry(status.to_string()).or_insert(answer);
+    };
+    add("400", error_answer("invalid input: the message names the field (`validation_failed`)"));
+    let mut unauthorized = error_answer("a token is required or was not valid (`token_required`, `invalid_token`)");
+    unauthorized["headers"] = json!({
+        "WWW-Authenticate": { "description": "`Bearer realm=\"tix\"`", "schema": { "type": "string" } }
+    });
+    add("401", unauthorized);
+    add(
+        "403",
+        error_answer(
+            "the token may not act as the agent named (`agent_mismatch`), the Host is not one this \
+             server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`)",
+        ),
+    );
+    if has_path_parameter {
+        add("404", error_answer("no such workflow, ticket or task (`not_found`)"));
+    }
+    if has_body {
+        add("413", error_answer("the body is over the limit (`body_too_large`, with `limit_bytes`)"));
+        add("415", error_answer("the body is not JSON (`unsupported_media_type`)"));
+    }
+    add("414", error_answer("the URI is over 8 KiB (`uri_too_long`)"));
+    add("500", error_answer("the database failed (`storage_error`); retry shortly"));
+    // Keep the answers in status order, whatever the map's own order.
+    let sorted: BTreeMap<String, Value> = std::mem::take(responses).into_iter().collect();
+    responses.extend(sorted);
 }

@@ -1,6 +1,6 @@
 //! The whole route table.
 
-use std::net::IpAddr;
+use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
@@ -12,42 +12,24 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{authenticate, AuthMode, AuthState};
+use crate::host::{self, HostPolicy};
+use crate::limits;
 use crate::handlers::{events, search, stats, tasks, tickets, workflows, AppState};
 use crate::mcp::{self, McpOptions, TixMcp};
 use crate::served::ServedStore;
-
-/// Imports may carry many tickets in one request.
-const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Server settings beyond the store.
 #[derive(Debug, Clone, Default)]
 pub struct ServerOptions {
     /// Whether requests need an agent token (see [`crate::auth`]).
     pub auth: AuthMode,
-    /// `Host` values `/mcp` accepts: `None` for the loopback names only,
-    /// `Some(empty)` for any.
-    pub mcp_allowed_hosts: Option<Vec<String>>,
+    /// The `Host` names and browser origins every route accepts (see
+    /// [`crate::host`]); by default `localhost` and IP literals.
+    pub hosts: HostPolicy,
     /// Becomes `true` when the server shuts down (ends event streams).
     pub shutdown: Option<watch::Sender<bool>>,
     /// Cancelled when the server shuts down (ends open MCP streams).
     pub mcp_shutdown: Option<CancellationToken>,
-}
-
-/// The hosts MCP accepts for a listener bound to `ip`: the loopback names,
-/// plus the address itself; any host when bound to all interfaces.
-pub(crate) fn allowed_hosts_for(ip: IpAddr) -> Option<Vec<String>> {
-    if ip.is_unspecified() {
-        Some(Vec::new())
-    } else if ip.is_loopback() {
-        None
-    } else {
-        Some(vec![
-            "localhost".into(),
-            "127.0.0.1".into(),
-            "::1".into(),
-            ip.to_string(),
-        ])
-    }
 }
 
 /// The API, MCP and the web UI over `store`.
@@ -78,12 +60,8 @@ pub fn router_with<S: ServedStore>(store: S, options: ServerOptions) -> Router {
 pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOptions) -> Router {
     let use_cases = App::new(search);
     let store = use_cases.store().clone();
-    let mut mcp_config = StreamableHttpServerConfig::default();
-    match &options.mcp_allowed_hosts {
-        None => {}
-        Some(hosts) if hosts.is_empty() => mcp_config = mcp_config.disable_allowed_hosts(),
-        Some(hosts) => mcp_config = mcp_config.with_allowed_hosts(hosts.clone()),
-    }
+    // `host::guard` applies the one Host policy to `/mcp` too.
+    let mut mcp_config = StreamableHttpServerConfig::default().disable_allowed_hosts();
     if let Some(token) = &options.mcp_shutdown {
         mcp_config = mcp_config.with_cancellation_token(token.child_token());
     }
@@ -112,7 +90,7 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .route("/api/workflows/{workflow_id}/guardian", get(workflows::guardian::<S>))
         .route(
             "/api/workflows/{workflow_id}/tickets/import",
-            post(workflows::import::<S>).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)),
+            post(workflows::import::<S>).layer(DefaultBodyLimit::max(limits::IMPORT_BODY_LIMIT)),
         )
         .route("/api/search", get(search::search::<S>))
         .route("/api/tickets", get(tickets::list::<S>).post(tickets::create::<S>))
@@ -143,5 +121,8 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         })
         .nest_service("/mcp", mcp::http_service(mcp, mcp_config))
         .fallback(crate::assets::serve)
+        .layer(DefaultBodyLimit::max(limits::BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(auth, authenticate::<S>))
+        .layer(axum::middleware::from_fn(limits::limits))
+        .layer(axum::middleware::from_fn_with_state(Arc::new(options.hosts), host::guard))
 }

@@ -429,6 +429,12 @@ pub struct ServeArgs {
     /// agent. `off`: the X-Agent-ID header is trusted (local use).
     #[arg(long, env = "TIX_AUTH", default_value = "off", value_name = "off|required")]
     pub auth: String,
+    /// Also answer to this host name (repeatable, or comma-separated in TIX_ALLOWED_HOSTS), e.g.
+    /// behind a proxy: `tix.example.com`, `*.example.com` (subdomains), `*` (any). By default
+    /// only `localhost` and IP addresses are answered and browser writes must come from the
+    /// server's own origin (against DNS rebinding).
+    #[arg(long = "allowed-host", env = "TIX_ALLOWED_HOSTS", value_delimiter = ',', value_name = "NAME")]
+    pub allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -93,10 +93,20 @@ impl<S: Store + SearchStore> Search<S> {
             Some(n) => n,
         } as usize;
         let weights = request.weights.unwrap_or_default();
-        if !(weights.semantic >= 0.0 && weights.keyword >= 0.0 && weights.semantic + weights.keyword > 0.0) {
+        for (field, weight) in [("semantic_weight", weights.semantic), ("keyword_weight", weights.keyword)] {
+            // `!(0..=1).contains` also refuses NaN; infinities would turn every score into null.
+            if !(0.0..=1.0).contains(&weight) {
+                return Err(DomainError::validation(
+                    field,
+                    format!("{field} must be a number from 0 to 1 (got {weight}); the defaults are semantic 0.7, keyword 0.3"),
+                )
+                .into());
+            }
+        }
+        if weights.semantic + weights.keyword <= 0.0 {
             return Err(DomainError::validation(
-                "weights",
-                "weights must be non-negative and not both 0 (default semantic 0.7, keyword 0.3)",
+                "semantic_weight",
+                "semantic_weight and keyword_weight may not both be 0 (the defaults are 0.7 and 0.3)",
             )
             .into());
         }

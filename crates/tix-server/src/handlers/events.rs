@@ -28,6 +28,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
     pub workflow_id: Option<String>,
@@ -35,6 +36,7 @@ pub struct EventQuery {
     /// default: from now on). A stream's `Last-Event-ID` header wins.
     pub after: Option<i64>,
     /// At most this many (default 100, max 1000). Ignored by streams.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -53,7 +55,7 @@ const BATCH: u32 = 500;
 /// Reconnection delay the stream suggests to `EventSource`.
 const RETRY: Duration = Duration::from_secs(2);
 
-#[utoipa::path(get, path = "/api/events", tag = "events", params(EventQuery,
+#[utoipa::path(get, operation_id = "listEvents", path = "/api/events", tag = "events", params(EventQuery,
         ("Accept" = Option<String>, Header, description = "`text/event-stream` for a live SSE stream"),
         ("Last-Event-ID" = Option<i64>, Header, description = "stream: resume after this event id")),
     responses((status = 200, body = EventList, description = "JSON page, or with `Accept: text/event-stream` \

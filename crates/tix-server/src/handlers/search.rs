@@ -14,6 +14,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     pub workflow_id: String,
@@ -22,6 +23,7 @@ pub struct SearchQuery {
     /// `hybrid` (default: 0.7 semantic + 0.3 keyword), `semantic` or `keyword`.
     pub search_type: Option<SearchType>,
     /// Results (default 10, max 100).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     pub status: Option<String>,
     pub ticket_type: Option<String>,
@@ -33,9 +35,11 @@ pub struct SearchQuery {
     pub assigned_agent_id: Option<String>,
     pub blocked: Option<bool>,
     pub resolved: Option<bool>,
-    /// Weight of the semantic side (default 0.7; the keyword side gets 1 − it unless given).
+    /// Weight of the semantic side, 0–1 (default 0.7; the keyword side gets 1 − it unless given).
+    #[param(minimum = 0, maximum = 1)]
     pub semantic_weight: Option<f32>,
-    /// Weight of the keyword side (default 0.3).
+    /// Weight of the keyword side, 0–1 (default 0.3).
+    #[param(minimum = 0, maximum = 1)]
     pub keyword_weight: Option<f32>,
 }
 
@@ -47,6 +51,7 @@ pub struct SearchBody {
     pub workflow_id: String,
     pub query: String,
     pub search_type: Option<SearchType>,
+    #[schema(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     pub status: Option<String>,
     pub ticket_type: Option<String>,
@@ -56,7 +61,9 @@ pub struct SearchBody {
     pub assigned_agent_id: Option<String>,
     pub blocked: Option<bool>,
     pub resolved: Option<bool>,
+    #[schema(minimum = 0, maximum = 1)]
     pub semantic_weight: Option<f32>,
+    #[schema(minimum = 0, maximum = 1)]
     pub keyword_weight: Option<f32>,
 }
 
@@ -125,7 +132,7 @@ impl From<SearchQuery> for SearchBody {
     }
 }
 
-#[utoipa::path(get, path = "/api/search", tag = "search", params(SearchQuery),
+#[utoipa::path(get, operation_id = "searchTickets", path = "/api/search", tag = "search", params(SearchQuery),
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn search<S: Store + SearchStore>(
     State(app): State<AppState<S>>,
@@ -135,7 +142,7 @@ pub async fn search<S: Store + SearchStore>(
     Ok(Json(app.use_cases.search().search(body.into()).await?))
 }
 
-#[utoipa::path(post, path = "/api/tickets/search", tag = "search", request_body = SearchBody,
+#[utoipa::path(post, operation_id = "searchTicketsPost", path = "/api/tickets/search", tag = "search", request_body = SearchBody,
     responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn search_json<S: Store + SearchStore>(
     State(app): State<AppState<S>>,
@@ -145,13 +152,15 @@ pub async fn search_json<S: Store + SearchStore>(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RelatedQuery {
     /// Most tickets to return (default 10, max 100).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/tickets/{ticket_id}/related", tag = "search",
+#[utoipa::path(get, operation_id = "getRelatedTickets", path = "/api/tickets/{ticket_id}/related", tag = "search",
     params(("ticket_id" = String, Path, description = "id or unambiguous prefix"), RelatedQuery),
     responses((status = 200, body = RelatedTickets, description = "same-workflow tickets labelled duplicate (≥ 0.92), related (≥ 0.75) or similar (≥ 0.6)"),
         (status = 404, body = ErrorBody)))]

@@ -13,14 +13,16 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
     /// Days in the per-day series and timings, today (UTC) included
     /// (default 30, max 365).
+    #[param(minimum = 1, maximum = 365)]
     pub days: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/workflows/{workflow_id}/stats", tag = "workflows",
+#[utoipa::path(get, operation_id = "getWorkflowStats", path = "/api/workflows/{workflow_id}/stats", tag = "workflows",
     params(("workflow_id" = String, Path), StatsQuery),
     responses((status = 200, body = WorkflowStats), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get<S: Store + StatsStore + SearchStore>(

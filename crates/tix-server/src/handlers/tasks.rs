@@ -12,7 +12,7 @@ use super::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Agent, ApiJson, ApiQuery};
 
-#[utoipa::path(post, path = "/api/tasks", tag = "tasks", request_body = NewTask,
+#[utoipa::path(post, operation_id = "createTask", path = "/api/tasks", tag = "tasks", request_body = NewTask,
     responses((status = 201, body = TaskCreated, description = "with `violations` when a Guardian rule in warn mode was broken"),
         (status = 400, body = ErrorBody, description = "unknown_phase, validation_failed"),
         (status = 404, body = ErrorBody),
@@ -26,6 +26,7 @@ pub async fn create<S: TaskStore>(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TaskQuery {
     pub workflow_id: Option<String>,
@@ -35,12 +36,13 @@ pub struct TaskQuery {
     pub phase_id: Option<u32>,
     pub assigned_agent_id: Option<String>,
     /// Page size (default 50, max 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/tasks", tag = "tasks", params(TaskQuery),
+#[utoipa::path(get, operation_id = "listTasks", path = "/api/tasks", tag = "tasks", params(TaskQuery),
     responses((status = 200, body = TaskPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list<S: TaskStore>(
     State(app): State<AppState<S>>,
@@ -56,7 +58,7 @@ pub async fn list<S: TaskStore>(
     Ok(Json(app.store.list_tasks(filter, query.limit, query.cursor).await?))
 }
 
-#[utoipa::path(get, path = "/api/tasks/{task_id}", tag = "tasks",
+#[utoipa::path(get, operation_id = "getTask", path = "/api/tasks/{task_id}", tag = "tasks",
     params(("task_id" = String, Path, description = "id or unambiguous prefix")),
     responses((status = 200, body = Task), (status = 404, body = ErrorBody)))]
 pub async fn get<S: TaskStore>(State(app): State<AppState<S>>, Path(id): Path<String>) -> Result<Json<Task>, ApiError> {
@@ -72,7 +74,7 @@ pub struct TaskStatusBody {
     pub comment: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/tasks/{task_id}/status", tag = "tasks",
+#[utoipa::path(post, operation_id = "setTaskStatus", path = "/api/tasks/{task_id}/status", tag = "tasks",
     params(("task_id" = String, Path)), request_body = TaskStatusBody,
     responses((status = 200, body = Task), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "task_transition_not_allowed")))]

@@ -45,7 +45,7 @@ impl<'de> Deserialize<'de> for CreateTicketBody {
     }
 }
 
-#[utoipa::path(post, path = "/api/tickets", tag = "tickets", request_body = CreateTicketBody,
+#[utoipa::path(post, operation_id = "createTicket", path = "/api/tickets", tag = "tickets", request_body = CreateTicketBody,
     responses((status = 201, body = CreatedTicket, description = "the ticket, and unresolved look-alikes (similarity ≥ 0.80) in similar_tickets"),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "possible_duplicate: the board refuses near-duplicates; send force: true to create anyway")))]
@@ -78,6 +78,7 @@ pub async fn create<S: Store + SearchStore + GuardianStore>(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     pub workflow_id: Option<String>,
@@ -90,12 +91,13 @@ pub struct ListQuery {
     pub resolved: Option<bool>,
     pub tag: Option<String>,
     /// Page size (default 50, max 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/tickets", tag = "tickets", params(ListQuery),
+#[utoipa::path(get, operation_id = "listTickets", path = "/api/tickets", tag = "tickets", params(ListQuery),
     responses((status = 200, body = TicketPage), (status = 400, body = ErrorBody)))]
 pub async fn list<S: Store>(
     State(app): State<AppState<S>>,
@@ -114,7 +116,7 @@ pub async fn list<S: Store>(
     Ok(Json(app.store.list_tickets(filter, query.limit, query.cursor).await?))
 }
 
-#[utoipa::path(get, path = "/api/tickets/{ticket_id}", tag = "tickets",
+#[utoipa::path(get, operation_id = "getTicket", path = "/api/tickets/{ticket_id}", tag = "tickets",
     params(("ticket_id" = String, Path, description = "id or unambiguous prefix")),
     responses((status = 200, body = TicketDetail), (status = 404, body = ErrorBody)))]
 pub async fn get<S: Store>(
@@ -124,7 +126,7 @@ pub async fn get<S: Store>(
     Ok(Json(app.store.get_ticket(&id).await?))
 }
 
-#[utoipa::path(patch, path = "/api/tickets/{ticket_id}", tag = "tickets",
+#[utoipa::path(patch, operation_id = "updateTicket", path = "/api/tickets/{ticket_id}", tag = "tickets",
     params(("ticket_id" = String, Path), ("If-Match" = Option<u64>, Header, description = "expected version")),
     request_body = TicketPatch,
     responses((status = 200, body = Ticket), (status = 400, body = ErrorBody), (status = 412, body = ErrorBody)))]
@@ -146,7 +148,7 @@ pub struct StatusBody {
     pub comment: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/tickets/{ticket_id}/status", tag = "tickets",
+#[utoipa::path(post, operation_id = "changeTicketStatus", path = "/api/tickets/{ticket_id}/status", tag = "tickets",
     params(("ticket_id" = String, Path), ("If-Match" = Option<u64>, Header)), request_body = StatusBody,
     responses((status = 200, body = StatusChange), (status = 400, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "ticket_blocked, transition_not_allowed or wip_limit_reached"),
@@ -168,10 +170,11 @@ pub async fn change_status<S: Store>(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentBody {
+    #[schema(min_length = 1, max_length = 100_000)]
     pub comment_text: String,
 }
 
-#[utoipa::path(post, path = "/api/tickets/{ticket_id}/comments", tag = "tickets",
+#[utoipa::path(post, operation_id = "addTicketComment", path = "/api/tickets/{ticket_id}/comments", tag = "tickets",
     params(("ticket_id" = String, Path)), request_body = CommentBody,
     responses((status = 201, body = Comment), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn comment<S: Store>(
@@ -192,7 +195,7 @@ pub struct ResolveBody {
     pub resolution_comment: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/tickets/{ticket_id}/resolve", tag = "tickets",
+#[utoipa::path(post, operation_id = "resolveTicket", path = "/api/tickets/{ticket_id}/resolve", tag = "tickets",
     params(("ticket_id" = String, Path)), request_body = ResolveBody,
     responses((status = 200, body = StatusChange), (status = 409, body = ErrorBody)))]
 pub async fn resolve<S: Store>(
@@ -217,7 +220,7 @@ pub struct BlockedBy {
     pub blocked_by: Vec<TicketRef>,
 }
 
-#[utoipa::path(post, path = "/api/tickets/{ticket_id}/blockers", tag = "tickets",
+#[utoipa::path(post, operation_id = "addBlocker", path = "/api/tickets/{ticket_id}/blockers", tag = "tickets",
     params(("ticket_id" = String, Path)), request_body = BlockerBody,
     responses((status = 200, body = BlockedBy), (status = 400, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "dependency_cycle, with the cycle's path")))]
@@ -232,7 +235,7 @@ pub async fn add_blocker<S: Store>(
     }))
 }
 
-#[utoipa::path(delete, path = "/api/tickets/{ticket_id}/blockers/{blocker_id}", tag = "tickets",
+#[utoipa::path(delete, operation_id = "removeBlocker", path = "/api/tickets/{ticket_id}/blockers/{blocker_id}", tag = "tickets",
     params(("ticket_id" = String, Path), ("blocker_id" = String, Path)),
     responses((status = 200, body = BlockedBy), (status = 404, body = ErrorBody)))]
 pub async fn remove_blocker<S: Store>(
@@ -246,13 +249,14 @@ pub async fn remove_blocker<S: Store>(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TicketGraphQuery {
     /// Steps to follow upstream and downstream (default: all).
     pub depth: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/api/tickets/{ticket_id}/graph", tag = "tickets",
+#[utoipa::path(get, operation_id = "getTicketGraph", path = "/api/tickets/{ticket_id}/graph", tag = "tickets",
     params(("ticket_id" = String, Path), TicketGraphQuery),
     responses((status = 200, body = TicketGraph), (status = 404, body = ErrorBody)))]
 pub async fn graph<S: Store>(
@@ -263,7 +267,7 @@ pub async fn graph<S: Store>(
     Ok(Json(app.store.ticket_graph(&id, query.depth).await?))
 }
 
-#[utoipa::path(post, path = "/api/tickets/{ticket_id}/commits", tag = "tickets",
+#[utoipa::path(post, operation_id = "linkCommit", path = "/api/tickets/{ticket_id}/commits", tag = "tickets",
     params(("ticket_id" = String, Path)), request_body = NewCommitLink,
     responses((status = 201, body = CommitLinked, description = "linked"),
         (status = 200, body = CommitLinked, description = "already linked (linking is idempotent)"),

@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Agent, ApiJson, ApiQuery, OptionalJson};
+use crate::extract::{Agent, ApiJson, ApiQuery, Caller, OptionalJson};
 
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct WorkflowList {
@@ -23,7 +23,7 @@ pub struct WorkflowList {
     pub workflows: Vec<Workflow>,
 }
 
-#[utoipa::path(post, path = "/api/workflows", tag = "workflows", request_body = NewWorkflow,
+#[utoipa::path(post, operation_id = "createWorkflow", path = "/api/workflows", tag = "workflows", request_body = NewWorkflow,
     responses((status = 201, body = Workflow), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn create<S: Store>(
     State(app): State<AppState<S>>,
@@ -36,14 +36,14 @@ pub async fn create<S: Store>(
     ))
 }
 
-#[utoipa::path(get, path = "/api/workflows", tag = "workflows", responses((status = 200, body = WorkflowList)))]
+#[utoipa::path(get, operation_id = "listWorkflows", path = "/api/workflows", tag = "workflows", responses((status = 200, body = WorkflowList)))]
 pub async fn list<S: Store>(State(app): State<AppState<S>>) -> Result<Json<WorkflowList>, ApiError> {
     Ok(Json(WorkflowList {
         workflows: app.store.list_workflows().await?,
     }))
 }
 
-#[utoipa::path(get, path = "/api/workflows/{workflow_id}", tag = "workflows",
+#[utoipa::path(get, operation_id = "getWorkflow", path = "/api/workflows/{workflow_id}", tag = "workflows",
     params(("workflow_id" = String, Path)),
     responses((status = 200, body = Workflow), (status = 404, body = ErrorBody)))]
 pub async fn get<S: Store>(State(app): State<AppState<S>>, Path(id): Path<String>) -> Result<Json<Workflow>, ApiError> {
@@ -51,13 +51,14 @@ pub async fn get<S: Store>(State(app): State<AppState<S>>, Path(id): Path<String
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct GraphQuery {
     /// Include resolved tickets (default true).
     pub include_resolved: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/workflows/{workflow_id}/graph", tag = "workflows",
+#[utoipa::path(get, operation_id = "getWorkflowGraph", path = "/api/workflows/{workflow_id}/graph", tag = "workflows",
     params(("workflow_id" = String, Path), GraphQuery),
     responses((status = 200, body = TicketGraph), (status = 404, body = ErrorBody)))]
 pub async fn graph<S: Store>(
@@ -73,11 +74,13 @@ pub async fn graph<S: Store>(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReadyQuery {
     /// Include tickets assigned to this agent (default: the X-Agent-ID).
     pub agent_id: Option<String>,
     /// At most this many (default 50, max 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -87,17 +90,17 @@ pub struct ReadyList {
     pub tickets: Vec<ReadyTicket>,
 }
 
-#[utoipa::path(get, path = "/api/workflows/{workflow_id}/ready", tag = "workflows",
+#[utoipa::path(get, operation_id = "listReadyTickets", path = "/api/workflows/{workflow_id}/ready", tag = "workflows",
     params(("workflow_id" = String, Path), ReadyQuery),
     responses((status = 200, body = ReadyList), (status = 404, body = ErrorBody)))]
 pub async fn ready<S: Store>(
     State(app): State<AppState<S>>,
-    Agent(agent): Agent,
+    caller: Caller,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<ReadyQuery>,
 ) -> Result<Json<ReadyList>, ApiError> {
     let limit = tix_core::ticket::page_size(query.limit)?;
-    let asking = query.agent_id.unwrap_or(agent);
+    let asking = caller.acting_as("agent_id", query.agent_id)?;
     Ok(Json(ReadyList {
         tickets: app.store.ready(&id, Some(&asking), limit).await?,
     }))
@@ -114,20 +117,20 @@ pub struct ClaimBody {
     pub lease_seconds: Option<u64>,
 }
 
-#[utoipa::path(post, path = "/api/workflows/{workflow_id}/claim", tag = "workflows",
+#[utoipa::path(post, operation_id = "claimTicket", path = "/api/workflows/{workflow_id}/claim", tag = "workflows",
     params(("workflow_id" = String, Path)), request_body = ClaimBody,
     responses((status = 200, body = Ticket), (status = 404, body = ErrorBody, description = "nothing_ready"),
         (status = 409, body = ErrorBody)))]
 pub async fn claim<S: Store + SearchStore>(
     State(app): State<AppState<S>>,
-    Agent(agent): Agent,
+    caller: Caller,
     Path(id): Path<String>,
     OptionalJson(body): OptionalJson<ClaimBody>,
 ) -> Result<Json<Ticket>, ApiError> {
     let body = body.unwrap_or_default();
     let claim = NewClaim {
         workflow_id: id,
-        agent_id: body.agent_id.unwrap_or(agent),
+        agent_id: caller.acting_as("agent_id", body.agent_id)?,
         ticket_id: body.ticket_id,
         lease_seconds: body.lease_seconds,
     };
@@ -166,7 +169,7 @@ pub struct ImportResult {
 
 pub const MAX_IMPORT_BATCH: usize = 10_000;
 
-#[utoipa::path(post, path = "/api/workflows/{workflow_id}/tickets/import", tag = "workflows",
+#[utoipa::path(post, operation_id = "importTickets", path = "/api/workflows/{workflow_id}/tickets/import", tag = "workflows",
     params(("workflow_id" = String, Path)), request_body = ImportBody,
     responses((status = 201, body = ImportResult), (status = 400, body = ErrorBody)))]
 pub async fn import<S: Store>(
@@ -215,6 +218,7 @@ pub async fn import<S: Store>(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct GuardianQuery {
     /// Only this rule's violations.
@@ -224,6 +228,7 @@ pub struct GuardianQuery {
     /// Only violations with a greater id (default 0).
     pub after: Option<i64>,
     /// At most this many (default 100, max 1000).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -237,7 +242,7 @@ pub struct GuardianReport {
     pub violations: Vec<Violation>,
 }
 
-#[utoipa::path(get, path = "/api/workflows/{workflow_id}/guardian", tag = "workflows",
+#[utoipa::path(get, operation_id = "getGuardianReport", path = "/api/workflows/{workflow_id}/guardian", tag = "workflows",
     params(("workflow_id" = String, Path), GuardianQuery),
     responses((status = 200, body = GuardianReport), (status = 404, body = ErrorBody)))]
 pub async fn guardian<S: GuardianStore>(

@@ -161,21 +161,20 @@ impl<S: ServedStore> TixMcp<S> {
             .and_then(|p| p.extensions.get::<Identity>())
             .cloned()
             .unwrap_or(Identity::Trusted(None));
-        match identity {
-            Identity::Token { agent, admin } => match explicit {
-                Some(named) if named != agent && !admin => Err(ToolError::new(
-                    "agent_mismatch",
-                    format!("this token belongs to {agent}, which may not act as {named}"),
-                    "Drop agent_id (the token decides who you are), or use that agent's own token.",
-                )),
-                Some(named) => Ok(named),
-                None => Ok(agent),
-            },
-            Identity::Trusted(header) => Ok(explicit
+        let named = identity.act_as(explicit).map_err(|mismatch| {
+            ToolError::new(
+                "agent_mismatch",
+                mismatch.message(),
+                "Drop agent_id (the token decides who you are), or use that agent's own token.",
+            )
+        })?;
+        Ok(match identity {
+            Identity::Token { agent, .. } => named.unwrap_or(agent),
+            Identity::Trusted(header) => named
                 .or(header)
                 .or_else(|| self.options.agent.clone())
-                .unwrap_or_else(|| DEFAULT_AGENT.to_string())),
-        }
+                .unwrap_or_else(|| DEFAULT_AGENT.to_string()),
+        })
     }
 
     /// Runs one tool call; failures are tool errors, never protocol errors.

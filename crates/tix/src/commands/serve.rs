@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use tix_search::{Search, SearchConfig};
 use tix_server::auth::AuthMode;
+use tix_server::host::HostPolicy;
 use tix_server::ServerOptions;
 use tix_store::{AgentStore, AnyStore, OpenOptions, Store};
 
@@ -65,6 +66,7 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
     let sweeper = tokio::spawn(expire_leases(store.clone()));
     let options = ServerOptions {
         auth,
+        hosts: HostPolicy::with_names(&args.allowed_hosts),
         ..ServerOptions::default()
     };
     let served = tix_server::launch_with_search(search, listener, shutdown_signal(), options).await;
