@@ -1,6 +1,8 @@
 //! The server's tests, one binary: each module drives a real server on
 //! port 0 (started by [`harness::Server`]) over HTTP or MCP.
 //!
+//! - `contract`: the edges of the HTTP contract (Host/Origin policy, limits,
+//!   the error envelope, the OpenAPI document's shape);
 //! - `http`: the REST API (tickets, blocking, claims, tasks, the Guardian,
 //!   commits, the OpenAPI document);
 //! - `live`: what the web UI uses beyond it (the event stream, statistics,
@@ -9,6 +11,7 @@
 //!   errors, tokens);
 //! - `search`: search, duplicates and related tickets over HTTP and MCP.
 
+mod contract;
 mod harness;
 mod http;
 mod live;
