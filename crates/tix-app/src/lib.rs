@@ -55,6 +55,7 @@
 //! # Ok(()) }
 //! ```
 
+mod adopt;
 mod claim;
 mod create;
 mod stats;
@@ -63,6 +64,7 @@ mod workflow;
 use tix_search::Search;
 use tix_store::{SearchStore, Store};
 
+pub use adopt::phase_named_by;
 pub use claim::NewClaim;
 pub use create::{CreateOptions, CreatedTicket, MAX_SIMILAR, SIMILAR_THRESHOLD};
 pub use workflow::WorkflowChoice;

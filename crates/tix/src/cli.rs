@@ -444,6 +444,12 @@ pub struct McpArgs {
     #[arg(long, value_name = "LIST")]
     pub toolset: Option<String>,
 
+    /// The phase this agent works in: a write that names no ticket (as the spec's phase 3
+    /// does) starts this phase's oldest queued task for the agent. Default: the number in an
+    /// agent id like `agent-phase3-a`.
+    #[arg(long, value_name = "N")]
+    pub phase: Option<u32>,
+
     /// Print the tools/list answer (JSON) and its size in bytes, then exit.
     #[arg(long)]
     pub list_tools: bool,

@@ -25,6 +25,9 @@ pub struct Call<'a, S> {
     pub use_cases: &'a App<S>,
     pub agent: String,
     pub default_workflow: Option<&'a str>,
+    /// The agent's phase: the session's (`--phase`, `/mcp?phase=`), else
+    /// the one its id names (`agent-phase3-a`).
+    pub phase: Option<u32>,
     pub session: &'a super::Session,
 }
 
@@ -371,19 +374,37 @@ impl<S: ServedStore> Call<'_, S> {
         Ok(self.use_cases.workflow_id(choice).await?)
     }
 
-    /// The named ticket, else the ticket of the agent's current task.
+    /// The ticket a write goes to: the named one, else the ticket of the
+    /// agent's current task, else of the next queued task of its phase.
+    /// A write to the ticket of a queued, unassigned task starts that task
+    /// for the agent first (see `tix_app::adopt`), as the spec's phases
+    /// never start tasks themselves.
     async fn ticket_id(&self, explicit: Option<String>) -> Result<String, ToolError> {
         if let Some(id) = explicit.filter(|s| !s.trim().is_empty()) {
+            self.use_cases.adopt_task_on(&self.agent, &id, self.phase).await?;
             return Ok(id);
         }
-        match self.current_task().await? {
-            Some(task) => Ok(task.ticket_id),
-            None => Err(ToolError::new(
-                "ticket_id_required",
-                format!("no ticket_id was given and {} has no task to take it from", self.agent),
-                "Pass ticket_id (the TICKET: in your task's description), or start your task with update_task(status=\"in_progress\").",
-            )),
+        if let Some(task) = self.current_task().await? {
+            return Ok(task.ticket_id);
         }
+        if let Some(phase) = self.phase {
+            if let Some(task) = self
+                .use_cases
+                .adopt_task_of_phase(&self.agent, self.default_workflow, phase)
+                .await?
+            {
+                return Ok(task.ticket_id);
+            }
+        }
+        let phase = match self.phase {
+            Some(phase) => format!(" and no task of phase {phase} is queued"),
+            None => String::new(),
+        };
+        Err(ToolError::new(
+            "ticket_id_required",
+            format!("no ticket_id was given, {} has no task to take it from{phase}", self.agent),
+            "Pass ticket_id (the TICKET: in your task's description); find work with get_tasks(status=\"queued\") or get_ready_tickets.",
+        ))
     }
 
     pub async fn get_board(&self, args: GetBoard) -> Out {

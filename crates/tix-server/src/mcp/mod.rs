@@ -54,6 +54,9 @@ pub struct McpOptions {
     pub agent: Option<String>,
     /// The workflow tools default to (stdio: `--workflow`).
     pub workflow: Option<String>,
+    /// The phase the agent works in (stdio: `--phase`; HTTP: `/mcp?phase=N`);
+    /// else the one its id names, e.g. `agent-phase3-a`.
+    pub phase: Option<u32>,
 }
 
 /// What one MCP session remembers between calls.
@@ -75,6 +78,16 @@ impl Session {
     fn has_searched(&self, agent: &str) -> bool {
         self.searched.lock().unwrap_or_else(|e| e.into_inner()).contains(agent)
     }
+}
+
+/// A parameter of the `/mcp` URL's query (HTTP sessions only).
+fn query_parameter(parts: Option<&Parts>, name: &str) -> Option<String> {
+    parts.and_then(|p| p.uri.query()).and_then(|q| {
+        q.split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+    })
 }
 
 /// The MCP handler. A clone shares its session; [`TixMcp::new_session`]
@@ -134,12 +147,7 @@ impl<S: ServedStore> TixMcp<S> {
     /// The tools this session offers: `?toolset=` on the `/mcp` URL narrows
     /// them per connection, else the session's toolset.
     fn offered(&self, parts: Option<&Parts>) -> Result<Vec<&'static ToolDef>, String> {
-        let query_toolset = parts.and_then(|p| p.uri.query()).and_then(|q| {
-            q.split('&')
-                .filter_map(|pair| pair.split_once('='))
-                .find(|(key, _)| *key == "toolset")
-                .map(|(_, value)| value.replace("%2C", ",").replace("%2c", ","))
-        });
+        let query_toolset = query_parameter(parts, "toolset").map(|value| value.replace("%2C", ",").replace("%2c", ","));
         match query_toolset {
             Some(toolset) => tools::select(Some(&toolset)),
             None => Ok(self.tools.to_vec()),
@@ -198,11 +206,16 @@ impl<S: ServedStore> TixMcp<S> {
             };
             let agent = self.agent(parts, explicit)?;
             tracing::debug!(tool = name, %agent, "MCP tool call");
+            let phase = query_parameter(parts, "phase")
+                .and_then(|p| p.trim().parse().ok())
+                .or(self.options.phase)
+                .or_else(|| tix_app::phase_named_by(&agent));
             let call = Call {
                 store: &self.store,
                 use_cases: &self.use_cases,
                 agent,
                 default_workflow: self.options.workflow.as_deref(),
+                phase,
                 session: &self.session,
             };
             let schema = (def.schema)();

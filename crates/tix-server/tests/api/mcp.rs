@@ -264,3 +264,50 @@ async fn with_auth_off_the_header_is_trusted_and_a_token_still_counts() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked token is refused");
 }
+
+/// The spec's YAML, call for call: no claim, no task start, `ticket_id`
+/// left out where the spec leaves it out. Zero tool errors, zero Guardian
+/// violations recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_spec_phases_verbatim_need_no_claims_and_raise_no_warnings() {
+    let server = Server::start().await;
+    let workflow = server
+        .store
+        .create_workflow("human", seed_workflow(None, "Web app"))
+        .await
+        .expect("workflow");
+    let (planner, builder, tester) = (
+        server.connect("agent-phase1-a", "/mcp").await,
+        server.connect("agent-phase2-a", "/mcp").await,
+        // The phase may also come from the URL, whatever the agent is called.
+        server.connect("qa-bot", "/mcp?phase=3").await,
+    );
+    let infra = story::spec_verbatim(&Agents {
+        planner: planner.peer().clone(),
+        builder: builder.peer().clone(),
+        tester: tester.peer().clone(),
+    })
+    .await;
+    let (status, report) = server
+        .get(&format!("/api/workflows/{}/guardian", workflow.id))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(report["violations"], json!([]), "{report}");
+    let detail = server.store.get_ticket(&infra).await.expect("ticket");
+    let starters: Vec<Option<&str>> = detail.tasks.iter().map(|t| t.assigned_agent_id.as_deref()).collect();
+    assert_eq!(starters, [Some("agent-phase2-a"), Some("qa-bot")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_without_a_ticket_and_no_task_says_how_to_find_work() {
+    let server = Server::start().await;
+    server
+        .store
+        .create_workflow("human", seed_workflow(None, "Web app"))
+        .await
+        .expect("workflow");
+    let client = server.connect("agent-phase3-b", "/mcp").await;
+    let text = story::fails(client.peer(), "change_ticket_status", json!({"new_status": "testing"})).await;
+    assert!(text.starts_with("error [ticket_id_required]"), "{text}");
+    assert!(text.contains("no task of phase 3 is queued") && text.contains("get_tasks"), "{text}");
+}

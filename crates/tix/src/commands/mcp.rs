@@ -26,13 +26,14 @@ pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
                     .into(),
             );
         }
-        return relay(server, &agent, args.toolset.as_deref(), global.token.as_deref()).await;
+        return relay(server, &agent, args.toolset.as_deref(), args.phase, global.token.as_deref()).await;
     }
     let store = open_store(&global.database, &tix_store::OpenOptions { pool_size: 4 }).await?;
     let options = McpOptions {
         toolset: args.toolset,
         agent: Some(agent.clone()),
         workflow: global.workflow.clone(),
+        phase: args.phase,
     };
     let mcp = TixMcp::new(store.clone(), options).map_err(|e| {
         Failure::new("unknown_toolset", e)
@@ -68,11 +69,18 @@ pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
 
 /// Passes JSON-RPC messages between stdio and the server's `/mcp` until
 /// either side closes.
-async fn relay(server: &str, agent: &str, toolset: Option<&str>, token: Option<&str>) -> Result<()> {
-    let mut uri = format!("{}/mcp", server.trim().trim_end_matches('/'));
+async fn relay(server: &str, agent: &str, toolset: Option<&str>, phase: Option<u32>, token: Option<&str>) -> Result<()> {
+    let mut query = Vec::new();
     if let Some(toolset) = toolset {
-        uri.push_str("?toolset=");
-        uri.push_str(&toolset.replace(' ', ""));
+        query.push(format!("toolset={}", toolset.replace(' ', "")));
+    }
+    if let Some(phase) = phase {
+        query.push(format!("phase={phase}"));
+    }
+    let mut uri = format!("{}/mcp", server.trim().trim_end_matches('/'));
+    if !query.is_empty() {
+        uri.push('?');
+        uri.push_str(&query.join("&"));
     }
     // With a token the server knows who we are; naming the default agent
     // as well would only clash with it.
