@@ -83,7 +83,11 @@ pub enum DomainError {
     #[error("'{title}' looks like a duplicate of {}", matches.iter().map(|m| format!("{} [{}] {} (similarity {:.2})", m.id, m.status, m.title, m.similarity)).collect::<Vec<_>>().join("; "))]
     PossibleDuplicate { title: String, matches: Vec<SimilarTicket> },
 
-    #[error("no workflow was named and there are {}: {}", if candidates.is_empty() { "none" } else { "several" }, candidates.join(", "))]
+    #[error("{}", if candidates.is_empty() {
+        "no workflow exists yet".to_string()
+    } else {
+        format!("no workflow was named and there are several: {}", candidates.join(", "))
+    })]
     WorkflowNotChosen { candidates: Vec<String> },
 
     // The format is spelled out (not `reference::TASK_FORMAT`) so this module
@@ -216,6 +220,11 @@ impl DomainError {
             DomainError::NotClaimable { .. } => "Claim another ticket; see the ready list.".into(),
             DomainError::WorkflowExists { .. } => "Choose another id, or omit it to get a generated one.".into(),
             DomainError::TicketExists { .. } => "Choose another id, or omit it to get a generated one.".into(),
+            DomainError::WorkflowNotChosen { candidates } if candidates.is_empty() => {
+                "Create one: `tix workflow create --file board.yaml`, POST /api/workflows, or start \
+                 `tix serve --board FILE` (`tix mcp --board FILE`), which creates it when none exists."
+                    .into()
+            }
             DomainError::WorkflowNotChosen { .. } => {
                 "Name the workflow with workflow_id (or --workflow / TIX_WORKFLOW).".into()
             }

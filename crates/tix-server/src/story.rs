@@ -40,7 +40,59 @@ pub async fn answer(peer: &Peer<RoleClient>, tool: &str, args: Value) -> Result<
     if result.is_error == Some(true) {
         return Err(text);
     }
-    Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{tool} answered non-JSON ({e}): {text}")))
+    let value: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{tool} answered non-JSON ({e}): {text}"));
+    let shape = crate::mcp::tools::TOOLS
+        .iter()
+        .find(|t| t.name == tool)
+        .and_then(|t| t.output)
+        .map(|shape| shape());
+    match (&result.structured_content, shape) {
+        (Some(structured), Some(shape)) => {
+            assert_eq!(structured, &value, "{tool}: structuredContent and the text differ");
+            if let Err(problem) = conforms(&value, &shape) {
+                panic!("{tool}: the answer does not match its outputSchema: {problem}\n{value}");
+            }
+        }
+        (None, None) => {}
+        (structured, shape) => panic!(
+            "{tool}: structuredContent {} but outputSchema {}",
+            if structured.is_some() { "sent" } else { "missing" },
+            if shape.is_some() { "declared" } else { "not declared" }
+        ),
+    }
+    Ok(value)
+}
+
+/// Whether `value` has the required keys and the property types of
+/// `shape` (the subset of JSON Schema the tools' output shapes use).
+fn conforms(value: &Value, shape: &Value) -> Result<(), String> {
+    let fits = |v: &Value, t: &str| match t {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "boolean" => v.is_boolean(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        _ => true,
+    };
+    let object = value.as_object().ok_or("not an object")?;
+    for key in shape["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        if !object.contains_key(key) {
+            return Err(format!("required '{key}' is missing"));
+        }
+    }
+    for (key, v) in object {
+        // Fields beyond the shape are allowed (the schema does not close it).
+        let Some(property) = shape["properties"].get(key) else {
+            continue;
+        };
+        if let Some(t) = property["type"].as_str() {
+            if !fits(v, t) {
+                return Err(format!("'{key}' is not a {t}: {v}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A tool's answer, as [`answer`], from an agent that follows the
@@ -82,7 +134,7 @@ fn history(detail: &Value) -> Vec<(String, String)> {
         .as_array()
         .expect("history")
         .iter()
-        .map(|h| (text(h, "action"), text(h, "by")))
+        .map(|h| (text(h, "action"), text(h, "agent_id")))
         .collect()
 }
 
@@ -147,7 +199,7 @@ pub async fn three_phases(agents: &Agents) {
                "ticket_type": "component", "blocked_by_ticket_ids": [db]}),
     )
     .await;
-    assert_eq!(auth["blocked"], true);
+    assert_eq!(auth["is_blocked"], true);
     let auth = text(&auth, "ticket_id");
     let api = ok(
         planner,
@@ -219,7 +271,7 @@ pub async fn three_phases(agents: &Agents) {
         json!({"task_id": db_task, "status": "in_progress"}),
     )
     .await;
-    assert_eq!(started["assignee"], "builder");
+    assert_eq!(started["assigned_agent_id"], "builder");
     // No ticket_id: the ticket of the builder's task.
     let moved = ok(
         builder,
@@ -296,7 +348,7 @@ pub async fn three_phases(agents: &Agents) {
     )
     .await;
     assert_eq!(resolved["status"], "done");
-    assert_eq!(resolved["resolved"], true);
+    assert_eq!(resolved["is_resolved"], true);
     assert_eq!(
         resolved["unblocked_ticket_ids"],
         json!([auth]),
@@ -311,7 +363,7 @@ pub async fn three_phases(agents: &Agents) {
 
     // ------------------------------------------------------------ what it left behind
     let auth_detail = ok(tester, "get_ticket", json!({"ticket_id": auth})).await;
-    assert_eq!(auth_detail["blocked"], false);
+    assert_eq!(auth_detail["is_blocked"], false);
     assert_eq!(auth_detail["tasks"][0]["status"], "queued");
     let auth_history = history(&auth_detail);
     assert!(
@@ -327,11 +379,11 @@ pub async fn three_phases(agents: &Agents) {
         "{auth_history:?}"
     );
     let api_detail = ok(tester, "get_ticket", json!({"ticket_id": api})).await;
-    assert_eq!(api_detail["blocked"], true, "API still waits for auth");
+    assert_eq!(api_detail["is_blocked"], true, "API still waits for auth");
     assert_eq!(api_detail["tasks"][0]["status"], "blocked");
 
     let db_detail = ok(tester, "get_ticket", json!({"ticket_id": db})).await;
-    assert_eq!(db_detail["resolved"], true);
+    assert_eq!(db_detail["is_resolved"], true);
     assert_eq!(db_detail["commits"][0]["message"], "Add users table");
     let db_history = history(&db_detail);
     assert!(
@@ -358,7 +410,7 @@ pub async fn three_phases(agents: &Agents) {
         .as_array()
         .expect("comments")
         .iter()
-        .map(|c| text(c, "by"))
+        .map(|c| text(c, "author"))
         .collect();
     assert_eq!(comments, ["builder", "builder", "builder", "tester"]);
 
@@ -460,8 +512,8 @@ pub async fn spec_verbatim(agents: &Agents) -> String {
     // The history says who started which task.
     let detail = ok(planner, "get_ticket", json!({"ticket_id": infra})).await;
     let trail = history(&detail);
-    let builder_id = text(&detail["tasks"][0], "assignee");
-    let tester_id = text(&detail["tasks"][1], "assignee");
+    let builder_id = text(&detail["tasks"][0], "assigned_agent_id");
+    let tester_id = text(&detail["tasks"][1], "assigned_agent_id");
     assert!(
         contains_in_order(
             &trail,

@@ -419,6 +419,11 @@ pub struct ServeArgs {
     #[arg(long)]
     pub demo: bool,
 
+    /// Create the workflow in this file (YAML or JSON, as `tix workflow create`) if the database
+    /// has none yet; a database that has one is left as it is.
+    #[arg(long, env = "TIX_BOARD", value_name = "FILE")]
+    pub board: Option<std::path::PathBuf>,
+
     #[command(flatten)]
     pub embed: EmbedArgs,
 
@@ -443,6 +448,11 @@ pub struct McpArgs {
     /// names, comma-separated. Default: all.
     #[arg(long, value_name = "LIST")]
     pub toolset: Option<String>,
+
+    /// Create the workflow in this file (YAML or JSON) if the database has none yet, so the
+    /// tools have a board to work on.
+    #[arg(long, env = "TIX_BOARD", value_name = "FILE")]
+    pub board: Option<std::path::PathBuf>,
 
     /// The phase this agent works in: a write that names no ticket (as the spec's phase 3
     /// does) starts this phase's oldest queued task for the agent. Default: the number in an

@@ -211,8 +211,59 @@ pub struct LinkCommit {
     commit_message: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWorkflow {
+    name: String,
+    board_config: tix_core::board::BoardConfig,
+    #[serde(default)]
+    phases: Vec<tix_core::phase::Phase>,
+    id: Option<String>,
+}
+
 pub fn parse<T: DeserializeOwned>(tool: &str, args: Map<String, Value>, schema: &Value) -> Result<T, ToolError> {
-    serde_json::from_value(Value::Object(args)).map_err(|e| ToolError::arguments(tool, e, schema))
+    let misfit = misfit(&args, schema);
+    serde_json::from_value(Value::Object(args)).map_err(|e| match misfit {
+        // Serde's message names the type, not the argument: name it.
+        Some((field, expected, got)) => {
+            let mut error = ToolError::arguments(tool, format!("`{field}` must be {expected} (got {got})"), schema);
+            error.details = json!({ "field": field });
+            error
+        }
+        None => ToolError::arguments(tool, e, schema),
+    })
+}
+
+/// The first argument whose JSON type is not the one its schema property
+/// declares: (name, what was expected, what came). Numbers and booleans
+/// sent as strings fit (the argument structs accept them).
+fn misfit(args: &Map<String, Value>, schema: &Value) -> Option<(String, &'static str, String)> {
+    args.iter().find_map(|(name, value)| {
+        let property = schema["properties"].get(name)?;
+        let as_text = value.as_str().map(str::trim);
+        let (fits, expected) = match property["type"].as_str() {
+            Some("string") => (value.is_string(), "a string"),
+            Some("integer") => (
+                value.is_u64() || value.is_i64() || as_text.is_some_and(|t| t.parse::<i64>().is_ok()),
+                "an integer",
+            ),
+            Some("boolean") => (
+                value.is_boolean() || as_text.is_some_and(|t| t.parse::<bool>().is_ok()),
+                "true or false",
+            ),
+            Some("array") => (value.is_array(), "a list"),
+            Some("object") => (value.is_object(), "an object"),
+            _ => match property["enum"].as_array() {
+                Some(choices) => (choices.contains(value), "one of the listed values"),
+                None => (true, ""),
+            },
+        };
+        let mut got = value.to_string();
+        if got.len() > 40 {
+            got = format!("{}…", got.chars().take(40).collect::<String>());
+        }
+        (!fits && !value.is_null()).then(|| (name.clone(), expected, got))
+    })
 }
 
 // ---------------------------------------------------------------- compact views
@@ -239,15 +290,15 @@ pub fn brief(t: &Ticket) -> Value {
     put(&mut m, "id", t.id.as_str());
     put(&mut m, "title", t.title.as_str());
     put(&mut m, "status", t.status.as_str());
-    put(&mut m, "type", t.ticket_type.as_str());
+    put(&mut m, "ticket_type", t.ticket_type.as_str());
     put(&mut m, "priority", t.priority.as_str());
     if t.is_blocked {
-        put(&mut m, "blocked", true);
+        put(&mut m, "is_blocked", true);
     }
     if t.is_resolved {
-        put(&mut m, "resolved", true);
+        put(&mut m, "is_resolved", true);
     }
-    put_some(&mut m, "assignee", t.assigned_agent_id.as_deref());
+    put_some(&mut m, "assigned_agent_id", t.assigned_agent_id.as_deref());
     Value::Object(m)
 }
 
@@ -257,7 +308,7 @@ fn task_brief(t: &Task) -> Value {
     put(&mut m, "phase_id", t.phase_id);
     put(&mut m, "status", t.status.as_str());
     put(&mut m, "ticket_id", t.ticket_id.as_str());
-    put_some(&mut m, "assignee", t.assigned_agent_id.as_deref());
+    put_some(&mut m, "assigned_agent_id", t.assigned_agent_id.as_deref());
     put(&mut m, "description", t.description.as_str());
     put_some(&mut m, "note", t.note.as_deref());
     Value::Object(m)
@@ -278,7 +329,7 @@ fn status_change(change: &StatusChange) -> Value {
     let mut m = Map::new();
     put(&mut m, "ticket_id", t.id.as_str());
     put(&mut m, "status", t.status.as_str());
-    put(&mut m, "resolved", t.is_resolved);
+    put(&mut m, "is_resolved", t.is_resolved);
     put(&mut m, "version", t.version);
     put_nonempty(&mut m, "unblocked_ticket_ids", &change.unblocked_ticket_ids);
     put_nonempty(&mut m, "reblocked_ticket_ids", &change.reblocked_ticket_ids);
@@ -295,19 +346,19 @@ fn detail(d: &TicketDetail) -> Value {
     put(&mut m, "workflow_id", t.workflow_id.as_str());
     put(&mut m, "title", t.title.as_str());
     put(&mut m, "description", t.description.as_str());
-    put(&mut m, "type", t.ticket_type.as_str());
+    put(&mut m, "ticket_type", t.ticket_type.as_str());
     put(&mut m, "status", t.status.as_str());
     put(&mut m, "priority", t.priority.as_str());
-    put(&mut m, "blocked", t.is_blocked);
-    put(&mut m, "resolved", t.is_resolved);
+    put(&mut m, "is_blocked", t.is_blocked);
+    put(&mut m, "is_resolved", t.is_resolved);
     put(&mut m, "version", t.version);
     put(&mut m, "created_by", t.created_by.as_str());
-    put_some(&mut m, "assignee", t.assigned_agent_id.as_deref());
+    put_some(&mut m, "assigned_agent_id", t.assigned_agent_id.as_deref());
     put_some(&mut m, "lease_expires_at", t.lease_expires_at.map(|l| l.to_rfc3339()));
     put_nonempty(&mut m, "tags", &t.tags);
     let refs = |refs: &[tix_core::error::TicketRef]| -> Vec<Value> {
         refs.iter()
-            .map(|r| json!({ "id": r.id, "status": r.status, "title": r.title, "resolved": r.is_resolved }))
+            .map(|r| json!({ "id": r.id, "status": r.status, "title": r.title, "is_resolved": r.is_resolved }))
             .collect()
     };
     put(&mut m, "blocked_by", refs(&d.blocked_by));
@@ -318,7 +369,7 @@ fn detail(d: &TicketDetail) -> Value {
         "comments",
         d.comments
             .iter()
-            .map(|c| json!({ "by": c.author, "at": c.created_at.to_rfc3339(), "text": c.comment_text }))
+            .map(|c| json!({ "author": c.author, "created_at": c.created_at.to_rfc3339(), "comment_text": c.comment_text }))
             .collect::<Vec<_>>(),
     );
     if !d.commits.is_empty() {
@@ -336,11 +387,11 @@ fn detail(d: &TicketDetail) -> Value {
         .iter()
         .map(|h| {
             let mut row = Map::new();
-            put(&mut row, "at", h.created_at.to_rfc3339());
-            put(&mut row, "by", h.agent_id.as_str());
+            put(&mut row, "created_at", h.created_at.to_rfc3339());
+            put(&mut row, "agent_id", h.agent_id.as_str());
             put(&mut row, "action", h.action.as_str());
-            put_some(&mut row, "from", h.from_status.as_deref());
-            put_some(&mut row, "to", h.to_status.as_deref());
+            put_some(&mut row, "from_status", h.from_status.as_deref());
+            put_some(&mut row, "to_status", h.to_status.as_deref());
             if let Some(task) = h.details.get("task_id") {
                 put(&mut row, "task_id", task.clone());
             }
@@ -560,7 +611,7 @@ impl<S: ServedStore> Call<'_, S> {
         put(&mut m, "ticket_id", t.id.as_str());
         put(&mut m, "workflow_id", t.workflow_id.as_str());
         put(&mut m, "status", t.status.as_str());
-        put(&mut m, "blocked", t.is_blocked);
+        put(&mut m, "is_blocked", t.is_blocked);
         put_nonempty(&mut m, "blocked_by_ticket_ids", &t.blocked_by_ticket_ids);
         if !created.similar_tickets.is_empty() {
             put(&mut m, "similar_tickets", json!(created.similar_tickets));
@@ -617,7 +668,7 @@ impl<S: ServedStore> Call<'_, S> {
         put(&mut m, "ticket_id", t.id.as_str());
         put(&mut m, "title", t.title.as_str());
         put(&mut m, "description", t.description.as_str());
-        put(&mut m, "type", t.ticket_type.as_str());
+        put(&mut m, "ticket_type", t.ticket_type.as_str());
         put(&mut m, "status", t.status.as_str());
         put_some(&mut m, "lease_expires_at", t.lease_expires_at.map(|l| l.to_rfc3339()));
         Ok(Value::Object(m))
@@ -682,6 +733,19 @@ impl<S: ServedStore> Call<'_, S> {
             "tasks": page.tasks.iter().map(task_brief).collect::<Vec<_>>(),
             "next_cursor": page.next_cursor,
         }))
+    }
+
+    pub async fn create_workflow(&self, args: CreateWorkflow) -> Out {
+        let new = tix_core::workflow::NewWorkflow {
+            id: args.id,
+            name: args.name,
+            board_config: args.board_config,
+            phases: args.phases,
+            guardian: Default::default(),
+        };
+        let workflow = self.store.create_workflow(&self.agent, new).await?;
+        let columns: Vec<&str> = workflow.board_config.columns.iter().map(|c| c.id.as_str()).collect();
+        Ok(json!({ "workflow_id": workflow.id, "name": workflow.name, "columns": columns }))
     }
 
     pub async fn link_commit(&self, args: LinkCommit) -> Out {

@@ -64,10 +64,48 @@ impl From<DomainError> for ToolError {
         ToolError {
             code: error.code().to_string(),
             message: error.to_string(),
-            hint: error.hint(),
+            hint: mcp_hint(&error).unwrap_or_else(|| error.hint()),
             details: error.details(),
         }
     }
+}
+
+/// Hints that name MCP tools where the domain's name REST routes or `tix`
+/// commands (an agent on MCP can call neither).
+fn mcp_hint(error: &DomainError) -> Option<String> {
+    Some(match error {
+        DomainError::NotFound { kind: "workflow", .. } => {
+            "Check workflow_id; get_board without one shows the workflow your calls default to.".into()
+        }
+        DomainError::NotFound { kind: "task", .. } => {
+            "Check task_id; list tasks with get_tasks (ticket_id=... narrows it).".into()
+        }
+        DomainError::NotFound { .. } => {
+            "Check ticket_id; find tickets with search_tickets, or see get_ready_tickets.".into()
+        }
+        DomainError::EdgeNotFound { .. } => "get_ticket shows the ticket's actual blocked_by.".into(),
+        DomainError::NothingReady { .. } => {
+            "Every open ticket is blocked, claimed or started; try again after a blocker resolves \
+             (resolve_ticket unblocks its dependents), or look at your tasks with get_tasks."
+                .into()
+        }
+        DomainError::PossibleDuplicate { matches, .. } => format!(
+            "Work on the existing ticket ({}) or comment on it (add_ticket_comment); if this really is different \
+             work, say how in the title and call create_ticket again with force: true.",
+            matches.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        DomainError::WorkflowNotChosen { candidates } if candidates.is_empty() => {
+            "Create one with create_workflow (toolset admin: /mcp?toolset=default,admin or \
+             `tix mcp --toolset default,admin`), or start Tix with `--board FILE` \
+             (`tix serve --board FILE`, `tix mcp --board FILE`)."
+                .into()
+        }
+        DomainError::WorkflowNotChosen { .. } => {
+            "Pass workflow_id (one of those listed), or start the session with `tix mcp --workflow ID`.".into()
+        }
+        DomainError::StaleVersion { .. } => "Read the ticket again with get_ticket and retry.".into(),
+        _ => return None,
+    })
 }
 
 impl From<tix_store::Error> for ToolError {

@@ -19,7 +19,7 @@ use axum::http::request::Parts;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -31,7 +31,7 @@ use tix_core::ticket::check_agent_id;
 
 use self::calls::{parse, Call};
 use self::error::ToolError;
-use self::tools::ToolDef;
+use self::tools::{Access, ToolDef};
 use crate::identity::{Identity, DEFAULT_AGENT};
 use crate::served::ServedStore;
 
@@ -80,6 +80,11 @@ impl Session {
     }
 }
 
+/// The declared answer shape of a tool, if it has one.
+fn offered_shape(name: &str) -> Option<Value> {
+    tools::TOOLS.iter().find(|t| t.name == name).and_then(|t| t.output).map(|shape| shape())
+}
+
 /// A parameter of the `/mcp` URL's query (HTTP sessions only).
 fn query_parameter(parts: Option<&Parts>, name: &str) -> Option<String> {
     parts.and_then(|p| p.uri.query()).and_then(|q| {
@@ -108,7 +113,27 @@ fn tool(def: &ToolDef) -> Tool {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    Tool::new(def.name, def.description, Arc::new(schema))
+    let mut tool = Tool::new(def.name, def.description, Arc::new(schema));
+    tool.title = Some(def.title.to_string());
+    // Only the hints that differ from MCP's defaults, plus openWorldHint
+    // (false: Tix reaches nothing beyond itself).
+    let mut annotations = ToolAnnotations::new().open_world(false);
+    annotations = match def.access {
+        Access::Read => annotations.read_only(true),
+        Access::Write { idempotent } => {
+            let annotations = annotations.destructive(false);
+            if idempotent {
+                annotations.idempotent(true)
+            } else {
+                annotations
+            }
+        }
+    };
+    tool.annotations = Some(annotations);
+    if let Some(Value::Object(output)) = def.output.map(|shape| shape()) {
+        tool.output_schema = Some(Arc::new(output));
+    }
+    tool
 }
 
 impl<S: ServedStore> TixMcp<S> {
@@ -242,10 +267,13 @@ impl<S: ServedStore> TixMcp<S> {
                 "update_task" => update_task,
                 "get_tasks" => get_tasks,
                 "link_commit" => link_commit,
+                "create_workflow" => create_workflow,
             )
         }
         .await;
+        let shaped = offered_shape(name).is_some();
         match result {
+            Ok(value) if shaped => CallToolResult::structured(value),
             Ok(value) => CallToolResult::success(vec![ContentBlock::text(value.to_string())]),
             Err(error) => error.into_result(),
         }
@@ -300,7 +328,15 @@ mod tests {
         // Each schema property must be accepted by the struct that parses
         // the arguments (they deny unknown fields), and the required ones
         // must be enough.
-        fn sample(schema: &Value) -> Value {
+        fn sample(name: &str, schema: &Value) -> Value {
+            // Structured arguments get a real value of their kind.
+            match name {
+                "board_config" => {
+                    return serde_json::json!({"columns": [{"id": "todo", "name": "To do"}], "ticket_types": ["task"], "initial_status": "todo"})
+                }
+                "phases" => return serde_json::json!([{"id": 1, "name": "Build", "columns": ["todo"]}]),
+                _ => {}
+            }
             match schema.get("type").and_then(Value::as_str) {
                 Some("integer") => Value::from(2),
                 Some("boolean") => Value::from(true),
@@ -319,11 +355,11 @@ mod tests {
                     let def = tools::TOOLS.iter().find(|t| t.name == $tool).expect($tool);
                     let schema = (def.schema)();
                     let props = schema["properties"].as_object().expect("properties");
-                    let all: Map<String, Value> = props.iter().map(|(k, v)| (k.clone(), sample(v))).collect();
+                    let all: Map<String, Value> = props.iter().map(|(k, v)| (k.clone(), sample(k, v))).collect();
                     parse::<$args>($tool, all, &schema).map_err(|e| e.text()).expect("every property parses");
                     let required: Map<String, Value> = schema["required"]
                         .as_array()
-                        .map(|r| r.iter().filter_map(Value::as_str).map(|k| (k.to_string(), sample(&props[k]))).collect())
+                        .map(|r| r.iter().filter_map(Value::as_str).map(|k| (k.to_string(), sample(k, &props[k]))).collect())
                         .unwrap_or_default();
                     parse::<$args>($tool, required, &schema).map_err(|e| e.text()).expect("the required properties suffice");
                     checked.push($tool);
@@ -347,6 +383,7 @@ mod tests {
             "update_task" => UpdateTask,
             "get_tasks" => GetTasks,
             "link_commit" => LinkCommit,
+            "create_workflow" => CreateWorkflow,
         );
     }
 

@@ -9,19 +9,80 @@ use serde_json::{json, Value};
 
 /// Toolsets `--toolset` may name (besides single tool names).
 pub const GROUPS: &[(&str, &str)] = &[
+    ("default", "what a session offers unless told otherwise: the spec's tools (search_tickets, create_ticket, change_ticket_status, add_ticket_comment, resolve_ticket, create_task) with get_board, get_ticket, get_tasks, get_ready_tickets, claim_next_ticket"),
     ("tickets", "get_board, get_ticket, get_tickets, search_tickets, create_ticket, change_ticket_status, add_ticket_comment, resolve_ticket"),
     ("queue", "get_ready_tickets, claim_next_ticket"),
     ("tasks", "create_task, update_task, get_tasks"),
     ("commits", "link_commit"),
     ("read", "get_board, get_ticket, get_tickets, search_tickets, get_ready_tickets, get_tasks"),
+    ("admin", "create_workflow"),
     ("all", "every tool"),
 ];
 
 pub struct ToolDef {
     pub name: &'static str,
+    /// For people (the MCP `title`).
+    pub title: &'static str,
+    /// The MCP annotations: reads change nothing; no tool deletes, and
+    /// none reaches beyond this Tix server.
+    pub access: Access,
     pub groups: &'static [&'static str],
     pub description: &'static str,
     pub schema: fn() -> Value,
+    /// The answer's shape, for tools whose answer has a fixed one: it is
+    /// declared as `outputSchema` and the answer sent as `structuredContent` too.
+    pub output: Option<fn() -> Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write { idempotent: bool },
+}
+
+// ------------------------------------------------------------ answer shapes
+// The fields every answer of the tool has, with their types; answers carry
+// more when there is more to say (`guardian_warnings`, `unblocked_ticket_ids`,
+// `similar_tickets`, …), which the schemas allow. Kept this small because
+// every byte of `tools/list` is read on each session; the MCP tests check
+// every answer against its shape.
+
+fn shape(fields: &[(&str, fn() -> Value)]) -> Value {
+    let properties: serde_json::Map<String, Value> = fields.iter().map(|(k, t)| (k.to_string(), t())).collect();
+    let required: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+    json!({ "type": "object", "properties": properties, "required": required })
+}
+
+fn status_change() -> Value {
+    shape(&[("ticket_id", s), ("status", s), ("is_resolved", boolean), ("version", int)])
+}
+
+fn created_ticket() -> Value {
+    shape(&[("ticket_id", s), ("workflow_id", s), ("status", s), ("is_blocked", boolean)])
+}
+
+fn comment_added() -> Value {
+    shape(&[("comment_id", int), ("ticket_id", s)])
+}
+
+fn claimed() -> Value {
+    shape(&[("ticket_id", s), ("title", s), ("status", s)])
+}
+
+fn task_created() -> Value {
+    shape(&[("task_id", s), ("status", s), ("phase_id", int), ("ticket_id", s)])
+}
+
+fn task() -> Value {
+    shape(&[("task_id", s), ("phase_id", int), ("status", s), ("ticket_id", s)])
+}
+
+fn workflow_created() -> Value {
+    shape(&[("workflow_id", s), ("name", s), ("columns", strings)])
+}
+
+fn commit_linked() -> Value {
+    shape(&[("ticket_id", s), ("sha", s), ("newly_linked", boolean)])
 }
 
 fn object(properties: Value, required: &[&str]) -> Value {
@@ -61,18 +122,27 @@ const TICKET_DEFAULT: &str = "default: your task's ticket";
 pub const TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "get_board",
-        groups: &["tickets", "read"],
-        description: "The workflow's board: column ids in order (use them as new_status), WIP limits, ticket types, transitions, done and claim columns, phases.",
+        title: "Board and phases",
+        access: Access::Read,
+        output: None,
+        groups: &["default", "tickets", "read"],
+        description: "The board: column ids in order (use them as new_status), WIP limits, ticket types, transitions, phases.",
         schema: || object(json!({ "workflow_id": s() }), &[]),
     },
     ToolDef {
         name: "get_ticket",
-        groups: &["tickets", "read"],
+        title: "Ticket detail",
+        access: Access::Read,
+        output: None,
+        groups: &["default", "tickets", "read"],
         description: "A ticket with its blockers, dependents, tasks, comments, linked commits and history.",
         schema: || object(json!({ "ticket_id": s() }), &["ticket_id"]),
     },
     ToolDef {
         name: "get_tickets",
+        title: "List tickets",
+        access: Access::Read,
+        output: None,
         groups: &["tickets", "read"],
         description: "List tickets, filtered, in creation order; pass next_cursor as cursor for more.",
         schema: || {
@@ -88,7 +158,10 @@ pub const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "search_tickets",
-        groups: &["tickets", "read"],
+        title: "Search tickets",
+        access: Access::Read,
+        output: None,
+        groups: &["default", "tickets", "read"],
         description: "Find tickets by meaning or words. Search before create_ticket to avoid duplicates.",
         schema: || {
             object(
@@ -104,10 +177,12 @@ pub const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "create_ticket",
-        groups: &["tickets"],
-        description: "Create a ticket in the initial column. It is blocked until every blocker resolves. \
-The answer lists similar_tickets (unresolved look-alikes); a board with duplicate_policy refuse refuses \
-near-duplicates unless force is true.",
+        title: "Create ticket",
+        access: Access::Write { idempotent: false },
+        output: Some(created_ticket),
+        groups: &["default", "tickets"],
+        description: "Create a ticket in the initial column, blocked until its blockers resolve. Answers similar_tickets \
+(look-alikes); force: true creates one a board would refuse as a near-duplicate.",
         schema: || {
             object(
                 json!({
@@ -120,8 +195,11 @@ near-duplicates unless force is true.",
     },
     ToolDef {
         name: "change_ticket_status",
-        groups: &["tickets"],
-        description: "Move a ticket to another column (a column id). Blocked tickets may move back, not forward; a done column resolves.",
+        title: "Move ticket",
+        access: Access::Write { idempotent: false },
+        output: Some(status_change),
+        groups: &["default", "tickets"],
+        description: "Move a ticket to a column id. A blocked ticket may move back, not forward; a done column resolves.",
         schema: || {
             object(
                 json!({ "ticket_id": sd(TICKET_DEFAULT), "new_status": s(), "comment": s() }),
@@ -131,7 +209,10 @@ near-duplicates unless force is true.",
     },
     ToolDef {
         name: "add_ticket_comment",
-        groups: &["tickets"],
+        title: "Comment on ticket",
+        access: Access::Write { idempotent: false },
+        output: Some(comment_added),
+        groups: &["default", "tickets"],
         description: "Comment on a ticket: progress, blockers hit, findings, hand-over notes.",
         schema: || {
             object(
@@ -142,8 +223,11 @@ near-duplicates unless force is true.",
     },
     ToolDef {
         name: "resolve_ticket",
-        groups: &["tickets"],
-        description: "Resolve a ticket (move it to done). Returns the tickets it unblocked and the tasks that became queued.",
+        title: "Resolve ticket",
+        access: Access::Write { idempotent: true },
+        output: Some(status_change),
+        groups: &["default", "tickets"],
+        description: "Resolve a ticket (move it to done). Answers the tickets it unblocked and the tasks queued.",
         schema: || {
             object(
                 json!({ "ticket_id": sd(TICKET_DEFAULT), "resolution_comment": s() }),
@@ -153,14 +237,20 @@ near-duplicates unless force is true.",
     },
     ToolDef {
         name: "get_ready_tickets",
-        groups: &["queue", "read"],
-        description: "Tickets ready to take (unblocked, unassigned, in the initial column), best first.",
+        title: "Ready tickets",
+        access: Access::Read,
+        output: None,
+        groups: &["default", "queue", "read"],
+        description: "Tickets ready to take (unblocked, unassigned, not started), best first.",
         schema: || object(json!({ "workflow_id": s(), "limit": int() }), &[]),
     },
     ToolDef {
         name: "claim_next_ticket",
-        groups: &["queue"],
-        description: "Claim the best ready ticket (or ticket_id): assigned to you, moved to the claim column, leased (renewed by your writes).",
+        title: "Claim ticket",
+        access: Access::Write { idempotent: false },
+        output: Some(claimed),
+        groups: &["default", "queue"],
+        description: "Claim the best ready ticket (or ticket_id): assigned to you, moved to the claim column, leased.",
         schema: || {
             object(
                 json!({ "workflow_id": s(), "ticket_id": s(), "lease_seconds": int() }),
@@ -170,8 +260,11 @@ near-duplicates unless force is true.",
     },
     ToolDef {
         name: "create_task",
-        groups: &["tasks"],
-        description: "Create a task for a phase. A task of a blocked ticket waits (blocked) and is queued when the ticket unblocks.",
+        title: "Create task",
+        access: Access::Write { idempotent: false },
+        output: Some(task_created),
+        groups: &["default", "tasks"],
+        description: "Create a task for a phase; while its ticket is blocked it waits, then it is queued.",
         schema: || {
             object(
                 json!({
@@ -184,6 +277,9 @@ near-duplicates unless force is true.",
     },
     ToolDef {
         name: "update_task",
+        title: "Update task",
+        access: Access::Write { idempotent: false },
+        output: Some(task),
         groups: &["tasks"],
         description: "Set a task's status: in_progress (takes it), done, failed (say why), queued (gives it back).",
         schema: || {
@@ -199,7 +295,10 @@ near-duplicates unless force is true.",
     },
     ToolDef {
         name: "get_tasks",
-        groups: &["tasks", "read"],
+        title: "List tasks",
+        access: Access::Read,
+        output: None,
+        groups: &["default", "tasks", "read"],
         description: "List tasks, filtered, in creation order.",
         schema: || {
             object(
@@ -214,6 +313,9 @@ near-duplicates unless force is true.",
     },
     ToolDef {
         name: "link_commit",
+        title: "Link commit",
+        access: Access::Write { idempotent: true },
+        output: Some(commit_linked),
         groups: &["commits"],
         description: "Link a git commit to a ticket.",
         schema: || {
@@ -223,13 +325,33 @@ near-duplicates unless force is true.",
             )
         },
     },
+    ToolDef {
+        name: "create_workflow",
+        title: "Create workflow",
+        access: Access::Write { idempotent: false },
+        output: Some(workflow_created),
+        groups: &["admin"],
+        description: "Create a workflow: a board (columns in order, ticket types, initial column) and phases. \
+Needed once, when Tix has none.",
+        schema: || {
+            object(
+                json!({
+                    "name": s(),
+                    "board_config": { "type": "object", "description": "columns [{id, name, wip_limit?}], ticket_types [..], initial_status, done_statuses?, claim_status?, transitions?" },
+                    "phases": { "type": "array", "description": "[{id, name, columns [..]}]" },
+                    "id": s()
+                }),
+                &["name", "board_config"],
+            )
+        },
+    },
 ];
 
 /// The tools a `--toolset` value selects: comma-separated group names
 /// and/or tool names. Unknown names are an error that lists the choices.
 pub fn select(toolset: Option<&str>) -> Result<Vec<&'static ToolDef>, String> {
     let Some(spec) = toolset.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(TOOLS.iter().collect());
+        return Ok(TOOLS.iter().filter(|t| t.groups.contains(&"default")).collect());
     };
     let mut chosen: Vec<&'static ToolDef> = Vec::new();
     for name in spec.split(',').map(str::trim).filter(|n| !n.is_empty()) {

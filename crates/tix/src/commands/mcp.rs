@@ -26,9 +26,17 @@ pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
                     .into(),
             );
         }
+        if args.board.is_some() {
+            return Err(Failure::new("validation_failed", "--board works on the database, not --server")
+                .with_hint("Start the server with `tix serve --board FILE` instead, or drop --server.")
+                .into());
+        }
         return relay(server, &agent, args.toolset.as_deref(), args.phase, global.token.as_deref()).await;
     }
     let store = open_store(&global.database, &tix_store::OpenOptions { pool_size: 4 }).await?;
+    if let Some(board) = &args.board {
+        crate::commands::serve::create_board_workflow(&store, board).await?;
+    }
     let options = McpOptions {
         toolset: args.toolset,
         agent: Some(agent.clone()),

@@ -34,6 +34,9 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
     if auth == AuthMode::Required && store.list_agent_tokens().await.map_err(Failure::from)?.is_empty() {
         tracing::warn!("auth is required but no agent has a token yet; make one with `tix agent add NAME --admin`");
     }
+    if let Some(board) = &args.board {
+        create_board_workflow(&store, board).await?;
+    }
     if args.demo {
         seed_demo(&store).await?;
     }
@@ -73,6 +76,19 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
     sweeper.abort();
     served.context("serving HTTP")?;
     tracing::info!("tix server stopped");
+    Ok(())
+}
+
+/// `--board FILE`: creates the file's workflow when the database has none
+/// (`tix serve` and `tix mcp`).
+pub async fn create_board_workflow(store: &AnyStore, file: &std::path::Path) -> Result<()> {
+    let new = crate::commands::workflow::read_workflow_file(file)?;
+    if !store.list_workflows().await.map_err(Failure::from)?.is_empty() {
+        tracing::info!(file = %file.display(), "the database already has a workflow; --board leaves it as it is");
+        return Ok(());
+    }
+    let workflow = store.create_workflow("human", new).await.map_err(Failure::from)?;
+    tracing::info!(workflow_id = %workflow.id, file = %file.display(), "created the workflow of --board");
     Ok(())
 }
 

@@ -61,7 +61,7 @@ pub async fn run(ctx: &Ctx, command: WorkflowCommand) -> Result<()> {
 
 /// Reads a [`NewWorkflow`] from YAML or JSON, chosen by the file's
 /// extension, or by its first character when the extension says nothing.
-fn read_workflow_file(path: &Path) -> Result<NewWorkflow> {
+pub(crate) fn read_workflow_file(path: &Path) -> Result<NewWorkflow> {
     let shown = path.display().to_string();
     let text = if shown == "-" {
         let mut text = String::new();

@@ -24,9 +24,11 @@ async fn launch(tix: &Tix, agent: &str, extra: &[&str]) -> RunningService<RoleCl
 }
 
 async fn play(tix: &Tix, extra: &[&str]) {
-    let planner = launch(tix, "planner", extra).await;
-    let builder = launch(tix, "builder", extra).await;
-    let tester = launch(tix, "tester", extra).await;
+    // The story also takes tasks by hand (update_task), beyond the default toolset.
+    let extra = [extra, &["--toolset", "all"]].concat();
+    let planner = launch(tix, "planner", &extra).await;
+    let builder = launch(tix, "builder", &extra).await;
+    let tester = launch(tix, "tester", &extra).await;
     story::three_phases(&Agents {
         planner: planner.peer().clone(),
         builder: builder.peer().clone(),
@@ -54,6 +56,39 @@ async fn three_phases_over_stdio_relayed_to_a_server() {
     // the story would fail at get_board if they opened it.
     let elsewhere = Tix::new();
     play(&elsewhere, &["--server", &server.url]).await;
+}
+
+/// The spec's YAML call for call over stdio, on a database that starts
+/// empty: `--board` creates the workflow, `--phase` names the tester's phase.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_spec_verbatim_over_stdio_on_a_board_file() {
+    let tix = Tix::new();
+    let workflow = serde_json::to_string(&tix_store::conformance::seed_workflow(None, "From a file")).expect("json");
+    let board = tix.write("board.json", &workflow);
+    let planner = launch(&tix, "agent-phase1-a", &["--board", &board]).await;
+    let builder = launch(&tix, "agent-phase2-a", &["--board", &board]).await;
+    let tester = launch(&tix, "qa", &["--board", &board, "--phase", "3"]).await;
+    story::spec_verbatim(&Agents {
+        planner: planner.peer().clone(),
+        builder: builder.peer().clone(),
+        tester: tester.peer().clone(),
+    })
+    .await;
+    let listed = tix.json(&["workflow", "list"]);
+    assert_eq!(listed["workflows"].as_array().map(Vec::len), Some(1), "one workflow, made once: {listed}");
+    for client in [planner, builder, tester] {
+        let _ = client.cancel().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_workflow_the_error_says_how_to_make_one() {
+    let tix = Tix::new();
+    let client = launch(&tix, "planner", &[]).await;
+    let text = story::fails(client.peer(), "get_board", serde_json::json!({})).await;
+    assert!(text.starts_with("error [workflow_not_chosen]: no workflow exists yet"), "{text}");
+    assert!(text.contains("create_workflow") && text.contains("--board"), "{text}");
+    let _ = client.cancel().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
