@@ -54,7 +54,11 @@ pub struct SearchHit {
     /// Raw BM25 score; null when no keyword matched.
     pub bm25: Option<f32>,
     /// Raw cosine similarity to the query; null without semantic search.
+    /// Unlike `score` it is absolute: a weak best match stays weak.
     pub cosine: Option<f32>,
+    /// The query means nearly the same as this ticket (cosine ≥ 0.92, the
+    /// threshold at which a board's `duplicate_policy` applies).
+    pub likely_duplicate: bool,
     /// Which retrievers found it: `id`, `keyword`, `semantic`.
     pub matched_in: Vec<MatchedIn>,
 }
@@ -230,6 +234,7 @@ impl<S: Store + SearchStore> Search<S> {
                     semantic_score: if semantic { h.semantic_score } else { None },
                     bm25: h.bm25,
                     cosine: h.cosine,
+                    likely_duplicate: h.cosine.is_some_and(|c| c >= super::DUPLICATE_THRESHOLD),
                     matched_in: h.matched_in,
                 })
             })

@@ -573,7 +573,14 @@ impl<S: ServedStore> Call<'_, S> {
             .iter()
             .map(|hit| {
                 let mut v = brief(&hit.ticket);
-                v["score"] = json!((f64::from(hit.score) * 1000.0).round() / 1000.0);
+                let rounded = |x: f32| json!((f64::from(x) * 1000.0).round() / 1000.0);
+                // `score` ranks within this answer; `similarity` (the cosine)
+                // says how close the best match really is.
+                v["score"] = rounded(hit.score);
+                if let Some(cosine) = hit.cosine {
+                    v["similarity"] = rounded(cosine);
+                }
+                v["likely_duplicate"] = json!(hit.likely_duplicate);
                 v["matched_in"] = json!(hit.matched_in);
                 v
             })
