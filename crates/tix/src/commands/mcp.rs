@@ -75,6 +75,34 @@ pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
     Ok(())
 }
 
+/// What to tell the agent when the server's `/mcp` did not take a message:
+/// a refused token is not a server that is down.
+fn relay_failure(uri: &str, error: &str, has_token: bool) -> Failure {
+    let lower = error.to_ascii_lowercase();
+    if lower.contains("auth required") || lower.contains("401") || lower.contains("unauthorized") {
+        let (message, hint) = if has_token {
+            (
+                format!("the Tix server at {uri} did not accept the agent token"),
+                "Check --token (or TIX_TOKEN); an admin makes a new one with `tix agent add NAME`.",
+            )
+        } else {
+            (
+                format!("the Tix server at {uri} requires an agent token"),
+                "Pass --token TOKEN (or set TIX_TOKEN); an admin makes one with `tix agent add NAME`.",
+            )
+        };
+        return Failure::new("token_required", message).with_hint(hint);
+    }
+    if lower.contains("403") || lower.contains("forbidden") {
+        return Failure::new("forbidden", format!("the Tix server at {uri} refused the session: {error}")).with_hint(
+            "The token may not act as --agent (drop --agent, or use that agent's token), or the server does not \
+             answer to this host name (see `tix serve --allowed-host`).",
+        );
+    }
+    Failure::new("server_unreachable", format!("cannot reach the Tix server's MCP at {uri}: {error}"))
+        .with_hint("Start it with `tix serve`, or drop --server to use the database directly.")
+}
+
 /// Passes JSON-RPC messages between stdio and the server's `/mcp` until
 /// either side closes.
 async fn relay(server: &str, agent: &str, toolset: Option<&str>, phase: Option<u32>, token: Option<&str>) -> Result<()> {
@@ -110,10 +138,7 @@ async fn relay(server: &str, agent: &str, toolset: Option<&str>, phase: Option<u
         tokio::select! {
             from_agent = local.receive() => {
                 let Some(message): Option<ClientJsonRpcMessage> = from_agent else { break };
-                remote.send(message).await.map_err(|e| {
-                    Failure::new("server_unreachable", format!("cannot reach the Tix server's MCP at {uri}: {e}"))
-                        .with_hint("Start it with `tix serve`, or drop --server to use the database directly.")
-                })?;
+                remote.send(message).await.map_err(|e| relay_failure(&uri, &e.to_string(), token.is_some()))?;
             }
             from_server = remote.receive() => {
                 let Some(message): Option<ServerJsonRpcMessage> = from_server else { break };

@@ -111,3 +111,29 @@ async fn the_relay_sends_the_agents_token() {
     assert_eq!(detail["created_by"], "builder", "the token decides the agent");
     let _ = client.cancel().await;
 }
+
+#[test]
+fn the_relay_without_a_token_gives_token_advice() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut tix = Tix::new();
+    let server = tix.serve(&["--auth", "required"]);
+    let elsewhere = Tix::new();
+    let mut child = elsewhere
+        .command()
+        .args(["mcp", "--server", &server.url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tix mcp");
+    let initialize = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"1"}}}"#;
+    if let Some(mut stdin) = child.stdin.take() {
+        writeln!(stdin, "{initialize}").expect("write initialize");
+    }
+    let output = child.wait_with_output().expect("tix mcp exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("requires an agent token") && stderr.contains("--token"), "{stderr}");
+    assert!(!stderr.contains("Start it with `tix serve`"), "{stderr}");
+}
