@@ -146,10 +146,22 @@ mod tests {
     #[test]
     fn loopback_names_and_addresses_are_answered_other_names_refused() {
         let policy = HostPolicy::default();
-        for host in ["127.0.0.1:7420", "localhost:7420", "LOCALHOST", "[::1]:80", "::1", "10.1.2.3", "app.localhost:1"] {
+        for host in [
+            "127.0.0.1:7420",
+            "localhost:7420",
+            "LOCALHOST",
+            "[::1]:80",
+            "::1",
+            "10.1.2.3",
+            "app.localhost:1",
+        ] {
             assert_eq!(code(policy.check(&Method::GET, &headers(host, None))), None, "{host}");
         }
-        for host in ["rebind.evil.example", "rebind.evil.example:7420", "localhost.evil.example"] {
+        for host in [
+            "rebind.evil.example",
+            "rebind.evil.example:7420",
+            "localhost.evil.example",
+        ] {
             assert_eq!(
                 code(policy.check(&Method::GET, &headers(host, None))).as_deref(),
                 Some("host_not_allowed"),
@@ -173,14 +185,20 @@ mod tests {
         let policy = HostPolicy::default();
         let cross = headers("127.0.0.1:7420", Some("http://evil.example"));
         assert_eq!(code(policy.check(&Method::GET, &cross)), None);
-        assert_eq!(code(policy.check(&Method::POST, &cross)).as_deref(), Some("cross_origin_refused"));
+        assert_eq!(
+            code(policy.check(&Method::POST, &cross)).as_deref(),
+            Some("cross_origin_refused")
+        );
         assert_eq!(
             code(policy.check(&Method::POST, &headers("127.0.0.1:7420", Some("null")))).as_deref(),
             Some("cross_origin_refused")
         );
         let same = headers("127.0.0.1:7420", Some("http://127.0.0.1:7420"));
         assert_eq!(code(policy.check(&Method::DELETE, &same)), None);
-        assert_eq!(code(policy.check(&Method::POST, &headers("127.0.0.1:7420", None))), None);
+        assert_eq!(
+            code(policy.check(&Method::POST, &headers("127.0.0.1:7420", None))),
+            None
+        );
         let proxied = HostPolicy::with_names(["tix.example.com"]);
         let from_proxy_name = headers("127.0.0.1:7420", Some("https://tix.example.com"));
         assert_eq!(code(proxied.check(&Method::POST, &from_proxy_name)), None);

@@ -27,7 +27,10 @@ pub struct Mismatch {
 
 impl Mismatch {
     pub fn message(&self) -> String {
-        format!("this token belongs to {}, which may not act as {}", self.owner, self.named)
+        format!(
+            "this token belongs to {}, which may not act as {}",
+            self.owner, self.named
+        )
     }
 }
 

@@ -124,7 +124,10 @@ fn complete_operation(operation: &mut Value) {
     let mut add = |status: &str, answer: Value| {
         responses.entry(status.to_string()).or_insert(answer);
     };
-    add("400", error_answer("invalid input: the message names the field (`validation_failed`)"));
+    add(
+        "400",
+        error_answer("invalid input: the message names the field (`validation_failed`)"),
+    );
     let mut unauthorized = error_answer("a token is required or was not valid (`token_required`, `invalid_token`)");
     unauthorized["headers"] = json!({
         "WWW-Authenticate": { "description": "`Bearer realm=\"tix\"`", "schema": { "type": "string" } }
@@ -141,11 +144,17 @@ fn complete_operation(operation: &mut Value) {
         add("404", error_answer("no such workflow, ticket or task (`not_found`)"));
     }
     if has_body {
-        add("413", error_answer("the body is over the limit (`body_too_large`, with `limit_bytes`)"));
+        add(
+            "413",
+            error_answer("the body is over the limit (`body_too_large`, with `limit_bytes`)"),
+        );
         add("415", error_answer("the body is not JSON (`unsupported_media_type`)"));
     }
     add("414", error_answer("the URI is over 8 KiB (`uri_too_long`)"));
-    add("500", error_answer("the database failed (`storage_error`); retry shortly"));
+    add(
+        "500",
+        error_answer("the database failed (`storage_error`); retry shortly"),
+    );
     // Keep the answers in status order, whatever the map's own order.
     let sorted: BTreeMap<String, Value> = std::mem::take(responses).into_iter().collect();
     responses.extend(sorted);

@@ -12,9 +12,9 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{authenticate, AuthMode, AuthState};
+use crate::handlers::{events, search, stats, tasks, tickets, workflows, AppState};
 use crate::host::{self, HostPolicy};
 use crate::limits;
-use crate::handlers::{events, search, stats, tasks, tickets, workflows, AppState};
 use crate::mcp::{self, McpOptions, TixMcp};
 use crate::served::ServedStore;
 
@@ -124,5 +124,8 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .layer(DefaultBodyLimit::max(limits::BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(auth, authenticate::<S>))
         .layer(axum::middleware::from_fn(limits::limits))
-        .layer(axum::middleware::from_fn_with_state(Arc::new(options.hosts), host::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(options.hosts),
+            host::guard,
+        ))
 }

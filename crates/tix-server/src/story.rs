@@ -40,8 +40,7 @@ pub async fn answer(peer: &Peer<RoleClient>, tool: &str, args: Value) -> Result<
     if result.is_error == Some(true) {
         return Err(text);
     }
-    let value: Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{tool} answered non-JSON ({e}): {text}"));
+    let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{tool} answered non-JSON ({e}): {text}"));
     let shape = crate::mcp::tools::TOOLS
         .iter()
         .find(|t| t.name == tool)
@@ -76,7 +75,12 @@ fn conforms(value: &Value, shape: &Value) -> Result<(), String> {
         _ => true,
     };
     let object = value.as_object().ok_or("not an object")?;
-    for key in shape["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+    for key in shape["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
         if !object.contains_key(key) {
             return Err(format!("required '{key}' is missing"));
         }
@@ -447,10 +451,21 @@ pub async fn spec_verbatim(agents: &Agents) -> String {
     // Phase 1: search first, create tickets with dependencies, one phase-2 task each.
     let mut ids = Vec::new();
     for (title, description) in [
-        ("Set up Infrastructure", "Provision the database server and the CI pipeline"),
-        ("Build Authentication System", "Implement JWT auth with login/register/refresh"),
+        (
+            "Set up Infrastructure",
+            "Provision the database server and the CI pipeline",
+        ),
+        (
+            "Build Authentication System",
+            "Implement JWT auth with login/register/refresh",
+        ),
     ] {
-        ok(planner, "search_tickets", json!({"query": title, "search_type": "hybrid"})).await;
+        ok(
+            planner,
+            "search_tickets",
+            json!({"query": title, "search_type": "hybrid"}),
+        )
+        .await;
         let blocked_by: Vec<&String> = ids.iter().collect();
         let created = ok(
             planner,
@@ -489,7 +504,10 @@ pub async fn spec_verbatim(agents: &Agents) -> String {
         json!({"new_status": "building-done", "comment": "Implementation complete. 8 test cases added."}),
     )
     .await;
-    assert_eq!((text(&built, "ticket_id"), text(&built, "status")), (infra.clone(), "building-done".into()));
+    assert_eq!(
+        (text(&built, "ticket_id"), text(&built, "status")),
+        (infra.clone(), "building-done".into())
+    );
     ok(
         builder,
         "create_task",
@@ -499,7 +517,10 @@ pub async fn spec_verbatim(agents: &Agents) -> String {
 
     // Phase 3: no ticket_id on the first move.
     let testing = ok(tester, "change_ticket_status", json!({"new_status": "testing"})).await;
-    assert_eq!((text(&testing, "ticket_id"), text(&testing, "status")), (infra.clone(), "testing".into()));
+    assert_eq!(
+        (text(&testing, "ticket_id"), text(&testing, "status")),
+        (infra.clone(), "testing".into())
+    );
     let resolved = ok(
         tester,
         "resolve_ticket",
@@ -507,7 +528,11 @@ pub async fn spec_verbatim(agents: &Agents) -> String {
     )
     .await;
     assert_eq!(resolved["unblocked_ticket_ids"], json!([auth]), "{resolved}");
-    assert_eq!(resolved["queued_task_ids"].as_array().map(Vec::len), Some(1), "{resolved}");
+    assert_eq!(
+        resolved["queued_task_ids"].as_array().map(Vec::len),
+        Some(1),
+        "{resolved}"
+    );
 
     // The history says who started which task.
     let detail = ok(planner, "get_ticket", json!({"ticket_id": infra})).await;

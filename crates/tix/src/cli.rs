@@ -438,7 +438,12 @@ pub struct ServeArgs {
     /// behind a proxy: `tix.example.com`, `*.example.com` (subdomains), `*` (any). By default
     /// only `localhost` and IP addresses are answered and browser writes must come from the
     /// server's own origin (against DNS rebinding).
-    #[arg(long = "allowed-host", env = "TIX_ALLOWED_HOSTS", value_delimiter = ',', value_name = "NAME")]
+    #[arg(
+        long = "allowed-host",
+        env = "TIX_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        value_name = "NAME"
+    )]
     pub allowed_hosts: Vec<String>,
 }
 

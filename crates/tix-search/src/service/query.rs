@@ -97,7 +97,10 @@ impl<S: Store + SearchStore> Search<S> {
             Some(n) => n,
         } as usize;
         let weights = request.weights.unwrap_or_default();
-        for (field, weight) in [("semantic_weight", weights.semantic), ("keyword_weight", weights.keyword)] {
+        for (field, weight) in [
+            ("semantic_weight", weights.semantic),
+            ("keyword_weight", weights.keyword),
+        ] {
             // `!(0..=1).contains` also refuses NaN; infinities would turn every score into null.
             if !(0.0..=1.0).contains(&weight) {
                 return Err(DomainError::validation(

@@ -82,7 +82,11 @@ impl Session {
 
 /// The declared answer shape of a tool, if it has one.
 fn offered_shape(name: &str) -> Option<Value> {
-    tools::TOOLS.iter().find(|t| t.name == name).and_then(|t| t.output).map(|shape| shape())
+    tools::TOOLS
+        .iter()
+        .find(|t| t.name == name)
+        .and_then(|t| t.output)
+        .map(|shape| shape())
 }
 
 /// A parameter of the `/mcp` URL's query (HTTP sessions only).
@@ -172,7 +176,8 @@ impl<S: ServedStore> TixMcp<S> {
     /// The tools this session offers: `?toolset=` on the `/mcp` URL narrows
     /// them per connection, else the session's toolset.
     fn offered(&self, parts: Option<&Parts>) -> Result<Vec<&'static ToolDef>, String> {
-        let query_toolset = query_parameter(parts, "toolset").map(|value| value.replace("%2C", ",").replace("%2c", ","));
+        let query_toolset =
+            query_parameter(parts, "toolset").map(|value| value.replace("%2C", ",").replace("%2c", ","));
         match query_toolset {
             Some(toolset) => tools::select(Some(&toolset)),
             None => Ok(self.tools.to_vec()),

@@ -47,18 +47,31 @@ pub enum Access {
 // every byte of `tools/list` is read on each session; the MCP tests check
 // every answer against its shape.
 
-fn shape(fields: &[(&str, fn() -> Value)]) -> Value {
+/// A field of an answer shape: its name and its schema.
+type Field = (&'static str, fn() -> Value);
+
+fn shape(fields: &[Field]) -> Value {
     let properties: serde_json::Map<String, Value> = fields.iter().map(|(k, t)| (k.to_string(), t())).collect();
     let required: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
     json!({ "type": "object", "properties": properties, "required": required })
 }
 
 fn status_change() -> Value {
-    shape(&[("ticket_id", s), ("status", s), ("is_resolved", boolean), ("version", int)])
+    shape(&[
+        ("ticket_id", s),
+        ("status", s),
+        ("is_resolved", boolean),
+        ("version", int),
+    ])
 }
 
 fn created_ticket() -> Value {
-    shape(&[("ticket_id", s), ("workflow_id", s), ("status", s), ("is_blocked", boolean)])
+    shape(&[
+        ("ticket_id", s),
+        ("workflow_id", s),
+        ("status", s),
+        ("is_blocked", boolean),
+    ])
 }
 
 fn comment_added() -> Value {
@@ -126,7 +139,8 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Read,
         output: None,
         groups: &["default", "tickets", "read"],
-        description: "The board: column ids in order (use them as new_status), WIP limits, ticket types, transitions, phases.",
+        description:
+            "The board: column ids in order (use them as new_status), WIP limits, ticket types, transitions, phases.",
         schema: || object(json!({ "workflow_id": s() }), &[]),
     },
     ToolDef {
@@ -181,7 +195,8 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Write { idempotent: false },
         output: Some(created_ticket),
         groups: &["default", "tickets"],
-        description: "Create a ticket in the initial column, blocked until its blockers resolve. Answers similar_tickets \
+        description:
+            "Create a ticket in the initial column, blocked until its blockers resolve. Answers similar_tickets \
 (look-alikes); force: true creates one a board would refuse as a near-duplicate.",
         schema: || {
             object(
@@ -199,7 +214,8 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Write { idempotent: false },
         output: Some(status_change),
         groups: &["default", "tickets"],
-        description: "Move a ticket to a column id. A blocked ticket may move back, not forward; a done column resolves.",
+        description:
+            "Move a ticket to a column id. A blocked ticket may move back, not forward; a done column resolves.",
         schema: || {
             object(
                 json!({ "ticket_id": sd(TICKET_DEFAULT), "new_status": s(), "comment": s() }),

@@ -7,11 +7,11 @@ use std::collections::HashSet;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use tix_core::ticket::TicketFilter;
 use tix_server::auth::AuthMode;
 use tix_server::host::HostPolicy;
 use tix_server::ServerOptions;
 use tix_store::conformance::seed_workflow;
-use tix_core::ticket::TicketFilter;
 use tix_store::{AgentStore, Store};
 
 use crate::harness::Server;
@@ -35,7 +35,11 @@ async fn raw(
     let status = response.status();
     let headers = response.headers().clone();
     let text = response.text().await.expect("body");
-    (status, headers, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        headers,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 fn code(body: &Value) -> &str {
@@ -56,7 +60,13 @@ async fn ticket_count(server: &Server, workflow: &str) -> usize {
         workflow_id: Some(workflow.to_string()),
         ..TicketFilter::default()
     };
-    server.store.list_tickets(filter, Some(500), None).await.expect("list").tickets.len()
+    server
+        .store
+        .list_tickets(filter, Some(500), None)
+        .await
+        .expect("list")
+        .tickets
+        .len()
 }
 
 fn new_ticket(workflow: &str, title: &str) -> Value {
@@ -74,33 +84,74 @@ async fn a_claim_or_ready_naming_another_agent_obeys_the_token_rule() {
     let alice = server.store.create_agent_token("alice", false).await.expect("token");
     let admin = server.store.create_agent_token("boss", true).await.expect("token");
     let (status, created) = server
-        .rest(Method::POST, "/api/tickets", None, Some(&alice), Some(new_ticket(&wf, "Schema")))
+        .rest(
+            Method::POST,
+            "/api/tickets",
+            None,
+            Some(&alice),
+            Some(new_ticket(&wf, "Schema")),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let id = created["ticket_id"].as_str().expect("id").to_string();
 
     let claim = format!("/api/workflows/{wf}/claim");
     let (status, body) = server
-        .rest(Method::POST, &claim, None, Some(&alice), Some(json!({"agent_id": "bob"})))
+        .rest(
+            Method::POST,
+            &claim,
+            None,
+            Some(&alice),
+            Some(json!({"agent_id": "bob"})),
+        )
         .await;
-    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "agent_mismatch"), "{body}");
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("alice"), "{body}");
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "agent_mismatch"),
+        "{body}"
+    );
+    assert!(
+        body["error"]["message"].as_str().unwrap_or_default().contains("alice"),
+        "{body}"
+    );
     let ticket = server.store.get_ticket(&id).await.expect("ticket").ticket;
     assert_eq!(ticket.assigned_agent_id, None, "the refused claim changed nothing");
     assert_eq!(ticket.version, 1);
 
     let (status, body) = server
-        .rest(Method::GET, &format!("/api/workflows/{wf}/ready?agent_id=bob"), None, Some(&alice), None)
+        .rest(
+            Method::GET,
+            &format!("/api/workflows/{wf}/ready?agent_id=bob"),
+            None,
+            Some(&alice),
+            None,
+        )
         .await;
-    assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "agent_mismatch"), "{body}");
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "agent_mismatch"),
+        "{body}"
+    );
 
     // Naming oneself is fine; an admin may name anyone.
     let (status, _) = server
-        .rest(Method::GET, &format!("/api/workflows/{wf}/ready?agent_id=alice"), None, Some(&alice), None)
+        .rest(
+            Method::GET,
+            &format!("/api/workflows/{wf}/ready?agent_id=alice"),
+            None,
+            Some(&alice),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, claimed) = server
-        .rest(Method::POST, &claim, None, Some(&admin), Some(json!({"agent_id": "bob"})))
+        .rest(
+            Method::POST,
+            &claim,
+            None,
+            Some(&admin),
+            Some(json!({"agent_id": "bob"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{claimed}");
     assert_eq!(claimed["assigned_agent_id"], "bob");
@@ -118,8 +169,18 @@ async fn every_route_answers_only_allowed_host_names() {
         (Method::POST, "/mcp"),
     ] {
         let (status, _, body) = raw(&server, method.clone(), path, &evil, None).await;
-        assert_eq!((status, code(&body)), (StatusCode::FORBIDDEN, "host_not_allowed"), "{method} {path}: {body}");
-        assert!(body["error"]["hint"].as_str().unwrap_or_default().contains("--allowed-host"), "{body}");
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::FORBIDDEN, "host_not_allowed"),
+            "{method} {path}: {body}"
+        );
+        assert!(
+            body["error"]["hint"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("--allowed-host"),
+            "{body}"
+        );
     }
     let before = server.store.list_workflows().await.expect("list").len();
     let (status, _, _) = raw(
@@ -131,7 +192,11 @@ async fn every_route_answers_only_allowed_host_names() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(server.store.list_workflows().await.expect("list").len(), before, "nothing was created");
+    assert_eq!(
+        server.store.list_workflows().await.expect("list").len(),
+        before,
+        "nothing was created"
+    );
 
     for host in ["localhost", "127.0.0.1:9", "[::1]:7420"] {
         let (status, _, _) = raw(&server, Method::GET, "/api/workflows", &[("Host", host)], None).await;
@@ -149,11 +214,33 @@ async fn every_route_answers_only_allowed_host_names() {
         Some(body.clone()),
     )
     .await;
-    assert_eq!((status, code(&refused)), (StatusCode::FORBIDDEN, "cross_origin_refused"), "{refused}");
+    assert_eq!(
+        (status, code(&refused)),
+        (StatusCode::FORBIDDEN, "cross_origin_refused"),
+        "{refused}"
+    );
     assert_eq!(ticket_count(&server, &wf).await, 0);
-    let (status, _, _) = raw(&server, Method::GET, "/api/workflows", &[("Origin", "http://evil.example")], None).await;
-    assert_eq!(status, StatusCode::OK, "reads carry no CORS headers, so they stay unreadable cross-site");
-    let (status, _, made) = raw(&server, Method::POST, "/api/tickets", &[("Origin", &origin)], Some(body)).await;
+    let (status, _, _) = raw(
+        &server,
+        Method::GET,
+        "/api/workflows",
+        &[("Origin", "http://evil.example")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "reads carry no CORS headers, so they stay unreadable cross-site"
+    );
+    let (status, _, made) = raw(
+        &server,
+        Method::POST,
+        "/api/tickets",
+        &[("Origin", &origin)],
+        Some(body),
+    )
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
 
     // A deployment behind a proxy names its host.
@@ -162,7 +249,14 @@ async fn every_route_answers_only_allowed_host_names() {
         ..ServerOptions::default()
     })
     .await;
-    let (status, _, _) = raw(&proxied, Method::GET, "/api/workflows", &[("Host", "tix.example.com")], None).await;
+    let (status, _, _) = raw(
+        &proxied,
+        Method::GET,
+        "/api/workflows",
+        &[("Host", "tix.example.com")],
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _, _) = raw(&proxied, Method::GET, "/api/workflows", &evil, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -175,7 +269,11 @@ async fn unauthorized_answers_name_the_bearer_scheme() {
         ..ServerOptions::default()
     })
     .await;
-    for (path, token) in [("/api/workflows", None), ("/api/workflows", Some("tix_wrong")), ("/mcp", None)] {
+    for (path, token) in [
+        ("/api/workflows", None),
+        ("/api/workflows", Some("tix_wrong")),
+        ("/mcp", None),
+    ] {
         let mut headers = vec![("Accept", "application/json, text/event-stream")];
         let bearer = token.map(|t| format!("Bearer {t}"));
         if let Some(bearer) = &bearer {
@@ -184,7 +282,10 @@ async fn unauthorized_answers_name_the_bearer_scheme() {
         let method = if path == "/mcp" { Method::POST } else { Method::GET };
         let (status, answer, body) = raw(&server, method, path, &headers, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {body}");
-        let challenge = answer.get("www-authenticate").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let challenge = answer
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         assert!(challenge.starts_with("Bearer"), "{path}: {challenge:?}");
         assert_eq!(token.is_some(), challenge.contains("invalid_token"), "{challenge}");
     }
@@ -198,12 +299,28 @@ async fn a_body_over_the_limit_is_answered_413_and_changes_nothing() {
     let id = made["ticket_id"].as_str().expect("id").to_string();
     let huge = "x".repeat(10 * 1024 * 1024);
     for (method, path, body) in [
-        (Method::POST, "/api/tickets".to_string(), json!({"workflow_id": wf, "title": "Big", "description": huge, "ticket_type": "component"})),
-        (Method::POST, format!("/api/tickets/{id}/comments"), json!({"comment_text": huge})),
-        (Method::PATCH, format!("/api/tickets/{id}"), json!({"description": huge})),
+        (
+            Method::POST,
+            "/api/tickets".to_string(),
+            json!({"workflow_id": wf, "title": "Big", "description": huge, "ticket_type": "component"}),
+        ),
+        (
+            Method::POST,
+            format!("/api/tickets/{id}/comments"),
+            json!({"comment_text": huge}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/tickets/{id}"),
+            json!({"description": huge}),
+        ),
     ] {
         let (status, _, answer) = raw(&server, method.clone(), &path, &[], Some(body.to_string())).await;
-        assert_eq!((status, code(&answer)), (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"), "{method} {path}");
+        assert_eq!(
+            (status, code(&answer)),
+            (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+            "{method} {path}"
+        );
         assert_eq!(answer["error"]["limit_bytes"], 2 * 1024 * 1024);
     }
     assert_eq!(ticket_count(&server, &wf).await, 1);
@@ -217,25 +334,63 @@ async fn answers_the_framework_makes_carry_the_error_envelope() {
     let server = Server::start_as("tester").await;
     let long = format!("/api/tickets?tag={}", "a".repeat(9000));
     let cases = [
-        (Method::PUT, "/api/workflows", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-        (Method::DELETE, "/api/tickets", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-        (Method::GET, "/api/no-such-route", StatusCode::NOT_FOUND, "route_not_found"),
-        (Method::GET, "/assets/no-such-file.js", StatusCode::NOT_FOUND, "not_found"),
-        (Method::GET, "/api/tickets/%FF", StatusCode::BAD_REQUEST, "validation_failed"),
+        (
+            Method::PUT,
+            "/api/workflows",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            Method::DELETE,
+            "/api/tickets",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            Method::GET,
+            "/api/no-such-route",
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+        ),
+        (
+            Method::GET,
+            "/assets/no-such-file.js",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            Method::GET,
+            "/api/tickets/%FF",
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        ),
         (Method::GET, long.as_str(), StatusCode::URI_TOO_LONG, "uri_too_long"),
     ];
     for (method, path, status, expected) in cases {
         let (got, headers, body) = raw(&server, method.clone(), path, &[], None).await;
         let shown = &path[..path.len().min(60)];
         assert_eq!((got, code(&body)), (status, expected), "{method} {shown}: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+        assert!(
+            body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
         assert!(body["error"]["hint"].as_str().is_some_and(|h| !h.is_empty()), "{body}");
         if status == StatusCode::METHOD_NOT_ALLOWED {
             assert!(headers.contains_key("allow"), "405 keeps its Allow header");
         }
     }
-    let (status, _, body) = raw(&server, Method::POST, "/api/workflows", &[("Content-Type", "text/plain")], None).await;
-    assert_eq!((status, code(&body)), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"));
+    let (status, _, body) = raw(
+        &server,
+        Method::POST,
+        "/api/workflows",
+        &[("Content-Type", "text/plain")],
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
 }
 
 #[tokio::test]
@@ -247,22 +402,42 @@ async fn duplicate_keys_and_absurd_weights_are_refused() {
     );
     let (status, _, body) = raw(&server, Method::POST, "/api/tickets", &[], Some(twice)).await;
     assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "validation_failed"));
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("`title` appears twice"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`title` appears twice"),
+        "{body}"
+    );
     assert_eq!(ticket_count(&server, &wf).await, 0);
 
     for weight in ["inf", "1e300", "NaN", "-0.5", "2"] {
         let (status, body) = server
-            .get(&format!("/api/search?workflow_id={wf}&query=database&semantic_weight={weight}"))
+            .get(&format!(
+                "/api/search?workflow_id={wf}&query=database&semantic_weight={weight}"
+            ))
             .await;
-        assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "validation_failed"), "{weight}: {body}");
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::BAD_REQUEST, "validation_failed"),
+            "{weight}: {body}"
+        );
         assert_eq!(body["error"]["field"], "semantic_weight", "{body}");
     }
     let (status, body) = server
-        .post("/api/tickets/search", json!({"workflow_id": wf, "query": "db", "keyword_weight": 1e300}))
+        .post(
+            "/api/tickets/search",
+            json!({"workflow_id": wf, "query": "db", "keyword_weight": 1e300}),
+        )
         .await;
-    assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("keyword_weight")));
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("keyword_weight"))
+    );
     let (status, _) = server
-        .get(&format!("/api/search?workflow_id={wf}&query=database&semantic_weight=0.5"))
+        .get(&format!(
+            "/api/search?workflow_id={wf}&query=database&semantic_weight=0.5"
+        ))
         .await;
     assert_eq!(status, StatusCode::OK);
 }
@@ -282,13 +457,24 @@ async fn the_openapi_document_declares_what_every_operation_shares() {
             for parameter in parameters {
                 let name = parameter["name"].as_str().expect("name");
                 if parameter["in"] == "path" {
-                    assert!(path.contains(&format!("{{{name}}}")), "{method} {path}: path parameter {name} is not in the path");
+                    assert!(
+                        path.contains(&format!("{{{name}}}")),
+                        "{method} {path}: path parameter {name} is not in the path"
+                    );
                 }
             }
-            assert!(parameters.iter().any(|p| p["name"] == "X-Agent-ID" && p["in"] == "header"), "{method} {path}");
+            assert!(
+                parameters
+                    .iter()
+                    .any(|p| p["name"] == "X-Agent-ID" && p["in"] == "header"),
+                "{method} {path}"
+            );
             let responses = operation["responses"].as_object().expect("responses");
             for status in ["400", "401", "403", "500"] {
-                assert!(responses.contains_key(status), "{method} {path} does not document {status}");
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} does not document {status}"
+                );
             }
             if path.contains('{') {
                 assert!(responses.contains_key("404"), "{method} {path} does not document 404");
@@ -304,5 +490,8 @@ async fn the_openapi_document_declares_what_every_operation_shares() {
         .as_array()
         .and_then(|p| p.iter().find(|p| p["name"] == "semantic_weight"))
         .expect("semantic_weight");
-    assert_eq!((weight["in"].as_str(), weight["schema"]["maximum"].as_f64()), (Some("query"), Some(1.0)));
+    assert_eq!(
+        (weight["in"].as_str(), weight["schema"]["maximum"].as_f64()),
+        (Some("query"), Some(1.0))
+    );
 }

@@ -43,7 +43,10 @@ async fn tools_list_is_small_annotated_and_toolsets_narrow_it() {
     let client = server.connect("planner", "/mcp").await;
     let tools = client.peer().list_tools(None).await.expect("tools/list");
     let bytes = serde_json::to_string(&tools).expect("encode").len();
-    eprintln!("tools/list (default toolset): {} tools, {bytes} bytes", tools.tools.len());
+    eprintln!(
+        "tools/list (default toolset): {} tools, {bytes} bytes",
+        tools.tools.len()
+    );
     assert_eq!(tools.tools.len(), 11);
     assert!(bytes < 6000, "tools/list is {bytes} bytes; keep it under 6 KB");
     let names: Vec<&str> = tools.tools.iter().map(|t| t.name.as_ref()).collect();
@@ -62,10 +65,17 @@ async fn tools_list_is_small_annotated_and_toolsets_narrow_it() {
     ] {
         assert!(names.contains(&spec_tool), "{spec_tool} missing from {names:?}");
     }
-    assert!(!names.contains(&"create_workflow"), "admin tools are not offered by default");
+    assert!(
+        !names.contains(&"create_workflow"),
+        "admin tools are not offered by default"
+    );
     for tool in &tools.tools {
         let annotations = tool.annotations.as_ref().expect("annotations");
-        assert!(tool.title.as_deref().is_some_and(|t| !t.is_empty()), "{} has a title", tool.name);
+        assert!(
+            tool.title.as_deref().is_some_and(|t| !t.is_empty()),
+            "{} has a title",
+            tool.name
+        );
         assert_eq!(annotations.open_world_hint, Some(false), "{}", tool.name);
         let reads = tool.name.starts_with("get_") || tool.name == "search_tickets";
         assert_eq!(annotations.read_only_hint == Some(true), reads, "{}", tool.name);
@@ -74,7 +84,12 @@ async fn tools_list_is_small_annotated_and_toolsets_narrow_it() {
         }
         let shaped = matches!(
             tool.name.as_ref(),
-            "create_ticket" | "change_ticket_status" | "add_ticket_comment" | "resolve_ticket" | "claim_next_ticket" | "create_task"
+            "create_ticket"
+                | "change_ticket_status"
+                | "add_ticket_comment"
+                | "resolve_ticket"
+                | "claim_next_ticket"
+                | "create_task"
         );
         assert_eq!(tool.output_schema.is_some(), shaped, "{} outputSchema", tool.name);
     }
@@ -308,9 +323,7 @@ async fn the_spec_phases_verbatim_need_no_claims_and_raise_no_warnings() {
         tester: tester.peer().clone(),
     })
     .await;
-    let (status, report) = server
-        .get(&format!("/api/workflows/{}/guardian", workflow.id))
-        .await;
+    let (status, report) = server.get(&format!("/api/workflows/{}/guardian", workflow.id)).await;
     assert_eq!(status, reqwest::StatusCode::OK);
     assert_eq!(report["violations"], json!([]), "{report}");
     let detail = server.store.get_ticket(&infra).await.expect("ticket");
@@ -329,5 +342,8 @@ async fn a_write_without_a_ticket_and_no_task_says_how_to_find_work() {
     let client = server.connect("agent-phase3-b", "/mcp").await;
     let text = story::fails(client.peer(), "change_ticket_status", json!({"new_status": "testing"})).await;
     assert!(text.starts_with("error [ticket_id_required]"), "{text}");
-    assert!(text.contains("no task of phase 3 is queued") && text.contains("get_tasks"), "{text}");
+    assert!(
+        text.contains("no task of phase 3 is queued") && text.contains("get_tasks"),
+        "{text}"
+    );
 }

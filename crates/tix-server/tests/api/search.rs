@@ -369,22 +369,32 @@ async fn results_carry_an_absolute_similarity_and_a_duplicate_flag() {
         .create(&wf, "Database Schema", "Users and sessions tables in PostgreSQL")
         .await;
     let client = server.connect("planner", "/mcp").await;
-    let unrelated = answer(client.peer(), "search_tickets", json!({"query": "banana smoothie recipe"}))
-        .await
-        .expect("search");
+    let unrelated = answer(
+        client.peer(),
+        "search_tickets",
+        json!({"query": "banana smoothie recipe"}),
+    )
+    .await
+    .expect("search");
     for hit in unrelated["results"].as_array().expect("results") {
         let similarity = hit["similarity"].as_f64().expect("similarity");
         assert!(similarity < 0.5, "{hit}");
         assert_eq!(hit["likely_duplicate"], false, "{hit}");
     }
-    let same = answer(client.peer(), "search_tickets", json!({"query": "Database Schema\nTags: web\nUsers and sessions tables in PostgreSQL"}))
-        .await
-        .expect("search");
+    let same = answer(
+        client.peer(),
+        "search_tickets",
+        json!({"query": "Database Schema\nTags: web\nUsers and sessions tables in PostgreSQL"}),
+    )
+    .await
+    .expect("search");
     let best = &same["results"][0];
     assert!(best["similarity"].as_f64().expect("similarity") >= 0.92, "{best}");
     assert_eq!(best["likely_duplicate"], true, "{best}");
     let (_, rest) = server
-        .get(&format!("/api/search?workflow_id={wf}&query=banana%20smoothie%20recipe"))
+        .get(&format!(
+            "/api/search?workflow_id={wf}&query=banana%20smoothie%20recipe"
+        ))
         .await;
     for hit in rest["results"].as_array().expect("results") {
         assert_eq!(hit["likely_duplicate"], false, "{hit}");

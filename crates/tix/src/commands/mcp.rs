@@ -27,11 +27,20 @@ pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
             );
         }
         if args.board.is_some() {
-            return Err(Failure::new("validation_failed", "--board works on the database, not --server")
-                .with_hint("Start the server with `tix serve --board FILE` instead, or drop --server.")
-                .into());
+            return Err(
+                Failure::new("validation_failed", "--board works on the database, not --server")
+                    .with_hint("Start the server with `tix serve --board FILE` instead, or drop --server.")
+                    .into(),
+            );
         }
-        return relay(server, &agent, args.toolset.as_deref(), args.phase, global.token.as_deref()).await;
+        return relay(
+            server,
+            &agent,
+            args.toolset.as_deref(),
+            args.phase,
+            global.token.as_deref(),
+        )
+        .await;
     }
     let store = open_store(&global.database, &tix_store::OpenOptions { pool_size: 4 }).await?;
     if let Some(board) = &args.board {
@@ -94,18 +103,31 @@ fn relay_failure(uri: &str, error: &str, has_token: bool) -> Failure {
         return Failure::new("token_required", message).with_hint(hint);
     }
     if lower.contains("403") || lower.contains("forbidden") {
-        return Failure::new("forbidden", format!("the Tix server at {uri} refused the session: {error}")).with_hint(
+        return Failure::new(
+            "forbidden",
+            format!("the Tix server at {uri} refused the session: {error}"),
+        )
+        .with_hint(
             "The token may not act as --agent (drop --agent, or use that agent's token), or the server does not \
              answer to this host name (see `tix serve --allowed-host`).",
         );
     }
-    Failure::new("server_unreachable", format!("cannot reach the Tix server's MCP at {uri}: {error}"))
-        .with_hint("Start it with `tix serve`, or drop --server to use the database directly.")
+    Failure::new(
+        "server_unreachable",
+        format!("cannot reach the Tix server's MCP at {uri}: {error}"),
+    )
+    .with_hint("Start it with `tix serve`, or drop --server to use the database directly.")
 }
 
 /// Passes JSON-RPC messages between stdio and the server's `/mcp` until
 /// either side closes.
-async fn relay(server: &str, agent: &str, toolset: Option<&str>, phase: Option<u32>, token: Option<&str>) -> Result<()> {
+async fn relay(
+    server: &str,
+    agent: &str,
+    toolset: Option<&str>,
+    phase: Option<u32>,
+    token: Option<&str>,
+) -> Result<()> {
     let mut query = Vec::new();
     if let Some(toolset) = toolset {
         query.push(format!("toolset={}", toolset.replace(' ', "")));

@@ -75,7 +75,11 @@ async fn the_spec_verbatim_over_stdio_on_a_board_file() {
     })
     .await;
     let listed = tix.json(&["workflow", "list"]);
-    assert_eq!(listed["workflows"].as_array().map(Vec::len), Some(1), "one workflow, made once: {listed}");
+    assert_eq!(
+        listed["workflows"].as_array().map(Vec::len),
+        Some(1),
+        "one workflow, made once: {listed}"
+    );
     for client in [planner, builder, tester] {
         let _ = client.cancel().await;
     }
@@ -86,7 +90,10 @@ async fn with_no_workflow_the_error_says_how_to_make_one() {
     let tix = Tix::new();
     let client = launch(&tix, "planner", &[]).await;
     let text = story::fails(client.peer(), "get_board", serde_json::json!({})).await;
-    assert!(text.starts_with("error [workflow_not_chosen]: no workflow exists yet"), "{text}");
+    assert!(
+        text.starts_with("error [workflow_not_chosen]: no workflow exists yet"),
+        "{text}"
+    );
     assert!(text.contains("create_workflow") && text.contains("--board"), "{text}");
     let _ = client.cancel().await;
 }
@@ -134,6 +141,9 @@ fn the_relay_without_a_token_gives_token_advice() {
     let output = child.wait_with_output().expect("tix mcp exits");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
-    assert!(stderr.contains("requires an agent token") && stderr.contains("--token"), "{stderr}");
+    assert!(
+        stderr.contains("requires an agent token") && stderr.contains("--token"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("Start it with `tix serve`"), "{stderr}");
 }
