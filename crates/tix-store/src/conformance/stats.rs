@@ -26,24 +26,29 @@ pub async fn stats_count_what_is_there<S: Store + StatsStore>(store: S) {
         .await
         .expect("start bug");
     let _ = db;
+    // Resolved straight from the initial column: it has a lead time, but
+    // no work was ever started on it, so no cycle time.
+    let typo = create(&store, new_ticket(&wf.id, "Typo")).await;
+    store.resolve("agent-c", &typo.id, None).await.expect("resolve typo");
+    assert_eq!(store.get_ticket(&typo.id).await.expect("typo").ticket.started_at, None);
 
     let stats = store.workflow_stats(&wf.id, 7).await.expect("stats");
-    assert_eq!((stats.total, stats.open, stats.resolved), (3, 2, 1));
+    assert_eq!((stats.total, stats.open, stats.resolved), (4, 2, 2));
     let status = |key: &str| stats.by_status.iter().find(|c| c.key == key).map(|c| c.total);
     assert_eq!(stats.by_status[0].key, "backlog", "columns in board order");
     assert_eq!(
         (status("backlog"), status("building"), status("done")),
-        (Some(1), Some(1), Some(1))
+        (Some(1), Some(1), Some(2))
     );
     assert_eq!(stats.by_priority[0].key, "critical");
     assert_eq!(stats.by_priority[0].total, 1);
     assert_eq!(stats.blocked_now.count, 0, "the database unblocked when infra resolved");
     assert_eq!(stats.ready_now, 1, "only the database is ready");
     let today = stats.throughput.last().expect("today");
-    assert_eq!((today.created, today.resolved), (3, 1));
+    assert_eq!((today.created, today.resolved), (4, 2));
     assert_eq!(stats.throughput.len(), 7);
-    assert_eq!(stats.lead_time.count, 1);
-    assert_eq!(stats.cycle_time.count, 1);
+    assert_eq!(stats.lead_time.count, 2);
+    assert_eq!(stats.cycle_time.count, 1, "only tickets that were started have a cycle time");
     let flow_today = stats.cumulative_flow.days.last().expect("flow today");
     let at = |s: &str| {
         stats
@@ -53,7 +58,7 @@ pub async fn stats_count_what_is_there<S: Store + StatsStore>(store: S) {
             .position(|x| x == s)
             .map(|i| flow_today.counts[i])
     };
-    assert_eq!((at("backlog"), at("building"), at("done")), (Some(1), Some(1), Some(1)));
+    assert_eq!((at("backlog"), at("building"), at("done")), (Some(1), Some(1), Some(2)));
     let agent_a = stats
         .workload
         .iter()
