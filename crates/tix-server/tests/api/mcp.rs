@@ -347,3 +347,36 @@ async fn a_write_without_a_ticket_and_no_task_says_how_to_find_work() {
         "{text}"
     );
 }
+
+/// An empty database: the admin toolset's create_workflow makes the board
+/// the other tools then work on; a wrong-typed argument names itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_workflow_on_an_empty_database_and_field_named_type_errors() {
+    let server = Server::start().await;
+    let client = server.connect("planner", "/mcp?toolset=default,admin").await;
+    let text = story::fails(client.peer(), "get_board", json!({})).await;
+    assert!(
+        text.contains("no workflow exists yet") && text.contains("create_workflow"),
+        "{text}"
+    );
+    let made = story::ok(
+        client.peer(),
+        "create_workflow",
+        json!({"name": "Web app", "board_config": tix_store::conformance::seed_board(),
+               "phases": [{"id": 2, "name": "Build", "columns": ["backlog", "building"]}]}),
+    )
+    .await;
+    assert_eq!(made["columns"][0], "backlog", "{made}");
+    let board = story::ok(client.peer(), "get_board", json!({})).await;
+    assert_eq!(board["workflow_id"], made["workflow_id"], "{board}");
+    let text = story::fails(
+        client.peer(),
+        "create_task",
+        json!({"description": "Phase 2: x - TICKET: ticket-a", "phase_id": "two", "ticket_id": "ticket-a"}),
+    )
+    .await;
+    assert!(
+        text.starts_with("error [invalid_arguments]") && text.contains("`phase_id` must be an integer"),
+        "{text}"
+    );
+}

@@ -48,7 +48,10 @@ pub async fn stats_count_what_is_there<S: Store + StatsStore>(store: S) {
     assert_eq!((today.created, today.resolved), (4, 2));
     assert_eq!(stats.throughput.len(), 7);
     assert_eq!(stats.lead_time.count, 2);
-    assert_eq!(stats.cycle_time.count, 1, "only tickets that were started have a cycle time");
+    assert_eq!(
+        stats.cycle_time.count, 1,
+        "only tickets that were started have a cycle time"
+    );
     let flow_today = stats.cumulative_flow.days.last().expect("flow today");
     let at = |s: &str| {
         stats

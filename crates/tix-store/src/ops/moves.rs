@@ -72,7 +72,8 @@ pub async fn apply_move<C: Statements>(
     // Work starts when a ticket leaves the initial column for another open
     // one; a ticket resolved straight from it was never started (so it has
     // no cycle time).
-    let starts = ticket.status == board.initial_status && to != board.initial_status && !matches!(kind, MoveKind::Resolve);
+    let starts =
+        ticket.status == board.initial_status && to != board.initial_status && !matches!(kind, MoveKind::Resolve);
     let started_at = ticket.started_at.or_else(|| starts.then_some(at));
     let (is_resolved, completed_at, resolved_at) = match kind {
         MoveKind::Resolve => (true, Some(at), Some(at)),
