@@ -106,9 +106,12 @@ fn complete_operation(operation: &mut Value) {
     let parameters = operation
         .as_object_mut()
         .map(|o| o.entry("parameters").or_insert_with(|| json!([])));
-    let mut has_path_parameter = false;
+    // Whether the operation names a workflow, ticket or task that may not exist.
+    let mut names_an_entity = has_body;
     if let Some(Value::Array(parameters)) = parameters {
-        has_path_parameter = parameters.iter().any(|p| p["in"] == "path");
+        names_an_entity |= parameters.iter().any(|p| {
+            p["in"] == "path" || matches!(p["name"].as_str(), Some("workflow_id" | "ticket_id" | "task_id"))
+        });
         parameters.push(json!({
             "name": "X-Agent-ID",
             "in": "header",
@@ -140,7 +143,7 @@ fn complete_operation(operation: &mut Value) {
              server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`)",
         ),
     );
-    if has_path_parameter {
+    if names_an_entity {
         add("404", error_answer("no such workflow, ticket or task (`not_found`)"));
     }
     if has_body {
