@@ -109,9 +109,9 @@ fn complete_operation(operation: &mut Value) {
     // Whether the operation names a workflow, ticket or task that may not exist.
     let mut names_an_entity = has_body;
     if let Some(Value::Array(parameters)) = parameters {
-        names_an_entity |= parameters.iter().any(|p| {
-            p["in"] == "path" || matches!(p["name"].as_str(), Some("workflow_id" | "ticket_id" | "task_id"))
-        });
+        names_an_entity |= parameters
+            .iter()
+            .any(|p| p["in"] == "path" || matches!(p["name"].as_str(), Some("workflow_id" | "ticket_id" | "task_id")));
         parameters.push(json!({
             "name": "X-Agent-ID",
             "in": "header",
