@@ -322,7 +322,8 @@ function flowConfig(stats: WorkflowStats, label: (s: string) => string): ChartCo
         backgroundColor: colours[i] + 'cc',
         borderColor: colours[i],
         borderWidth: 1,
-        pointRadius: 0,
+        // A young board has a day or two: show them as points.
+        pointRadius: stats.cumulative_flow.days.length < 3 ? 5 : 0,
         tension: 0,
       })),
     },
