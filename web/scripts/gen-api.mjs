@@ -1,6 +1,7 @@
 // Generates src/api/schema.d.ts from docs/openapi.json (the server's
 // contract) with openapi-typescript. Run by `npm run build` (prebuild), so
-// the types can never drift from the committed document.
+// the types can never drift from the committed document; `--check` (npm run
+// check:api) only reports whether the committed file is current.
 //
 // operationIds are dropped first: the document has had duplicates (`list`,
 // `get`), and without them every operation is typed inline under its path,
@@ -31,7 +32,13 @@ try {
 } catch {
   // first run
 }
-if (old !== text) {
+if (process.argv.includes('--check')) {
+  if (old !== text) {
+    console.error('gen-api: src/api/schema.d.ts is out of date with docs/openapi.json: run `npm run gen:api`')
+    process.exit(1)
+  }
+  console.log('gen-api: schema.d.ts is current')
+} else if (old !== text) {
   writeFileSync(target, text)
   console.log(`gen-api: wrote ${target}`)
 } else if (process.argv.includes('--verbose')) {

@@ -25,19 +25,13 @@ import { Empty, PriorityBadge } from '../components/ui'
 import { useLiveEvents } from '../hooks/useLive'
 import { columnName } from '../lib/board'
 import { formatDuration, shortId, timeAgo } from '../lib/format'
-import { flowSeries, palette } from '../lib/stats'
+import { flowSeries, palette, workflowAgeDays } from '../lib/stats'
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Filler, Tooltip, Legend)
 Chart.defaults.font.family = 'Inter, system-ui, -apple-system, "Segoe UI", sans-serif'
 
 const PERIODS = [7, 14, 30, 90]
 
-/** Days since the workflow was created (at least 1, at most 30): the default window. */
-export function workflowAgeDays(createdAt: string, now: number = Date.now()): number {
-  const ms = now - Date.parse(createdAt)
-  if (!Number.isFinite(ms)) return 30
-  return Math.min(30, Math.max(1, Math.ceil(ms / 86_400_000)))
-}
 
 export default function StatsView({ workflow, openTicket }: { workflow: Workflow; openTicket: (id: string | null) => void }) {
   const age = workflowAgeDays(workflow.created_at)
