@@ -80,7 +80,9 @@ export function useTickets(workflowId: string | null): TicketsState {
       .get('/api/workflows/{workflow_id}/ready', { path: { workflow_id: id }, query: { limit: READY_LIMIT } })
       .then((answer) => {
         if (workflowRef.current !== id) return
-        setReady(new Set(answer.tickets.map((t) => t.id)))
+        const next = new Set(answer.tickets.map((t) => t.id))
+        // Same set, same object: nothing downstream recomputes.
+        setReady((old) => (old && old.size === next.size && [...next].every((id) => old.has(id)) ? old : next))
         setReadyComplete(answer.tickets.length < READY_LIMIT)
       })
       .catch(() => {})

@@ -102,7 +102,7 @@ export default function GraphView({
   const loadPath = useCallback(() => {
     api
       .get('/api/workflows/{workflow_id}/graph', { path: { workflow_id: workflow.id }, query: { include_resolved: false } })
-      .then((g) => setCriticalPath(g.critical_path))
+      .then((g) => setCriticalPath((old) => (old.length === g.critical_path.length && old.every((id, i) => id === g.critical_path[i]) ? old : g.critical_path)))
       .catch(() => {})
   }, [workflow.id])
   useEffect(loadPath, [loadPath])
@@ -118,6 +118,7 @@ export default function GraphView({
   const focusMissing = focus !== null && !data.loading && !data.byId.has(focus)
 
   // What is drawn: the ids and edges (the shape), separate from the states.
+  const shapeRef = useRef<{ ids: string[]; edges: { from: string; to: string }[]; key: string } | null>(null)
   const shape = useMemo(() => {
     let tickets = data.tickets
     if (focus && data.byId.has(focus)) {
@@ -128,7 +129,11 @@ export default function GraphView({
     const ids = tickets.map((t) => t.id)
     const keep = new Set(ids)
     const edges = allEdges.filter((e) => keep.has(e.from) && keep.has(e.to))
-    return { ids, edges, key: shapeKey(ids, edges, direction) }
+    const key = shapeKey(ids, edges, direction)
+    // The same shape keeps the same object, so edges are not rebuilt.
+    if (shapeRef.current?.key === key) return shapeRef.current
+    shapeRef.current = { ids, edges, key }
+    return shapeRef.current
   }, [data.tickets, data.byId, allEdges, focus, depth, showResolved, direction])
 
   // Lay out only when the shape changes. Removing tickets keeps everyone
