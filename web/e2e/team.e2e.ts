@@ -123,7 +123,10 @@ describe('cards say why', () => {
 
   it('opens the blocked-by popover from the keyboard, inside the window, and closes it with Escape', async () => {
     const badge = card('api').getByTestId('blocked-badge')
-    await badge.focus()
+    // Tab from the card reaches its badge.
+    await card('api').focus()
+    await page.keyboard.press('Tab')
+    expect(await badge.evaluate((el) => el === document.activeElement)).toBe(true)
     const popover = page.getByTestId('popover')
     await popover.waitFor()
     const text = (await popover.textContent()) ?? ''
@@ -313,6 +316,13 @@ describe('any screen, dark or light', () => {
       }
       expect(await p.getByTestId('live-status').isVisible()).toBe(true)
     }
+    // The popover stays inside a phone's screen too.
+    await p.goto(`${server.base}/w/${workflowId}/board`)
+    await p.locator(`[data-testid="card"][data-ticket-id="${ids.api}"]`).getByTestId('blocked-badge').focus()
+    const popover = (await p.getByTestId('popover').boundingBox())!
+    expect(popover.x).toBeGreaterThanOrEqual(0)
+    expect(popover.x + popover.width).toBeLessThanOrEqual(390)
+    expect(popover.y + popover.height).toBeLessThanOrEqual(844)
     await p.goto(`${server.base}/w/${workflowId}/board?ticket=${ids.auth}`)
     const drawer = p.getByTestId('ticket-drawer')
     await drawer.getByTestId('ticket-title').waitFor()

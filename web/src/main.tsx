@@ -2,6 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 
 import { App } from './App'
+import { applyInitialTheme } from './hooks/useTheme'
 import './styles/base.css'
 import './styles/layout.css'
 import './styles/badges.css'
@@ -16,6 +17,7 @@ import './styles/stats.css'
 import './styles/theme.css'
 import './styles/responsive.css'
 
+applyInitialTheme()
 const root = document.getElementById('root')
 if (root) {
   createRoot(root).render(

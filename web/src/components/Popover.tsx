@@ -98,7 +98,8 @@ export function Popover({
             setOpen((o) => !o)
           }
         }}
-        onPointerDown={(e) => e.stopPropagation()}
+        onMouseDown={(e) => e.stopPropagation()}
+        onTouchStart={(e) => e.stopPropagation()}
       >
         {label}
       </button>

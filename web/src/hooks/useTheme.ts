@@ -19,6 +19,14 @@ function systemDark(): boolean {
   return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches
 }
 
+/** Sets the theme before the first render (no light flash on a dark system). */
+export function applyInitialTheme(): void {
+  const choice = stored()
+  const dark = choice === 'dark' || (choice === 'system' && systemDark())
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light'
+  document.documentElement.style.colorScheme = dark ? 'dark' : 'light'
+}
+
 export function useTheme(): { choice: ThemeChoice; dark: boolean; toggle: () => void } {
   const [choice, setChoice] = useState<ThemeChoice>(stored)
   const [system, setSystem] = useState(systemDark)

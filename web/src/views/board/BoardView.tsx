@@ -5,7 +5,7 @@
 // naming why; others ask for a comment and roll back with the server's
 // reason, in a person's words, when refused.
 
-import { DndContext, DragOverlay, PointerSensor, pointerWithin, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core'
+import { DndContext, DragOverlay, MouseSensor, pointerWithin, TouchSensor, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core'
 import { useCallback, useMemo, useState, type KeyboardEvent } from 'react'
 
 import { api, asApiError } from '../../api/client'
@@ -136,7 +136,11 @@ export function BoardView({ workflow, data, openTicket, params, setParams }: Boa
     setMove(null)
   }
 
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }))
+  // Mouse: drag after 6 px. Touch: press and hold, so a swipe still scrolls.
+  const sensors = useSensors(
+    useSensor(MouseSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
+  )
   const onDragStart = (e: DragStartEvent) => setDragging(data.byId.get(String(e.active.id)) ?? null)
   const onDragEnd = (e: DragEndEvent) => {
     setDragging(null)
