@@ -248,6 +248,11 @@ describe('the server’s words reach the person', () => {
     const drawer = page.getByTestId('ticket-drawer')
     expect(await drawer.getByTestId('resolve').isDisabled()).toBe(true)
     expect(await drawer.getByTestId('resolve-why').textContent()).toBe('Can’t resolve yet: waiting on “Database Schema”.')
+    // Nor move it forward.
+    await drawer.getByLabel('Action comment').fill('Starting anyway')
+    await drawer.getByLabel('Target column').selectOption('building')
+    expect(await drawer.getByRole('button', { name: 'Move', exact: true }).isDisabled()).toBe(true)
+    expect(await drawer.getByTestId('resolve-why').textContent()).toContain('It can move back, but not forward to Building.')
     await page.getByRole('button', { name: 'Close ticket' }).click()
   })
 

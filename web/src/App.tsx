@@ -124,8 +124,7 @@ export function App() {
   } else if (error && !workflows) {
     body = (
       <Empty title="Cannot load workflows">
-        <p>{error.message}</p>
-        {error.hint && <p className="muted">{error.hint}</p>}
+        <p>{error.code === 'network_error' ? 'Tix cannot reach its server. Check that it is running; reload when it is.' : error.message}</p>
       </Empty>
     )
   } else if (!workflows) {

@@ -7,6 +7,7 @@ import { api, asApiError, type ApiError } from '../api/client'
 import { PRIORITIES, type CreatedTicket, type Priority, type Ticket, type Workflow } from '../api/types'
 import { Modal } from '../components/ui'
 import { matchesText } from '../lib/filters'
+import { refusal } from '../lib/wording'
 
 export function CreateTicketDialog({
   workflow,
@@ -81,8 +82,15 @@ export function CreateTicketDialog({
     >
       {error && (
         <p className="error-box">
-          {error.message}
-          {error.hint && <span className="muted"> {error.hint}</span>}
+          {(() => {
+            const r = refusal(error, workflow.board_config, 'This ticket')
+            return (
+              <>
+                <strong>Not created: {r.title}</strong>
+                {r.detail && <span> {r.detail}</span>}
+              </>
+            )
+          })()}
         </p>
       )}
       <label className="field">

@@ -10,6 +10,7 @@ import { PRIORITIES, type Workflow } from '../api/types'
 import { Empty, PriorityBadge, StateBadge, useDebounced } from '../components/ui'
 import type { TicketsState } from '../hooks/useTickets'
 import { columnName, readyCheck, ticketState } from '../lib/board'
+import { refusal } from '../lib/wording'
 import { readSearchAnswer, keywordSearch, type SearchAnswer, type SearchHit, type SearchMode } from '../lib/search'
 
 const MODES: { id: SearchMode; label: string; hint: string }[] = [
@@ -195,7 +196,7 @@ export default function SearchView({
       )}
       {error && (
         <p className="error-box">
-          {error.message} {error.hint && <span className="muted">{error.hint}</span>}
+          {refusal(error, workflow.board_config, 'The search').title}
         </p>
       )}
       {!debounced && (

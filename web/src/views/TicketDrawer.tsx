@@ -339,6 +339,8 @@ function Actions({
   const openBlockers = detail.blocked_by.filter((b) => !b.is_resolved)
   const blocked = detail.is_blocked && !resolved
   const dependents = detail.blocks.filter((b) => !b.is_resolved)
+  const index = (id: string) => board.columns.findIndex((c) => c.id === id)
+  const forwardBlocked = blocked && index(to) > index(detail.status)
   const done = (ok: boolean) => {
     if (ok) setComment('')
     setConfirmReopen(false)
@@ -373,7 +375,7 @@ function Actions({
           </select>
         </label>
         <button
-          disabled={busy || !moving || !comment.trim()}
+          disabled={busy || !moving || !comment.trim() || forwardBlocked}
           className={blocked ? 'primary' : undefined}
           onClick={() => (reopening && !confirmReopen ? setConfirmReopen(true) : void doMove())}
         >
@@ -401,6 +403,7 @@ function Actions({
       {blocked && (
         <p className="why-not" id="resolve-why" data-testid="resolve-why">
           Can’t resolve yet: waiting on {openBlockers.length ? titles(openBlockers) : 'unresolved blockers'}.
+          {forwardBlocked && ` It can move back, but not forward to ${columnName(board, to)}.`}
         </p>
       )}
       {confirmReopen && (
