@@ -71,3 +71,20 @@ describe('focus and shape', () => {
     expect(shapeKey(['a', 'b'], [], 'TB')).not.toBe(shapeKey(['a', 'b'], [{ from: 'a', to: 'b' }], 'TB'))
   })
 })
+
+describe('edge routes', () => {
+  it('routes small graphs’ long edges around the nodes in between', async () => {
+    const { placeGraph, routedPath } = await import('./graph')
+    const ids = ['a', 'b', 'c']
+    const { routes, positions } = placeGraph(ids, [
+      { from: 'a', to: 'b' },
+      { from: 'b', to: 'c' },
+      { from: 'a', to: 'c' },
+    ])
+    expect(positions.size).toBe(3)
+    // a -> c spans two ranks: dagre bends it past b.
+    expect(routes.get('a->c')?.length).toBeGreaterThan(2)
+    expect(routedPath({ x: 0, y: 0 }, [], { x: 0, y: 10 })).toBe('M 0,0 L 0,10')
+    expect(routedPath({ x: 0, y: 0 }, [{ x: 5, y: 5 }], { x: 0, y: 10 })).toBe('M 0,0 Q 5,5 0,10')
+  })
+})

@@ -39,7 +39,14 @@ export function criticalEdges(path: string[]): Set<string> {
 /** Above this many tickets the layered layout replaces dagre (dagre takes ~0.35 s at 250 nodes, a long task). */
 export const DAGRE_MAX_NODES = 80
 
-type Positions = { centres: Map<string, { x: number; y: number }>; width: number; height: number }
+type Point = { x: number; y: number }
+type Positions = {
+  centres: Map<string, Point>
+  width: number
+  height: number
+  /** dagre's bend points per edge (`edgeKey`), routed around the nodes. */
+  routes?: Map<string, Point[]>
+}
 
 /** dagre, top-down (or left-right): the nicest result for small graphs. */
 function dagreLayout(ids: string[], edges: GraphEdge[], direction: 'TB' | 'LR'): Positions {
@@ -50,8 +57,13 @@ function dagreLayout(ids: string[], edges: GraphEdge[], direction: 'TB' | 'LR'):
   for (const edge of edges) g.setEdge(edge.from, edge.to)
   layout(g)
   const centres = new Map(ids.map((id) => [id, g.node(id) as { x: number; y: number }]))
+  const routes = new Map<string, Point[]>()
+  for (const edge of edges) {
+    const points = (g.edge(edge.from, edge.to) as { points?: Point[] } | undefined)?.points
+    if (points && points.length > 2) routes.set(edgeKey(edge.from, edge.to), points.map((p) => ({ x: p.x, y: p.y })))
+  }
   const size = g.graph() as { width?: number; height?: number }
-  return { centres, width: size.width ?? 0, height: size.height ?? 0 }
+  return { centres, width: size.width ?? 0, height: size.height ?? 0, routes }
 }
 
 /**
@@ -143,17 +155,45 @@ export interface GraphInput {
   critical_path: string[]
 }
 
-/** Top-left corners (what @xyflow/react expects): dagre up to DAGRE_MAX_NODES tickets, the layered layout above. */
-export function placeNodes(ids: string[], edges: Pick<GraphEdge, 'from' | 'to'>[], direction: 'TB' | 'LR' = 'TB'): Map<string, { x: number; y: number }> {
+export interface Placement {
+  /** Top-left corners (what @xyflow/react expects). */
+  positions: Map<string, Point>
+  /** Bend points of edges routed around nodes (small graphs), by `edgeKey`. */
+  routes: Map<string, Point[]>
+}
+
+/** dagre up to DAGRE_MAX_NODES tickets (edges routed around nodes), the layered layout above. */
+export function placeGraph(ids: string[], edges: Pick<GraphEdge, 'from' | 'to'>[], direction: 'TB' | 'LR' = 'TB'): Placement {
   const present = new Set(ids)
   const inside = edges.filter((e) => present.has(e.from) && present.has(e.to)) as GraphEdge[]
   const placed = ids.length > DAGRE_MAX_NODES ? layeredLayout(ids, inside, direction) : dagreLayout(ids, inside, direction)
-  const out = new Map<string, { x: number; y: number }>()
+  const positions = new Map<string, Point>()
   for (const id of ids) {
     const c = placed.centres.get(id) ?? { x: 0, y: 0 }
-    out.set(id, { x: c.x - NODE_WIDTH / 2, y: c.y - NODE_HEIGHT / 2 })
+    positions.set(id, { x: c.x - NODE_WIDTH / 2, y: c.y - NODE_HEIGHT / 2 })
   }
-  return out
+  return { positions, routes: placed.routes ?? new Map() }
+}
+
+export function placeNodes(ids: string[], edges: Pick<GraphEdge, 'from' | 'to'>[], direction: 'TB' | 'LR' = 'TB'): Map<string, Point> {
+  return placeGraph(ids, edges, direction).positions
+}
+
+/**
+ * An SVG path from `source` to `target` through `bends` (dagre's inner
+ * points), smoothed with quadratic curves through the midpoints.
+ */
+export function routedPath(source: Point, bends: Point[], target: Point): string {
+  const points = [source, ...bends, target]
+  let d = `M ${source.x},${source.y}`
+  for (let i = 1; i < points.length - 1; i++) {
+    const p = points[i]
+    const next = points[i + 1]
+    const mid = i === points.length - 2 ? next : { x: (p.x + next.x) / 2, y: (p.y + next.y) / 2 }
+    d += ` Q ${p.x},${p.y} ${mid.x},${mid.y}`
+  }
+  if (points.length === 2) d += ` L ${target.x},${target.y}`
+  return d
 }
 
 /**

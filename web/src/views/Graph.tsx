@@ -6,7 +6,7 @@
 // 200 tickets; focus shows N hops up and down; the critical path (from the
 // server) is its own edge style, leaving the node colours visible.
 
-import { Background, Controls, Handle, MarkerType, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react'
+import { Background, BaseEdge, Controls, Handle, MarkerType, MiniMap, Position, ReactFlow, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 
@@ -17,7 +17,7 @@ import { useLiveEvents } from '../hooks/useLive'
 import type { TicketsState } from '../hooks/useTickets'
 import { columnName, readyCheck, STATE_LABEL, ticketState, type TicketState } from '../lib/board'
 import { shortId } from '../lib/format'
-import { criticalEdges, edgeKey, HIDE_RESOLVED_ABOVE, neighbourhood, NODE_HEIGHT, NODE_WIDTH, placeNodes, shapeKey, ticketEdges } from '../lib/graph'
+import { criticalEdges, edgeKey, HIDE_RESOLVED_ABOVE, neighbourhood, NODE_HEIGHT, NODE_WIDTH, placeGraph, routedPath, shapeKey, ticketEdges, type Placement } from '../lib/graph'
 import { agentInitials } from '../lib/agents'
 
 interface TicketNodeData extends Record<string, unknown> {
@@ -53,6 +53,14 @@ const TicketNode = memo(function TicketNode({ data }: NodeProps<Node<TicketNodeD
 })
 
 const nodeTypes = { ticket: TicketNode }
+
+/** An edge through dagre's bend points, so it goes around the nodes between its ends. */
+function RoutedEdge({ sourceX, sourceY, targetX, targetY, data, markerEnd, style, interactionWidth }: EdgeProps<Edge<{ bends: { x: number; y: number }[] }>>) {
+  const path = routedPath({ x: sourceX, y: sourceY }, data?.bends ?? [], { x: targetX, y: targetY })
+  return <BaseEdge path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
+}
+
+const edgeTypes = { routed: RoutedEdge }
 
 const STATE_COLOUR: Record<TicketState, string> = {
   resolved: '#16a34a',
@@ -138,20 +146,21 @@ export default function GraphView({
 
   // Lay out only when the shape changes. Removing tickets keeps everyone
   // else where they were.
-  const layoutRef = useRef<{ key: string; ids: Set<string>; positions: Map<string, { x: number; y: number }> } | null>(null)
-  const positions = useMemo(() => {
+  const layoutRef = useRef<{ key: string; ids: Set<string>; placement: Placement } | null>(null)
+  const placement = useMemo(() => {
     const prev = layoutRef.current
-    if (prev?.key === shape.key) return prev.positions
-    let next: Map<string, { x: number; y: number }>
+    if (prev?.key === shape.key) return prev.placement
+    let next: Placement
     const onlyRemoved = prev !== null && shape.ids.every((id) => prev.ids.has(id)) && shape.key.split('|')[0] === prev.key.split('|')[0]
     if (onlyRemoved && prev) {
-      next = new Map(shape.ids.map((id) => [id, prev.positions.get(id)!]))
+      next = { positions: new Map(shape.ids.map((id) => [id, prev.placement.positions.get(id)!])), routes: prev.placement.routes }
     } else {
-      next = placeNodes(shape.ids, shape.edges, direction)
+      next = placeGraph(shape.ids, shape.edges, direction)
     }
-    layoutRef.current = { key: shape.key, ids: new Set(shape.ids), positions: next }
+    layoutRef.current = { key: shape.key, ids: new Set(shape.ids), placement: next }
     return next
   }, [shape, direction])
+  const positions = placement.positions
 
   const onPath = useMemo(() => new Set(criticalPath), [criticalPath])
   const pathEdges = useMemo(() => criticalEdges(criticalPath), [criticalPath])
@@ -203,18 +212,20 @@ export default function GraphView({
     () =>
       shape.edges.map((e) => {
         const critical = pathEdges.has(edgeKey(e.from, e.to))
+        const route = placement.routes.get(edgeKey(e.from, e.to))
         return {
           id: edgeKey(e.from, e.to),
           source: e.from,
           target: e.to,
-          type: big ? 'straight' : 'smoothstep',
+          type: route ? 'routed' : big ? 'straight' : 'smoothstep',
+          data: route ? { bends: route.slice(1, -1) } : undefined,
           className: critical ? 'gedge-critical' : 'gedge',
           style: critical ? { stroke: CRITICAL, strokeWidth: 3.5, strokeDasharray: '10 5' } : { stroke: EDGE, strokeWidth: 1.25 },
           markerEnd: { type: MarkerType.ArrowClosed, color: critical ? '#7c3aed' : '#94a3b8', width: 16, height: 16 },
           zIndex: critical ? 1 : 0,
         }
       }),
-    [shape.edges, pathEdges, big],
+    [shape.edges, pathEdges, big, placement.routes],
   )
 
   const counts = useMemo(() => {
@@ -330,6 +341,7 @@ export default function GraphView({
               nodes={nodes}
               edges={edges}
               nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
               onNodeClick={(_, node) => openTicket(node.id)}
               fitView
               fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
