@@ -76,9 +76,14 @@ export function App() {
         setWorkflows(body.workflows)
         setError(null)
       })
-      .catch((err: unknown) => setError(asApiError(err)))
+      .catch((err: unknown) => {
+        const e = asApiError(err)
+        setError(e)
+        // Signed out (or a token the server no longer accepts): hide the data.
+        if (e.status === 401) setWorkflows(null)
+      })
   }, [])
-  // Again after signing in.
+  // Again after signing in or out.
   useEffect(loadWorkflows, [loadWorkflows, auth.token])
 
   // `/`: the most recently active workflow's board. `/tickets/{id}`: that

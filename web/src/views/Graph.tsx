@@ -236,6 +236,7 @@ export default function GraphView({
   const hiddenResolved = showResolved ? 0 : data.tickets.filter((t) => t.is_resolved).length
 
   const fitKey = `${focus ?? 'all'}-${depth}-${showResolved}-${direction}`
+  const narrow = typeof window !== 'undefined' && window.innerWidth < 760
 
   return (
     <div className="graph-page">
@@ -344,7 +345,8 @@ export default function GraphView({
               edgeTypes={edgeTypes}
               onNodeClick={(_, node) => openTicket(node.id)}
               fitView
-              fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+              // On a phone, fit no smaller than legible: pan for the rest.
+              fitViewOptions={{ padding: 0.15, maxZoom: 1.2, minZoom: narrow ? 0.45 : undefined }}
               minZoom={0.03}
               maxZoom={2}
               nodesDraggable={false}
