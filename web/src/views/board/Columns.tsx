@@ -107,7 +107,7 @@ function CardList({ tickets, limit: initial, ctx, empty }: { tickets: Ticket[]; 
           Show {Math.min(500, tickets.length - limit)} more of {tickets.length - limit}
         </button>
       )}
-      {tickets.length === 0 && <p className="column-empty">{empty}</p>}
+      {tickets.length === 0 && empty && <p className="column-empty">{empty}</p>}
     </div>
   )
 }
