@@ -99,7 +99,7 @@ export default function SearchView({
     setSearching(true)
     const base = { workflow_id: workflow.id, query: debounced, search_type: mode, limit: LIMIT }
     const run = (withFilters: boolean) =>
-      api.get('/api/search', { query: withFilters ? { ...base, ...filters } : base, signal: controller.signal }) as Promise<unknown>
+      api.get('/api/search', { query: withFilters ? { ...base, ...filters } : base, signal: controller.signal })
     run(true)
       .catch((err: unknown) => {
         // A server that does not know a filter: ask without, filter here.
