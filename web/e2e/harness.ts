@@ -57,7 +57,10 @@ export async function startTix(options: TixOptions = {}): Promise<TixServer> {
   }
   const dir = options.dir ?? tempDir()
   const database = `sqlite://${join(dir, 'tix.db')}`
-  const args = ['serve', '--addr', options.addr ?? '127.0.0.1:0', '--database', database, '--embedder', 'none', ...(options.args ?? [])]
+  // Keyword search only unless TIX_E2E_EMBEDDER says otherwise: quick to
+  // start, and no embedding of the 1,000 seeded tickets.
+  const embedder = process.env.TIX_E2E_EMBEDDER ?? 'none'
+  const args = ['serve', '--addr', options.addr ?? '127.0.0.1:0', '--database', database, '--embedder', embedder, ...(options.args ?? [])]
   const child: ChildProcess = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
