@@ -11,7 +11,7 @@ import { Avatar, PriorityBadge, StateBadge, useToast } from '../components/ui'
 import { useLiveEvents } from '../hooks/useLive'
 import type { TicketsState } from '../hooks/useTickets'
 import { columnName, isDone, readyCheck, reopenTarget, ticketState } from '../lib/board'
-import { describeAction, leaseLeft, timeAgo } from '../lib/format'
+import { describeAction, leaseLeft, shortId, timeAgo } from '../lib/format'
 import { touches } from '../lib/live'
 import { ticketPhase } from '../lib/phases'
 import { refusal, titles, violationText } from '../lib/wording'
@@ -301,7 +301,7 @@ function RefList({
         <li key={r.id}>
           <button className="ref" onClick={() => openTicket(r.id)}>
             <span className={`state-dot ${r.is_resolved ? 'state-resolved' : 'state-open'}`} aria-hidden="true" />
-            <code>{r.id}</code> <span className="ref-title">{r.title}</span>
+            <span className="ref-title">{r.title}</span> <code>{shortId(r.id)}</code>
             <span className={`badge ${r.is_resolved ? 'resolved-badge' : 'status-badge'}`}>
               {r.is_resolved ? 'resolved' : columnName(workflow.board_config, r.status)}
             </span>
