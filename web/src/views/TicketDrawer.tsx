@@ -330,10 +330,13 @@ function Actions({
   const [to, setTo] = useState(() => (resolved ? reopenTarget(board, detail.history) : detail.status))
   const [comment, setComment] = useState('')
   const [confirmReopen, setConfirmReopen] = useState(false)
+  // Only when the ticket itself changed (a re-read of the same version,
+  // after any live event nearby, keeps what the person chose).
   useEffect(() => {
     setTo(resolved ? reopenTarget(board, detail.history) : detail.status)
     setConfirmReopen(false)
-  }, [resolved, detail.status, detail.history, board])
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [resolved, detail.status, detail.version, board])
   const moving = to !== detail.status
   const reopening = resolved && !isDone(board, to)
   const openBlockers = detail.blocked_by.filter((b) => !b.is_resolved)
