@@ -1,7 +1,7 @@
 // End-to-end harness: a real `tix serve` on a temporary SQLite database and
 // headless Chromium from Debian driven by playwright-core.
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -21,17 +21,47 @@ export function tixBinary(): string {
 
 export interface TixServer {
   base: string
-  stop(): Promise<void>
+  /** The server's SQLite database URL (for `tix agent add`, or a restart). */
+  database: string
+  /** Stops the server; `keep` leaves its database for a restart. */
+  stop(options?: { keep?: boolean }): Promise<void>
+}
+
+export interface TixOptions {
+  /** More `tix serve` arguments, e.g. `['--auth', 'required']`. */
+  args?: string[]
+  /** Listen here (default: a free port). */
+  addr?: string
+  /** Reuse this directory's database (after a `stop({keep: true})`). */
+  dir?: string
+}
+
+/** A fresh temporary directory for a server's database. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tix-e2e-'))
+}
+
+/** `tix agent add NAME` on a database: the new token. */
+export function addAgentToken(database: string, name: string, admin = false): string {
+  const out = execFileSync(tixBinary(), ['agent', 'add', name, '--database', database, ...(admin ? ['--admin'] : [])], { encoding: 'utf8' })
+  const token = /tix_[0-9a-f]+/.exec(out)?.[0]
+  if (!token) throw new Error(`no token in: ${out}`)
+  return token
 }
 
 /** Starts `tix serve --addr 127.0.0.1:0 --database sqlite://<tmp>` and waits for its address. */
-export async function startTix(): Promise<TixServer> {
+export async function startTix(options: TixOptions = {}): Promise<TixServer> {
   const bin = tixBinary()
   if (!existsSync(bin)) {
     throw new Error(`no tix binary at ${bin}: build it with \`cargo build -p tix\` (after \`npm run build\`), or set TIX_BIN`)
   }
-  const dir = mkdtempSync(join(tmpdir(), 'tix-e2e-'))
-  const child: ChildProcess = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--database', `sqlite://${join(dir, 'tix.db')}`], {
+  const dir = options.dir ?? tempDir()
+  const database = `sqlite://${join(dir, 'tix.db')}`
+  // Keyword search only unless TIX_E2E_EMBEDDER says otherwise: quick to
+  // start, and no embedding of the 1,000 seeded tickets.
+  const embedder = process.env.TIX_E2E_EMBEDDER ?? 'none'
+  const args = ['serve', '--addr', options.addr ?? '127.0.0.1:0', '--database', database, '--embedder', embedder, ...(options.args ?? [])]
+  const child: ChildProcess = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
   })
@@ -52,14 +82,15 @@ export async function startTix(): Promise<TixServer> {
   })
   return {
     base,
-    async stop() {
+    database,
+    async stop({ keep = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((ok) => child.once('exit', ok))
         child.kill('SIGTERM')
         await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))])
         if (child.exitCode === null) child.kill('SIGKILL')
       }
-      rmSync(dir, { recursive: true, force: true })
+      if (!keep) rmSync(dir, { recursive: true, force: true })
     },
   }
 }
@@ -85,11 +116,12 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A JSON client of the server's API (as an agent would use it). */
-export function apiClient(base: string, agent = 'e2e-agent') {
+export function apiClient(base: string, agent = 'e2e-agent', token?: string) {
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const who: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : { 'X-Agent-ID': agent }
     const response = await fetch(base + path, {
       method,
-      headers: { 'X-Agent-ID': agent, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: { ...who, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await response.text()
@@ -99,5 +131,6 @@ export function apiClient(base: string, agent = 'e2e-agent') {
   return {
     get: <T>(path: string) => call<T>('GET', path),
     post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
+    patch: <T>(path: string, body?: unknown) => call<T>('PATCH', path, body),
   }
 }

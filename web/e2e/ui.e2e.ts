@@ -137,10 +137,13 @@ describe('the web UI', () => {
     expect(await column('backlog').getByTestId('column-count').textContent()).toBe('5')
     expect(await column('building').getByTestId('wip').textContent()).toBe('WIP 0/3')
     expect(await card('auth').getByTestId('blocked-badge').count()).toBe(1)
-    // The blockers show on hover.
+    // The card names its blocker; the popover (on hover) lists them all.
+    expect(await card('auth').getByTestId('blocked-by').textContent()).toBe('Waiting on Database schema')
     await card('auth').getByTestId('blocked-badge').hover()
-    await expect.poll(() => card('auth').locator('.popover').isVisible()).toBe(true)
-    expect(await card('auth').locator('.popover').textContent()).toContain('Database schema')
+    await page.getByTestId('popover').waitFor()
+    expect(await page.getByTestId('popover').textContent()).toContain('Database schema')
+    await page.mouse.move(5, 5)
+    await page.getByTestId('popover').waitFor({ state: 'detached' })
     await shot('board')
   })
 
@@ -155,16 +158,17 @@ describe('the web UI', () => {
     expect(await column('backlog').locator(`[data-ticket-id="${ids.schema}"]`).count()).toBe(0)
   })
 
-  it('shows the refusal and rolls back when a blocked ticket is moved forward', async () => {
+  it('refuses at once, naming the blockers, when a blocked ticket is dropped forward', async () => {
     await drag('auth', 'building')
-    await page.getByRole('dialog').waitFor()
-    expect(await page.getByRole('dialog').textContent()).toContain('blocked')
-    await confirmMove('Trying anyway')
     const toast = page.getByTestId('toast-error')
     await toast.waitFor()
-    expect(await toast.textContent()).toMatch(/Move refused: .*blocked/i)
+    expect(await toast.textContent()).toContain('“Authentication service” is blocked by “Database schema”')
+    expect(await toast.textContent()).toContain('It can move back, but not forward to Building until that ticket is resolved.')
+    // No comment asked, nothing sent, the card stays.
+    expect(await page.getByRole('dialog').count()).toBe(0)
     await column('backlog').locator(`[data-ticket-id="${ids.auth}"]`).waitFor()
     expect((await ticket('auth')).status).toBe('backlog')
+    await toast.getByRole('button', { name: 'Dismiss' }).click()
   })
 
   it('unblocks the card live, without a reload, when its blocker is resolved elsewhere', async () => {
@@ -229,6 +233,9 @@ describe('the web UI', () => {
     // Back to where it was resolved from.
     expect(await drawer.getByLabel('Target column').inputValue()).toBe('building')
     await drawer.getByRole('button', { name: 'Reopen' }).click()
+    // Reopening from Done warns first.
+    expect(await drawer.getByTestId('reopen-warning').textContent()).toContain('Reopen “Write the API docs”?')
+    await drawer.getByTestId('confirm-reopen').click()
     await column('building').locator(`[data-ticket-id="${ids.docs}"]`).waitFor()
     expect((await ticket('docs')).is_resolved).toBe(false)
     await page.getByRole('button', { name: 'Close ticket' }).click()

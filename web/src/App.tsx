@@ -1,13 +1,18 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react'
 
-import { api, ApiError, enc } from './api/client'
-import type { TicketDetail, Workflow } from './api/types'
-import { Empty, ToastProvider } from './components/ui'
+import { authNeeded, onAuthChange, setToken, token } from './api/auth'
+import { api, asApiError, whoAmI, type ApiError, type Identity } from './api/client'
+import type { Workflow } from './api/types'
+import { ActivityPanel } from './components/ActivityPanel'
+import { TokenPrompt } from './components/TokenPrompt'
+import { Avatar, Empty, ToastProvider } from './components/ui'
+import { useActivity } from './hooks/useActivity'
 import { LiveProvider, useLive } from './hooks/useLive'
 import { useRoute } from './hooks/useRoute'
+import { useTheme } from './hooks/useTheme'
 import { useTickets } from './hooks/useTickets'
 import { TABS, workflowUrl, type Tab } from './lib/route'
-import { BoardView } from './views/Board'
+import { BoardView } from './views/board/BoardView'
 import { TicketDrawer } from './views/TicketDrawer'
 
 // The graph and the charts are the heavy parts: load them when opened.
@@ -17,21 +22,69 @@ const StatsView = lazy(() => import('./views/Stats'))
 
 const TAB_LABEL: Record<Tab, string> = { board: 'Board', graph: 'Graph', search: 'Search', stats: 'Statistics' }
 
+/** The sign-in state: whether the server asks for a token, and whose it is. */
+function useAuth() {
+  const [need, setNeed] = useState(authNeeded())
+  const [tokenValue, setTokenValue] = useState(token())
+  const [identity, setIdentity] = useState<Identity | null>(null)
+  useEffect(
+    () =>
+      onAuthChange(() => {
+        setNeed(authNeeded())
+        setTokenValue(token())
+      }),
+    [],
+  )
+  useEffect(() => {
+    setIdentity(null)
+    if (!tokenValue) return
+    whoAmI()
+      .then(setIdentity)
+      .catch(() => {})
+  }, [tokenValue])
+  return { need, token: tokenValue, identity }
+}
+
 export function App() {
   const [route, navigate] = useRoute()
   const [workflows, setWorkflows] = useState<Workflow[] | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
+  const auth = useAuth()
+  const theme = useTheme()
+  const [activityOpen, setActivityOpen] = useState(() => {
+    try {
+      return localStorage.getItem('tix.activity') === '1'
+    } catch {
+      return false
+    }
+  })
+  const toggleActivity = useCallback(() => {
+    setActivityOpen((open) => {
+      try {
+        localStorage.setItem('tix.activity', open ? '0' : '1')
+      } catch {
+        // not kept
+      }
+      return !open
+    })
+  }, [])
 
   const loadWorkflows = useCallback(() => {
     api
-      .get<{ workflows: Workflow[] }>('/api/workflows')
+      .get('/api/workflows')
       .then((body) => {
         setWorkflows(body.workflows)
         setError(null)
       })
-      .catch((err: ApiError) => setError(err))
+      .catch((err: unknown) => {
+        const e = asApiError(err)
+        setError(e)
+        // Signed out (or a token the server no longer accepts): hide the data.
+        if (e.status === 401) setWorkflows(null)
+      })
   }, [])
-  useEffect(loadWorkflows, [loadWorkflows])
+  // Again after signing in or out.
+  useEffect(loadWorkflows, [loadWorkflows, auth.token])
 
   // `/`: the most recently active workflow's board. `/tickets/{id}`: that
   // ticket over its workflow's board.
@@ -40,12 +93,14 @@ export function App() {
       navigate(workflowUrl(workflows[0].id, 'board'), { replace: true })
     }
     if (route.kind === 'ticket-link') {
+      setTicketError(null)
       api
-        .get<TicketDetail>(`/api/tickets/${enc(route.ticketId)}`)
+        .get('/api/tickets/{ticket_id}', { path: { ticket_id: route.ticketId } })
         .then((t) => navigate(workflowUrl(t.workflow_id, 'board', t.id), { replace: true }))
-        .catch((err: ApiError) => setError(err))
+        .catch((err: unknown) => setTicketError(asApiError(err)))
     }
-  }, [route, workflows, navigate])
+  }, [route, workflows, navigate, auth.token])
+  const [ticketError, setTicketError] = useState<ApiError | null>(null)
 
   const workflowId = route.kind === 'workflow' ? route.workflowId : null
   const workflow = workflows?.find((w) => w.id === workflowId) ?? null
@@ -56,11 +111,25 @@ export function App() {
   }, [workflowId, workflows, workflow, loadWorkflows])
 
   let body
-  if (error && !workflows) {
+  if (auth.need && !workflows) {
+    body = <div className="loading">Waiting for you to sign in…</div>
+  } else if (route.kind === 'ticket-link' && ticketError) {
+    body = (
+      <Empty title={ticketError.status === 404 ? 'Ticket not found' : 'Cannot open this ticket'}>
+        <p data-testid="ticket-not-found">
+          {ticketError.status === 404
+            ? `There is no ticket ${route.ticketId} here. The link may be mistyped, or the ticket may live on another Tix server.`
+            : ticketError.message}
+        </p>
+        <p>
+          <a href="/">Open the board</a>
+        </p>
+      </Empty>
+    )
+  } else if (error && !workflows) {
     body = (
       <Empty title="Cannot load workflows">
-        <p>{error.message}</p>
-        {error.hint && <p className="muted">{error.hint}</p>}
+        <p>{error.code === 'network_error' ? 'Tix cannot reach its server. Check that it is running; reload when it is.' : error.message}</p>
       </Empty>
     )
   } else if (!workflows) {
@@ -89,7 +158,9 @@ export function App() {
       </Empty>
     )
   } else if (route.kind === 'workflow' && workflow) {
-    body = <WorkflowPage workflow={workflow} route={route} navigate={navigate} />
+    body = (
+      <WorkflowPage workflow={workflow} route={route} navigate={navigate} activityOpen={activityOpen} closeActivity={toggleActivity} />
+    )
   } else {
     body = <div className="loading">Loading…</div>
   }
@@ -141,13 +212,57 @@ export function App() {
                 ))}
               </nav>
             )}
-            <div className="spacer" />
-            {workflow && <LiveIndicator />}
+            <div className="topbar-end">
+              {workflow && route.kind === 'workflow' && (
+                <button
+                  className={`icon-text ${activityOpen ? 'active' : ''}`}
+                  onClick={toggleActivity}
+                  aria-pressed={activityOpen}
+                  data-testid="activity-toggle"
+                >
+                  Activity
+                </button>
+              )}
+              <button
+                className="icon-button theme-toggle"
+                onClick={theme.toggle}
+                aria-label={theme.dark ? 'Switch to light mode' : 'Switch to dark mode'}
+                title={theme.dark ? 'Light mode' : 'Dark mode'}
+                data-testid="theme-toggle"
+              >
+                {theme.dark ? '☀' : '☾'}
+              </button>
+              {auth.token && (
+                <span className="whoami" data-testid="whoami">
+                  {auth.identity?.agent && <Avatar agent={auth.identity.agent} size="sm" />}
+                  <span className="whoami-name">
+                    {auth.identity ? (auth.identity.agent ?? 'admin token') : 'signed in'}
+                  </span>
+                  <button className="link-button" onClick={() => setToken(null)} data-testid="sign-out">
+                    Sign out
+                  </button>
+                </span>
+              )}
+              {workflow && <LiveIndicator />}
+            </div>
           </header>
+          <StaleBanner />
           <main className="content">{body}</main>
+          {auth.need && <TokenPrompt need={auth.need} />}
         </div>
       </LiveProvider>
     </ToastProvider>
+  )
+}
+
+function StaleBanner() {
+  const live = useLive()
+  if (live.status !== 'reconnecting') return null
+  const since = live.downSince ? new Date(live.downSince).toLocaleTimeString() : null
+  return (
+    <div className="stale-banner" role="status" data-testid="stale-banner">
+      Lost the connection to the server{since ? ` at ${since}` : ''}; reconnecting. What you see may be out of date until it is back.
+    </div>
   )
 }
 
@@ -169,12 +284,17 @@ function WorkflowPage({
   workflow,
   route,
   navigate,
+  activityOpen,
+  closeActivity,
 }: {
   workflow: Workflow
   route: Extract<ReturnType<typeof useRoute>[0], { kind: 'workflow' }>
   navigate: (url: string, options?: { replace?: boolean }) => void
+  activityOpen: boolean
+  closeActivity: () => void
 }) {
   const data = useTickets(workflow.id)
+  const activity = useActivity(workflow.id)
   const params = Object.fromEntries(route.params.entries())
   const openTicket = useCallback(
     (id: string | null) => navigate(workflowUrl(workflow.id, route.tab, id, params)),
@@ -185,7 +305,8 @@ function WorkflowPage({
     [navigate, workflow.id, route.tab, route.ticketId],
   )
   return (
-    <>
+    <div className={`workflow-page ${activityOpen ? 'with-activity' : ''}`}>
+      <div className="workflow-main">
       {route.tab === 'board' && (
         <BoardView workflow={workflow} data={data} openTicket={openTicket} params={route.params} setParams={setParams} />
       )}
@@ -198,6 +319,10 @@ function WorkflowPage({
         )}
         {route.tab === 'stats' && <StatsView workflow={workflow} openTicket={openTicket} />}
       </Suspense>
+      </div>
+      {activityOpen && (
+        <ActivityPanel events={activity} board={workflow.board_config} byId={data.byId} openTicket={openTicket} onClose={closeActivity} />
+      )}
       {route.ticketId && (
         <TicketDrawer
           key={route.ticketId}
@@ -208,6 +333,6 @@ function WorkflowPage({
           onClose={() => openTicket(null)}
         />
       )}
-    </>
+    </div>
   )
 }

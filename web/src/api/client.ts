@@ -1,5 +1,10 @@
-// A small typed client for the Tix API. Errors carry the server's
-// `{"error": {code, message, hint}}` so the UI can show them as they are.
+// The one client of the Tix API. Routes are the path templates of
+// docs/openapi.json (`/api/tickets/{ticket_id}`), and bodies and answers are
+// typed from it (src/api/schema.d.ts, generated). Errors carry the server's
+// `{"error": {code, message, hint, ...details}}`.
+
+import { identityHeaders, reportAuthNeeded } from './auth'
+import type { paths } from './schema'
 
 export class ApiError extends Error {
   readonly status: number
@@ -17,36 +22,79 @@ export class ApiError extends Error {
   }
 }
 
-/** The acting agent sent as X-Agent-ID (the server defaults to `human`). */
-export function actingAgent(): string {
-  try {
-    return localStorage.getItem('tix.agent') || 'human'
-  } catch {
-    return 'human'
-  }
-}
+export type Method = 'get' | 'post' | 'patch' | 'delete'
 
-export interface RequestOptions {
-  body?: unknown
+/** The routes that answer `method`. */
+export type Route<M extends Method> = {
+  [P in keyof paths]: [NonNullable<paths[P][M]>] extends [never] ? never : P
+}[keyof paths]
+
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>
+
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never
+type Success = 200 | 201 | 202
+/** What a successful call answers. */
+export type Answer<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { responses: infer R } ? { [K in Extract<keyof R, Success>]: Json<R[K]> }[Extract<keyof R, Success>] : unknown
+/** The JSON body a route takes. */
+export type Body<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { requestBody?: infer R }
+    ? [NonNullable<R>] extends [never]
+      ? never
+      : NonNullable<R> extends { content: { 'application/json': infer B } }
+        ? B
+        : never
+    : never
+
+/** `{ticket_id}` and friends of a path template. */
+type ParamNames<P> = P extends `${string}{${infer K}}${infer Rest}` ? K | ParamNames<Rest> : never
+export type PathParams<P> = { [K in ParamNames<P>]: string }
+
+export type QueryValue = string | number | boolean | undefined | null
+export type Query = Record<string, QueryValue>
+
+export type Options<P extends keyof paths, M extends Method> = {
+  query?: Query
   ifMatch?: number
   signal?: AbortSignal
+} & ([ParamNames<P>] extends [never] ? { path?: never } : { path: PathParams<P> }) &
+  ([Body<P, M>] extends [never] ? { body?: never } : { body: Body<P, M> })
+
+/** Fills a path template: `url('/api/tickets/{ticket_id}', {ticket_id: 'x'})`. */
+export function url(template: string, path: Record<string, string> = {}, params: Query = {}): string {
+  const filled = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = path[name]
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${template}`)
+    return encodeURIComponent(value)
+  })
+  return filled + query(params)
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'X-Agent-ID': actingAgent() }
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json'
+export function query(params: Query): string {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value))
+  }
+  const text = search.toString()
+  return text ? `?${text}` : ''
+}
+
+async function request(method: Method, template: string, options: Record<string, unknown>): Promise<unknown> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...identityHeaders() }
+  const body = options.body
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (options.ifMatch !== undefined) headers['If-Match'] = String(options.ifMatch)
   let response: Response
   try {
-    response = await fetch(path, {
-      method,
+    response = await fetch(url(template, options.path as Record<string, string>, options.query as Query), {
+      method: method.toUpperCase(),
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options.signal as AbortSignal | undefined,
     })
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err
-    throw new ApiError(0, 'network_error', 'Cannot reach the Tix server.', 'Check that `tix serve` is running.')
+    throw new ApiError(0, 'network_error', 'Cannot reach the Tix server.', 'Check that it is running; Tix retries by itself.')
   }
   const text = await response.text()
   let data: unknown = undefined
@@ -57,8 +105,14 @@ async function request<T>(method: string, path: string, options: RequestOptions 
       data = text
     }
   }
-  if (!response.ok) throw toApiError(response.status, data)
-  return data as T
+  if (!response.ok) {
+    const error = toApiError(response.status, data)
+    if (response.status === 401 && (error.code === 'token_required' || error.code === 'invalid_token')) {
+      reportAuthNeeded(error.code)
+    }
+    throw error
+  }
+  return data
 }
 
 export function toApiError(status: number, data: unknown): ApiError {
@@ -76,20 +130,54 @@ export function toApiError(status: number, data: unknown): ApiError {
   return new ApiError(status, 'http_error', typeof data === 'string' && data ? data : `HTTP ${status}`)
 }
 
+type Args<P extends keyof paths, M extends Method> = keyof PathParams<P> extends never
+  ? [Body<P, M>] extends [never]
+    ? [options?: Options<P, M>]
+    : [options: Options<P, M>]
+  : [options: Options<P, M>]
+
+function caller<M extends Method>(method: M) {
+  return <P extends Route<M>>(path: P, ...[options]: Args<P, M>): Promise<Answer<P, M>> =>
+    request(method, path, (options ?? {}) as Record<string, unknown>) as Promise<Answer<P, M>>
+}
+
+/** `api.get('/api/tickets/{ticket_id}', {path: {ticket_id}})` and so on. */
 export const api = {
-  get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, { ...options, body }),
-  patch: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PATCH', path, { ...options, body }),
-  delete: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, options),
+  get: caller('get'),
+  post: caller('post'),
+  patch: caller('patch'),
+  delete: caller('delete'),
 }
 
-export function query(params: Record<string, string | number | boolean | undefined | null>): string {
-  const search = new URLSearchParams()
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value))
+/** An ApiError for anything thrown. */
+export function asApiError(err: unknown): ApiError {
+  return err instanceof ApiError ? err : new ApiError(0, 'error', String(err))
+}
+
+export interface Identity {
+  /** The token's agent, when the server told us (`null` for an admin token). */
+  agent: string | null
+  admin: boolean
+}
+
+const PROBE_AGENT = 'tix-ui-whoami-probe'
+
+/**
+ * Who the stored token belongs to. The API has no "who am I" route yet
+ * (see web/NEEDS-SERVER.md), so this asks to act as a made-up agent: an
+ * agent's token is refused with a message naming its owner, an admin's
+ * token is allowed (admins may act as anyone).
+ */
+export async function whoAmI(): Promise<Identity | null> {
+  const headers = identityHeaders()
+  if (!headers.Authorization) return null
+  const response = await fetch('/api/workflows', { headers: { ...headers, 'X-Agent-ID': PROBE_AGENT, Accept: 'application/json' } })
+  if (response.ok) return { agent: null, admin: true }
+  const error = toApiError(response.status, await response.json().catch(() => undefined))
+  if (error.code === 'agent_mismatch') {
+    const owner = /belongs to (\S+), which/.exec(error.message)?.[1] ?? null
+    return { agent: owner, admin: false }
   }
-  const text = search.toString()
-  return text ? `?${text}` : ''
+  if (response.status === 401 && (error.code === 'token_required' || error.code === 'invalid_token')) reportAuthNeeded(error.code)
+  throw error
 }
-
-export const enc = encodeURIComponent

@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react'
 
 import type { Priority } from '../api/types'
+import { agentColour, agentInitials } from '../lib/agents'
 import type { TicketState } from '../lib/board'
 
 export function Modal({
@@ -44,11 +45,19 @@ export function Modal({
   )
 }
 
+export interface ToastAction {
+  label: string
+  onClick: () => void
+}
+
 export interface Toast {
   id: number
-  kind: 'error' | 'success' | 'info'
+  kind: 'error' | 'success' | 'info' | 'warning'
   title: string
   detail?: string
+  /** More lines (Guardian warnings, unblocked tickets). */
+  lines?: string[]
+  actions?: ToastAction[]
 }
 
 const ToastContext = createContext<(toast: Omit<Toast, 'id'>) => void>(() => {})
@@ -59,7 +68,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const push = useCallback((toast: Omit<Toast, 'id'>) => {
     const id = next.current++
     setToasts((list) => [...list.slice(-3), { ...toast, id }])
-    setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), toast.kind === 'error' ? 9000 : 4000)
+    const ms = toast.kind === 'error' || toast.kind === 'warning' || toast.actions?.length ? 10_000 : 4500
+    setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), ms)
   }, [])
   return (
     <ToastContext.Provider value={push}>
@@ -69,6 +79,29 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           <div key={t.id} className={`toast toast-${t.kind}`} data-testid={`toast-${t.kind}`}>
             <strong>{t.title}</strong>
             {t.detail && <p>{t.detail}</p>}
+            {t.lines && t.lines.length > 0 && (
+              <ul className="toast-lines">
+                {t.lines.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            )}
+            {t.actions && t.actions.length > 0 && (
+              <div className="toast-actions">
+                {t.actions.map((a) => (
+                  <button
+                    key={a.label}
+                    className="link-button"
+                    onClick={() => {
+                      a.onClick()
+                      setToasts((list) => list.filter((x) => x.id !== t.id))
+                    }}
+                  >
+                    {a.label}
+                  </button>
+                ))}
+              </div>
+            )}
             <button
               className="icon-button"
               aria-label="Dismiss"
@@ -98,6 +131,20 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
 export function StateBadge({ state }: { state: TicketState }) {
   const label = { resolved: 'Resolved', blocked: 'Blocked', ready: 'Ready', in_progress: 'In progress' }[state]
   return <span className={`badge state state-${state}`}>{label}</span>
+}
+
+export function Avatar({ agent, size = 'md' }: { agent: string; size?: 'sm' | 'md' }) {
+  return (
+    <span
+      className={`avatar avatar-${size}`}
+      style={{ background: agentColour(agent) }}
+      aria-hidden="true"
+      data-testid="avatar"
+      data-agent={agent}
+    >
+      {agentInitials(agent)}
+    </span>
+  )
 }
 
 export function Empty({ title, children }: { title: string; children?: ReactNode }) {

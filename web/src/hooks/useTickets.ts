@@ -1,24 +1,26 @@
-// Every ticket of a workflow, kept current by the live event stream.
+// Every ticket of a workflow, kept current by the live event stream, with
+// the server's ready set and which tickets changed last (cards flash).
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 
-import { api, ApiError, enc, query } from '../api/client'
+import { api, asApiError, type ApiError } from '../api/client'
 import type { Ticket, TicketDetail, TicketPage } from '../api/types'
 import { planRefresh } from '../lib/live'
 import { useLive, useLiveEvents } from './useLive'
 
 const PAGE = 500
+/** The ready endpoint's largest page. */
+export const READY_LIMIT = 500
 /** Without a hello from the stream by then, load anyway. */
 const LOAD_WITHOUT_STREAM_MS = 2500
+/** Re-read the ready set this long after the last change. */
+const READY_DEBOUNCE_MS = 250
 
 export async function loadAllTickets(workflowId: string, signal?: AbortSignal): Promise<Ticket[]> {
   const out: Ticket[] = []
-  let cursor: string | null = null
+  let cursor: string | null | undefined = null
   do {
-    const page: TicketPage = await api.get<TicketPage>(
-      `/api/tickets${query({ workflow_id: workflowId, limit: PAGE, cursor })}`,
-      { signal },
-    )
+    const page: TicketPage = await api.get('/api/tickets', { query: { workflow_id: workflowId, limit: PAGE, cursor }, signal })
     out.push(...page.tickets)
     cursor = page.next_cursor
   } while (cursor)
@@ -42,6 +44,15 @@ export interface TicketsState {
   byId: Map<string, Ticket>
   loading: boolean
   error: ApiError | null
+  /**
+   * The ids the server calls ready (`GET /api/workflows/{id}/ready`), or
+   * null before the first answer. `readyComplete` is false when the answer
+   * was cut at its page limit.
+   */
+  ready: Set<string> | null
+  readyComplete: boolean
+  /** When each ticket last changed through the live stream (ms epoch). */
+  changedAt: Map<string, number>
   /** Replaces one ticket locally (after a write this client made). */
   put(ticket: Ticket): void
   reload(): void
@@ -53,10 +64,34 @@ export function useTickets(workflowId: string | null): TicketsState {
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<ApiError | null>(null)
   const [reloads, setReloads] = useState(0)
+  const [ready, setReady] = useState<Set<string> | null>(null)
+  const [readyComplete, setReadyComplete] = useState(true)
+  const [changedAt, setChangedAt] = useState<Map<string, number>>(new Map())
   const workflowRef = useRef(workflowId)
   workflowRef.current = workflowId
+  const readyTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
 
   const reload = useCallback(() => setReloads((n) => n + 1), [])
+
+  const loadReady = useCallback(() => {
+    const id = workflowRef.current
+    if (!id) return
+    api
+      .get('/api/workflows/{workflow_id}/ready', { path: { workflow_id: id }, query: { limit: READY_LIMIT } })
+      .then((answer) => {
+        if (workflowRef.current !== id) return
+        const next = new Set(answer.tickets.map((t) => t.id))
+        // Same set, same object: nothing downstream recomputes.
+        setReady((old) => (old && old.size === next.size && [...next].every((id) => old.has(id)) ? old : next))
+        setReadyComplete(answer.tickets.length < READY_LIMIT)
+      })
+      .catch(() => {})
+  }, [])
+  const loadReadySoon = useCallback(() => {
+    if (readyTimer.current) clearTimeout(readyTimer.current)
+    readyTimer.current = setTimeout(loadReady, READY_DEBOUNCE_MS)
+  }, [loadReady])
+  useEffect(() => () => void (readyTimer.current && clearTimeout(readyTimer.current)), [])
 
   // Load once the stream has said hello (so no change falls between the
   // snapshot and the stream), or after a short wait without one.
@@ -64,6 +99,8 @@ export function useTickets(workflowId: string | null): TicketsState {
   useEffect(() => {
     setTimedOut(false)
     setById(new Map())
+    setReady(null)
+    setChangedAt(new Map())
     setLoading(true)
     const timer = setTimeout(() => setTimedOut(true), LOAD_WITHOUT_STREAM_MS)
     return () => clearTimeout(timer)
@@ -81,11 +118,12 @@ export function useTickets(workflowId: string | null): TicketsState {
       })
       .catch((err: unknown) => {
         if ((err as Error).name === 'AbortError') return
-        setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)))
+        setError(asApiError(err))
         setLoading(false)
       })
+    loadReady()
     return () => controller.abort()
-  }, [workflowId, canLoad, live.generation, reloads])
+  }, [workflowId, canLoad, live.generation, reloads, loadReady])
 
   const put = useCallback((ticket: Ticket) => {
     if (ticket.workflow_id !== workflowRef.current) return
@@ -100,18 +138,27 @@ export function useTickets(workflowId: string | null): TicketsState {
 
   useLiveEvents((events) => {
     const plan = planRefresh(events)
+    loadReadySoon()
     if (plan.reloadAll) {
       reload()
       return
     }
+    const now = Date.now()
+    setChangedAt((old) => {
+      const next = new Map(old)
+      for (const id of plan.ticketIds) next.set(id, now)
+      // Forget flashes older than a minute.
+      for (const [id, at] of next) if (now - at > 60_000) next.delete(id)
+      return next
+    })
     for (const id of plan.ticketIds) {
       api
-        .get<TicketDetail>(`/api/tickets/${enc(id)}`)
+        .get('/api/tickets/{ticket_id}', { path: { ticket_id: id } })
         .then((detail) => put(ticketOf(detail)))
         .catch(() => {})
     }
   })
 
   const tickets = useMemo(() => [...byId.values()], [byId])
-  return { tickets, byId, loading, error, put, reload }
+  return { tickets, byId, loading, error, ready, readyComplete, changedAt, put, reload }
 }

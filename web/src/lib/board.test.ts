@@ -5,10 +5,10 @@ import {
   compareCards,
   doneStatuses,
   groupByColumn,
-  isReady,
   neighbourColumn,
   openBlockers,
   reopenTarget,
+  readyCheck,
   ticketState,
   transitionAllowed,
 } from './board'
@@ -82,12 +82,20 @@ describe('moves', () => {
 
 describe('states', () => {
   it('says resolved, blocked, ready or in progress', () => {
-    expect(ticketState(board, ticket({ is_resolved: true, is_blocked: true }))).toBe('resolved')
-    expect(ticketState(board, ticket({ is_blocked: true }))).toBe('blocked')
-    expect(ticketState(board, ticket())).toBe('ready')
-    expect(ticketState(board, ticket({ assigned_agent_id: 'a1' }))).toBe('in_progress')
-    expect(ticketState(board, ticket({ status: 'building' }))).toBe('in_progress')
-    expect(isReady(board, ticket({ status: 'review' }))).toBe(false)
+    expect(ticketState(ticket({ is_resolved: true, is_blocked: true }), false)).toBe('resolved')
+    expect(ticketState(ticket({ is_blocked: true }), false)).toBe('blocked')
+    expect(ticketState(ticket(), true)).toBe('ready')
+    expect(ticketState(ticket({ assigned_agent_id: 'a1' }), false)).toBe('in_progress')
+  })
+
+  it('takes ready from the server, filling in only past a cut-off list', () => {
+    const listed = ticket()
+    const unlisted = ticket()
+    expect(readyCheck(board, new Set([listed.id]), true)(listed)).toBe(true)
+    expect(readyCheck(board, new Set([listed.id]), true)(unlisted)).toBe(false)
+    expect(readyCheck(board, null, true)(listed)).toBe(false)
+    expect(readyCheck(board, new Set([listed.id]), false)(unlisted)).toBe(true)
+    expect(readyCheck(board, new Set(), false)(ticket({ status: 'review' }))).toBe(false)
   })
 
   it('lists only unresolved blockers', () => {

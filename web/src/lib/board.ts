@@ -5,6 +5,11 @@ import type { BoardConfig, Column, Priority, Ticket } from '../api/types'
 
 export const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, critical: 3 }
 
+/**
+ * The done columns. The server's workflow answer leaves `done_statuses`
+ * empty when the board uses its default (the last column); see
+ * web/NEEDS-SERVER.md for the effective list.
+ */
 export function doneStatuses(board: BoardConfig): string[] {
   if (board.done_statuses && board.done_statuses.length > 0) return board.done_statuses
   const last = board.columns[board.columns.length - 1]
@@ -87,18 +92,31 @@ export function transitionAllowed(board: BoardConfig, from: string, to: string):
 
 export type TicketState = 'resolved' | 'blocked' | 'ready' | 'in_progress'
 
-/** Ready = unresolved, unblocked, in the initial column and unassigned. */
-export function isReady(board: BoardConfig, t: Pick<Ticket, 'is_resolved' | 'is_blocked' | 'status' | 'assigned_agent_id'>): boolean {
-  return !t.is_resolved && !t.is_blocked && t.status === board.initial_status && !t.assigned_agent_id
+type StateFields = Pick<Ticket, 'id' | 'is_resolved' | 'is_blocked' | 'status' | 'assigned_agent_id'>
+
+/**
+ * Whether a ticket is ready, from the server's ready list
+ * (`GET /api/workflows/{id}/ready`). Only when that list was cut at its page
+ * limit does the UI fill in with the documented rule (unresolved, unblocked,
+ * in the initial column, unassigned) for the tickets it did not list.
+ */
+export function readyCheck(
+  board: BoardConfig,
+  ready: Set<string> | null,
+  complete: boolean,
+): (t: StateFields) => boolean {
+  return (t) => {
+    if (ready?.has(t.id)) return true
+    if (ready === null || complete) return false
+    return !t.is_resolved && !t.is_blocked && t.status === board.initial_status && !t.assigned_agent_id
+  }
 }
 
-export function ticketState(
-  board: BoardConfig,
-  t: Pick<Ticket, 'is_resolved' | 'is_blocked' | 'status' | 'assigned_agent_id'>,
-): TicketState {
+/** The state a card, node or search hit shows; `ready` comes from [`readyCheck`]. */
+export function ticketState(t: Pick<Ticket, 'is_resolved' | 'is_blocked'>, ready: boolean): TicketState {
   if (t.is_resolved) return 'resolved'
   if (t.is_blocked) return 'blocked'
-  return isReady(board, t) ? 'ready' : 'in_progress'
+  return ready ? 'ready' : 'in_progress'
 }
 
 export const STATE_LABEL: Record<TicketState, string> = {
@@ -108,7 +126,7 @@ export const STATE_LABEL: Record<TicketState, string> = {
   in_progress: 'In progress',
 }
 
-/** The unresolved blockers of `ticket` among the loaded tickets. */
+/** The unresolved blockers of `ticket` among the loaded tickets (unknown ids are left out). */
 export function openBlockers(ticket: Ticket, byId: Map<string, Ticket>): Ticket[] {
   return ticket.blocked_by_ticket_ids
     .map((id) => byId.get(id))
@@ -121,7 +139,7 @@ export function openBlockers(ticket: Ticket, byId: Map<string, Ticket>): Ticket[
  */
 export function reopenTarget(
   board: BoardConfig,
-  history: { action: string; from_status: string | null; to_status: string | null }[],
+  history: { action: string; from_status?: string | null; to_status?: string | null }[],
 ): string {
   const done = new Set(doneStatuses(board))
   for (let i = history.length - 1; i >= 0; i--) {

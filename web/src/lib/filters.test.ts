@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
+import { readyCheck } from './board'
 import { board, ticket } from '../test/fixtures'
 import { applyFilters, filterOptions, filtersFromParams, filtersToParams, isFiltering, NO_FILTERS, UNASSIGNED } from './filters'
 
@@ -8,32 +9,38 @@ const db = ticket({ title: 'Database schema', description: 'users and sessions',
 const blocked = ticket({ title: 'Login page', is_blocked: true, blocked_by_ticket_ids: [auth.id] })
 const building = ticket({ title: 'Workers', status: 'building' })
 const all = [auth, db, blocked, building]
+const ready = readyCheck(board, new Set([db.id]), true)
+const phases = [{ id: 2, name: 'Build', columns: ['building', 'review'] }]
 
 describe('applyFilters', () => {
   it('passes everything without filters', () => {
-    expect(applyFilters(all, NO_FILTERS, board)).toEqual(all)
+    expect(applyFilters(all, NO_FILTERS, ready)).toEqual(all)
     expect(isFiltering(NO_FILTERS)).toBe(false)
   })
 
   it('matches every word of the text in id, title, description, tags or assignee', () => {
-    expect(applyFilters(all, { ...NO_FILTERS, text: 'SESSIONS users' }, board)).toEqual([db])
-    expect(applyFilters(all, { ...NO_FILTERS, text: 'security' }, board)).toEqual([auth])
-    expect(applyFilters(all, { ...NO_FILTERS, text: 'agent-a' }, board)).toEqual([auth])
-    expect(applyFilters(all, { ...NO_FILTERS, text: db.id }, board)).toEqual([db])
+    expect(applyFilters(all, { ...NO_FILTERS, text: 'SESSIONS users' }, ready)).toEqual([db])
+    expect(applyFilters(all, { ...NO_FILTERS, text: 'security' }, ready)).toEqual([auth])
+    expect(applyFilters(all, { ...NO_FILTERS, text: 'agent-a' }, ready)).toEqual([auth])
+    expect(applyFilters(all, { ...NO_FILTERS, text: db.id }, ready)).toEqual([db])
   })
 
   it('filters by type, priority, assignee and tag', () => {
-    expect(applyFilters(all, { ...NO_FILTERS, type: 'bug' }, board)).toEqual([db])
-    expect(applyFilters(all, { ...NO_FILTERS, priority: 'high' }, board)).toEqual([auth])
-    expect(applyFilters(all, { ...NO_FILTERS, assignee: 'agent-a' }, board)).toEqual([auth])
-    expect(applyFilters(all, { ...NO_FILTERS, assignee: UNASSIGNED }, board)).toEqual([db, blocked, building])
-    expect(applyFilters(all, { ...NO_FILTERS, tag: 'backend' }, board)).toEqual([auth, db])
+    expect(applyFilters(all, { ...NO_FILTERS, type: 'bug' }, ready)).toEqual([db])
+    expect(applyFilters(all, { ...NO_FILTERS, priority: 'high' }, ready)).toEqual([auth])
+    expect(applyFilters(all, { ...NO_FILTERS, assignee: 'agent-a' }, ready)).toEqual([auth])
+    expect(applyFilters(all, { ...NO_FILTERS, assignee: UNASSIGNED }, ready)).toEqual([db, blocked, building])
+    expect(applyFilters(all, { ...NO_FILTERS, tag: 'backend' }, ready)).toEqual([auth, db])
   })
 
   it('hides blocked tickets and keeps only ready ones', () => {
-    expect(applyFilters(all, { ...NO_FILTERS, hideBlocked: true }, board)).not.toContain(blocked)
-    // Ready: unblocked, unassigned, in the initial column.
-    expect(applyFilters(all, { ...NO_FILTERS, onlyReady: true }, board)).toEqual([db])
+    expect(applyFilters(all, { ...NO_FILTERS, hideBlocked: true }, ready)).not.toContain(blocked)
+    // Ready: as the server listed.
+    expect(applyFilters(all, { ...NO_FILTERS, onlyReady: true }, ready)).toEqual([db])
+  })
+
+  it('filters by phase: the tickets in its columns', () => {
+    expect(applyFilters(all, { ...NO_FILTERS, phase: '2' }, ready, phases)).toEqual([building])
   })
 
   it('offers the assignees and tags in use', () => {

@@ -1,7 +1,6 @@
 // Board filters. Pure, so the same rules apply in tests and in the page.
 
-import type { BoardConfig, Priority, Ticket } from '../api/types'
-import { isReady } from './board'
+import type { Phase, Priority, Ticket } from '../api/types'
 
 export interface Filters {
   text: string
@@ -10,6 +9,8 @@ export interface Filters {
   /** Agent id, `''` for any, `'-'` for unassigned. */
   assignee: string
   tag: string
+  /** Phase id (as text), `''` for any: tickets in the phase's columns. */
+  phase: string
   hideBlocked: boolean
   onlyReady: boolean
 }
@@ -20,6 +21,7 @@ export const NO_FILTERS: Filters = {
   priority: '',
   assignee: '',
   tag: '',
+  phase: '',
   hideBlocked: false,
   onlyReady: false,
 }
@@ -28,7 +30,7 @@ export const UNASSIGNED = '-'
 
 export function isFiltering(f: Filters): boolean {
   return (
-    f.text.trim() !== '' || f.type !== '' || f.priority !== '' || f.assignee !== '' || f.tag !== '' || f.hideBlocked || f.onlyReady
+    f.text.trim() !== '' || f.type !== '' || f.priority !== '' || f.assignee !== '' || f.tag !== '' || f.phase !== '' || f.hideBlocked || f.onlyReady
   )
 }
 
@@ -42,14 +44,21 @@ export function matchesText(ticket: Ticket, text: string): boolean {
   return words.every((w) => haystack.includes(w))
 }
 
-export function applyFilters(tickets: Ticket[], f: Filters, board: BoardConfig): Ticket[] {
+export function applyFilters(
+  tickets: Ticket[],
+  f: Filters,
+  isReady: (t: Ticket) => boolean,
+  phases: Phase[] = [],
+): Ticket[] {
+  const phaseColumns = f.phase ? new Set(phases.find((p) => String(p.id) === f.phase)?.columns ?? []) : null
   return tickets.filter((t) => {
+    if (phaseColumns && !phaseColumns.has(t.status)) return false
     if (f.type && t.ticket_type !== f.type) return false
     if (f.priority && t.priority !== f.priority) return false
     if (f.assignee === UNASSIGNED ? t.assigned_agent_id : f.assignee && t.assigned_agent_id !== f.assignee) return false
     if (f.tag && !t.tags.includes(f.tag)) return false
     if (f.hideBlocked && t.is_blocked && !t.is_resolved) return false
-    if (f.onlyReady && !isReady(board, t)) return false
+    if (f.onlyReady && !isReady(t)) return false
     return matchesText(t, f.text)
   })
 }
@@ -73,6 +82,7 @@ export function filtersToParams(f: Filters): Record<string, string> {
   if (f.priority) out.priority = f.priority
   if (f.assignee) out.assignee = f.assignee
   if (f.tag) out.tag = f.tag
+  if (f.phase) out.phase = f.phase
   if (f.hideBlocked) out.hide_blocked = '1'
   if (f.onlyReady) out.ready = '1'
   return out
@@ -86,6 +96,7 @@ export function filtersFromParams(params: URLSearchParams): Filters {
     priority: (['low', 'medium', 'high', 'critical'].includes(priority) ? priority : '') as Filters['priority'],
     assignee: params.get('assignee') ?? '',
     tag: params.get('tag') ?? '',
+    phase: params.get('phase') ?? '',
     hideBlocked: params.get('hide_blocked') === '1',
     onlyReady: params.get('ready') === '1',
   }

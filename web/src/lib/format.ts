@@ -47,3 +47,16 @@ export function describeAction(action: string): string {
   }
   return words[action] ?? action.replace(/_/g, ' ')
 }
+
+/** Time left on a claim lease: `25 min left`, `1 h 10 min left`, `lease ran out`. */
+export function leaseLeft(iso: string, now: number = Date.now()): string {
+  const until = Date.parse(iso)
+  if (Number.isNaN(until)) return ''
+  const s = Math.round((until - now) / 1000)
+  if (s <= 0) return 'lease ran out'
+  if (s < 60) return 'under a minute left'
+  const m = Math.round(s / 60)
+  if (m < 60) return `${m} min left`
+  const h = Math.floor(m / 60)
+  return m % 60 ? `${h} h ${m % 60} min left` : `${h} h left`
+}

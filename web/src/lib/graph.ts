@@ -3,7 +3,7 @@
 
 import { Graph, layout } from '@dagrejs/dagre'
 
-import type { BoardConfig, GraphEdge, TicketGraph } from '../api/types'
+import type { GraphEdge } from '../api/types'
 import { ticketState, type TicketState } from './board'
 
 export const NODE_WIDTH = 220
@@ -36,10 +36,17 @@ export function criticalEdges(path: string[]): Set<string> {
   return edges
 }
 
-/** Above this many tickets the layered layout replaces dagre (seconds become milliseconds). */
-export const DAGRE_MAX_NODES = 250
+/** Above this many tickets the layered layout replaces dagre (dagre takes ~0.35 s at 250 nodes, a long task). */
+export const DAGRE_MAX_NODES = 80
 
-type Positions = { centres: Map<string, { x: number; y: number }>; width: number; height: number }
+type Point = { x: number; y: number }
+type Positions = {
+  centres: Map<string, Point>
+  width: number
+  height: number
+  /** dagre's bend points per edge (`edgeKey`), routed around the nodes. */
+  routes?: Map<string, Point[]>
+}
 
 /** dagre, top-down (or left-right): the nicest result for small graphs. */
 function dagreLayout(ids: string[], edges: GraphEdge[], direction: 'TB' | 'LR'): Positions {
@@ -50,8 +57,13 @@ function dagreLayout(ids: string[], edges: GraphEdge[], direction: 'TB' | 'LR'):
   for (const edge of edges) g.setEdge(edge.from, edge.to)
   layout(g)
   const centres = new Map(ids.map((id) => [id, g.node(id) as { x: number; y: number }]))
+  const routes = new Map<string, Point[]>()
+  for (const edge of edges) {
+    const points = (g.edge(edge.from, edge.to) as { points?: Point[] } | undefined)?.points
+    if (points && points.length > 2) routes.set(edgeKey(edge.from, edge.to), points.map((p) => ({ x: p.x, y: p.y })))
+  }
   const size = g.graph() as { width?: number; height?: number }
-  return { centres, width: size.width ?? 0, height: size.height ?? 0 }
+  return { centres, width: size.width ?? 0, height: size.height ?? 0, routes }
 }
 
 /**
@@ -137,48 +149,120 @@ export function layeredLayout(ids: string[], edges: GraphEdge[], direction: 'TB'
     : { centres, width: offset, height: acrossSize }
 }
 
+export interface GraphInput {
+  nodes: { id: string; is_resolved: boolean; is_blocked: boolean }[]
+  edges: Pick<GraphEdge, 'from' | 'to'>[]
+  critical_path: string[]
+}
+
+export interface Placement {
+  /** Top-left corners (what @xyflow/react expects). */
+  positions: Map<string, Point>
+  /** Bend points of edges routed around nodes (small graphs), by `edgeKey`. */
+  routes: Map<string, Point[]>
+}
+
+/** dagre up to DAGRE_MAX_NODES tickets (edges routed around nodes), the layered layout above. */
+export function placeGraph(ids: string[], edges: Pick<GraphEdge, 'from' | 'to'>[], direction: 'TB' | 'LR' = 'TB'): Placement {
+  const present = new Set(ids)
+  const inside = edges.filter((e) => present.has(e.from) && present.has(e.to)) as GraphEdge[]
+  const placed = ids.length > DAGRE_MAX_NODES ? layeredLayout(ids, inside, direction) : dagreLayout(ids, inside, direction)
+  const positions = new Map<string, Point>()
+  for (const id of ids) {
+    const c = placed.centres.get(id) ?? { x: 0, y: 0 }
+    positions.set(id, { x: c.x - NODE_WIDTH / 2, y: c.y - NODE_HEIGHT / 2 })
+  }
+  return { positions, routes: placed.routes ?? new Map() }
+}
+
+export function placeNodes(ids: string[], edges: Pick<GraphEdge, 'from' | 'to'>[], direction: 'TB' | 'LR' = 'TB'): Map<string, Point> {
+  return placeGraph(ids, edges, direction).positions
+}
+
 /**
- * Lays the graph out top-down: dagre up to DAGRE_MAX_NODES tickets, the
- * layered layout above. Positions are the nodes' top-left corners (what
- * @xyflow/react expects).
+ * An SVG path from `source` to `target` through `bends` (dagre's inner
+ * points), smoothed with quadratic curves through the midpoints.
  */
-export function layoutGraph(graph: TicketGraph, board: BoardConfig, direction: 'TB' | 'LR' = 'TB'): GraphLayout {
+export function routedPath(source: Point, bends: Point[], target: Point): string {
+  const points = [source, ...bends, target]
+  let d = `M ${source.x},${source.y}`
+  for (let i = 1; i < points.length - 1; i++) {
+    const p = points[i]
+    const next = points[i + 1]
+    const mid = i === points.length - 2 ? next : { x: (p.x + next.x) / 2, y: (p.y + next.y) / 2 }
+    d += ` Q ${p.x},${p.y} ${mid.x},${mid.y}`
+  }
+  if (points.length === 2) d += ` L ${target.x},${target.y}`
+  return d
+}
+
+/**
+ * Lays a graph out and marks states and the critical path. `isReady` comes
+ * from the server's ready list.
+ */
+export function layoutGraph(graph: GraphInput, isReady: (id: string) => boolean, direction: 'TB' | 'LR' = 'TB'): GraphLayout {
   const present = new Set(graph.nodes.map((n) => n.id))
   const edges = graph.edges.filter((e) => present.has(e.from) && present.has(e.to))
-  const ids = graph.nodes.map((n) => n.id)
-  const placed = ids.length > DAGRE_MAX_NODES ? layeredLayout(ids, edges, direction) : dagreLayout(ids, edges, direction)
+  const placed = placeNodes(
+    graph.nodes.map((n) => n.id),
+    edges,
+    direction,
+  )
   const onPath = new Set(graph.critical_path)
   const pathEdges = criticalEdges(graph.critical_path)
-  const nodes = graph.nodes.map((node) => {
-    const centre = placed.centres.get(node.id) ?? { x: 0, y: 0 }
-    return {
-      id: node.id,
-      x: centre.x - NODE_WIDTH / 2,
-      y: centre.y - NODE_HEIGHT / 2,
-      state: ticketState(board, node),
-      critical: onPath.has(node.id),
-    }
-  })
-  const size = { width: placed.width, height: placed.height }
   return {
-    nodes,
-    edges: edges.map((e) => ({
-      id: edgeKey(e.from, e.to),
-      from: e.from,
-      to: e.to,
-      critical: pathEdges.has(edgeKey(e.from, e.to)),
-    })),
-    width: size.width ?? 0,
-    height: size.height ?? 0,
+    nodes: graph.nodes.map((node) => {
+      const p = placed.get(node.id) ?? { x: 0, y: 0 }
+      return { id: node.id, x: p.x, y: p.y, state: ticketState(node, isReady(node.id)), critical: onPath.has(node.id) }
+    }),
+    edges: edges.map((e) => ({ id: edgeKey(e.from, e.to), from: e.from, to: e.to, critical: pathEdges.has(edgeKey(e.from, e.to)) })),
+    width: 0,
+    height: 0,
   }
 }
 
-/** Removes resolved tickets (and their edges) from a graph, keeping the path's unresolved part. */
-export function withoutResolved(graph: TicketGraph): TicketGraph {
-  const keep = new Set(graph.nodes.filter((n) => !n.is_resolved).map((n) => n.id))
-  return {
-    nodes: graph.nodes.filter((n) => keep.has(n.id)),
-    edges: graph.edges.filter((e) => keep.has(e.from) && keep.has(e.to)),
-    critical_path: graph.critical_path.filter((id) => keep.has(id)),
-  }
+/** The edges `blocker -> blocked` among `tickets`, from their `blocked_by_ticket_ids`. */
+export function ticketEdges(tickets: { id: string; blocked_by_ticket_ids: string[] }[]): { from: string; to: string }[] {
+  const present = new Set(tickets.map((t) => t.id))
+  const out: { from: string; to: string }[] = []
+  for (const t of tickets) for (const from of t.blocked_by_ticket_ids) if (present.has(from)) out.push({ from, to: t.id })
+  return out
 }
+
+/** `focus` and what lies up to `depth` hops above it (its blockers) and below it (what it blocks). */
+export function neighbourhood(focus: string, edges: { from: string; to: string }[], depth: number): Set<string> {
+  const up = new Map<string, string[]>()
+  const down = new Map<string, string[]>()
+  for (const e of edges) {
+    ;(up.get(e.to) ?? up.set(e.to, []).get(e.to)!).push(e.from)
+    ;(down.get(e.from) ?? down.set(e.from, []).get(e.from)!).push(e.to)
+  }
+  const seen = new Set([focus])
+  for (const links of [up, down]) {
+    let frontier = [focus]
+    for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
+      const next: string[] = []
+      for (const id of frontier) {
+        for (const n of links.get(id) ?? []) {
+          if (!seen.has(n)) {
+            seen.add(n)
+            next.push(n)
+          }
+        }
+      }
+      frontier = next
+    }
+  }
+  return seen
+}
+
+/** A key that changes exactly when the drawing's shape (nodes or edges) changes. */
+export function shapeKey(ids: string[], edges: { from: string; to: string }[], direction: string): string {
+  return `${direction}|${[...ids].sort().join(',')}|${edges
+    .map((e) => edgeKey(e.from, e.to))
+    .sort()
+    .join(',')}`
+}
+
+/** Hide resolved tickets by default above this many tickets. */
+export const HIDE_RESOLVED_ABOVE = 200

@@ -39,7 +39,7 @@ export function planRefresh(events: TixEvent[]): RefreshPlan {
 export function touches(events: TixEvent[], ids: Set<string>): boolean {
   return events.some(
     (e) =>
-      (e.ticket_id !== null && ids.has(e.ticket_id)) ||
+      (typeof e.ticket_id === 'string' && ids.has(e.ticket_id)) ||
       Object.values(e.payload ?? {}).some((v) => typeof v === 'string' && ids.has(v)),
   )
 }

@@ -4,27 +4,21 @@ import { ticket } from '../test/fixtures'
 import { keywordSearch, readSearchAnswer } from './search'
 
 describe('readSearchAnswer', () => {
-  it('reads nested results with scores and matched_in', () => {
+  it('splits each hit into its ticket and its scores', () => {
     const t = ticket({ title: 'Login crash' })
     const answer = readSearchAnswer({
-      results: [{ ticket: t, score: 0.91, keyword_score: 0.5, semantic_score: 1, matched_in: ['title', 'description'] }],
+      query: 'login',
+      workflow_id: 'wf-1',
+      results: [{ ...t, score: 0.91, keyword_score: 0.5, semantic_score: 1, bm25: 2.1, cosine: 0.8, matched_in: ['keyword', 'semantic'] }],
       search_type: 'hybrid',
       semantic_available: true,
+      weights: { keyword: 0.3, semantic: 0.7 },
     })
     expect(answer).toEqual({
-      hits: [{ ticket: t, score: 0.91, keywordScore: 0.5, semanticScore: 1, matchedIn: ['title', 'description'] }],
+      hits: [{ ticket: t, score: 0.91, keywordScore: 0.5, semanticScore: 1, matchedIn: ['keyword', 'semantic'] }],
       semanticAvailable: true,
       mode: 'hybrid',
     })
-  })
-
-  it('reads flat tickets with scores beside their fields, and skips junk', () => {
-    const t = ticket()
-    const answer = readSearchAnswer({ tickets: [{ ...t, score: 0.4, matched_in: 'title' }, null, { nope: 1 }], semantic_available: false })
-    expect(answer.hits).toHaveLength(1)
-    expect(answer.hits[0].matchedIn).toEqual(['title'])
-    expect(answer.semanticAvailable).toBe(false)
-    expect(readSearchAnswer(undefined).hits).toEqual([])
   })
 })
 

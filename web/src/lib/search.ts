@@ -1,7 +1,7 @@
 // Search: reading `GET /api/search` answers, and the keyword-only fallback
 // over the loaded tickets for servers without a search endpoint.
 
-import type { Ticket } from '../api/types'
+import type { SearchResponse, Ticket } from '../api/types'
 import { matchesText } from './filters'
 
 export type SearchMode = 'hybrid' | 'semantic' | 'keyword'
@@ -23,44 +23,17 @@ export interface SearchAnswer {
   mode: SearchMode | null
 }
 
-function num(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null
-}
-
-function strings(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
-  if (typeof value === 'string' && value) return [value]
-  return []
-}
-
-/**
- * Reads a search answer. Accepts `{results|tickets: [...]}` where each item is
- * either `{ticket, score, ...}` or a ticket with its scores beside its fields.
- */
-export function readSearchAnswer(data: unknown): SearchAnswer {
-  const body = (data ?? {}) as Record<string, unknown>
-  const list = (Array.isArray(body.results) ? body.results : Array.isArray(body.tickets) ? body.tickets : []) as Record<
-    string,
-    unknown
-  >[]
-  const hits: SearchHit[] = []
-  for (const item of list) {
-    if (!item || typeof item !== 'object') continue
-    const ticket = (item.ticket && typeof item.ticket === 'object' ? item.ticket : item) as Ticket
-    if (typeof ticket.id !== 'string' || typeof ticket.title !== 'string') continue
-    hits.push({
-      ticket,
-      score: num(item.score) ?? num(item.similarity),
-      keywordScore: num(item.keyword_score),
-      semanticScore: num(item.semantic_score),
-      matchedIn: strings(item.matched_in),
-    })
-  }
-  const used = body.search_type
+/** A `GET /api/search` answer (typed from the contract) as the view shows it. */
+export function readSearchAnswer(body: SearchResponse): SearchAnswer {
   return {
-    hits,
-    semanticAvailable: body.semantic_available !== false,
-    mode: used === 'hybrid' || used === 'semantic' || used === 'keyword' ? used : null,
+    hits: body.results.map((hit) => {
+      const { bm25, cosine, keyword_score, matched_in, score, semantic_score, ...ticket } = hit
+      void bm25
+      void cosine
+      return { ticket, score, keywordScore: keyword_score, semanticScore: semantic_score ?? null, matchedIn: matched_in }
+    }),
+    semanticAvailable: body.semantic_available,
+    mode: body.search_type,
   }
 }
 

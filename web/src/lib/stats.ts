@@ -18,3 +18,10 @@ const COLOURS = ['#16a34a', '#0ea5e9', '#6366f1', '#a855f7', '#f59e0b', '#ef4444
 export function palette(n: number): string[] {
   return Array.from({ length: n }, (_, i) => COLOURS[i % COLOURS.length])
 }
+
+/** Days since the workflow was created (at least 1, at most 30): the default window. */
+export function workflowAgeDays(createdAt: string, now: number = Date.now()): number {
+  const ms = now - Date.parse(createdAt)
+  if (!Number.isFinite(ms)) return 30
+  return Math.min(30, Math.max(1, Math.ceil(ms / 86_400_000)))
+}

@@ -3,10 +3,11 @@
 
 import { useMemo, useState } from 'react'
 
-import { api, ApiError } from '../api/client'
-import { PRIORITIES, type Priority, type Ticket, type Workflow } from '../api/types'
+import { api, asApiError, type ApiError } from '../api/client'
+import { PRIORITIES, type CreatedTicket, type Priority, type Ticket, type Workflow } from '../api/types'
 import { Modal } from '../components/ui'
 import { matchesText } from '../lib/filters'
+import { refusal } from '../lib/wording'
 
 export function CreateTicketDialog({
   workflow,
@@ -17,7 +18,7 @@ export function CreateTicketDialog({
   workflow: Workflow
   tickets: Ticket[]
   onClose: () => void
-  onCreated: (ticket: Ticket) => void
+  onCreated: (created: CreatedTicket) => void
 }) {
   const types = workflow.board_config.ticket_types
   const [title, setTitle] = useState('')
@@ -43,7 +44,8 @@ export function CreateTicketDialog({
     setSaving(true)
     setError(null)
     try {
-      const created = await api.post<{ ticket_id: string; ticket: Ticket }>('/api/tickets', {
+      const created = await api.post('/api/tickets', {
+        body: {
         workflow_id: workflow.id,
         title,
         description,
@@ -55,10 +57,11 @@ export function CreateTicketDialog({
           .filter(Boolean),
         blocked_by_ticket_ids: blockers,
         assigned_agent_id: assignee.trim() || null,
+        },
       })
-      onCreated(created.ticket)
+      onCreated(created)
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)))
+      setError(asApiError(err))
       setSaving(false)
     }
   }
@@ -79,8 +82,15 @@ export function CreateTicketDialog({
     >
       {error && (
         <p className="error-box">
-          {error.message}
-          {error.hint && <span className="muted"> {error.hint}</span>}
+          {(() => {
+            const r = refusal(error, workflow.board_config, 'This ticket')
+            return (
+              <>
+                <strong>Not created: {r.title}</strong>
+                {r.detail && <span> {r.detail}</span>}
+              </>
+            )
+          })()}
         </p>
       )}
       <label className="field">

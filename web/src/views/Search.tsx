@@ -5,11 +5,12 @@
 
 import { useEffect, useMemo, useState } from 'react'
 
-import { api, ApiError, query } from '../api/client'
+import { api, ApiError, asApiError } from '../api/client'
 import { PRIORITIES, type Workflow } from '../api/types'
 import { Empty, PriorityBadge, StateBadge, useDebounced } from '../components/ui'
 import type { TicketsState } from '../hooks/useTickets'
-import { columnName, ticketState } from '../lib/board'
+import { columnName, readyCheck, ticketState } from '../lib/board'
+import { refusal } from '../lib/wording'
 import { readSearchAnswer, keywordSearch, type SearchAnswer, type SearchHit, type SearchMode } from '../lib/search'
 
 const MODES: { id: SearchMode; label: string; hint: string }[] = [
@@ -39,6 +40,7 @@ export default function SearchView({
   setParams: (params: Record<string, string>) => void
 }) {
   const board = workflow.board_config
+  const isReady = readyCheck(board, data.ready, data.readyComplete)
   const [text, setText] = useState(params.get('q') ?? '')
   const mode = (['hybrid', 'semantic', 'keyword'].includes(params.get('mode') ?? '') ? params.get('mode') : 'hybrid') as SearchMode
   const status = params.get('status') ?? ''
@@ -97,7 +99,7 @@ export default function SearchView({
     setSearching(true)
     const base = { workflow_id: workflow.id, query: debounced, search_type: mode, limit: LIMIT }
     const run = (withFilters: boolean) =>
-      api.get<unknown>(`/api/search${query(withFilters ? { ...base, ...filters } : base)}`, { signal: controller.signal })
+      api.get('/api/search', { query: withFilters ? { ...base, ...filters } : base, signal: controller.signal })
     run(true)
       .catch((err: unknown) => {
         // A server that does not know a filter: ask without, filter here.
@@ -123,7 +125,7 @@ export default function SearchView({
           setOutcome(local())
           return
         }
-        setError(err instanceof ApiError ? err : new ApiError(0, 'error', String(err)))
+        setError(asApiError(err))
       })
       .finally(() => setSearching(false))
     return () => controller.abort()
@@ -194,7 +196,7 @@ export default function SearchView({
       )}
       {error && (
         <p className="error-box">
-          {error.message} {error.hint && <span className="muted">{error.hint}</span>}
+          {refusal(error, workflow.board_config, 'The search').title}
         </p>
       )}
       {!debounced && (
@@ -209,7 +211,7 @@ export default function SearchView({
           </p>
           <ol className="results">
             {outcome.answer.hits.map((hit) => (
-              <Result key={hit.ticket.id} hit={hit} workflow={workflow} onOpen={() => openTicket(hit.ticket.id)} />
+              <Result key={hit.ticket.id} hit={hit} workflow={workflow} ready={isReady(hit.ticket)} onOpen={() => openTicket(hit.ticket.id)} />
             ))}
           </ol>
         </>
@@ -218,7 +220,7 @@ export default function SearchView({
   )
 }
 
-function Result({ hit, workflow, onOpen }: { hit: SearchHit; workflow: Workflow; onOpen: () => void }) {
+function Result({ hit, workflow, ready, onOpen }: { hit: SearchHit; workflow: Workflow; ready: boolean; onOpen: () => void }) {
   const board = workflow.board_config
   const t = hit.ticket
   const pct = hit.score === null ? null : Math.round(Math.max(0, Math.min(1, hit.score)) * 100)
@@ -231,7 +233,7 @@ function Result({ hit, workflow, onOpen }: { hit: SearchHit; workflow: Workflow;
         </div>
         <div className="result-meta">
           <span className="badge status-badge">{columnName(board, t.status)}</span>
-          {typeof t.is_blocked === 'boolean' && <StateBadge state={ticketState(board, t)} />}
+          {typeof t.is_blocked === 'boolean' && <StateBadge state={ticketState(t, ready)} />}
           {t.priority && <PriorityBadge priority={t.priority} />}
           {hit.matchedIn.length > 0 && <span className="muted">matched in {hit.matchedIn.join(', ')}</span>}
         </div>

@@ -19,34 +19,36 @@ import {
 } from 'chart.js'
 import { useCallback, useEffect, useRef, useState } from 'react'
 
-import { api, ApiError, enc, query } from '../api/client'
+import { api, asApiError, type ApiError } from '../api/client'
 import type { Count, Workflow, WorkflowStats } from '../api/types'
 import { Empty, PriorityBadge } from '../components/ui'
 import { useLiveEvents } from '../hooks/useLive'
 import { columnName } from '../lib/board'
 import { formatDuration, shortId, timeAgo } from '../lib/format'
-import { flowSeries, palette } from '../lib/stats'
+import { flowSeries, palette, workflowAgeDays } from '../lib/stats'
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Filler, Tooltip, Legend)
 Chart.defaults.font.family = 'Inter, system-ui, -apple-system, "Segoe UI", sans-serif'
-Chart.defaults.color = '#475569'
 
 const PERIODS = [7, 14, 30, 90]
 
+
 export default function StatsView({ workflow, openTicket }: { workflow: Workflow; openTicket: (id: string | null) => void }) {
-  const [days, setDays] = useState(30)
+  const age = workflowAgeDays(workflow.created_at)
+  const [days, setDays] = useState(age)
+  const periods = [...new Set([age, ...PERIODS])].sort((a, b) => a - b)
   const [stats, setStats] = useState<WorkflowStats | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
 
   const load = useCallback(() => {
     api
-      .get<WorkflowStats>(`/api/workflows/${enc(workflow.id)}/stats${query({ days })}`)
+      .get('/api/workflows/{workflow_id}/stats', { path: { workflow_id: workflow.id }, query: { days } })
       .then((s) => {
         setStats(s)
         setError(null)
       })
-      .catch((err: ApiError) => setError(err))
+      .catch((err: unknown) => setError(asApiError(err)))
   }, [workflow.id, days])
   useEffect(load, [load])
   useLiveEvents(() => {
@@ -63,6 +65,7 @@ export default function StatsView({ workflow, openTicket }: { workflow: Workflow
     )
   }
   if (!stats) return <div className="loading">Loading statistics…</div>
+  themeCharts()
   const board = workflow.board_config
   const label = (s: string) => columnName(board, s)
 
@@ -71,17 +74,23 @@ export default function StatsView({ workflow, openTicket }: { workflow: Workflow
       <div className="stats-head">
         <h1>{workflow.name}</h1>
         <div className="segmented" role="radiogroup" aria-label="Period">
-          {PERIODS.map((p) => (
+          {periods.map((p) => (
             <button key={p} role="radio" aria-checked={days === p} className={days === p ? 'active' : ''} onClick={() => setDays(p)}>
-              {p} days
+              {p === age && age < 30 ? `Since start (${p} d)` : `${p} days`}
             </button>
           ))}
         </div>
       </div>
       <div className="kpis">
         <Kpi label="Tickets" value={stats.total} sub={`${stats.open} open · ${stats.resolved} resolved`} />
-        <Kpi label="Blocked now" value={stats.blocked_now.count} tone={stats.blocked_now.count > 0 ? 'bad' : undefined} testid="kpi-blocked" />
-        <Kpi label="Ready now" value={stats.ready_now} tone="good" />
+        <Kpi
+          label="Blocked now"
+          value={stats.blocked_now.count}
+          tone={stats.blocked_now.count > 0 ? 'bad' : undefined}
+          testid="kpi-blocked"
+          sub={`${percent(stats.blocked_now.count, stats.open)} of the ${stats.open} open tickets`}
+        />
+        <Kpi label="Ready now" value={stats.ready_now} tone="good" sub={`${percent(stats.ready_now, stats.open)} of open tickets can start now`} testid="kpi-ready" />
         <Kpi
           label="Lead time"
           value={formatDuration(stats.lead_time.median_seconds)}
@@ -95,7 +104,8 @@ export default function StatsView({ workflow, openTicket }: { workflow: Workflow
         <Kpi
           label={`Resolved in ${stats.days} days`}
           value={stats.throughput.reduce((n, d) => n + d.resolved, 0)}
-          sub={`${stats.throughput.reduce((n, d) => n + d.created, 0)} created`}
+          sub={flowRatio(stats)}
+          testid="kpi-resolved"
         />
       </div>
 
@@ -201,6 +211,24 @@ export default function StatsView({ workflow, openTicket }: { workflow: Workflow
   )
 }
 
+function percent(part: number, whole: number): string {
+  return whole > 0 ? `${Math.round((part / whole) * 100)} %` : '0 %'
+}
+
+/** `12 created · 0.75 resolved per created`. */
+function flowRatio(stats: WorkflowStats): string {
+  const created = stats.throughput.reduce((n, d) => n + d.created, 0)
+  const resolved = stats.throughput.reduce((n, d) => n + d.resolved, 0)
+  return created > 0 ? `${created} created · ${(resolved / created).toFixed(2)} resolved per created` : `${created} created`
+}
+
+/** Chart text and grid colours from the theme's CSS variables. */
+function themeCharts() {
+  const style = getComputedStyle(document.documentElement)
+  Chart.defaults.color = style.getPropertyValue('--text-2').trim() || '#475569'
+  Chart.defaults.borderColor = style.getPropertyValue('--border').trim() || '#e2e8f0'
+}
+
 function Kpi({ label, value, sub, tone, testid }: { label: string; value: string | number; sub?: string; tone?: 'good' | 'bad'; testid?: string }) {
   return (
     <div className={`kpi ${tone ? `kpi-${tone}` : ''}`} data-testid={testid}>
@@ -224,6 +252,15 @@ function CountTable({ counts, priority }: { counts: Count[]; priority?: boolean 
   const max = Math.max(1, ...counts.map((c) => c.total))
   return (
     <table className="table bars">
+      <thead>
+        <tr>
+          <th>{priority ? 'Priority' : 'Type'}</th>
+          <th>
+            <span className="hbar-key hbar-key-open" /> open <span className="hbar-key hbar-key-total" /> of all
+          </th>
+          <th className="num">Open / all</th>
+        </tr>
+      </thead>
       <tbody>
         {counts.map((c) => (
           <tr key={c.key}>
@@ -234,8 +271,8 @@ function CountTable({ counts, priority }: { counts: Count[]; priority?: boolean 
                 <span className="hbar-open" style={{ width: `${(c.open / max) * 100}%` }} />
               </div>
             </td>
-            <td className="num">
-              {c.open}/{c.total}
+            <td className="num" title={`${c.open} open of ${c.total} tickets`}>
+              {c.open} open / {c.total}
             </td>
           </tr>
         ))}
@@ -279,7 +316,8 @@ function flowConfig(stats: WorkflowStats, label: (s: string) => string): ChartCo
         backgroundColor: colours[i] + 'cc',
         borderColor: colours[i],
         borderWidth: 1,
-        pointRadius: 0,
+        // A young board has a day or two: show them as points.
+        pointRadius: stats.cumulative_flow.days.length < 3 ? 5 : 0,
         tension: 0,
       })),
     },

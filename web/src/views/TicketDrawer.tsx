@@ -4,15 +4,17 @@
 
 import { useCallback, useEffect, useState } from 'react'
 
-import { api, ApiError, enc } from '../api/client'
+import { api, asApiError, type ApiError } from '../api/client'
 import type { Comment, StatusChange, TicketDetail, TicketRef, Workflow } from '../api/types'
 import { Markdown } from '../components/Markdown'
-import { PriorityBadge, StateBadge, useToast } from '../components/ui'
+import { Avatar, PriorityBadge, StateBadge, useToast } from '../components/ui'
 import { useLiveEvents } from '../hooks/useLive'
 import type { TicketsState } from '../hooks/useTickets'
-import { columnName, isDone, reopenTarget, ticketState } from '../lib/board'
-import { describeAction, timeAgo } from '../lib/format'
+import { columnName, isDone, readyCheck, reopenTarget, ticketState } from '../lib/board'
+import { describeAction, leaseLeft, shortId, timeAgo } from '../lib/format'
 import { touches } from '../lib/live'
+import { ticketPhase } from '../lib/phases'
+import { refusal, titles, violationText } from '../lib/wording'
 
 export function TicketDrawer({
   workflow,
@@ -29,18 +31,19 @@ export function TicketDrawer({
 }) {
   const board = workflow.board_config
   const toast = useToast()
+  const isReady = readyCheck(board, data.ready, data.readyComplete)
   const [detail, setDetail] = useState<TicketDetail | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
 
   const load = useCallback(() => {
     api
-      .get<TicketDetail>(`/api/tickets/${enc(ticketId)}`)
+      .get('/api/tickets/{ticket_id}', { path: { ticket_id: ticketId } })
       .then((d) => {
         setDetail(d)
         setError(null)
       })
-      .catch((err: ApiError) => setError(err))
+      .catch((err: unknown) => setError(asApiError(err)))
   }, [ticketId])
   useEffect(load, [load])
 
@@ -64,26 +67,34 @@ export function TicketDrawer({
       const result = await call()
       if ('ticket' in result) {
         data.put(result.ticket)
-        const n = result.unblocked_ticket_ids.length
-        toast({ kind: 'success', title: what, detail: n ? `Unblocked ${result.unblocked_ticket_ids.join(', ')}` : undefined })
+        const named = (ids: string[]) => titles(ids.map((id) => ({ title: data.byId.get(id)?.title ?? id })))
+        const lines: string[] = []
+        if (result.unblocked_ticket_ids.length) lines.push(`Unblocked ${named(result.unblocked_ticket_ids)}.`)
+        if (result.reblocked_ticket_ids.length) lines.push(`Blocked again: ${named(result.reblocked_ticket_ids)}.`)
+        const warnings = (result.violations ?? []).map((v) => `Guardian: ${violationText(v, board)}`)
+        toast({ kind: warnings.length ? 'warning' : 'success', title: what, lines: [...lines, ...warnings] })
       }
       load()
       return true
     } catch (err) {
-      const e = err instanceof ApiError ? err : new ApiError(0, 'error', String(err))
-      toast({ kind: 'error', title: `${what} refused: ${e.message}`, detail: e.hint || undefined })
+      const e = asApiError(err)
+      const r = refusal(e, board, detail ? `“${detail.title}”` : 'This ticket')
+      toast({ kind: 'error', title: `${what.replace(/^(\w+).*/, '$1')} refused: ${r.title}`, detail: r.detail })
+      if (e.status === 412) load()
       return false
     } finally {
       setBusy(false)
     }
   }
 
+  const phase = detail ? ticketPhase(workflow.phases, detail.status, detail.tasks ?? []) : null
+
   return (
     <div className="drawer-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <aside className="drawer" aria-label={`Ticket ${ticketId}`} data-testid="ticket-drawer">
         <header className="drawer-header">
           <code className="drawer-id">{detail?.id ?? ticketId}</code>
-          <a className="link-button" href={`/tickets/${enc(detail?.id ?? ticketId)}`} title="Link to this ticket">
+          <a className="link-button" href={`/tickets/${encodeURIComponent(detail?.id ?? ticketId)}`} title="Link to this ticket">
             Link
           </a>
           <div className="spacer" />
@@ -91,7 +102,22 @@ export function TicketDrawer({
             ×
           </button>
         </header>
-        {error && !detail && <p className="error-box">{error.message}</p>}
+        {error && !detail && (
+          <div className="error-box" data-testid="ticket-error">
+            {error.status === 404 ? (
+              <>
+                <strong>Ticket not found</strong>
+                <p>There is no ticket {ticketId} in this Tix. It may have been mistyped, or belong to another server.</p>
+              </>
+            ) : (
+              <>
+                <strong>Cannot load this ticket</strong>
+                <p>{refusal(error, board, 'This ticket').title}</p>
+              </>
+            )}
+            <button onClick={onClose}>Back to the board</button>
+          </div>
+        )}
         {!detail && !error && <div className="loading">Loading…</div>}
         {detail && (
           <div className="drawer-body">
@@ -100,7 +126,7 @@ export function TicketDrawer({
             </h1>
             <div className="drawer-badges">
               <span className="badge status-badge">{columnName(board, detail.status)}</span>
-              <StateBadge state={ticketState(board, detail)} />
+              <StateBadge state={ticketState(detail, isReady(detail))} />
               <PriorityBadge priority={detail.priority} />
               <span className="badge type">{detail.ticket_type}</span>
               {detail.tags.map((t) => (
@@ -110,8 +136,27 @@ export function TicketDrawer({
               ))}
             </div>
             <dl className="facts">
-              <dt>Assignee</dt>
-              <dd>{detail.assigned_agent_id ?? <span className="muted">nobody</span>}</dd>
+              <dt>Phase</dt>
+              <dd data-testid="ticket-phase">
+                {phase ? (
+                  <>
+                    Phase {phase.id}: {phase.name}
+                  </>
+                ) : (
+                  <span className="muted">none</span>
+                )}
+              </dd>
+              <dt>Held by</dt>
+              <dd>
+                {detail.assigned_agent_id ? (
+                  <span className="assignee">
+                    <Avatar agent={detail.assigned_agent_id} size="sm" /> {detail.assigned_agent_id}
+                    {detail.lease_expires_at && !detail.is_resolved && <span className="lease">{leaseLeft(detail.lease_expires_at)}</span>}
+                  </span>
+                ) : (
+                  <span className="muted">nobody</span>
+                )}
+              </dd>
               <dt>Created</dt>
               <dd>
                 {timeAgo(detail.created_at)} by {detail.created_by}
@@ -126,7 +171,7 @@ export function TicketDrawer({
               <dd>{detail.version}</dd>
             </dl>
 
-            <Actions workflow={workflow} detail={detail} busy={busy} act={act} />
+            <Actions workflow={workflow} detail={detail} data={data} busy={busy} act={act} />
 
             <section className="drawer-section">
               <h2>Description</h2>
@@ -148,9 +193,10 @@ export function TicketDrawer({
               <section className="drawer-section">
                 <h2>Tasks ({detail.tasks.length})</h2>
                 <ul className="plain-list">
-                  {detail.tasks.map((t, i) => (
-                    <li key={t.task_id ?? t.id ?? i}>
-                      <span className={`badge task-${t.status}`}>{t.status}</span> {t.description}
+                  {detail.tasks.map((t) => (
+                    <li key={t.task_id}>
+                      <span className={`badge task-${t.status}`}>{t.status.replace('_', ' ')}</span>{' '}
+                      <span className="muted">Phase {t.phase_id}</span> {t.description}
                       {t.assigned_agent_id && <span className="muted"> · {t.assigned_agent_id}</span>}
                     </li>
                   ))}
@@ -163,11 +209,11 @@ export function TicketDrawer({
               <section className="drawer-section">
                 <h2>Linked commits ({detail.commits.length})</h2>
                 <ul className="plain-list">
-                  {detail.commits.map((c, i) => {
-                    const sha = c.sha ?? c.commit_sha ?? ''
+                  {detail.commits.map((c) => {
+                    const sha = c.sha
                     return (
-                      <li key={sha || i}>
-                        <code>{sha.slice(0, 10)}</code> {(c.message ?? c.commit_message ?? '').split('\n')[0]}
+                      <li key={sha}>
+                        <code>{sha.slice(0, 10)}</code> {c.message.split('\n')[0]}
                         {c.author && <span className="muted"> · {c.author}</span>}
                       </li>
                     )
@@ -193,7 +239,7 @@ export function TicketDrawer({
                 busy={busy}
                 onAdd={(text) =>
                   act('Comment added', () =>
-                    api.post<Comment>(`/api/tickets/${enc(detail.id)}/comments`, { comment_text: text }),
+                    api.post('/api/tickets/{ticket_id}/comments', { path: { ticket_id: detail.id }, body: { comment_text: text } }),
                   )
                 }
               />
@@ -220,7 +266,7 @@ export function TicketDrawer({
                           {' '}
                           via{' '}
                           <button className="link-button" onClick={() => openTicket(h.details.by_ticket_id as string)}>
-                            {h.details.by_ticket_id as string}
+                            {data.byId.get(h.details.by_ticket_id as string)?.title ?? (h.details.by_ticket_id as string)}
                           </button>
                         </>
                       )}
@@ -255,7 +301,7 @@ function RefList({
         <li key={r.id}>
           <button className="ref" onClick={() => openTicket(r.id)}>
             <span className={`state-dot ${r.is_resolved ? 'state-resolved' : 'state-open'}`} aria-hidden="true" />
-            <code>{r.id}</code> <span className="ref-title">{r.title}</span>
+            <span className="ref-title">{r.title}</span> <code>{shortId(r.id)}</code>
             <span className={`badge ${r.is_resolved ? 'resolved-badge' : 'status-badge'}`}>
               {r.is_resolved ? 'resolved' : columnName(workflow.board_config, r.status)}
             </span>
@@ -269,11 +315,13 @@ function RefList({
 function Actions({
   workflow,
   detail,
+  data,
   busy,
   act,
 }: {
   workflow: Workflow
   detail: TicketDetail
+  data: TicketsState
   busy: boolean
   act: (what: string, call: () => Promise<StatusChange>) => Promise<boolean>
 }) {
@@ -281,11 +329,34 @@ function Actions({
   const resolved = detail.is_resolved
   const [to, setTo] = useState(() => (resolved ? reopenTarget(board, detail.history) : detail.status))
   const [comment, setComment] = useState('')
+  const [confirmReopen, setConfirmReopen] = useState(false)
+  // Only when the ticket itself changed (a re-read of the same version,
+  // after any live event nearby, keeps what the person chose).
   useEffect(() => {
     setTo(resolved ? reopenTarget(board, detail.history) : detail.status)
-  }, [resolved, detail.status, detail.history, board])
+    setConfirmReopen(false)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [resolved, detail.status, detail.version, board])
   const moving = to !== detail.status
-  const done = (ok: boolean) => ok && setComment('')
+  const reopening = resolved && !isDone(board, to)
+  const openBlockers = detail.blocked_by.filter((b) => !b.is_resolved)
+  const blocked = detail.is_blocked && !resolved
+  const dependents = detail.blocks.filter((b) => !b.is_resolved)
+  const index = (id: string) => board.columns.findIndex((c) => c.id === id)
+  const forwardBlocked = blocked && index(to) > index(detail.status)
+  const done = (ok: boolean) => {
+    if (ok) setComment('')
+    setConfirmReopen(false)
+  }
+  const doMove = () =>
+    act(reopening ? 'Reopened' : `Moved to ${columnName(board, to)}`, () =>
+      api.post('/api/tickets/{ticket_id}/status', {
+        path: { ticket_id: detail.id },
+        body: { new_status: to, comment: comment.trim() },
+        ifMatch: detail.version,
+      }),
+    ).then(done)
+  void data
   return (
     <section className="actions" aria-label="Actions">
       <textarea
@@ -307,27 +378,22 @@ function Actions({
           </select>
         </label>
         <button
-          disabled={busy || !moving || !comment.trim()}
-          onClick={() =>
-            act(resolved ? 'Reopened' : `Moved to ${columnName(board, to)}`, () =>
-              api.post<StatusChange>(
-                `/api/tickets/${enc(detail.id)}/status`,
-                { new_status: to, comment: comment.trim() },
-                { ifMatch: detail.version },
-              ),
-            ).then(done)
-          }
+          disabled={busy || !moving || !comment.trim() || forwardBlocked}
+          className={blocked ? 'primary' : undefined}
+          onClick={() => (reopening && !confirmReopen ? setConfirmReopen(true) : void doMove())}
         >
           {resolved ? 'Reopen' : 'Move'}
         </button>
         {!resolved && (
           <button
-            className="primary"
-            disabled={busy}
+            className={blocked ? undefined : 'primary'}
+            disabled={busy || blocked}
+            aria-describedby={blocked ? 'resolve-why' : undefined}
             onClick={() =>
               act('Resolved', () =>
-                api.post<StatusChange>(`/api/tickets/${enc(detail.id)}/resolve`, {
-                  resolution_comment: comment.trim() || null,
+                api.post('/api/tickets/{ticket_id}/resolve', {
+                  path: { ticket_id: detail.id },
+                  body: { resolution_comment: comment.trim() || null },
                 }),
               ).then(done)
             }
@@ -337,6 +403,28 @@ function Actions({
           </button>
         )}
       </div>
+      {blocked && (
+        <p className="why-not" id="resolve-why" data-testid="resolve-why">
+          Can’t resolve yet: waiting on {openBlockers.length ? titles(openBlockers) : 'unresolved blockers'}.
+          {forwardBlocked && ` It can move back, but not forward to ${columnName(board, to)}.`}
+        </p>
+      )}
+      {confirmReopen && (
+        <div className="warning" data-testid="reopen-warning" role="alert">
+          <p>
+            <strong>Reopen “{detail.title}”?</strong> It leaves {columnName(board, detail.status)} for {columnName(board, to)}
+            {dependents.length > 0
+              ? `, and ${dependents.length} ticket${dependents.length === 1 ? '' : 's'} waiting on it will be blocked again: ${titles(dependents)}.`
+              : '. No open ticket waits on it.'}
+          </p>
+          <div className="action-row">
+            <button className="danger" disabled={busy} onClick={() => void doMove()} data-testid="confirm-reopen">
+              Reopen it
+            </button>
+            <button onClick={() => setConfirmReopen(false)}>Keep it resolved</button>
+          </div>
+        </div>
+      )}
     </section>
   )
 }

@@ -1,0 +1,40 @@
+// The latest events of a workflow, for the activity panel: the recent past
+// from `GET /api/events` once the stream said hello, then live.
+
+import { useEffect, useRef, useState } from 'react'
+
+import { api } from '../api/client'
+import type { TixEvent } from '../api/types'
+import { useLive, useLiveEvents } from './useLive'
+
+export const ACTIVITY_SIZE = 60
+/** How far back (in event ids, shared by every workflow) to look at first. */
+const LOOK_BACK = 400
+
+export function useActivity(workflowId: string): TixEvent[] {
+  const live = useLive()
+  const [events, setEvents] = useState<TixEvent[]>([])
+  const loaded = useRef<string | null>(null)
+
+  useEffect(() => {
+    if (live.generation === 0 || live.lastEventId === null || loaded.current === workflowId) return
+    loaded.current = workflowId
+    const after = Math.max(0, live.lastEventId - LOOK_BACK)
+    api
+      .get('/api/events', { query: { workflow_id: workflowId, after, limit: 1000 } })
+      .then((answer) => {
+        setEvents((current) => merge(current, answer.events))
+      })
+      .catch(() => {})
+  }, [workflowId, live.generation, live.lastEventId])
+
+  useLiveEvents((batch) => setEvents((current) => merge(current, batch.filter((e) => e.workflow_id === workflowId))))
+  return events
+}
+
+/** Newest first, no duplicates, at most ACTIVITY_SIZE. */
+export function merge(current: TixEvent[], more: TixEvent[]): TixEvent[] {
+  const byId = new Map(current.map((e) => [e.id, e]))
+  for (const e of more) byId.set(e.id, e)
+  return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, ACTIVITY_SIZE)
+}
