@@ -10,23 +10,25 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /**
+                     * @description Return events with an id greater than this (default 0; for a stream,
+                     *     default: from now on). A stream's `Last-Event-ID` header wins.
+                     */
+                    after?: number;
+                    /** @description At most this many (default 100, max 1000). Ignored by streams. */
+                    limit?: number;
+                    workflow_id?: string;
+                };
                 header?: {
                     /** @description `text/event-stream` for a live SSE stream */
                     Accept?: string | null;
                     /** @description stream: resume after this event id */
                     "Last-Event-ID"?: number | null;
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
                 };
-                path: {
-                    /**
-                     * @description Return events with an id greater than this (default 0; for a stream,
-                     *     default: from now on). A stream's `Last-Event-ID` header wins.
-                     */
-                    after: number | null;
-                    /** @description At most this many (default 100, max 1000). Ignored by streams. */
-                    limit: number | null;
-                    workflow_id: string | null;
-                };
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -41,6 +43,53 @@ export interface paths {
                     };
                 };
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -67,31 +116,34 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    assigned_agent_id: string | null;
-                    blocked: boolean | null;
-                    /** @description Weight of the keyword side (default 0.3). */
-                    keyword_weight: number | null;
+                query: {
+                    assigned_agent_id?: string;
+                    blocked?: boolean;
+                    /** @description Weight of the keyword side, 0–1 (default 0.3). */
+                    keyword_weight?: number;
                     /** @description Results (default 10, max 100). */
-                    limit: number | null;
-                    priority: null | components["schemas"]["Priority"];
+                    limit?: number;
+                    priority?: components["schemas"]["Priority"];
                     /** @description Free text, a ticket id or an id prefix. Punctuation is fine. */
                     query: string;
-                    resolved: boolean | null;
+                    resolved?: boolean;
                     /** @description `hybrid` (default: 0.7 semantic + 0.3 keyword), `semantic` or `keyword`. */
-                    search_type: null | components["schemas"]["SearchType"];
-                    /** @description Weight of the semantic side (default 0.7; the keyword side gets 1 − it unless given). */
-                    semantic_weight: number | null;
-                    status: string | null;
+                    search_type?: components["schemas"]["SearchType"];
+                    /** @description Weight of the semantic side, 0–1 (default 0.7; the keyword side gets 1 − it unless given). */
+                    semantic_weight?: number;
+                    status?: string;
                     /** @description One tag the tickets must have. */
-                    tag: string | null;
+                    tag?: string;
                     /** @description Comma-separated tags the tickets must all have. */
-                    tags: string | null;
-                    ticket_type: string | null;
+                    tags?: string;
+                    ticket_type?: string;
                     workflow_id: string;
                 };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -112,7 +164,45 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -139,20 +229,23 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    assigned_agent_id: string | null;
+                query?: {
+                    assigned_agent_id?: string;
                     /** @description `next_cursor` of the previous page. */
-                    cursor: string | null;
+                    cursor?: string;
                     /** @description Page size (default 50, max 500). */
-                    limit: number | null;
-                    phase_id: number | null;
-                    status: null | components["schemas"]["TaskStatus"];
+                    limit?: number;
+                    phase_id?: number;
+                    status?: components["schemas"]["TaskStatus"];
                     /** @description Ticket id or unambiguous prefix. */
-                    ticket_id: string | null;
-                    workflow_id: string | null;
+                    ticket_id?: string;
+                    workflow_id?: string;
                 };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -173,7 +266,45 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -187,7 +318,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -215,6 +349,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -225,6 +379,42 @@ export interface paths {
                 };
                 /** @description guardian_refused: the description is not `Phase X: Description - TICKET: ticket-xxx` */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -250,7 +440,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     /** @description id or unambiguous prefix */
                     task_id: string;
@@ -267,7 +460,54 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -297,7 +537,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     task_id: string;
                 };
@@ -317,6 +560,35 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -327,6 +599,42 @@ export interface paths {
                 };
                 /** @description task_transition_not_allowed */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -351,23 +659,26 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    assigned_agent_id: string | null;
+                query?: {
+                    assigned_agent_id?: string;
                     /** @description Only blocked (true) or only unblocked (false) tickets. */
-                    blocked: boolean | null;
+                    blocked?: boolean;
                     /** @description `next_cursor` of the previous page. */
-                    cursor: string | null;
+                    cursor?: string;
                     /** @description Page size (default 50, max 500). */
-                    limit: number | null;
-                    priority: null | components["schemas"]["Priority"];
-                    resolved: boolean | null;
-                    status: string | null;
-                    tag: string | null;
-                    ticket_type: string | null;
-                    workflow_id: string | null;
+                    limit?: number;
+                    priority?: components["schemas"]["Priority"];
+                    resolved?: boolean;
+                    status?: string;
+                    tag?: string;
+                    ticket_type?: string;
+                    workflow_id?: string;
                 };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -388,13 +699,63 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -421,6 +782,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -431,6 +812,42 @@ export interface paths {
                 };
                 /** @description possible_duplicate: the board refuses near-duplicates; send force: true to create anyway */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -456,7 +873,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     /** @description id or unambiguous prefix */
                     ticket_id: string;
@@ -473,7 +893,54 @@ export interface paths {
                         "application/json": components["schemas"]["TicketDetail"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -494,6 +961,8 @@ export interface paths {
                 header?: {
                     /** @description expected version */
                     "If-Match"?: number | null;
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
                 };
                 path: {
                     ticket_id: string;
@@ -522,7 +991,72 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -546,7 +1080,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     ticket_id: string;
                 };
@@ -574,8 +1111,73 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description dependency_cycle, with the cycle's path */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -604,7 +1206,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     blocker_id: string;
                     ticket_id: string;
@@ -621,7 +1226,54 @@ export interface paths {
                         "application/json": components["schemas"]["BlockedBy"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -648,7 +1300,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     ticket_id: string;
                 };
@@ -676,7 +1331,63 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -704,7 +1415,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     ticket_id: string;
                 };
@@ -742,7 +1456,63 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -767,11 +1537,15 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
+                query?: {
                     /** @description Steps to follow upstream and downstream (default: all). */
-                    depth: number | null;
+                    depth?: number;
+                };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
                     ticket_id: string;
                 };
                 cookie?: never;
@@ -786,7 +1560,54 @@ export interface paths {
                         "application/json": components["schemas"]["TicketGraph"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -813,11 +1634,15 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
+                query?: {
                     /** @description Most tickets to return (default 10, max 100). */
-                    limit: number | null;
+                    limit?: number;
+                };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
                     /** @description id or unambiguous prefix */
                     ticket_id: string;
                 };
@@ -834,7 +1659,54 @@ export interface paths {
                         "application/json": components["schemas"]["RelatedTickets"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -864,7 +1736,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     ticket_id: string;
                 };
@@ -884,7 +1759,81 @@ export interface paths {
                         "application/json": components["schemas"]["StatusChange"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -914,6 +1863,8 @@ export interface paths {
                 query?: never;
                 header?: {
                     "If-Match"?: number | null;
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
                 };
                 path: {
                     ticket_id: string;
@@ -942,6 +1893,35 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description ticket_blocked, transition_not_allowed or wip_limit_reached */
                 409: {
                     headers: {
@@ -952,6 +1932,42 @@ export interface paths {
                     };
                 };
                 412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -979,7 +1995,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1005,7 +2024,63 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1031,7 +2106,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1045,13 +2123,63 @@ export interface paths {
                         "application/json": components["schemas"]["WorkflowList"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1077,7 +2205,72 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1103,7 +2296,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     workflow_id: string;
                 };
@@ -1119,7 +2315,54 @@ export interface paths {
                         "application/json": components["schemas"]["Workflow"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1149,7 +2392,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     workflow_id: string;
                 };
@@ -1169,6 +2415,35 @@ export interface paths {
                         "application/json": components["schemas"]["Ticket"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description nothing_ready */
                 404: {
                     headers: {
@@ -1179,6 +2454,42 @@ export interface paths {
                     };
                 };
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1203,11 +2514,15 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
+                query?: {
                     /** @description Include resolved tickets (default true). */
-                    include_resolved: boolean | null;
+                    include_resolved?: boolean;
+                };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
                     workflow_id: string;
                 };
                 cookie?: never;
@@ -1222,7 +2537,54 @@ export interface paths {
                         "application/json": components["schemas"]["TicketGraph"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1249,17 +2611,21 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
+                query?: {
                     /** @description Only violations with a greater id (default 0). */
-                    after: number | null;
+                    after?: number;
                     /** @description Only this agent's violations. */
-                    agent_id: string | null;
+                    agent_id?: string;
                     /** @description At most this many (default 100, max 1000). */
-                    limit: number | null;
+                    limit?: number;
                     /** @description Only this rule's violations. */
-                    rule: null | components["schemas"]["Rule"];
+                    rule?: components["schemas"]["Rule"];
+                };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
                     workflow_id: string;
                 };
                 cookie?: never;
@@ -1274,7 +2640,54 @@ export interface paths {
                         "application/json": components["schemas"]["GuardianReport"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1301,13 +2714,17 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
+                query?: {
                     /** @description Include tickets assigned to this agent (default: the X-Agent-ID). */
-                    agent_id: string | null;
+                    agent_id?: string;
                     /** @description At most this many (default 50, max 500). */
-                    limit: number | null;
+                    limit?: number;
+                };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
                     workflow_id: string;
                 };
                 cookie?: never;
@@ -1322,7 +2739,54 @@ export interface paths {
                         "application/json": components["schemas"]["ReadyList"];
                     };
                 };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1349,14 +2813,18 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
-                header?: never;
-                path: {
+                query?: {
                     /**
                      * @description Days in the per-day series and timings, today (UTC) included
                      *     (default 30, max 365).
                      */
-                    days: number | null;
+                    days?: number;
+                };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
                     workflow_id: string;
                 };
                 cookie?: never;
@@ -1379,7 +2847,45 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1409,7 +2915,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
                 path: {
                     workflow_id: string;
                 };
@@ -1430,6 +2939,71 @@ export interface paths {
                     };
                 };
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1826,6 +3400,7 @@ export interface components {
             /** @description Caller-chosen id (imports only; generated when absent). */
             id?: string | null;
             priority?: null | components["schemas"]["Priority"];
+            /** @description At most 32 tags of at most 64 characters. */
             tags?: string[];
             ticket_type: string;
             title: string;
@@ -1918,6 +3493,7 @@ export interface components {
             /**
              * Format: float
              * @description Raw cosine similarity to the query; null without semantic search.
+             *     Unlike `score` it is absolute: a weak best match stays weak.
              */
             cosine?: number | null;
             /**
@@ -1925,6 +3501,11 @@ export interface components {
              * @description Keyword component, min-max normalised over the candidates (0..1).
              */
             keyword_score: number;
+            /**
+             * @description The query means nearly the same as this ticket (cosine ≥ 0.92, the
+             *     threshold at which a board's `duplicate_policy` applies).
+             */
+            likely_duplicate: boolean;
             /** @description Which retrievers found it: `id`, `keyword`, `semantic`. */
             matched_in: components["schemas"]["MatchedIn"][];
             /**

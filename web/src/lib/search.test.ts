@@ -9,7 +9,7 @@ describe('readSearchAnswer', () => {
     const answer = readSearchAnswer({
       query: 'login',
       workflow_id: 'wf-1',
-      results: [{ ...t, score: 0.91, keyword_score: 0.5, semantic_score: 1, bm25: 2.1, cosine: 0.8, matched_in: ['keyword', 'semantic'] }],
+      results: [{ ...t, score: 0.91, keyword_score: 0.5, semantic_score: 1, bm25: 2.1, cosine: 0.8, likely_duplicate: false, matched_in: ['keyword', 'semantic'] }],
       search_type: 'hybrid',
       semantic_available: true,
       weights: { keyword: 0.3, semantic: 0.7 },
