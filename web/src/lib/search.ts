@@ -27,9 +27,10 @@ export interface SearchAnswer {
 export function readSearchAnswer(body: SearchResponse): SearchAnswer {
   return {
     hits: body.results.map((hit) => {
-      const { bm25, cosine, keyword_score, matched_in, score, semantic_score, ...ticket } = hit
+      const { bm25, cosine, keyword_score, likely_duplicate, matched_in, score, semantic_score, ...ticket } = hit
       void bm25
       void cosine
+      void likely_duplicate
       return { ticket, score, keywordScore: keyword_score, semanticScore: semantic_score ?? null, matchedIn: matched_in }
     }),
     semanticAvailable: body.semantic_available,
