@@ -4,11 +4,12 @@
 // stream reconnects, then live again from where it left off.
 
 import { createServer } from 'node:net'
+import { join } from 'node:path'
 
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { addAgentToken, apiClient, launchChromium, startTix, tempDir, type TixServer } from './harness'
+import { addAgentToken, apiClient, launchChromium, OUTPUT, startTix, tempDir, type TixServer } from './harness'
 
 let browser: Browser
 
@@ -75,6 +76,7 @@ describe('with --auth required', () => {
     await page.goto(server.base + '/')
     const prompt = page.getByTestId('token-prompt')
     await prompt.waitFor()
+    await page.screenshot({ path: join(OUTPUT, 'auth-sign-in.png') })
     await prompt.getByTestId('token-input').fill('tix_not_a_token')
     await prompt.getByTestId('token-submit').click()
     await expect.poll(() => prompt.textContent()).toContain('The server did not accept that token.')
@@ -83,6 +85,7 @@ describe('with --auth required', () => {
     await prompt.waitFor({ state: 'detached' })
     await page.locator(`[data-testid="card"][data-ticket-id="${ticketId}"]`).waitFor()
     await expect.poll(() => page.getByTestId('whoami').textContent()).toContain('agent-phase2-a')
+    await page.screenshot({ path: join(OUTPUT, 'auth-signed-in.png') })
     // The event stream carries the token too.
     await expect.poll(() => page.getByTestId('live-status').textContent()).toContain('Live')
     expect(await page.evaluate(() => localStorage.getItem('tix.token'))).toBe(token)

@@ -288,7 +288,12 @@ describe('what just happened', () => {
     await page.goto(boardUrl())
     await card('db').waitFor()
     await expect.poll(() => page.getByTestId('live-status').textContent()).toContain('Live')
+    // Closed, the panel's button counts what arrives.
+    await page.waitForTimeout(300)
+    await as('agent-phase2-b').post(`/api/tickets/${ids.infra}/comments`, { comment_text: 'Compose file ready' })
+    await expect.poll(() => page.getByTestId('activity-unseen').textContent()).toBe('1')
     await page.getByTestId('activity-toggle').click()
+    expect(await page.getByTestId('activity-unseen').count()).toBe(0)
     const activity = page.getByTestId('activity')
     await activity.waitFor()
     // The recent past is there already.

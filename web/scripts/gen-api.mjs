@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import openapiTS, { astToString } from 'openapi-typescript'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const source = join(here, '..', '..', 'docs', 'openapi.json')
+const source = process.env.TIX_OPENAPI ?? join(here, '..', '..', 'docs', 'openapi.json')
 const target = join(here, '..', 'src', 'api', 'schema.d.ts')
 
 const document = JSON.parse(readFileSync(source, 'utf8'))

@@ -6,7 +6,7 @@ import type { Workflow } from './api/types'
 import { ActivityPanel } from './components/ActivityPanel'
 import { TokenPrompt } from './components/TokenPrompt'
 import { Avatar, Empty, ToastProvider } from './components/ui'
-import { useActivity } from './hooks/useActivity'
+import { ActivityProvider, unseenCount, useActivityEvents } from './hooks/useActivity'
 import { LiveProvider, useLive } from './hooks/useLive'
 import { useRoute } from './hooks/useRoute'
 import { useTheme } from './hooks/useTheme'
@@ -168,6 +168,7 @@ export function App() {
   return (
     <ToastProvider>
       <LiveProvider workflowId={workflow?.id ?? null}>
+        <ActivityProvider workflowId={workflow?.id ?? null}>
         <div className="app">
           <header className="topbar">
             <a className="brand" href="/" aria-label="Tix home">
@@ -213,16 +214,7 @@ export function App() {
               </nav>
             )}
             <div className="topbar-end">
-              {workflow && route.kind === 'workflow' && (
-                <button
-                  className={`icon-text ${activityOpen ? 'active' : ''}`}
-                  onClick={toggleActivity}
-                  aria-pressed={activityOpen}
-                  data-testid="activity-toggle"
-                >
-                  Activity
-                </button>
-              )}
+              {workflow && route.kind === 'workflow' && <ActivityToggle open={activityOpen} toggle={toggleActivity} />}
               <button
                 className="icon-button theme-toggle"
                 onClick={theme.toggle}
@@ -250,8 +242,31 @@ export function App() {
           <main className="content">{body}</main>
           {auth.need && <TokenPrompt need={auth.need} />}
         </div>
+        </ActivityProvider>
       </LiveProvider>
     </ToastProvider>
+  )
+}
+
+/** The Activity button, with how many events arrived while the panel was closed. */
+function ActivityToggle({ open, toggle }: { open: boolean; toggle: () => void }) {
+  const events = useActivityEvents()
+  const newest = events[0]?.id ?? null
+  const [seen, setSeen] = useState<number | null>(null)
+  useEffect(() => {
+    // While open (and when the first events load) everything counts as seen.
+    if (open || seen === null) setSeen(newest)
+  }, [open, newest, seen])
+  const unseen = open ? 0 : unseenCount(events, seen)
+  return (
+    <button className={`icon-text ${open ? 'active' : ''}`} onClick={toggle} aria-pressed={open} data-testid="activity-toggle">
+      Activity
+      {unseen > 0 && (
+        <span className="unseen" data-testid="activity-unseen" aria-label={`${unseen} new`}>
+          {unseen > 99 ? '99+' : unseen}
+        </span>
+      )}
+    </button>
   )
 }
 
@@ -294,7 +309,7 @@ function WorkflowPage({
   closeActivity: () => void
 }) {
   const data = useTickets(workflow.id)
-  const activity = useActivity(workflow.id)
+  const activity = useActivityEvents()
   const params = Object.fromEntries(route.params.entries())
   const openTicket = useCallback(
     (id: string | null) => navigate(workflowUrl(workflow.id, route.tab, id, params)),

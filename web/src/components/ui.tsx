@@ -20,17 +20,24 @@ export function Modal({
   wide?: boolean
 }) {
   const ref = useRef<HTMLDivElement>(null)
+  // The latest onClose, without re-running the effects below: callers pass
+  // a new arrow each render, and re-running would pull the focus back to
+  // the first field on every re-render (each live event) while typing.
+  const close = useRef(onClose)
+  close.current = onClose
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose()
+      if (e.key === 'Escape') close.current()
     }
     window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+  useEffect(() => {
     const first = ref.current?.querySelector<HTMLElement>('textarea, input, select, button.primary')
     first?.focus()
-    return () => window.removeEventListener('keydown', onKey)
-  }, [onClose])
+  }, [])
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close.current()}>
       <div className={`modal ${wide ? 'wide' : ''}`} role="dialog" aria-modal="true" aria-label={title} ref={ref}>
         <header className="modal-header">
           <h2>{title}</h2>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { TixEvent } from '../api/types'
-import { ACTIVITY_SIZE, merge } from '../hooks/useActivity'
+import { ACTIVITY_SIZE, merge, unseenCount } from '../hooks/useActivity'
 import { leaseLeft } from './format'
 import { workflowAgeDays } from './stats'
 
@@ -13,6 +13,10 @@ describe('activity', () => {
     const many = Array.from({ length: 100 }, (_, i) => event(i))
     expect(merge([], many)).toHaveLength(ACTIVITY_SIZE)
     expect(merge([], many)[0].id).toBe(99)
+  })
+  it('counts what arrived after the last one seen', () => {
+    expect(unseenCount([event(5), event(4), event(3)], 3)).toBe(2)
+    expect(unseenCount([event(5)], null)).toBe(0)
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
+import type { SearchResponse } from '../api/types'
 import { ticket } from '../test/fixtures'
 import { keywordSearch, readSearchAnswer } from './search'
 
@@ -9,13 +10,15 @@ describe('readSearchAnswer', () => {
     const answer = readSearchAnswer({
       query: 'login',
       workflow_id: 'wf-1',
-      results: [{ ...t, score: 0.91, keyword_score: 0.5, semantic_score: 1, bm25: 2.1, cosine: 0.8, likely_duplicate: false, matched_in: ['keyword', 'semantic'] }],
+      results: [
+        { ...t, score: 0.91, keyword_score: 0.5, semantic_score: 1, bm25: 2.1, cosine: 0.95, likely_duplicate: true, matched_in: ['keyword', 'semantic'] } as SearchResponse['results'][number],
+      ],
       search_type: 'hybrid',
       semantic_available: true,
       weights: { keyword: 0.3, semantic: 0.7 },
     })
     expect(answer).toEqual({
-      hits: [{ ticket: t, score: 0.91, keywordScore: 0.5, semanticScore: 1, matchedIn: ['keyword', 'semantic'] }],
+      hits: [{ ticket: t, score: 0.91, keywordScore: 0.5, semanticScore: 1, matchedIn: ['keyword', 'semantic'], likelyDuplicate: true }],
       semanticAvailable: true,
       mode: 'hybrid',
     })

@@ -13,6 +13,8 @@ export interface SearchHit {
   keywordScore: number | null
   semanticScore: number | null
   matchedIn: string[]
+  /** The server calls it a likely duplicate of the query (cosine ≥ 0.92). */
+  likelyDuplicate: boolean
 }
 
 export interface SearchAnswer {
@@ -27,11 +29,19 @@ export interface SearchAnswer {
 export function readSearchAnswer(body: SearchResponse): SearchAnswer {
   return {
     hits: body.results.map((hit) => {
-      const { bm25, cosine, keyword_score, likely_duplicate, matched_in, score, semantic_score, ...ticket } = hit
+      const { bm25, cosine, keyword_score, matched_in, score, semantic_score, ...rest } = hit
       void bm25
       void cosine
-      void likely_duplicate
-      return { ticket, score, keywordScore: keyword_score, semanticScore: semantic_score ?? null, matchedIn: matched_in }
+      // `likely_duplicate` is newer than some servers' documents.
+      const { likely_duplicate, ...ticket } = rest as typeof rest & { likely_duplicate?: boolean }
+      return {
+        ticket,
+        score,
+        keywordScore: keyword_score,
+        semanticScore: semantic_score ?? null,
+        matchedIn: matched_in,
+        likelyDuplicate: likely_duplicate === true,
+      }
     }),
     semanticAvailable: body.semantic_available,
     mode: body.search_type,
@@ -71,7 +81,7 @@ export function keywordSearch(tickets: Ticket[], text: string, limit = 50): Sear
         score += 1
       }
     }
-    hits.push({ ticket, score, keywordScore: score, semanticScore: null, matchedIn: [...matchedIn] })
+    hits.push({ ticket, score, keywordScore: score, semanticScore: null, matchedIn: [...matchedIn], likelyDuplicate: false })
   }
   hits.sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || a.ticket.id.localeCompare(b.ticket.id))
   const top = hits.slice(0, limit)

@@ -235,6 +235,11 @@ function Result({ hit, workflow, ready, onOpen }: { hit: SearchHit; workflow: Wo
           <span className="badge status-badge">{columnName(board, t.status)}</span>
           {typeof t.is_blocked === 'boolean' && <StateBadge state={ticketState(t, ready)} />}
           {t.priority && <PriorityBadge priority={t.priority} />}
+          {hit.likelyDuplicate && (
+            <span className="badge blocked-badge" data-testid="likely-duplicate" title="Its meaning is almost the same as what you searched for">
+              likely duplicate
+            </span>
+          )}
           {hit.matchedIn.length > 0 && <span className="muted">matched in {hit.matchedIn.join(', ')}</span>}
         </div>
         {t.description && <p className="result-snippet">{t.description.slice(0, 220)}</p>}

@@ -99,7 +99,7 @@ export function FilterBar({
         </button>
       )}
       <span className="muted count" data-testid="shown-count">
-        {shown === total ? `${total} tickets` : `${shown} of ${total} tickets`}
+        {shown === total ? `${total} ticket${total === 1 ? '' : 's'}` : `${shown} of ${total} ticket${total === 1 ? '' : 's'}`}
       </span>
       <div className="spacer" />
       <button className="primary" onClick={onCreate}>
