@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { addAgentToken, apiClient, launchChromium, OUTPUT, startTix, tempDir, type TixServer } from './harness'
+import { addAgentToken, apiClient, fillSteadily, launchChromium, OUTPUT, startTix, tempDir, type TixServer } from './harness'
 
 let browser: Browser
 
@@ -77,10 +77,10 @@ describe('with --auth required', () => {
     const prompt = page.getByTestId('token-prompt')
     await prompt.waitFor()
     await page.screenshot({ path: join(OUTPUT, 'auth-sign-in.png') })
-    await prompt.getByTestId('token-input').fill('tix_not_a_token')
+    await fillSteadily(prompt.getByTestId('token-input'), 'tix_not_a_token')
     await prompt.getByTestId('token-submit').click()
     await expect.poll(() => prompt.textContent()).toContain('The server did not accept that token.')
-    await prompt.getByTestId('token-input').fill(token)
+    await fillSteadily(prompt.getByTestId('token-input'), token)
     await prompt.getByTestId('token-submit').click()
     await prompt.waitFor({ state: 'detached' })
     await page.locator(`[data-testid="card"][data-ticket-id="${ticketId}"]`).waitFor()
@@ -94,7 +94,7 @@ describe('with --auth required', () => {
   it('acts as the token’s agent and updates live', async () => {
     await page.locator(`[data-testid="card"][data-ticket-id="${ticketId}"]`).click()
     const drawer = page.getByTestId('ticket-drawer')
-    await drawer.getByLabel('New comment').fill('On it')
+    await fillSteadily(drawer.getByLabel('New comment'), 'On it')
     await drawer.getByRole('button', { name: 'Comment', exact: true }).click()
     await drawer.locator('.comment', { hasText: 'On it' }).waitFor()
     expect(await drawer.locator('.comment', { hasText: 'On it' }).locator('strong').first().textContent()).toBe('agent-phase2-a')

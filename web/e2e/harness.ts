@@ -7,7 +7,7 @@ import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Locator } from 'playwright-core'
 
 export const REPO = resolve(import.meta.dirname, '..', '..')
 export const OUTPUT = join(REPO, 'test-output')
@@ -133,4 +133,20 @@ export function apiClient(base: string, agent = 'e2e-agent', token?: string) {
     post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
     patch: <T>(path: string, body?: unknown) => call<T>('PATCH', path, body),
   }
+}
+
+/**
+ * Fills a field and checks the value held (as `steadyFill` in ui.e2e.ts:
+ * in Chromium 156 a fill in the frame of a dialog's first render is
+ * sometimes lost; a person types after seeing the field).
+ */
+export async function fillSteadily(field: Locator, value: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await field.fill(value)
+    if ((await field.inputValue()) === value) {
+      await field.page().waitForTimeout(50)
+      if ((await field.inputValue()) === value) return
+    }
+  }
+  throw new Error(`the field did not keep the value ${JSON.stringify(value)}`)
 }

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { seedBigWorkflow } from '../scripts/seed.mjs'
-import { apiClient, launchChromium, startTix, type TixServer } from './harness'
+import { apiClient, fillSteadily, launchChromium, startTix, type TixServer } from './harness'
 
 interface Ticket {
   id: string
@@ -108,17 +108,17 @@ describe('1,000 tickets', () => {
 
   it('focuses on a ticket with N hops up and down (default 2)', async () => {
     const focus = seeded.ids[seeded.resolved.length + 60]
-    await page.getByLabel('Focus on a ticket').fill(focus)
+    await fillSteadily(page.getByLabel('Focus on a ticket'), focus)
     await page.getByRole('button', { name: 'Focus', exact: true }).click()
     await page.waitForURL(`**focus=${focus}**`)
     const open = (set: Set<string>) => [...set].filter((id) => id === focus || !tickets.find((t) => t.id === id)!.is_resolved)
     const two = open(around(focus, 2))
     await expect.poll(() => page.getByTestId('graph-node').count()).toBe(two.length)
-    await page.getByTestId('focus-depth').fill('1')
+    await fillSteadily(page.getByTestId('focus-depth'), '1')
     const one = open(around(focus, 1))
     await expect.poll(() => page.getByTestId('graph-node').count()).toBe(one.length)
     expect(one.length).toBeLessThan(two.length)
-    await page.getByTestId('focus-depth').fill('2')
+    await fillSteadily(page.getByTestId('focus-depth'), '2')
     await expect.poll(() => page.getByTestId('graph-node').count()).toBe(two.length)
   })
 

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { apiClient, launchChromium, OUTPUT, startTix, type TixServer } from './harness'
+import { apiClient, fillSteadily, launchChromium, OUTPUT, startTix, type TixServer } from './harness'
 
 let server: TixServer
 let browser: Browser
@@ -203,7 +203,7 @@ describe('the server’s words reach the person', () => {
     })
     await page.getByRole('button', { name: '+ New ticket' }).click()
     const dialog = page.getByRole('dialog', { name: 'New ticket' })
-    await dialog.getByPlaceholder('Build Authentication System').fill('Database schema and migrations')
+    await fillSteadily(dialog.getByPlaceholder('Build Authentication System'), 'Database schema and migrations')
     await dialog.getByTestId('create-ticket').click()
     const toast = page.getByTestId('toast-warning')
     await toast.waitFor()
@@ -219,7 +219,7 @@ describe('the server’s words reach the person', () => {
   it('says which column is full, in column names and without CLI hints', async () => {
     await card('docs').click()
     const drawer = page.getByTestId('ticket-drawer')
-    await drawer.getByLabel('Action comment').fill('Straight to testing')
+    await fillSteadily(drawer.getByLabel('Action comment'), 'Straight to testing')
     await drawer.getByLabel('Target column').selectOption('testing')
     await drawer.getByRole('button', { name: 'Move', exact: true }).click()
     const toast = page.getByTestId('toast-error').last()
@@ -233,7 +233,7 @@ describe('the server’s words reach the person', () => {
 
   it('shows Guardian warnings after a move that went through', async () => {
     const drawer = page.getByTestId('ticket-drawer')
-    await drawer.getByLabel('Action comment').fill('Already built elsewhere')
+    await fillSteadily(drawer.getByLabel('Action comment'), 'Already built elsewhere')
     await drawer.getByLabel('Target column').selectOption('built')
     await drawer.getByRole('button', { name: 'Move', exact: true }).click()
     const toast = page.getByTestId('toast-warning').last()
@@ -249,7 +249,7 @@ describe('the server’s words reach the person', () => {
     expect(await drawer.getByTestId('resolve').isDisabled()).toBe(true)
     expect(await drawer.getByTestId('resolve-why').textContent()).toBe('Can’t resolve yet: waiting on “Database Schema”.')
     // Nor move it forward.
-    await drawer.getByLabel('Action comment').fill('Starting anyway')
+    await fillSteadily(drawer.getByLabel('Action comment'), 'Starting anyway')
     await drawer.getByLabel('Target column').selectOption('building')
     expect(await drawer.getByRole('button', { name: 'Move', exact: true }).isDisabled()).toBe(true)
     expect(await drawer.getByTestId('resolve-why').textContent()).toContain('It can move back, but not forward to Building.')

@@ -6,10 +6,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tix_core::board::DuplicatePolicy;
 use tix_core::guardian::{self, Violation};
-use tix_core::ticket::{NewTicket, SimilarTicket, Ticket};
+use tix_core::ticket::{NewTicket, SimilarTicket, Ticket, TicketCreated};
 use tix_core::DomainError;
 use tix_search::DUPLICATE_THRESHOLD;
-use tix_store::{GuardianStore, Result, SearchStore, Store};
+use tix_store::{GuardianStore, Result, Scoped, SearchStore, Store};
 
 use crate::App;
 
@@ -57,16 +57,11 @@ impl<S: Store + SearchStore> App<S> {
     /// search it just creates (no similar tickets).
     pub async fn create_ticket(&self, actor: &str, new: NewTicket, options: CreateOptions) -> Result<CreatedTicket>
     where
-        S: GuardianStore,
+        S: GuardianStore + Scoped,
     {
         if !self.search.semantic_available() {
-            let ticket = self.store.create_ticket(actor, new).await?;
-            return Ok(CreatedTicket {
-                ticket_id: ticket.id.clone(),
-                ticket,
-                similar_tickets: Vec::new(),
-                violations: Vec::new(),
-            });
+            let created = self.store_answering(Vec::new()).create_ticket_judged(actor, new, Vec::new()).await?;
+            return Ok(answer(created, Vec::new()));
         }
         let workflow = self.store.get_workflow(&new.workflow_id).await?;
         // Checked before anything is embedded, so bad input costs nothing.
@@ -121,17 +116,37 @@ impl<S: Store + SearchStore> App<S> {
             }
             _ => Vec::new(),
         };
-        let created = self.store.create_ticket_judged(actor, new, findings).await?;
-        let ticket = created.ticket;
+        let created = self
+            .store_answering(similar.clone())
+            .create_ticket_judged(actor, new, findings)
+            .await?;
         if let Some(embedded) = embedded {
             // Stored now so the worker need not embed the ticket again.
-            self.search.store_vector(&ticket.id, embedded).await?;
+            self.search.store_vector(&created.ticket.id, embedded).await?;
         }
-        Ok(CreatedTicket {
-            ticket_id: ticket.id.clone(),
-            ticket,
-            similar_tickets: similar,
-            violations: created.violations,
-        })
+        Ok(answer(created, similar))
+    }
+
+    /// The store for the create's write: a request's idempotency key keeps
+    /// the use case's answer (with its look-alikes), not the store's.
+    fn store_answering(&self, similar: Vec<SimilarTicket>) -> S
+    where
+        S: Scoped,
+    {
+        let scope = self.store.scope();
+        if scope.idempotency.is_none() {
+            return self.store.clone();
+        }
+        self.store
+            .scoped(scope.through(move |created: &TicketCreated| answer(created.clone(), similar.clone())))
+    }
+}
+
+fn answer(created: TicketCreated, similar_tickets: Vec<SimilarTicket>) -> CreatedTicket {
+    CreatedTicket {
+        ticket_id: created.ticket.id.clone(),
+        ticket: created.ticket,
+        similar_tickets,
+        violations: created.violations,
     }
 }

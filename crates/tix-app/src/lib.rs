@@ -49,9 +49,10 @@
 //!         agent_id: "agent-a".into(),
 //!         ticket_id: None,
 //!         lease_seconds: Some(3600),
+//!         ..NewClaim::default()
 //!     })
 //!     .await?;
-//! println!("claimed {}", claimed.id);
+//! println!("claimed {} (claim token {})", claimed.ticket.id, claimed.claim_token);
 //! # Ok(()) }
 //! ```
 
@@ -59,14 +60,20 @@ mod adopt;
 mod claim;
 mod create;
 mod stats;
+mod waiting;
 mod workflow;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use tix_core::ticket::ReadyTicket;
 use tix_search::Search;
-use tix_store::{SearchStore, Store};
+use tix_store::{EventFeed, Result, Scope, Scoped, SearchStore, Store};
 
 pub use adopt::phase_named_by;
 pub use claim::NewClaim;
 pub use create::{CreateOptions, CreatedTicket, MAX_SIMILAR, SIMILAR_THRESHOLD};
+pub use waiting::RECHECK;
 pub use workflow::WorkflowChoice;
 
 /// The use cases over a store and its search service. Cheap to clone: the
@@ -75,6 +82,8 @@ pub use workflow::WorkflowChoice;
 pub struct App<S> {
     store: S,
     search: Search<S>,
+    /// Requests waiting for work, woken from the event log.
+    waiters: Arc<waiting::Waiters>,
 }
 
 impl<S: Store + SearchStore> App<S> {
@@ -83,6 +92,7 @@ impl<S: Store + SearchStore> App<S> {
         App {
             store: search.store().clone(),
             search,
+            waiters: Arc::default(),
         }
     }
 
@@ -100,5 +110,44 @@ impl<S: Store + SearchStore> App<S> {
     /// The search service, for searches, related tickets and reindexing.
     pub fn search(&self) -> &Search<S> {
         &self.search
+    }
+
+    /// These use cases over the store scoped to one request (its claim
+    /// token, its idempotency key: see [`tix_store::scope`]).
+    pub fn scoped(&self, scope: Scope) -> App<S>
+    where
+        S: Scoped,
+    {
+        App {
+            store: self.store.scoped(scope),
+            search: self.search.clone(),
+            waiters: self.waiters.clone(),
+        }
+    }
+
+    /// Ready tickets for `agent`, best first. With `wait`, an empty answer
+    /// waits until something becomes ready in the workflow (or the time runs
+    /// out, then answers the empty list).
+    pub async fn ready(
+        &self,
+        workflow_id: &str,
+        agent: Option<&str>,
+        limit: u32,
+        wait: Option<Duration>,
+    ) -> Result<Vec<ReadyTicket>>
+    where
+        S: EventFeed,
+    {
+        let Some(wait) = wait else {
+            return self.store.ready(workflow_id, agent, limit).await;
+        };
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut wake = self.waiters.subscribe(&self.store, workflow_id);
+        loop {
+            let ready = self.store.ready(workflow_id, agent, limit).await?;
+            if !ready.is_empty() || !wake.until(deadline).await {
+                return Ok(ready);
+            }
+        }
     }
 }

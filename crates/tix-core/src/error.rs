@@ -119,6 +119,33 @@ pub enum DomainError {
 
     #[error("Guardian rule '{rule}' refused this: {message}")]
     GuardianRefused { rule: String, message: String, fix: String },
+
+    #[error("you no longer hold ticket {ticket_id}: {reason}{}", match holder {
+        Some(holder) => format!("; {holder} holds it now"),
+        None => String::new(),
+    })]
+    LeaseLost {
+        ticket_id: String,
+        /// Who holds it now (with a live lease), if anyone.
+        holder: Option<String>,
+        reason: String,
+    },
+
+    #[error("run {run_id} already ended ({outcome})")]
+    RunEnded { run_id: String, outcome: String },
+
+    #[error("run {run_id} belongs to {owner}, not {agent_id}")]
+    NotRunOwner {
+        run_id: String,
+        owner: String,
+        agent_id: String,
+    },
+
+    #[error("no task of phase {phase_id} is queued in workflow {workflow_id}")]
+    NothingQueued { workflow_id: String, phase_id: u32 },
+
+    #[error("the Idempotency-Key '{key}' was already used for a different request")]
+    IdempotencyKeyReused { key: String },
 }
 
 impl DomainError {
@@ -150,6 +177,8 @@ impl DomainError {
                 "workflow" => "workflow_not_found",
                 "comment" => "comment_not_found",
                 "task" => "task_not_found",
+                "run" => "run_not_found",
+                "webhook" => "webhook_not_found",
                 _ => "ticket_not_found",
             },
             DomainError::AmbiguousId { .. } => "ambiguous_id",
@@ -165,6 +194,11 @@ impl DomainError {
             DomainError::UnknownPhase { .. } => "unknown_phase",
             DomainError::TaskTransition { .. } => "task_transition_not_allowed",
             DomainError::GuardianRefused { .. } => "guardian_refused",
+            DomainError::LeaseLost { .. } => "lease_lost",
+            DomainError::RunEnded { .. } => "run_ended",
+            DomainError::NotRunOwner { .. } => "not_run_owner",
+            DomainError::NothingQueued { .. } => "nothing_queued",
+            DomainError::IdempotencyKeyReused { .. } => "idempotency_key_reused",
         }
     }
 
@@ -205,6 +239,8 @@ impl DomainError {
             DomainError::NotFound { kind, .. } => match *kind {
                 "workflow" => "List workflows with GET /api/workflows (or `tix workflow list`).".into(),
                 "task" => "Check the id; list tasks with GET /api/tasks?ticket_id=... (or `tix task list`).".into(),
+                "run" => "Check the id; list runs with GET /api/runs?ticket_id=... (or `tix run list`).".into(),
+                "webhook" => "List webhooks with GET /api/webhooks (or `tix webhook list`).".into(),
                 _ => "Check the id; list tickets with GET /api/tickets?workflow_id=... (or `tix list`).".into(),
             },
             DomainError::AmbiguousId { .. } => "Type more characters of the id.".into(),
@@ -242,6 +278,19 @@ impl DomainError {
                 }
             }
             DomainError::GuardianRefused { fix, .. } => fix.clone(),
+            DomainError::LeaseLost { .. } => "claim it again or pick another ticket".into(),
+            DomainError::RunEnded { .. } => {
+                "Nothing to do; a run ends once. Claim the ticket again to start a new run.".into()
+            }
+            DomainError::NotRunOwner { owner, .. } => {
+                format!("Only {owner} (or an admin acting as {owner}) can finish this run.")
+            }
+            DomainError::NothingQueued { .. } => {
+                "Wait for a task (claim with wait=SECONDS, `tix claim --wait 30s`), or check the queue with GET /api/tasks?status=queued.".into()
+            }
+            DomainError::IdempotencyKeyReused { .. } => {
+                "Use a new key for a new request; repeat a key only to retry the very same request.".into()
+            }
         }
     }
 
@@ -306,6 +355,13 @@ impl DomainError {
                 ..
             } => json!({ "task_id": task_id, "from": from, "to": to, "allowed": allowed }),
             DomainError::GuardianRefused { rule, fix, .. } => json!({ "rule": rule, "fix": fix }),
+            DomainError::LeaseLost { ticket_id, holder, .. } => json!({ "ticket_id": ticket_id, "holder": holder }),
+            DomainError::RunEnded { run_id, outcome } => json!({ "run_id": run_id, "outcome": outcome }),
+            DomainError::NotRunOwner { run_id, owner, .. } => json!({ "run_id": run_id, "owner": owner }),
+            DomainError::NothingQueued { workflow_id, phase_id } => {
+                json!({ "workflow_id": workflow_id, "phase_id": phase_id })
+            }
+            DomainError::IdempotencyKeyReused { key } => json!({ "key": key }),
         }
     }
 }

@@ -62,6 +62,39 @@ words! {
         TaskCreated = "task_created",
         TaskUpdated = "task_updated",
         CommitLinked = "commit_linked",
+        /// A run ended (finished by its agent, or closed by Tix).
+        RunFinished = "run_finished",
+    }
+}
+
+impl EventKind {
+    /// The name webhooks subscribe to and deliveries carry (`X-Tix-Event`).
+    pub fn webhook_name(self) -> &'static str {
+        match self {
+            EventKind::WorkflowCreated => "workflow.created",
+            EventKind::TicketCreated => "ticket.created",
+            EventKind::TicketsImported => "tickets.imported",
+            EventKind::TicketUpdated => "ticket.updated",
+            EventKind::TicketMoved => "ticket.moved",
+            EventKind::TicketClaimed => "ticket.claimed",
+            EventKind::TicketResolved => "ticket.resolved",
+            EventKind::TicketReopened => "ticket.reopened",
+            EventKind::TicketUnblocked => "ticket.unblocked",
+            EventKind::TicketBlocked => "ticket.blocked",
+            EventKind::TicketCommented => "comment.added",
+            EventKind::TicketLeaseExpired => "lease.expired",
+            EventKind::BlockerAdded => "blocker.added",
+            EventKind::BlockerRemoved => "blocker.removed",
+            EventKind::TaskCreated => "task.created",
+            EventKind::TaskUpdated => "task.updated",
+            EventKind::CommitLinked => "commit.linked",
+            EventKind::RunFinished => "run.finished",
+        }
+    }
+
+    /// The kind a webhook event name stands for.
+    pub fn from_webhook_name(name: &str) -> Option<EventKind> {
+        EventKind::ALL.iter().copied().find(|k| k.webhook_name() == name)
     }
 }
 
@@ -83,6 +116,10 @@ words! {
         TaskCreated = "task_created",
         TaskStatusChanged = "task_status_changed",
         CommitLinked = "commit_linked",
+        RunFinished = "run_finished",
+        /// A finished run gave its claim back (unassigned; back to ready
+        /// when it did not succeed).
+        Released = "released",
     }
 }
 
@@ -92,7 +129,7 @@ mod tests {
 
     #[test]
     fn words_round_trip_and_serialise_as_stored() {
-        assert_eq!(EventKind::ALL.len(), 17);
+        assert_eq!(EventKind::ALL.len(), 18);
         for kind in EventKind::ALL {
             assert_eq!(EventKind::parse(kind.as_str()), Some(*kind));
             assert_eq!(serde_json::to_value(kind).ok(), Some(serde_json::json!(kind.as_str())));
@@ -101,5 +138,9 @@ mod tests {
             assert_eq!(HistoryAction::parse(action.as_str()), Some(*action));
         }
         assert_eq!(EventKind::parse("nonsense"), None);
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::from_webhook_name(kind.webhook_name()), Some(*kind));
+        }
+        assert_eq!(EventKind::TicketCommented.webhook_name(), "comment.added");
     }
 }

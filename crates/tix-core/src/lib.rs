@@ -27,10 +27,12 @@ pub mod phase;
 pub mod reference;
 pub mod refs;
 pub mod rules;
+pub mod run;
 pub mod stats;
 pub mod task;
 pub mod ticket;
 pub mod validate;
+pub mod webhook;
 pub mod workflow;
 
 pub use error::DomainError;

@@ -129,6 +129,132 @@ pub struct WorkflowStats {
     pub cumulative_flow: CumulativeFlow,
     /// Agents holding tickets or active in the period, busiest first.
     pub workload: Vec<AgentWorkload>,
+    /// Runs started in the period: outcomes, tokens and cost, retries.
+    #[serde(default)]
+    pub runs: RunStats,
+}
+
+/// Tokens and cost of the runs with one value of a key (an agent, a phase).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RunCost {
+    /// The agent id, the phase id (as text; `none` for runs of no phase) or the ticket id.
+    pub key: String,
+    /// The ticket's title (per-ticket rows only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub runs: u64,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    pub cost_usd: f64,
+}
+
+/// Runs per outcome (`open` for runs not ended).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OutcomeCount {
+    pub outcome: String,
+    pub count: u64,
+}
+
+/// How many attempts resolved tickets took.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Retries {
+    /// Tickets resolved in the period that had at least one run.
+    pub resolved_tickets: u64,
+    /// Runs on those tickets (any time).
+    pub runs: u64,
+    /// `runs / resolved_tickets`; `null` when nothing was resolved.
+    pub runs_per_resolved: Option<f64>,
+}
+
+/// Runs started in the period.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RunStats {
+    pub runs: u64,
+    pub by_outcome: Vec<OutcomeCount>,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    pub cost_usd: f64,
+    /// Most expensive first.
+    pub by_agent: Vec<RunCost>,
+    /// In phase order (`none` last).
+    pub by_phase: Vec<RunCost>,
+    /// The 20 most expensive tickets (then most runs).
+    pub by_ticket: Vec<RunCost>,
+    pub retries: Retries,
+}
+
+/// One run as the statistics see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunFacts {
+    pub ticket_id: String,
+    pub title: String,
+    pub agent_id: String,
+    pub phase_id: Option<u32>,
+    /// `None` while open.
+    pub outcome: Option<String>,
+    pub tokens_in: u64,
+    pub tokens_out: u64,
+    pub cost_usd: f64,
+}
+
+/// Tickets per run statistics list.
+pub const RUN_STATS_TICKETS: usize = 20;
+
+/// Aggregates the runs started in the period; `retries` is the backend's
+/// (resolved tickets with runs, their runs).
+pub fn run_stats(runs: &[RunFacts], retries: (u64, u64)) -> RunStats {
+    use std::collections::BTreeMap;
+    fn add(map: &mut BTreeMap<String, RunCost>, key: &str, title: Option<&str>, run: &RunFacts) {
+        let entry = map.entry(key.to_string()).or_insert_with(|| RunCost {
+            key: key.to_string(),
+            title: title.map(str::to_string),
+            ..RunCost::default()
+        });
+        entry.runs += 1;
+        entry.tokens_in += run.tokens_in;
+        entry.tokens_out += run.tokens_out;
+        entry.cost_usd += run.cost_usd;
+    }
+    let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut agents, mut phases, mut tickets) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let mut stats = RunStats::default();
+    for run in runs {
+        stats.runs += 1;
+        stats.tokens_in += run.tokens_in;
+        stats.tokens_out += run.tokens_out;
+        stats.cost_usd += run.cost_usd;
+        *outcomes.entry(run.outcome.clone().unwrap_or_else(|| "open".into())).or_default() += 1;
+        add(&mut agents, &run.agent_id, None, run);
+        let phase = run.phase_id.map_or_else(|| "none".to_string(), |p| p.to_string());
+        add(&mut phases, &phase, None, run);
+        add(&mut tickets, &run.ticket_id, Some(&run.title), run);
+    }
+    let by_cost = |a: &RunCost, b: &RunCost| {
+        b.cost_usd
+            .total_cmp(&a.cost_usd)
+            .then(b.runs.cmp(&a.runs))
+            .then(a.key.cmp(&b.key))
+    };
+    stats.by_outcome = outcomes
+        .into_iter()
+        .map(|(outcome, count)| OutcomeCount { outcome, count })
+        .collect();
+    stats.by_agent = agents.into_values().collect();
+    stats.by_agent.sort_by(by_cost);
+    stats.by_phase = phases.into_values().collect();
+    stats
+        .by_phase
+        .sort_by_key(|p| p.key.parse::<u32>().map_or((1, 0), |n| (0, n)));
+    stats.by_ticket = tickets.into_values().collect();
+    stats.by_ticket.sort_by(by_cost);
+    stats.by_ticket.truncate(RUN_STATS_TICKETS);
+    let (resolved_tickets, retried_runs) = retries;
+    stats.retries = Retries {
+        resolved_tickets,
+        runs: retried_runs,
+        runs_per_resolved: (resolved_tickets > 0).then(|| retried_runs as f64 / resolved_tickets as f64),
+    };
+    stats
 }
 
 /// Puts `order`'s keys first, in that order (zeros for missing ones), then
@@ -205,4 +331,45 @@ pub fn cumulative_flow(
             .collect();
     }
     CumulativeFlow { statuses, days }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(ticket: &str, agent: &str, phase: Option<u32>, outcome: Option<&str>, cost: f64) -> RunFacts {
+        RunFacts {
+            ticket_id: ticket.into(),
+            title: format!("Title of {ticket}"),
+            agent_id: agent.into(),
+            phase_id: phase,
+            outcome: outcome.map(str::to_string),
+            tokens_in: 100,
+            tokens_out: 10,
+            cost_usd: cost,
+        }
+    }
+
+    #[test]
+    fn runs_add_up_per_agent_phase_and_ticket() {
+        let runs = vec![
+            run("t1", "a", Some(2), Some("failed"), 0.5),
+            run("t1", "b", Some(2), Some("succeeded"), 1.0),
+            run("t2", "a", Some(3), None, 0.25),
+            run("t3", "a", None, Some("abandoned"), 0.0),
+        ];
+        let stats = run_stats(&runs, (1, 2));
+        assert_eq!((stats.runs, stats.tokens_in, stats.tokens_out), (4, 400, 40));
+        assert!((stats.cost_usd - 1.75).abs() < 1e-9);
+        assert_eq!(stats.by_agent[0].key, "b", "most expensive first");
+        assert_eq!(stats.by_agent[1].runs, 3);
+        let phases: Vec<&str> = stats.by_phase.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(phases, ["2", "3", "none"]);
+        assert_eq!(stats.by_ticket[0].key, "t1");
+        assert_eq!(stats.by_ticket[0].title.as_deref(), Some("Title of t1"));
+        let open = stats.by_outcome.iter().find(|o| o.outcome == "open").map(|o| o.count);
+        assert_eq!(open, Some(1));
+        assert_eq!(stats.retries.runs_per_resolved, Some(2.0));
+        assert_eq!(run_stats(&[], (0, 0)).retries.runs_per_resolved, None);
+    }
 }

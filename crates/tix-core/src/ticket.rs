@@ -311,6 +311,9 @@ pub struct TicketDetail {
     /// Git commits linked to this ticket, oldest commit first.
     #[serde(default)]
     pub commits: Vec<crate::commit::CommitLink>,
+    /// Attempts at this ticket (claims and task starts), oldest first.
+    #[serde(default)]
+    pub runs: Vec<crate::run::Run>,
 }
 
 /// Result of a status change or a resolve.

@@ -119,6 +119,22 @@ pub fn lease(seconds: Option<u64>) -> Result<Duration, DomainError> {
     }
 }
 
+/// Longest a request may wait for work (`wait=`, `wait_seconds`).
+pub const MAX_WAIT_SECONDS: u64 = 60;
+
+/// How long a request waits for work: nothing when absent or 0, at most
+/// [`MAX_WAIT_SECONDS`].
+pub fn wait(seconds: Option<u64>) -> Result<Option<Duration>, DomainError> {
+    match seconds {
+        None | Some(0) => Ok(None),
+        Some(n) if n > MAX_WAIT_SECONDS => Err(DomainError::validation(
+            "wait",
+            format!("wait is at most {MAX_WAIT_SECONDS} seconds (got {n}); wait again after it answers"),
+        )),
+        Some(n) => Ok(Some(Duration::from_secs(n))),
+    }
+}
+
 /// The period statistics cover: [`DEFAULT_STATS_DAYS`] when absent,
 /// 1..=[`MAX_STATS_DAYS`].
 pub fn stats_days(days: Option<u32>) -> Result<u32, DomainError> {

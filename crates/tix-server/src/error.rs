@@ -31,6 +31,10 @@ pub struct ErrorDetail {
     pub hint: String,
 }
 
+/// The code of a write that lost the race for its idempotency key (the
+/// middleware answers the kept answer instead).
+pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
+
 pub fn status_for(error: &DomainError) -> StatusCode {
     match error {
         DomainError::Validation { .. }
@@ -42,9 +46,10 @@ pub fn status_for(error: &DomainError) -> StatusCode {
         | DomainError::WorkflowNotChosen { .. }
         | DomainError::TaskReference { .. }
         | DomainError::UnknownPhase { .. } => StatusCode::BAD_REQUEST,
-        DomainError::NotFound { .. } | DomainError::EdgeNotFound { .. } | DomainError::NothingReady { .. } => {
-            StatusCode::NOT_FOUND
-        }
+        DomainError::NotFound { .. }
+        | DomainError::EdgeNotFound { .. }
+        | DomainError::NothingReady { .. }
+        | DomainError::NothingQueued { .. } => StatusCode::NOT_FOUND,
         DomainError::TicketBlocked { .. }
         | DomainError::TransitionNotAllowed { .. }
         | DomainError::WipLimitReached { .. }
@@ -55,8 +60,12 @@ pub fn status_for(error: &DomainError) -> StatusCode {
         | DomainError::TicketExists { .. }
         | DomainError::PossibleDuplicate { .. }
         | DomainError::TaskTransition { .. }
-        | DomainError::GuardianRefused { .. } => StatusCode::CONFLICT,
+        | DomainError::GuardianRefused { .. }
+        | DomainError::LeaseLost { .. }
+        | DomainError::RunEnded { .. } => StatusCode::CONFLICT,
+        DomainError::NotRunOwner { .. } => StatusCode::FORBIDDEN,
         DomainError::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
+        DomainError::IdempotencyKeyReused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 
@@ -92,6 +101,12 @@ impl From<tix_store::Error> for ApiError {
     fn from(error: tix_store::Error) -> Self {
         match error {
             tix_store::Error::Domain(e) => e.into(),
+            tix_store::Error::AlreadyAnswered => ApiError::new(
+                StatusCode::CONFLICT,
+                IDEMPOTENCY_CONFLICT,
+                "a request with the same Idempotency-Key was answered first; this one changed nothing",
+                "Send the request again with the same key to get that answer.",
+            ),
             tix_store::Error::Storage(message) => {
                 tracing::error!(%message, "storage failure");
                 ApiError::new(
@@ -116,7 +131,11 @@ impl IntoResponse for ApiError {
                 body.entry(key).or_insert(value);
             }
         }
+        let key_taken = self.code == IDEMPOTENCY_CONFLICT;
         let mut response = (self.status, Json(json!({ "error": body }))).into_response();
+        if key_taken {
+            response.extensions_mut().insert(crate::request::KeyTaken);
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             // RFC 6750: says which scheme to use; MCP clients read it.
             let challenge = if self.code == "invalid_token" {

@@ -10,6 +10,7 @@ use std::future::Future;
 
 pub mod assets;
 pub mod auth;
+pub mod deliver;
 pub mod error;
 mod extract;
 mod handlers;
@@ -18,6 +19,7 @@ mod identity;
 mod limits;
 pub mod mcp;
 pub mod openapi;
+pub mod request;
 mod router;
 mod served;
 #[cfg(feature = "story")]
@@ -60,11 +62,15 @@ pub async fn launch_with_search<S: ServedStore>(
     let mcp_streams = tokio_util::sync::CancellationToken::new();
     options.shutdown = Some(stop.clone());
     options.mcp_shutdown = Some(mcp_streams.clone());
-    axum::serve(listener, router_with_search(search, options))
+    // Webhook deliveries go out from every server on the database.
+    let deliverer = tokio::spawn(deliver::run(search.store().clone(), stop.subscribe()));
+    let served = axum::serve(listener, router_with_search(search, options))
         .with_graceful_shutdown(async move {
             shutdown.await;
             stop.send_replace(true);
             mcp_streams.cancel();
         })
-        .await
+        .await;
+    deliverer.abort();
+    served
 }

@@ -12,9 +12,10 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{authenticate, AuthMode, AuthState};
-use crate::handlers::{events, search, stats, tasks, tickets, workflows, AppState};
+use crate::handlers::{events, runs, search, stats, tasks, tickets, webhooks, whoami, workflows, AppState};
 use crate::host::{self, HostPolicy};
 use crate::limits;
+use crate::request;
 use crate::mcp::{self, McpOptions, TixMcp};
 use crate::served::ServedStore;
 
@@ -30,6 +31,9 @@ pub struct ServerOptions {
     pub shutdown: Option<watch::Sender<bool>>,
     /// Cancelled when the server shuts down (ends open MCP streams).
     pub mcp_shutdown: Option<CancellationToken>,
+    /// The longest a request waits for work (`wait=`, `wait_seconds`);
+    /// 60 s when absent, never more.
+    pub max_wait: Option<std::time::Duration>,
 }
 
 /// The API, MCP and the web UI over `store`.
@@ -75,6 +79,9 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         mode: options.auth,
     };
     let shutdown = options.shutdown.unwrap_or_else(|| watch::Sender::new(false));
+    let max_wait_limit = std::time::Duration::from_secs(tix_core::validate::MAX_WAIT_SECONDS);
+    let max_wait = options.max_wait.unwrap_or(max_wait_limit).min(max_wait_limit);
+    let mcp = mcp.with_max_wait(max_wait);
     Router::new()
         .route(
             "/api/health",
@@ -110,18 +117,33 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         )
         .route("/api/tickets/{ticket_id}/graph", get(tickets::graph::<S>))
         .route("/api/tickets/{ticket_id}/commits", post(tickets::link_commit::<S>))
+        .route("/api/tickets/{ticket_id}/heartbeat", post(runs::heartbeat::<S>))
+        .route("/api/runs", get(runs::list::<S>))
+        .route("/api/runs/{run_id}", get(runs::get::<S>))
+        .route("/api/runs/{run_id}/finish", post(runs::finish::<S>))
+        .route("/api/webhooks", get(webhooks::list::<S>).post(webhooks::create::<S>))
+        .route(
+            "/api/webhooks/{webhook_id}",
+            get(webhooks::get::<S>).delete(webhooks::delete::<S>),
+        )
+        .route("/api/webhooks/{webhook_id}/deliveries", get(webhooks::deliveries::<S>))
+        .route("/api/whoami", get(whoami::get::<S>))
         .route("/api/tasks", get(tasks::list::<S>).post(tasks::create::<S>))
         .route("/api/tasks/{task_id}", get(tasks::get::<S>))
         .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))
         .route("/api/events", get(events::list::<S>))
         .with_state(AppState {
-            store,
+            store: store.clone(),
             use_cases,
             shutdown,
+            auth: options.auth,
+            max_wait,
         })
         .nest_service("/mcp", mcp::http_service(mcp, mcp_config))
         .fallback(crate::assets::serve)
         .layer(DefaultBodyLimit::max(limits::BODY_LIMIT))
+        // After authentication (it keys answers by the acting agent).
+        .layer(axum::middleware::from_fn_with_state(store, request::idempotency::<S>))
         .layer(axum::middleware::from_fn_with_state(auth, authenticate::<S>))
         .layer(axum::middleware::from_fn(limits::limits))
         .layer(axum::middleware::from_fn_with_state(

@@ -2,16 +2,42 @@
 //! the router, authentication and MCP can all name it without depending on
 //! one another.
 
-use tix_store::{AgentStore, CommitStore, EventFeed, GuardianStore, SearchStore, StatsStore, Store, TaskStore};
+use tix_store::{
+    AgentStore, CommitStore, EventFeed, GuardianStore, IdempotencyStore, RunStore, Scoped, SearchStore, StatsStore,
+    Store, TaskStore, WebhookStore,
+};
 
 /// What a store must offer to be served: the domain operations, live event
-/// notification, statistics, and the agent interface (tasks, Guardian,
-/// commit links, agent tokens) and search.
+/// notification, statistics, the agent interface (tasks, Guardian, commit
+/// links, agent tokens), search, and coordination (runs, webhooks,
+/// idempotency keys, request scopes).
 pub trait ServedStore:
-    Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore + SearchStore
+    Store
+    + EventFeed
+    + StatsStore
+    + TaskStore
+    + GuardianStore
+    + CommitStore
+    + AgentStore
+    + SearchStore
+    + RunStore
+    + WebhookStore
+    + IdempotencyStore
+    + Scoped
 {
 }
-impl<S: Store + EventFeed + StatsStore + TaskStore + GuardianStore + CommitStore + AgentStore + SearchStore> ServedStore
-    for S
+impl<S> ServedStore for S where
+    S: Store
+        + EventFeed
+        + StatsStore
+        + TaskStore
+        + GuardianStore
+        + CommitStore
+        + AgentStore
+        + SearchStore
+        + RunStore
+        + WebhookStore
+        + IdempotencyStore
+        + Scoped
 {
 }

@@ -144,7 +144,7 @@ impl Store for AnyStore {
     async fn ready(&self, workflow_id: &str, agent: Option<&str>, limit: u32) -> Result<Vec<ReadyTicket>> {
         each!(self, s => s.ready(workflow_id, agent, limit))
     }
-    async fn claim(&self, request: ClaimRequest) -> Result<Ticket> {
+    async fn claim(&self, request: ClaimRequest) -> Result<tix_core::run::Claimed> {
         each!(self, s => s.claim(request))
     }
     async fn expire_leases(&self) -> Result<Vec<String>> {
@@ -152,6 +152,114 @@ impl Store for AnyStore {
     }
     async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
         each!(self, s => s.events_after(workflow_id, after, limit))
+    }
+}
+
+impl crate::Scoped for AnyStore {
+    fn scoped(&self, scope: crate::Scope) -> Self {
+        match self {
+            AnyStore::Sqlite(s) => AnyStore::Sqlite(s.scoped(scope)),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => AnyStore::Postgres(s.scoped(scope)),
+        }
+    }
+
+    fn scope(&self) -> crate::Scope {
+        match self {
+            AnyStore::Sqlite(s) => s.scope(),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => s.scope(),
+        }
+    }
+}
+
+impl crate::RunStore for AnyStore {
+    async fn heartbeat(&self, actor: &str, ticket_id: &str) -> Result<tix_core::run::Heartbeat> {
+        each!(self, s => crate::RunStore::heartbeat(s, actor, ticket_id))
+    }
+    async fn finish_run(
+        &self,
+        actor: &str,
+        run_id: &str,
+        finish: tix_core::run::FinishRun,
+    ) -> Result<tix_core::run::Run> {
+        each!(self, s => crate::RunStore::finish_run(s, actor, run_id, finish))
+    }
+    async fn get_run(&self, run_id: &str) -> Result<tix_core::run::Run> {
+        each!(self, s => crate::RunStore::get_run(s, run_id))
+    }
+    async fn list_runs(
+        &self,
+        filter: tix_core::run::RunFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<tix_core::run::RunPage> {
+        each!(self, s => crate::RunStore::list_runs(s, filter, limit, cursor))
+    }
+}
+
+impl crate::IdempotencyStore for AnyStore {
+    async fn recorded_answer(&self, agent: &str, key: &str) -> Result<Option<crate::RecordedAnswer>> {
+        each!(self, s => crate::IdempotencyStore::recorded_answer(s, agent, key))
+    }
+}
+
+impl crate::WebhookStore for AnyStore {
+    async fn create_webhook(
+        &self,
+        actor: &str,
+        new: tix_core::webhook::NewWebhook,
+    ) -> Result<tix_core::webhook::WebhookCreated> {
+        each!(self, s => crate::WebhookStore::create_webhook(s, actor, new))
+    }
+    async fn list_webhooks(&self) -> Result<Vec<tix_core::webhook::Webhook>> {
+        each!(self, s => crate::WebhookStore::list_webhooks(s))
+    }
+    async fn get_webhook(&self, id: &str) -> Result<tix_core::webhook::Webhook> {
+        each!(self, s => crate::WebhookStore::get_webhook(s, id))
+    }
+    async fn delete_webhook(&self, id: &str) -> Result<tix_core::webhook::Webhook> {
+        each!(self, s => crate::WebhookStore::delete_webhook(s, id))
+    }
+    async fn webhook_deliveries(
+        &self,
+        id: &str,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<tix_core::webhook::DeliveryPage> {
+        each!(self, s => crate::WebhookStore::webhook_deliveries(s, id, limit, cursor))
+    }
+    async fn has_due_deliveries(&self) -> Result<bool> {
+        each!(self, s => crate::WebhookStore::has_due_deliveries(s))
+    }
+    async fn lease_due_webhooks(
+        &self,
+        sender: &str,
+        lease: std::time::Duration,
+        limit: u32,
+    ) -> Result<Vec<crate::WebhookLease>> {
+        each!(self, s => crate::WebhookStore::lease_due_webhooks(s, sender, lease, limit))
+    }
+    async fn next_due_delivery(
+        &self,
+        webhook_id: &str,
+        sender: &str,
+        lease: std::time::Duration,
+    ) -> Result<Option<crate::DueDelivery>> {
+        each!(self, s => crate::WebhookStore::next_due_delivery(s, webhook_id, sender, lease))
+    }
+    async fn record_attempt(
+        &self,
+        delivery: &crate::DueDelivery,
+        attempt: crate::Attempt,
+    ) -> Result<tix_core::webhook::DeliveryState> {
+        each!(self, s => crate::WebhookStore::record_attempt(s, delivery, attempt))
+    }
+    async fn release_webhook(&self, webhook_id: &str, sender: &str) -> Result<()> {
+        each!(self, s => crate::WebhookStore::release_webhook(s, webhook_id, sender))
+    }
+    async fn housekeeping(&self, keep_deliveries: std::time::Duration) -> Result<(u64, u64)> {
+        each!(self, s => crate::WebhookStore::housekeeping(s, keep_deliveries))
     }
 }
 

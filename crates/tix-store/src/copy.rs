@@ -24,6 +24,7 @@ const ORDER: &[&str] = &[
     "ticket_comments",
     "ticket_history",
     "events",
+    "webhooks",
 ];
 /// Tables that are bookkeeping, not data, and tables the target's triggers
 /// fill while the tickets and embeddings are copied (the embedding queue and

@@ -27,12 +27,14 @@ use std::time::Duration;
 use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::guardian::{Finding, Violation, ViolationFilter};
+use tix_core::run::{Claimed, FinishRun, Heartbeat, Run, RunFilter, RunPage};
 use tix_core::stats::WorkflowStats;
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
     Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketCreated, TicketDetail, TicketFilter,
     TicketGraph, TicketPage, TicketPatch,
 };
+use tix_core::webhook::{DeliveryPage, NewWebhook, Webhook, WebhookCreated};
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_core::DomainError;
 
@@ -46,6 +48,7 @@ mod graph_cache;
 mod ops;
 #[cfg(feature = "postgres")]
 mod postgres;
+pub mod scope;
 pub mod search;
 mod sqlite;
 mod statements;
@@ -59,7 +62,10 @@ pub use copy::{copy_sqlite_to_postgres, CopyProgress, CopyReport};
 pub use postgres::TestSchema;
 #[cfg(feature = "postgres")]
 pub use postgres::{PgOptions, Postgres};
+pub use ops::webhooks::Attempt;
+pub use scope::{Keyed, Scope, Scoped};
 pub use search::{SearchFilter, SearchStore};
+pub use statements::{DueDelivery, RecordedAnswer, WebhookLease};
 pub use sqlite::Sqlite;
 pub use store::StoreOn;
 pub use tix_core::validate::MAX_STATS_DAYS;
@@ -81,6 +87,11 @@ pub enum Error {
     /// The backend failed (IO, corruption, a bug). Not the caller's fault.
     #[error("storage error: {0}")]
     Storage(String),
+    /// A concurrent request with the same idempotency key kept its answer
+    /// first; this write changed nothing. Answer the kept one
+    /// ([`IdempotencyStore::recorded_answer`]).
+    #[error("a request with the same idempotency key was answered first")]
+    AlreadyAnswered,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -95,6 +106,9 @@ pub struct ClaimRequest {
     /// Lease length; [`DEFAULT_LEASE`] when absent, at most 24 hours
     /// (`tix_core::validate::lease`).
     pub lease: Option<Duration>,
+    /// Take this phase's best queued task instead of a ready ticket: the
+    /// task starts and its ticket is held where it stands.
+    pub phase_id: Option<u32>,
 }
 
 /// The storage trait. Front ends are generic over it (static dispatch).
@@ -176,8 +190,9 @@ pub trait Store: Clone + Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<ReadyTicket>>> + Send;
     /// Atomically assigns the top ready (or the named) ticket to the agent,
-    /// moves it to the claim column and starts its lease.
-    fn claim(&self, request: ClaimRequest) -> impl Future<Output = Result<Ticket>> + Send;
+    /// moves it to the claim column and starts its lease (or, with a phase,
+    /// takes its best queued task); opens a run with a new claim token.
+    fn claim(&self, request: ClaimRequest) -> impl Future<Output = Result<Claimed>> + Send;
     /// Returns tickets whose lease ran out to ready. Returns their ids.
     fn expire_leases(&self) -> impl Future<Output = Result<Vec<String>>> + Send;
     /// Events with id > `after`, oldest first.
@@ -270,6 +285,72 @@ pub trait AgentStore: Store {
     fn list_agent_tokens(&self) -> impl Future<Output = Result<Vec<AgentToken>>> + Send;
     /// Removes the agent's token; false when it had none.
     fn revoke_agent_token(&self, agent_id: &str) -> impl Future<Output = Result<bool>> + Send;
+}
+
+/// Runs: attempts at tickets, their hand-offs and cost; heartbeats.
+pub trait RunStore: Store {
+    /// Renews the holder's lease by the length it claimed with; anyone else
+    /// (or a stale claim token) gets `lease_lost`.
+    fn heartbeat(&self, actor: &str, ticket_id: &str) -> impl Future<Output = Result<Heartbeat>> + Send;
+    /// Ends the run (see `ops::runs::finish_run`).
+    fn finish_run(&self, actor: &str, run_id: &str, finish: FinishRun) -> impl Future<Output = Result<Run>> + Send;
+    fn get_run(&self, run_id: &str) -> impl Future<Output = Result<Run>> + Send;
+    /// Newest first.
+    fn list_runs(
+        &self,
+        filter: RunFilter,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> impl Future<Output = Result<RunPage>> + Send;
+}
+
+/// Answers kept under idempotency keys.
+pub trait IdempotencyStore {
+    /// The answer kept under the agent's key in the last 24 hours.
+    fn recorded_answer(&self, agent: &str, key: &str) -> impl Future<Output = Result<Option<RecordedAnswer>>> + Send;
+}
+
+/// Webhooks, their outbox and its sender's side.
+pub trait WebhookStore: Store {
+    fn create_webhook(&self, actor: &str, new: NewWebhook) -> impl Future<Output = Result<WebhookCreated>> + Send;
+    fn list_webhooks(&self) -> impl Future<Output = Result<Vec<Webhook>>> + Send;
+    fn get_webhook(&self, id: &str) -> impl Future<Output = Result<Webhook>> + Send;
+    /// Removes it with its deliveries; answers what was removed.
+    fn delete_webhook(&self, id: &str) -> impl Future<Output = Result<Webhook>> + Send;
+    /// Newest first.
+    fn webhook_deliveries(
+        &self,
+        id: &str,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> impl Future<Output = Result<DeliveryPage>> + Send;
+    /// Whether any webhook has a delivery due now.
+    fn has_due_deliveries(&self) -> impl Future<Output = Result<bool>> + Send;
+    /// Leases up to `limit` webhooks with a due delivery to `sender`.
+    fn lease_due_webhooks(
+        &self,
+        sender: &str,
+        lease: Duration,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<WebhookLease>>> + Send;
+    /// The next due delivery of a webhook `sender` leased (renewing the
+    /// lease); `None` when none is due or the lease was lost.
+    fn next_due_delivery(
+        &self,
+        webhook_id: &str,
+        sender: &str,
+        lease: Duration,
+    ) -> impl Future<Output = Result<Option<DueDelivery>>> + Send;
+    /// Records how an attempt went (delivered, to retry, given up).
+    fn record_attempt(
+        &self,
+        delivery: &DueDelivery,
+        attempt: Attempt,
+    ) -> impl Future<Output = Result<tix_core::webhook::DeliveryState>> + Send;
+    fn release_webhook(&self, webhook_id: &str, sender: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Forgets idempotency answers past their 24 hours and finished
+    /// deliveries older than `keep_deliveries`.
+    fn housekeeping(&self, keep_deliveries: Duration) -> impl Future<Output = Result<(u64, u64)>> + Send;
 }
 
 /// Live notification of new events, so `GET /api/events` can stream them

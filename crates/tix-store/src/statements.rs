@@ -25,6 +25,8 @@ use tix_core::workflow::Workflow;
 
 use crate::{AgentToken, Result};
 use tix_core::error::TicketRef;
+use tix_core::run::{Handoff, Run, RunFilter, RunOutcome};
+use tix_core::webhook::{Delivery, DeliveryState, Webhook};
 
 /// Every statement a backend offers.
 pub trait Statements:
@@ -36,6 +38,9 @@ pub trait Statements:
     + LogStatements
     + TaskStatements
     + AgentStatements
+    + RunStatements
+    + IdempotencyStatements
+    + WebhookStatements
 {
 }
 
@@ -48,6 +53,9 @@ impl<T> Statements for T where
         + LogStatements
         + TaskStatements
         + AgentStatements
+        + RunStatements
+        + IdempotencyStatements
+        + WebhookStatements
 {
 }
 
@@ -240,6 +248,98 @@ pub struct ViolationQuery<'a> {
     pub limit: u32,
 }
 
+/// A run to insert (open).
+pub struct RunRow<'a> {
+    pub id: &'a str,
+    pub workflow_id: &'a str,
+    pub ticket_id: &'a str,
+    pub task_id: Option<&'a str>,
+    pub phase_id: Option<u32>,
+    pub agent: &'a str,
+    pub claim_token_hash: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// How a run ends.
+pub struct RunEnd<'a> {
+    pub outcome: RunOutcome,
+    pub ended_by: &'a str,
+    pub at: DateTime<Utc>,
+    pub summary: Option<&'a str>,
+    pub handoff: Option<&'a Handoff>,
+    pub tokens_in: Option<u64>,
+    pub tokens_out: Option<u64>,
+    pub cost_usd: Option<f64>,
+    pub exit_code: Option<i32>,
+}
+
+/// A queued task a claim by phase may take.
+pub struct TaskCandidate {
+    pub task_id: String,
+    pub ticket_id: String,
+}
+
+/// An answer kept under an idempotency key.
+#[derive(Debug, Clone)]
+pub struct RecordedAnswer {
+    pub fingerprint: String,
+    pub status: u16,
+    pub body: Value,
+}
+
+/// A webhook to insert.
+pub struct WebhookRow<'a> {
+    pub id: &'a str,
+    pub url: &'a str,
+    pub events: &'a [String],
+    pub secret: &'a str,
+    pub workflow_id: Option<&'a str>,
+    pub created_by: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// A delivery to put in the outbox.
+pub struct DeliveryRow {
+    pub delivery_id: String,
+    pub webhook_id: String,
+    pub event_id: i64,
+    pub event: &'static str,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A webhook this process now sends for, until its lease runs out.
+#[derive(Debug, Clone)]
+pub struct WebhookLease {
+    pub webhook_id: String,
+    pub url: String,
+    pub secret: String,
+}
+
+/// The delivery a webhook's sender posts next.
+#[derive(Debug, Clone)]
+pub struct DueDelivery {
+    /// Outbox order.
+    pub seq: i64,
+    pub delivery_id: String,
+    pub event: String,
+    pub body: String,
+    pub attempts: u32,
+    pub created_at: DateTime<Utc>,
+    pub next_attempt_at: DateTime<Utc>,
+}
+
+/// The outcome of one attempt of a delivery.
+pub struct AttemptRow<'a> {
+    pub seq: i64,
+    pub state: DeliveryState,
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_status: Option<u16>,
+    pub last_error: Option<&'a str>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
 // ---------------------------------------------------------------- the traits
 
 pub trait WorkflowStatements: Send {
@@ -366,14 +466,141 @@ pub trait ClaimStatements: Send {
     fn lock_expired_leases(&mut self, now: DateTime<Utc>) -> impl Future<Output = Result<Vec<String>>> + Send;
     /// Back to `status`, unassigned, no lease.
     fn release_lease(&mut self, id: &str, status: &str, at: DateTime<Utc>) -> impl Future<Output = Result<()>> + Send;
+    /// Assigns the ticket to `agent` with a lease, leaving its status (a
+    /// claim of a phase's task holds its ticket where it stands).
+    fn hold_ticket(
+        &mut self,
+        id: &str,
+        agent: &str,
+        lease_expires_at: DateTime<Utc>,
+        lease_seconds: i64,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Unassigned, no lease, status unchanged.
+    fn release_hold(&mut self, id: &str, at: DateTime<Utc>) -> impl Future<Output = Result<()>> + Send;
+    /// Sets a new lease end (a heartbeat), leaving the version alone.
+    fn renew_lease(&mut self, id: &str, until: DateTime<Utc>) -> impl Future<Output = Result<()>> + Send;
+    /// Queued tasks of the phase, unassigned or assigned to `agent`, whose
+    /// ticket is unresolved and not held by another agent's live lease:
+    /// most urgent ticket first, then oldest task; at most `limit`.
+    fn task_candidates(
+        &mut self,
+        workflow_id: &str,
+        phase_id: u32,
+        agent: &str,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<TaskCandidate>>> + Send;
+    /// Locks the task if it is still queued for `agent` and nobody else is
+    /// taking it right now (never waits); answers whether it got it.
+    fn lock_task_if_queued(&mut self, task_id: &str, agent: &str) -> impl Future<Output = Result<bool>> + Send;
+}
+
+pub trait RunStatements: Send {
+    fn insert_run(&mut self, row: &RunRow<'_>) -> impl Future<Output = Result<()>> + Send;
+    fn run_exists(&mut self, id: &str) -> impl Future<Output = Result<bool>> + Send;
+    fn load_run(&mut self, id: &str) -> impl Future<Output = Result<Option<Run>>> + Send;
+    /// Loads the run and holds it against concurrent writers.
+    fn lock_run(&mut self, id: &str) -> impl Future<Output = Result<Option<Run>>> + Send;
+    /// The run a claim token opened (by the token's hash).
+    fn run_by_token(&mut self, token_hash: &str) -> impl Future<Output = Result<Option<Run>>> + Send;
+    /// Whether the run was opened by a claim (has a token).
+    fn run_has_token(&mut self, id: &str) -> impl Future<Output = Result<bool>> + Send;
+    /// The agent's open runs on the ticket, oldest first.
+    fn open_runs(&mut self, ticket_id: &str, agent: &str) -> impl Future<Output = Result<Vec<Run>>> + Send;
+    /// The agent's most recent run on the ticket.
+    fn latest_run(&mut self, ticket_id: &str, agent: &str) -> impl Future<Output = Result<Option<Run>>> + Send;
+    /// The open run working on the task, if any.
+    fn open_run_of_task(&mut self, task_id: &str) -> impl Future<Output = Result<Option<Run>>> + Send;
+    fn end_run(&mut self, id: &str, end: &RunEnd<'_>) -> impl Future<Output = Result<()>> + Send;
+    /// Records the task a run works on (a task started by a claimant).
+    fn set_run_task(&mut self, id: &str, task_id: &str, phase_id: u32) -> impl Future<Output = Result<()>> + Send;
+    /// Every run on the ticket, oldest first.
+    fn runs_of(&mut self, ticket_id: &str) -> impl Future<Output = Result<Vec<Run>>> + Send;
+    /// A page of runs with `seq < before_seq`, newest first, with each one's `seq`.
+    fn run_page(
+        &mut self,
+        filter: &RunFilter,
+        before_seq: Option<i64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(Run, i64)>>> + Send;
+}
+
+pub trait IdempotencyStatements: Send {
+    /// The answer kept under the agent's key, if it is younger than `since`.
+    fn recorded_answer(
+        &mut self,
+        agent: &str,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<RecordedAnswer>>> + Send;
+    /// Keeps an answer under the key (replacing one older than `stale_before`);
+    /// answers false when a live answer already holds the key.
+    fn record_answer(
+        &mut self,
+        agent: &str,
+        key: &str,
+        answer: &RecordedAnswer,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    /// Forgets answers older than `before`; answers how many.
+    fn purge_answers(&mut self, before: DateTime<Utc>) -> impl Future<Output = Result<u64>> + Send;
+}
+
+pub trait WebhookStatements: Send {
+    fn webhook_exists(&mut self, id: &str) -> impl Future<Output = Result<bool>> + Send;
+    fn insert_webhook(&mut self, row: &WebhookRow<'_>) -> impl Future<Output = Result<()>> + Send;
+    fn load_webhook(&mut self, id: &str) -> impl Future<Output = Result<Option<Webhook>>> + Send;
+    /// Oldest first.
+    fn webhooks(&mut self) -> impl Future<Output = Result<Vec<Webhook>>> + Send;
+    /// Removes it and its deliveries; answers whether it existed.
+    fn delete_webhook(&mut self, id: &str) -> impl Future<Output = Result<bool>> + Send;
+    fn insert_deliveries(&mut self, rows: &[DeliveryRow]) -> impl Future<Output = Result<()>> + Send;
+    /// A page of the webhook's deliveries with outbox `seq < before`, newest first.
+    fn delivery_page(
+        &mut self,
+        webhook_id: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(Delivery, i64)>>> + Send;
+    /// Whether any webhook's oldest pending delivery is due at `now`.
+    fn has_due_deliveries(&mut self, now: DateTime<Utc>) -> impl Future<Output = Result<bool>> + Send;
+    /// Leases up to `limit` webhooks whose oldest pending delivery is due
+    /// and that no other live sender holds (skipping any another writer
+    /// holds right now), until `until`.
+    fn lease_due_webhooks(
+        &mut self,
+        sender: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<WebhookLease>>> + Send;
+    /// The webhook's oldest pending delivery, if this sender still holds it.
+    fn head_delivery(
+        &mut self,
+        webhook_id: &str,
+        sender: &str,
+    ) -> impl Future<Output = Result<Option<DueDelivery>>> + Send;
+    fn record_attempt(&mut self, row: &AttemptRow<'_>) -> impl Future<Output = Result<()>> + Send;
+    /// Extends this sender's lease on the webhook; answers false if it lost it.
+    fn renew_webhook_lease(
+        &mut self,
+        webhook_id: &str,
+        sender: &str,
+        until: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    fn release_webhook(&mut self, webhook_id: &str, sender: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Forgets finished deliveries older than `before`; answers how many.
+    fn purge_deliveries(&mut self, before: DateTime<Utc>) -> impl Future<Output = Result<u64>> + Send;
 }
 
 pub trait LogStatements: Send {
     /// One row per entry, in order.
     fn insert_history(&mut self, rows: &[HistoryRow<'_>]) -> impl Future<Output = Result<()>> + Send;
     /// Appends the events in order (ids visible in increasing order to
-    /// readers) and answers the last id.
-    fn append_events(&mut self, events: &[PendingEvent]) -> impl Future<Output = Result<Option<i64>>> + Send;
+    /// readers) and answers their ids, in order.
+    fn append_events(&mut self, events: &[PendingEvent]) -> impl Future<Output = Result<Vec<i64>>> + Send;
     fn events_after(
         &mut self,
         workflow_id: Option<&str>,

@@ -14,34 +14,81 @@ use tix_core::ticket::{
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 
+use std::time::Duration;
+
+use tix_core::run::{Claimed, FinishRun, Heartbeat, Run, RunFilter, RunPage};
+use tix_core::webhook::{DeliveryPage, DeliveryState, NewWebhook, Webhook, WebhookCreated};
+
 use crate::backend::{Backend, BoxFuture, Consistency};
 use crate::graph_cache::GraphCache;
 use crate::ops::moves::Target;
 use crate::ops::{self, WriteCtx};
-use crate::{AgentStore, AgentToken, ClaimRequest, CommitStore, EventFeed, GuardianStore, Result, Store, TaskStore};
+use crate::scope::{Scope, Scoped};
+use crate::statements::{DueDelivery, RecordedAnswer, WebhookLease};
+use crate::{
+    AgentStore, AgentToken, ClaimRequest, CommitStore, EventFeed, GuardianStore, IdempotencyStore, Result,
+    RunStore, Store, TaskStore, WebhookStore,
+};
 
 /// The store over one backend: [`crate::SqliteStore`] or
 /// [`crate::PgStore`]. Cheap to clone.
 #[derive(Clone)]
 pub struct StoreOn<B> {
     pub(crate) backend: B,
+    /// What this handle's writes carry (see [`Scoped`]).
+    scope: Arc<Scope>,
+}
+
+impl<B> Scoped for StoreOn<B>
+where
+    B: Clone,
+{
+    fn scoped(&self, scope: Scope) -> Self {
+        StoreOn {
+            backend: self.backend.clone(),
+            scope: Arc::new(scope),
+        }
+    }
+
+    fn scope(&self) -> Scope {
+        (*self.scope).clone()
+    }
 }
 
 impl<B: Backend> StoreOn<B> {
+    pub(crate) fn new(backend: B) -> StoreOn<B> {
+        StoreOn {
+            backend,
+            scope: Arc::new(Scope::default()),
+        }
+    }
+
     /// Runs a write operation; a Guardian refusal is recorded after the
-    /// refused write rolled back, in a transaction of its own.
+    /// refused write rolled back, in a transaction of its own. The write
+    /// sees this handle's scope; when the scope has an idempotency key and
+    /// this is the write it guards, the rendered answer is kept under the
+    /// key in the same transaction ([`Error::AlreadyAnswered`] when another
+    /// request kept one first).
     pub(crate) async fn write<T, F>(&self, op: F) -> Result<T>
     where
         T: Send + 'static,
         F: for<'t> Fn(&'t mut B::Conn, &'t mut WriteCtx) -> BoxFuture<'t, Result<T>> + Send + Sync + 'static,
     {
         let op = Arc::new(op);
+        let scope = self.scope.clone();
         let outcome = self
             .backend
             .write(Box::new(move |tx: &mut B::Conn, ctx: &mut WriteCtx| {
                 let op = op.clone();
+                let scope = scope.clone();
                 Box::pin(async move {
+                    ctx.set_scope(scope.clone());
                     let answer = op(&mut *tx, &mut *ctx).await?;
+                    if let Some(keyed) = &scope.idempotency {
+                        if let Some((status, body)) = keyed.render(&answer) {
+                            ops::idempotency::keep(tx, keyed, status, body).await?;
+                        }
+                    }
                     // The write's events go last, in order (see `WriteCtx::flush`).
                     ctx.flush(tx).await?;
                     Ok(answer)
@@ -253,7 +300,7 @@ impl<B: Backend> Store for StoreOn<B> {
         .await
     }
 
-    async fn claim(&self, request: ClaimRequest) -> Result<Ticket> {
+    async fn claim(&self, request: ClaimRequest) -> Result<Claimed> {
         let request = keep(request);
         self.write(move |tx, ctx| {
             let request = request.clone();
@@ -385,6 +432,143 @@ impl<B: Backend> AgentStore for StoreOn<B> {
             Box::pin(async move { ops::tokens::revoke(tx, &agent_id).await })
         })
         .await
+    }
+}
+
+impl<B: Backend> RunStore for StoreOn<B> {
+    async fn heartbeat(&self, actor: &str, ticket_id: &str) -> Result<Heartbeat> {
+        let args = keep((actor.to_owned(), ticket_id.to_owned()));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::runs::heartbeat(tx, ctx, &args.0, &args.1).await })
+        })
+        .await
+    }
+
+    async fn finish_run(&self, actor: &str, run_id: &str, finish: FinishRun) -> Result<Run> {
+        let args = keep((actor.to_owned(), run_id.to_owned(), finish));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::runs::finish_run(tx, ctx, &args.0, &args.1, &args.2).await })
+        })
+        .await
+    }
+
+    async fn get_run(&self, run_id: &str) -> Result<Run> {
+        let run_id = run_id.to_owned();
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::runs::get_run(conn, &run_id).await })
+        })
+        .await
+    }
+
+    async fn list_runs(&self, filter: RunFilter, limit: Option<u32>, cursor: Option<String>) -> Result<RunPage> {
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::runs::list_runs(conn, &filter, limit, cursor.as_deref()).await })
+        })
+        .await
+    }
+}
+
+impl<B: Backend> IdempotencyStore for StoreOn<B> {
+    async fn recorded_answer(&self, agent: &str, key: &str) -> Result<Option<RecordedAnswer>> {
+        let (agent, key) = (agent.to_owned(), key.to_owned());
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::idempotency::recorded(conn, &agent, &key).await })
+        })
+        .await
+    }
+}
+
+impl<B: Backend> WebhookStore for StoreOn<B> {
+    async fn create_webhook(&self, actor: &str, new: NewWebhook) -> Result<WebhookCreated> {
+        let args = keep((actor.to_owned(), new));
+        self.write(move |tx, _| {
+            let args = args.clone();
+            Box::pin(async move { ops::webhooks::create_webhook(tx, &args.0, &args.1).await })
+        })
+        .await
+    }
+
+    async fn list_webhooks(&self) -> Result<Vec<Webhook>> {
+        use crate::statements::WebhookStatements;
+        self.read(Consistency::Single, |conn, _| Box::pin(async move { conn.webhooks().await }))
+            .await
+    }
+
+    async fn get_webhook(&self, id: &str) -> Result<Webhook> {
+        let id = id.to_owned();
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::webhooks::require_webhook(conn, &id).await })
+        })
+        .await
+    }
+
+    async fn delete_webhook(&self, id: &str) -> Result<Webhook> {
+        let id = keep(id.to_owned());
+        self.write(move |tx, _| {
+            let id = id.clone();
+            Box::pin(async move { ops::webhooks::delete_webhook(tx, &id).await })
+        })
+        .await
+    }
+
+    async fn webhook_deliveries(&self, id: &str, limit: Option<u32>, cursor: Option<String>) -> Result<DeliveryPage> {
+        let id = id.to_owned();
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::webhooks::deliveries(conn, &id, limit, cursor.as_deref()).await })
+        })
+        .await
+    }
+
+    async fn has_due_deliveries(&self) -> Result<bool> {
+        use crate::statements::WebhookStatements;
+        self.read(Consistency::Single, |conn, _| {
+            Box::pin(async move { conn.has_due_deliveries(ops::now()).await })
+        })
+        .await
+    }
+
+    async fn lease_due_webhooks(&self, sender: &str, lease: Duration, limit: u32) -> Result<Vec<WebhookLease>> {
+        let sender = keep(sender.to_owned());
+        self.write(move |tx, _| {
+            let sender = sender.clone();
+            Box::pin(async move { ops::webhooks::lease_due(tx, &sender, lease, limit).await })
+        })
+        .await
+    }
+
+    async fn next_due_delivery(&self, webhook_id: &str, sender: &str, lease: Duration) -> Result<Option<DueDelivery>> {
+        let args = keep((webhook_id.to_owned(), sender.to_owned()));
+        self.write(move |tx, _| {
+            let args = args.clone();
+            Box::pin(async move { ops::webhooks::next_due(tx, &args.0, &args.1, lease).await })
+        })
+        .await
+    }
+
+    async fn record_attempt(&self, delivery: &DueDelivery, attempt: ops::webhooks::Attempt) -> Result<DeliveryState> {
+        let args = keep((delivery.clone(), attempt));
+        self.write(move |tx, _| {
+            let args = args.clone();
+            Box::pin(async move { ops::webhooks::record(tx, &args.0, &args.1).await })
+        })
+        .await
+    }
+
+    async fn release_webhook(&self, webhook_id: &str, sender: &str) -> Result<()> {
+        use crate::statements::WebhookStatements;
+        let args = keep((webhook_id.to_owned(), sender.to_owned()));
+        self.write(move |tx, _| {
+            let args = args.clone();
+            Box::pin(async move { tx.release_webhook(&args.0, &args.1).await })
+        })
+        .await
+    }
+
+    async fn housekeeping(&self, keep_deliveries: Duration) -> Result<(u64, u64)> {
+        self.write(move |tx, _| Box::pin(async move { ops::webhooks::housekeeping(tx, keep_deliveries).await }))
+            .await
     }
 }
 

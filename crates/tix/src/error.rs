@@ -5,6 +5,19 @@
 use serde_json::{json, Map, Value};
 use tix_core::DomainError;
 
+/// Ends the process with this exit code, having said why already (e.g.
+/// `tix work --once` with nothing queued: 3; interrupted: 130 or 143).
+#[derive(Debug, Clone, Copy)]
+pub struct Exit(pub u8);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit code {}", self.0)
+    }
+}
+
+impl std::error::Error for Exit {}
+
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub message: String,
@@ -95,6 +108,10 @@ impl From<tix_store::Error> for Failure {
     fn from(err: tix_store::Error) -> Self {
         match err {
             tix_store::Error::Domain(err) => err.into(),
+            tix_store::Error::AlreadyAnswered => Failure::new(
+                "idempotency_conflict",
+                "a request with the same idempotency key was answered first",
+            ),
             tix_store::Error::Storage(message) => Failure::new("storage_error", message)
                 .with_hint("Check that --database / TIX_DATABASE_URL names a readable, writable SQLite file."),
         }

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::error::Failure;
+use crate::error::{Exit, Failure};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -34,10 +34,13 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            report(&err, json);
-            ExitCode::FAILURE
-        }
+        Err(err) => match err.downcast_ref::<Exit>() {
+            Some(Exit(code)) => ExitCode::from(*code),
+            None => {
+                report(&err, json);
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

@@ -94,12 +94,12 @@ export default function StatsView({ workflow, openTicket }: { workflow: Workflow
         <Kpi
           label="Lead time"
           value={formatDuration(stats.lead_time.median_seconds)}
-          sub={`median · p85 ${formatDuration(stats.lead_time.p85_seconds)} · ${stats.lead_time.count} tickets`}
+          sub={`median of ${stats.lead_time.count} resolved ticket${stats.lead_time.count === 1 ? '' : 's'} · p85 ${formatDuration(stats.lead_time.p85_seconds)}`}
         />
         <Kpi
           label="Cycle time"
           value={formatDuration(stats.cycle_time.median_seconds)}
-          sub={`median · p85 ${formatDuration(stats.cycle_time.p85_seconds)} · ${stats.cycle_time.count} tickets`}
+          sub={`median of ${stats.cycle_time.count} started and resolved · p85 ${formatDuration(stats.cycle_time.p85_seconds)}`}
         />
         <Kpi
           label={`Resolved in ${stats.days} days`}
@@ -205,7 +205,7 @@ export default function StatsView({ workflow, openTicket }: { workflow: Workflow
       </div>
       <p className="muted small">
         Computed by the server from the ticket history, {stats.since} to today (UTC). Lead time: created → resolved;
-        cycle time: first move out of {label(board.initial_status)} → resolved.
+        cycle time: first move out of {label(board.initial_status)} → resolved (tickets resolved without being started have none).
       </p>
     </div>
   )

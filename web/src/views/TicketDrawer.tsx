@@ -171,7 +171,7 @@ export function TicketDrawer({
               <dd>{detail.version}</dd>
             </dl>
 
-            <Actions workflow={workflow} detail={detail} data={data} busy={busy} act={act} />
+            <Actions workflow={workflow} detail={detail} busy={busy} act={act} />
 
             <section className="drawer-section">
               <h2>Description</h2>
@@ -315,13 +315,11 @@ function RefList({
 function Actions({
   workflow,
   detail,
-  data,
   busy,
   act,
 }: {
   workflow: Workflow
   detail: TicketDetail
-  data: TicketsState
   busy: boolean
   act: (what: string, call: () => Promise<StatusChange>) => Promise<boolean>
 }) {
@@ -356,7 +354,6 @@ function Actions({
         ifMatch: detail.version,
       }),
     ).then(done)
-  void data
   return (
     <section className="actions" aria-label="Actions">
       <textarea

@@ -1,15 +1,23 @@
 //! Request handlers, one module per resource.
 
 pub mod events;
+pub mod runs;
 pub mod search;
 pub mod stats;
 pub mod tasks;
 pub mod tickets;
+pub mod webhooks;
+pub mod whoami;
 pub mod workflows;
+
+use std::time::Duration;
 
 use tix_app::App;
 use tix_store::Store;
 use tokio::sync::watch;
+
+use crate::auth::AuthMode;
+use crate::error::ApiError;
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -22,4 +30,15 @@ pub struct AppState<S: Store> {
     /// Becomes `true` when the server shuts down, so endless responses
     /// (event streams) end and graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,
+    pub auth: AuthMode,
+    /// The longest a request waits for work (`wait=`), at most 60 s.
+    pub max_wait: Duration,
+}
+
+impl<S: Store> AppState<S> {
+    /// The wait a request asked for (`wait=`, checked: at most 60 s),
+    /// capped by the server's `--max-wait`.
+    pub fn wait(&self, seconds: Option<u64>) -> Result<Option<Duration>, ApiError> {
+        Ok(tix_core::validate::wait(seconds)?.map(|w| w.min(self.max_wait)))
+    }
 }

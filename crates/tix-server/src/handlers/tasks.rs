@@ -5,24 +5,27 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
-use tix_store::TaskStore;
+use tix_store::{Scoped, TaskStore};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Agent, ApiJson, ApiQuery};
+use crate::request::RequestScope;
 
 #[utoipa::path(post, operation_id = "createTask", path = "/api/tasks", tag = "tasks", request_body = NewTask,
     responses((status = 201, body = TaskCreated, description = "with `violations` when a Guardian rule in warn mode was broken"),
         (status = 400, body = ErrorBody, description = "unknown_phase, validation_failed"),
         (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "guardian_refused: the description is not `Phase X: Description - TICKET: ticket-xxx`")))]
-pub async fn create<S: TaskStore>(
+pub async fn create<S: TaskStore + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     ApiJson(body): ApiJson<NewTask>,
 ) -> Result<(StatusCode, Json<TaskCreated>), ApiError> {
-    Ok((StatusCode::CREATED, Json(app.store.create_task(&agent, body).await?)))
+    let store = scope.store::<_, TaskCreated>(&app.store, StatusCode::CREATED);
+    Ok((StatusCode::CREATED, Json(store.create_task(&agent, body).await?)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -78,14 +81,16 @@ pub struct TaskStatusBody {
     params(("task_id" = String, Path)), request_body = TaskStatusBody,
     responses((status = 200, body = Task), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "task_transition_not_allowed")))]
-pub async fn set_status<S: TaskStore>(
+pub async fn set_status<S: TaskStore + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<TaskStatusBody>,
 ) -> Result<Json<Task>, ApiError> {
+    let store = scope.store::<_, Task>(&app.store, StatusCode::OK);
     Ok(Json(
-        app.store
+        store
             .set_task_status(&agent, &id, body.status, body.comment)
             .await?,
     ))

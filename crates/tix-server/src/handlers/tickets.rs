@@ -11,12 +11,13 @@ use tix_core::ticket::{
     Comment, NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
     TicketPatch,
 };
-use tix_store::{CommitStore, GuardianStore, SearchStore, Store};
+use tix_store::{CommitStore, GuardianStore, Scoped, SearchStore, Store};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Agent, ApiJson, ApiQuery, IfMatch, OptionalJson};
+use crate::request::RequestScope;
 
 /// Body of `POST /api/tickets`: a new ticket, and `force` to create it even
 /// when the board refuses near-duplicates (`duplicate_policy: refuse`).
@@ -49,9 +50,10 @@ impl<'de> Deserialize<'de> for CreateTicketBody {
     responses((status = 201, body = CreatedTicket, description = "the ticket, and unresolved look-alikes (similarity ≥ 0.80) in similar_tickets"),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "possible_duplicate: the board refuses near-duplicates; send force: true to create anyway")))]
-pub async fn create<S: Store + SearchStore + GuardianStore>(
+pub async fn create<S: Store + SearchStore + GuardianStore + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     ApiJson(CreateTicketBody { ticket: body, force }): ApiJson<CreateTicketBody>,
 ) -> Result<(StatusCode, Json<CreatedTicket>), ApiError> {
     if body.id.is_some() {
@@ -63,7 +65,8 @@ pub async fn create<S: Store + SearchStore + GuardianStore>(
     Ok((
         StatusCode::CREATED,
         Json(
-            app.use_cases
+            scope
+                .app::<_, CreatedTicket>(&app.use_cases, StatusCode::CREATED)
                 .create_ticket(
                     &agent,
                     body,
@@ -130,14 +133,16 @@ pub async fn get<S: Store>(
     params(("ticket_id" = String, Path), ("If-Match" = Option<u64>, Header, description = "expected version")),
     request_body = TicketPatch,
     responses((status = 200, body = Ticket), (status = 400, body = ErrorBody), (status = 412, body = ErrorBody)))]
-pub async fn patch<S: Store>(
+pub async fn patch<S: Store + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     Path(id): Path<String>,
     IfMatch(version): IfMatch,
     ApiJson(body): ApiJson<TicketPatch>,
 ) -> Result<Json<Ticket>, ApiError> {
-    Ok(Json(app.store.update_ticket(&agent, &id, body, version).await?))
+    let store = scope.store::<_, Ticket>(&app.store, StatusCode::OK);
+    Ok(Json(store.update_ticket(&agent, &id, body, version).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -153,15 +158,17 @@ pub struct StatusBody {
     responses((status = 200, body = StatusChange), (status = 400, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "ticket_blocked, transition_not_allowed or wip_limit_reached"),
         (status = 412, body = ErrorBody)))]
-pub async fn change_status<S: Store>(
+pub async fn change_status<S: Store + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     Path(id): Path<String>,
     IfMatch(version): IfMatch,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> Result<Json<StatusChange>, ApiError> {
+    let store = scope.store::<_, StatusChange>(&app.store, StatusCode::OK);
     Ok(Json(
-        app.store
+        store
             .change_status(&agent, &id, &body.new_status, body.comment, version)
             .await?,
     ))
@@ -177,15 +184,17 @@ pub struct CommentBody {
 #[utoipa::path(post, operation_id = "addTicketComment", path = "/api/tickets/{ticket_id}/comments", tag = "tickets",
     params(("ticket_id" = String, Path)), request_body = CommentBody,
     responses((status = 201, body = Comment), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn comment<S: Store>(
+pub async fn comment<S: Store + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CommentBody>,
 ) -> Result<(StatusCode, Json<Comment>), ApiError> {
+    let store = scope.store::<_, Comment>(&app.store, StatusCode::CREATED);
     Ok((
         StatusCode::CREATED,
-        Json(app.store.add_comment(&agent, &id, &body.comment_text).await?),
+        Json(store.add_comment(&agent, &id, &body.comment_text).await?),
     ))
 }
 
@@ -198,14 +207,16 @@ pub struct ResolveBody {
 #[utoipa::path(post, operation_id = "resolveTicket", path = "/api/tickets/{ticket_id}/resolve", tag = "tickets",
     params(("ticket_id" = String, Path)), request_body = ResolveBody,
     responses((status = 200, body = StatusChange), (status = 409, body = ErrorBody)))]
-pub async fn resolve<S: Store>(
+pub async fn resolve<S: Store + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     Path(id): Path<String>,
     OptionalJson(body): OptionalJson<ResolveBody>,
 ) -> Result<Json<StatusChange>, ApiError> {
     let body = body.unwrap_or_default();
-    Ok(Json(app.store.resolve(&agent, &id, body.resolution_comment).await?))
+    let store = scope.store::<_, StatusChange>(&app.store, StatusCode::OK);
+    Ok(Json(store.resolve(&agent, &id, body.resolution_comment).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -224,28 +235,37 @@ pub struct BlockedBy {
     params(("ticket_id" = String, Path)), request_body = BlockerBody,
     responses((status = 200, body = BlockedBy), (status = 400, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "dependency_cycle, with the cycle's path")))]
-pub async fn add_blocker<S: Store>(
+pub async fn add_blocker<S: Store + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<BlockerBody>,
 ) -> Result<Json<BlockedBy>, ApiError> {
+    let store = app.store.scoped(scope.scope(blocked_by_answer));
     Ok(Json(BlockedBy {
-        blocked_by: app.store.add_blocker(&agent, &id, &body.ticket_id).await?,
+        blocked_by: store.add_blocker(&agent, &id, &body.ticket_id).await?,
     }))
 }
 
 #[utoipa::path(delete, operation_id = "removeBlocker", path = "/api/tickets/{ticket_id}/blockers/{blocker_id}", tag = "tickets",
     params(("ticket_id" = String, Path), ("blocker_id" = String, Path)),
     responses((status = 200, body = BlockedBy), (status = 404, body = ErrorBody)))]
-pub async fn remove_blocker<S: Store>(
+pub async fn remove_blocker<S: Store + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     Path((id, blocker)): Path<(String, String)>,
 ) -> Result<Json<BlockedBy>, ApiError> {
+    let store = app.store.scoped(scope.scope(blocked_by_answer));
     Ok(Json(BlockedBy {
-        blocked_by: app.store.remove_blocker(&agent, &id, &blocker).await?,
+        blocked_by: store.remove_blocker(&agent, &id, &blocker).await?,
     }))
+}
+
+/// The answer of an edge change, as kept under an idempotency key.
+fn blocked_by_answer(refs: &Vec<TicketRef>) -> tix_store::scope::Rendered {
+    (200, serde_json::json!({ "blocked_by": refs }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -272,13 +292,18 @@ pub async fn graph<S: Store>(
     responses((status = 201, body = CommitLinked, description = "linked"),
         (status = 200, body = CommitLinked, description = "already linked (linking is idempotent)"),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn link_commit<S: CommitStore>(
+pub async fn link_commit<S: CommitStore + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<NewCommitLink>,
 ) -> Result<(StatusCode, Json<CommitLinked>), ApiError> {
-    let linked = app.store.link_commit(&agent, &id, body).await?;
+    let store = app.store.scoped(scope.scope(|linked: &CommitLinked| {
+        let status = if linked.newly_linked { 201 } else { 200 };
+        (status, serde_json::to_value(linked).unwrap_or_default())
+    }));
+    let linked = store.link_commit(&agent, &id, body).await?;
     let status = if linked.newly_linked {
         StatusCode::CREATED
     } else {

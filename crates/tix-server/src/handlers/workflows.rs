@@ -8,14 +8,16 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use tix_app::NewClaim;
 use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
-use tix_core::ticket::{NewTicket, ReadyTicket, Ticket, TicketGraph};
+use tix_core::run::Claimed;
+use tix_core::ticket::{NewTicket, ReadyTicket, TicketGraph};
 use tix_core::workflow::{NewWorkflow, Workflow};
-use tix_store::{GuardianStore, SearchStore, Store};
+use tix_store::{EventFeed, GuardianStore, Scoped, SearchStore, Store};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Agent, ApiJson, ApiQuery, Caller, OptionalJson};
+use crate::request::RequestScope;
 
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct WorkflowList {
@@ -25,15 +27,14 @@ pub struct WorkflowList {
 
 #[utoipa::path(post, operation_id = "createWorkflow", path = "/api/workflows", tag = "workflows", request_body = NewWorkflow,
     responses((status = 201, body = Workflow), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create<S: Store>(
+pub async fn create<S: Store + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     ApiJson(body): ApiJson<NewWorkflow>,
 ) -> Result<(StatusCode, Json<Workflow>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(app.store.create_workflow(&agent, body).await?),
-    ))
+    let store = scope.store::<_, Workflow>(&app.store, StatusCode::CREATED);
+    Ok((StatusCode::CREATED, Json(store.create_workflow(&agent, body).await?)))
 }
 
 #[utoipa::path(get, operation_id = "listWorkflows", path = "/api/workflows", tag = "workflows", responses((status = 200, body = WorkflowList)))]
@@ -82,6 +83,10 @@ pub struct ReadyQuery {
     /// At most this many (default 50, max 500).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+    /// When nothing is ready, wait up to this many seconds for something to
+    /// become ready (0..60; default 0: answer at once).
+    #[param(minimum = 0, maximum = 60)]
+    pub wait: Option<u64>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -93,7 +98,7 @@ pub struct ReadyList {
 #[utoipa::path(get, operation_id = "listReadyTickets", path = "/api/workflows/{workflow_id}/ready", tag = "workflows",
     params(("workflow_id" = String, Path), ReadyQuery),
     responses((status = 200, body = ReadyList), (status = 404, body = ErrorBody)))]
-pub async fn ready<S: Store>(
+pub async fn ready<S: Store + SearchStore + EventFeed>(
     State(app): State<AppState<S>>,
     caller: Caller,
     Path(id): Path<String>,
@@ -101,9 +106,20 @@ pub async fn ready<S: Store>(
 ) -> Result<Json<ReadyList>, ApiError> {
     let limit = tix_core::ticket::page_size(query.limit)?;
     let asking = caller.acting_as("agent_id", query.agent_id)?;
+    let wait = app.wait(query.wait)?;
     Ok(Json(ReadyList {
-        tickets: app.store.ready(&id, Some(&asking), limit).await?,
+        tickets: app.use_cases.ready(&id, Some(&asking), limit, wait).await?,
     }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimQuery {
+    /// When nothing is ready (or queued), wait up to this many seconds for
+    /// something to become so (0..60; default 0: answer at once).
+    #[param(minimum = 0, maximum = 60)]
+    pub wait: Option<u64>,
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -115,26 +131,35 @@ pub struct ClaimBody {
     pub ticket_id: Option<String>,
     /// Lease length in seconds (default 1800, at most 86400).
     pub lease_seconds: Option<u64>,
+    /// Take this phase's best queued task instead of a ready ticket: the
+    /// task starts for you and its ticket is held where it stands.
+    pub phase_id: Option<u32>,
 }
 
 #[utoipa::path(post, operation_id = "claimTicket", path = "/api/workflows/{workflow_id}/claim", tag = "workflows",
-    params(("workflow_id" = String, Path)), request_body = ClaimBody,
-    responses((status = 200, body = Ticket), (status = 404, body = ErrorBody, description = "nothing_ready"),
+    params(("workflow_id" = String, Path), ClaimQuery), request_body = ClaimBody,
+    responses((status = 200, body = Claimed, description = "the ticket, its claim_token (send it as X-Tix-Claim), the run it opened and earlier runs' hand-offs"),
+        (status = 404, body = ErrorBody, description = "nothing_ready / nothing_queued (after waiting, with wait)"),
         (status = 409, body = ErrorBody)))]
-pub async fn claim<S: Store + SearchStore>(
+pub async fn claim<S: Store + SearchStore + EventFeed + Scoped>(
     State(app): State<AppState<S>>,
     caller: Caller,
+    scope: RequestScope,
     Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<ClaimQuery>,
     OptionalJson(body): OptionalJson<ClaimBody>,
-) -> Result<Json<Ticket>, ApiError> {
+) -> Result<Json<Claimed>, ApiError> {
     let body = body.unwrap_or_default();
     let claim = NewClaim {
         workflow_id: id,
         agent_id: caller.acting_as("agent_id", body.agent_id)?,
         ticket_id: body.ticket_id,
         lease_seconds: body.lease_seconds,
+        phase_id: body.phase_id,
+        wait: app.wait(query.wait)?,
     };
-    Ok(Json(app.use_cases.claim(claim).await?))
+    let use_cases = scope.app::<_, Claimed>(&app.use_cases, StatusCode::OK);
+    Ok(Json(use_cases.claim(claim).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -172,9 +197,10 @@ pub const MAX_IMPORT_BATCH: usize = 10_000;
 #[utoipa::path(post, operation_id = "importTickets", path = "/api/workflows/{workflow_id}/tickets/import", tag = "workflows",
     params(("workflow_id" = String, Path)), request_body = ImportBody,
     responses((status = 201, body = ImportResult), (status = 400, body = ErrorBody)))]
-pub async fn import<S: Store>(
+pub async fn import<S: Store + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
+    scope: RequestScope,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ImportBody>,
 ) -> Result<(StatusCode, Json<ImportResult>), ApiError> {
@@ -213,7 +239,10 @@ pub async fn import<S: Store>(
             id: t.id,
         })
         .collect();
-    let ticket_ids = app.store.import_tickets(&agent, &id, tickets).await?;
+    let store = app.store.scoped(scope.scope(|ticket_ids: &Vec<String>| {
+        (201, serde_json::json!({ "ticket_ids": ticket_ids }))
+    }));
+    let ticket_ids = store.import_tickets(&agent, &id, tickets).await?;
     Ok((StatusCode::CREATED, Json(ImportResult { ticket_ids })))
 }
 

@@ -5,12 +5,16 @@
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use tix_app::{App, CreateOptions, NewClaim, WorkflowChoice};
+use tix_app::{App, CreateOptions, CreatedTicket, NewClaim, WorkflowChoice};
+use tix_core::commit::CommitLinked;
 use tix_core::guardian::Violation;
-use tix_core::task::{NewTask, Task, TaskFilter, TaskStatus};
-use tix_core::ticket::{NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter};
+use tix_core::run::{Claimed, FinishRun, Handoff, Heartbeat, Run, RunFilter, RunOutcome};
+use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskStatus};
+use tix_core::ticket::{Comment, NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter};
+use tix_core::workflow::Workflow;
 
 use super::error::ToolError;
+use crate::request::RequestScope;
 use crate::served::ServedStore;
 
 pub type Out = Result<Value, ToolError>;
@@ -29,6 +33,10 @@ pub struct Call<'a, S> {
     /// the one its id names (`agent-phase3-a`).
     pub phase: Option<u32>,
     pub session: &'a super::Session,
+    /// The call's claim token and idempotency key (`claim_token`, `idempotency_key`).
+    pub scope: RequestScope,
+    /// The longest `wait_seconds` this server grants.
+    pub max_wait: std::time::Duration,
 }
 
 // ---------------------------------------------------------------- lenient numbers
@@ -167,7 +175,39 @@ pub struct Claim {
     workflow_id: Option<String>,
     ticket_id: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
+    phase_id: Option<u32>,
+    #[serde(default, deserialize_with = "lenient")]
     lease_seconds: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    wait_seconds: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeartbeatArgs {
+    ticket_id: Option<String>,
+    /// Taken off by the dispatcher (like every tool's); listed for the schema test.
+    #[allow(dead_code)]
+    claim_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinishRunArgs {
+    run_id: Option<String>,
+    outcome: RunOutcome,
+    summary: Option<String>,
+    handoff: Option<Handoff>,
+    #[serde(default, deserialize_with = "lenient")]
+    tokens_in: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    tokens_out: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    cost_usd: Option<f64>,
+    #[serde(default, deserialize_with = "lenient")]
+    exit_code: Option<i32>,
+    #[allow(dead_code)]
+    claim_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -405,9 +445,101 @@ fn detail(d: &TicketDetail) -> Value {
     Value::Object(m)
 }
 
+fn created_view(created: &CreatedTicket) -> Value {
+    let t = &created.ticket;
+    let mut m = Map::new();
+    put(&mut m, "ticket_id", t.id.as_str());
+    put(&mut m, "workflow_id", t.workflow_id.as_str());
+    put(&mut m, "status", t.status.as_str());
+    put(&mut m, "is_blocked", t.is_blocked);
+    put_nonempty(&mut m, "blocked_by_ticket_ids", &t.blocked_by_ticket_ids);
+    if !created.similar_tickets.is_empty() {
+        put(&mut m, "similar_tickets", json!(created.similar_tickets));
+    }
+    violations(&mut m, &created.violations);
+    Value::Object(m)
+}
+
+fn comment_view(comment: &Comment) -> Value {
+    json!({ "comment_id": comment.id, "ticket_id": comment.ticket_id })
+}
+
+fn claimed_view(claimed: &Claimed) -> Value {
+    let t = &claimed.ticket;
+    let mut m = Map::new();
+    put(&mut m, "ticket_id", t.id.as_str());
+    put(&mut m, "title", t.title.as_str());
+    put(&mut m, "description", t.description.as_str());
+    put(&mut m, "ticket_type", t.ticket_type.as_str());
+    put(&mut m, "status", t.status.as_str());
+    put_some(&mut m, "lease_expires_at", t.lease_expires_at.map(|l| l.to_rfc3339()));
+    put(&mut m, "claim_token", claimed.claim_token.as_str());
+    put(&mut m, "run_id", claimed.run_id.as_str());
+    if let Some(task) = &claimed.task {
+        put(&mut m, "task", task_brief(task));
+    }
+    if !claimed.handoffs.is_empty() {
+        put(&mut m, "handoffs", json!(claimed.handoffs));
+    }
+    Value::Object(m)
+}
+
+fn task_created_view(created: &TaskCreated) -> Value {
+    let mut m = Map::new();
+    put(&mut m, "task_id", created.task_id.as_str());
+    put(&mut m, "status", created.task.status.as_str());
+    put(&mut m, "phase_id", created.task.phase_id);
+    put(&mut m, "ticket_id", created.task.ticket_id.as_str());
+    violations(&mut m, &created.violations);
+    Value::Object(m)
+}
+
+fn workflow_view(workflow: &Workflow) -> Value {
+    let columns: Vec<&str> = workflow.board_config.columns.iter().map(|c| c.id.as_str()).collect();
+    json!({ "workflow_id": workflow.id, "name": workflow.name, "columns": columns })
+}
+
+fn commit_view(linked: &CommitLinked) -> Value {
+    json!({ "ticket_id": linked.ticket_id, "sha": linked.sha, "newly_linked": linked.newly_linked })
+}
+
+fn heartbeat_view(beat: &Heartbeat) -> Value {
+    json!({ "ticket_id": beat.ticket_id, "lease_expires_at": beat.lease_expires_at.to_rfc3339(), "run_id": beat.run_id })
+}
+
+fn run_view(run: &Run) -> Value {
+    let mut m = Map::new();
+    put(&mut m, "run_id", run.run_id.as_str());
+    put(&mut m, "ticket_id", run.ticket_id.as_str());
+    put(&mut m, "outcome", run.outcome.map(|o| o.as_str()).unwrap_or("open"));
+    put_some(&mut m, "ended_at", run.ended_at.map(|t| t.to_rfc3339()));
+    Value::Object(m)
+}
+
 // ---------------------------------------------------------------- the calls
 
 impl<S: ServedStore> Call<'_, S> {
+    /// The store, scoped to this call: its claim token, and its idempotency
+    /// key kept with the answer of type `T` (the tool's JSON, as `view` makes it).
+    fn store_for<T: 'static>(&self, view: fn(&T) -> Value) -> S {
+        self.store.scoped(self.scope.scope(move |answer: &T| (200, view(answer))))
+    }
+
+    /// The use cases, scoped like [`Call::store_for`].
+    fn use_cases_for<T: 'static>(&self, view: fn(&T) -> Value) -> App<S> {
+        self.use_cases.scoped(self.scope.scope(move |answer: &T| (200, view(answer))))
+    }
+
+    /// The agent's latest open run (for heartbeat and finish_run without ids).
+    async fn latest_open_run(&self) -> Result<Option<Run>, ToolError> {
+        let filter = RunFilter {
+            agent_id: Some(self.agent.clone()),
+            open: Some(true),
+            ..RunFilter::default()
+        };
+        Ok(self.store.list_runs(filter, Some(1), None).await?.runs.into_iter().next())
+    }
+
     /// The agent's task in progress (the latest started), else its latest
     /// queued task.
     pub async fn current_task(&self) -> Result<Option<Task>, ToolError> {
@@ -612,25 +744,17 @@ impl<S: ServedStore> Call<'_, S> {
             force: args.force.unwrap_or(false),
             searched_first: Some(self.session.has_searched(&self.agent)),
         };
-        let created = self.use_cases.create_ticket(&self.agent, new, options).await?;
-        let t = created.ticket;
-        let mut m = Map::new();
-        put(&mut m, "ticket_id", t.id.as_str());
-        put(&mut m, "workflow_id", t.workflow_id.as_str());
-        put(&mut m, "status", t.status.as_str());
-        put(&mut m, "is_blocked", t.is_blocked);
-        put_nonempty(&mut m, "blocked_by_ticket_ids", &t.blocked_by_ticket_ids);
-        if !created.similar_tickets.is_empty() {
-            put(&mut m, "similar_tickets", json!(created.similar_tickets));
-        }
-        violations(&mut m, &created.violations);
-        Ok(Value::Object(m))
+        let created = self
+            .use_cases_for(created_view)
+            .create_ticket(&self.agent, new, options)
+            .await?;
+        Ok(created_view(&created))
     }
 
     pub async fn change_ticket_status(&self, args: ChangeStatus) -> Out {
         let id = self.ticket_id(args.ticket_id).await?;
         let change = self
-            .store
+            .store_for(status_change)
             .change_status(&self.agent, &id, &args.new_status, args.comment, None)
             .await?;
         Ok(status_change(&change))
@@ -638,13 +762,19 @@ impl<S: ServedStore> Call<'_, S> {
 
     pub async fn add_ticket_comment(&self, args: AddComment) -> Out {
         let id = self.ticket_id(args.ticket_id).await?;
-        let comment = self.store.add_comment(&self.agent, &id, &args.comment_text).await?;
-        Ok(json!({ "comment_id": comment.id, "ticket_id": comment.ticket_id }))
+        let comment = self
+            .store_for(comment_view)
+            .add_comment(&self.agent, &id, &args.comment_text)
+            .await?;
+        Ok(comment_view(&comment))
     }
 
     pub async fn resolve_ticket(&self, args: Resolve) -> Out {
         let id = self.ticket_id(args.ticket_id).await?;
-        let change = self.store.resolve(&self.agent, &id, args.resolution_comment).await?;
+        let change = self
+            .store_for(status_change)
+            .resolve(&self.agent, &id, args.resolution_comment)
+            .await?;
         Ok(status_change(&change))
     }
 
@@ -664,21 +794,71 @@ impl<S: ServedStore> Call<'_, S> {
     }
 
     pub async fn claim_next_ticket(&self, args: Claim) -> Out {
+        let wait = tix_core::validate::wait(args.wait_seconds)
+            .map_err(|e| {
+                let mut error = ToolError::from(e);
+                error.details = json!({ "field": "wait_seconds" });
+                error
+            })?
+            .map(|w| w.min(self.max_wait));
         let claim = NewClaim {
             workflow_id: self.workflow_id(args.workflow_id).await?,
             agent_id: self.agent.clone(),
             ticket_id: args.ticket_id,
             lease_seconds: args.lease_seconds,
+            phase_id: args.phase_id,
+            wait,
         };
-        let t = self.use_cases.claim(claim).await?;
-        let mut m = Map::new();
-        put(&mut m, "ticket_id", t.id.as_str());
-        put(&mut m, "title", t.title.as_str());
-        put(&mut m, "description", t.description.as_str());
-        put(&mut m, "ticket_type", t.ticket_type.as_str());
-        put(&mut m, "status", t.status.as_str());
-        put_some(&mut m, "lease_expires_at", t.lease_expires_at.map(|l| l.to_rfc3339()));
-        Ok(Value::Object(m))
+        let claimed = self.use_cases_for(claimed_view).claim(claim).await?;
+        Ok(claimed_view(&claimed))
+    }
+
+    pub async fn heartbeat(&self, args: HeartbeatArgs) -> Out {
+        let ticket_id = match args.ticket_id.filter(|t| !t.trim().is_empty()) {
+            Some(id) => id,
+            None => match self.latest_open_run().await? {
+                Some(run) => run.ticket_id,
+                None => {
+                    return Err(ToolError::new(
+                        "ticket_id_required",
+                        format!("no ticket_id was given and {} has no open run", self.agent),
+                        "Pass ticket_id (the ticket you claimed); claim one with claim_next_ticket.",
+                    ))
+                }
+            },
+        };
+        let beat = self.store_for(heartbeat_view).heartbeat(&self.agent, &ticket_id).await?;
+        Ok(heartbeat_view(&beat))
+    }
+
+    pub async fn finish_run(&self, args: FinishRunArgs) -> Out {
+        let run_id = match args.run_id.filter(|r| !r.trim().is_empty()) {
+            Some(id) => id,
+            None => match self.latest_open_run().await? {
+                Some(run) => run.run_id,
+                None => {
+                    return Err(ToolError::new(
+                        "run_id_required",
+                        format!("no run_id was given and {} has no open run", self.agent),
+                        "Pass run_id (claim_next_ticket answered it).",
+                    ))
+                }
+            },
+        };
+        let finish = FinishRun {
+            outcome: args.outcome,
+            summary: args.summary,
+            handoff: args.handoff,
+            tokens_in: args.tokens_in,
+            tokens_out: args.tokens_out,
+            cost_usd: args.cost_usd,
+            exit_code: args.exit_code,
+        };
+        let run = self
+            .store_for(run_view)
+            .finish_run(&self.agent, &run_id, finish)
+            .await?;
+        Ok(run_view(&run))
     }
 
     pub async fn create_task(&self, args: CreateTask) -> Out {
@@ -689,14 +869,8 @@ impl<S: ServedStore> Call<'_, S> {
             workflow_id: args.workflow_id.or_else(|| self.default_workflow.map(str::to_string)),
             assigned_agent_id: args.assigned_agent_id,
         };
-        let created = self.store.create_task(&self.agent, new).await?;
-        let mut m = Map::new();
-        put(&mut m, "task_id", created.task_id.as_str());
-        put(&mut m, "status", created.task.status.as_str());
-        put(&mut m, "phase_id", created.task.phase_id);
-        put(&mut m, "ticket_id", created.task.ticket_id.as_str());
-        violations(&mut m, &created.violations);
-        Ok(Value::Object(m))
+        let created = self.store_for(task_created_view).create_task(&self.agent, new).await?;
+        Ok(task_created_view(&created))
     }
 
     pub async fn update_task(&self, args: UpdateTask) -> Out {
@@ -717,7 +891,7 @@ impl<S: ServedStore> Call<'_, S> {
             },
         };
         let task = self
-            .store
+            .store_for(task_brief)
             .set_task_status(&self.agent, &id, args.status, args.comment)
             .await?;
         Ok(task_brief(&task))
@@ -750,9 +924,8 @@ impl<S: ServedStore> Call<'_, S> {
             phases: args.phases,
             guardian: Default::default(),
         };
-        let workflow = self.store.create_workflow(&self.agent, new).await?;
-        let columns: Vec<&str> = workflow.board_config.columns.iter().map(|c| c.id.as_str()).collect();
-        Ok(json!({ "workflow_id": workflow.id, "name": workflow.name, "columns": columns }))
+        let workflow = self.store_for(workflow_view).create_workflow(&self.agent, new).await?;
+        Ok(workflow_view(&workflow))
     }
 
     pub async fn link_commit(&self, args: LinkCommit) -> Out {
@@ -762,7 +935,7 @@ impl<S: ServedStore> Call<'_, S> {
             message: args.commit_message.unwrap_or_default(),
             ..tix_core::commit::NewCommitLink::default()
         };
-        let linked = self.store.link_commit(&self.agent, &id, link).await?;
-        Ok(json!({ "ticket_id": linked.ticket_id, "sha": linked.sha, "newly_linked": linked.newly_linked }))
+        let linked = self.store_for(commit_view).link_commit(&self.agent, &id, link).await?;
+        Ok(commit_view(&linked))
     }
 }

@@ -104,6 +104,14 @@ fn mcp_hint(error: &DomainError) -> Option<String> {
             "Pass workflow_id (one of those listed), or start the session with `tix mcp --workflow ID`.".into()
         }
         DomainError::StaleVersion { .. } => "Read the ticket again with get_ticket and retry.".into(),
+        DomainError::NothingQueued { .. } => {
+            "No task of this phase is queued; call claim_next_ticket again with wait_seconds (up to 60) \
+             to wait for one, or look at get_tasks."
+                .into()
+        }
+        DomainError::RunEnded { .. } => {
+            "Nothing to do; claim the ticket again (claim_next_ticket) to start a new run.".into()
+        }
         _ => return None,
     })
 }
@@ -112,6 +120,11 @@ impl From<tix_store::Error> for ToolError {
     fn from(error: tix_store::Error) -> Self {
         match error {
             tix_store::Error::Domain(error) => error.into(),
+            tix_store::Error::AlreadyAnswered => ToolError::new(
+                crate::error::IDEMPOTENCY_CONFLICT,
+                "a call with the same idempotency_key was answered first; this one changed nothing",
+                "Call again with the same idempotency_key to get that answer.",
+            ),
             tix_store::Error::Storage(message) => {
                 tracing::error!(%message, "storage failure in an MCP tool");
                 ToolError::new(

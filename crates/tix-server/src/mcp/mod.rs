@@ -33,6 +33,7 @@ use self::calls::{parse, Call};
 use self::error::ToolError;
 use self::tools::{Access, ToolDef};
 use crate::identity::{Identity, DEFAULT_AGENT};
+use crate::request::{RequestKey, RequestScope};
 use crate::served::ServedStore;
 
 /// What every agent is told when it connects.
@@ -42,7 +43,9 @@ as new_status. workflow_id defaults to your task's workflow, else the only one. 
 change_ticket_status, add_ticket_comment, resolve_ticket and link_commit defaults to your current \
 task's ticket. Search (search_tickets) before create_ticket. Task descriptions read \
 'Phase X: Description - TICKET: ticket-xxx'. Every tool takes an optional agent_id. \
-Errors end with 'next:', what to do about them.";
+Write tools also take idempotency_key (a retry with the same key repeats the first answer and \
+changes nothing) and claim_token (from claim_next_ticket: once your claim is lost, writes carrying \
+it fail with lease_lost; then stop and claim again). Errors end with 'next:', what to do about them.";
 
 /// Settings of an MCP session.
 #[derive(Debug, Clone, Default)]
@@ -110,6 +113,8 @@ pub struct TixMcp<S> {
     options: Arc<McpOptions>,
     tools: Arc<Vec<&'static ToolDef>>,
     session: Arc<Session>,
+    /// The longest `wait_seconds` granted.
+    max_wait: std::time::Duration,
 }
 
 fn tool(def: &ToolDef) -> Tool {
@@ -162,7 +167,14 @@ impl<S: ServedStore> TixMcp<S> {
             options: Arc::new(options),
             tools: Arc::new(tools),
             session: Arc::default(),
+            max_wait: std::time::Duration::from_secs(tix_core::validate::MAX_WAIT_SECONDS),
         })
+    }
+
+    /// Caps `wait_seconds` (a server's `--max-wait`).
+    pub fn with_max_wait(mut self, max_wait: std::time::Duration) -> Self {
+        self.max_wait = max_wait;
+        self
     }
 
     /// The same server for a new session: nothing remembered yet.
@@ -222,6 +234,8 @@ impl<S: ServedStore> TixMcp<S> {
             Some(Value::String(agent)) => Some(agent),
             Some(other) => Some(other.to_string()),
         };
+        let claim_token = args.remove("claim_token");
+        let idempotency_key = args.remove("idempotency_key");
         let result = async {
             let offered = self
                 .offered(parts)
@@ -236,6 +250,12 @@ impl<S: ServedStore> TixMcp<S> {
             };
             let agent = self.agent(parts, explicit)?;
             tracing::debug!(tool = name, %agent, "MCP tool call");
+            let scope = call_scope(def, &agent, &args, claim_token, idempotency_key)?;
+            if let Some(key) = &scope.key {
+                if let Some(answer) = self.store.recorded_answer(&key.agent, &key.key).await? {
+                    return replayed(&answer, key);
+                }
+            }
             let phase = query_parameter(parts, "phase")
                 .and_then(|p| p.trim().parse().ok())
                 .or(self.options.phase)
@@ -247,6 +267,8 @@ impl<S: ServedStore> TixMcp<S> {
                 default_workflow: self.options.workflow.as_deref(),
                 phase,
                 session: &self.session,
+                scope: scope.clone(),
+                max_wait: self.max_wait,
             };
             let schema = (def.schema)();
             macro_rules! dispatch {
@@ -257,7 +279,7 @@ impl<S: ServedStore> TixMcp<S> {
                     }
                 };
             }
-            dispatch!(
+            let answer = dispatch!(
                 "get_board" => get_board,
                 "get_ticket" => get_ticket,
                 "get_tickets" => get_tickets,
@@ -273,7 +295,19 @@ impl<S: ServedStore> TixMcp<S> {
                 "get_tasks" => get_tasks,
                 "link_commit" => link_commit,
                 "create_workflow" => create_workflow,
-            )
+                "heartbeat" => heartbeat,
+                "finish_run" => finish_run,
+            );
+            match (answer, &scope.key) {
+                // A concurrent call with the same key answered first.
+                (Err(error), Some(key)) if error.code == crate::error::IDEMPOTENCY_CONFLICT => {
+                    match self.store.recorded_answer(&key.agent, &key.key).await? {
+                        Some(answer) => replayed(&answer, key),
+                        None => Err(error),
+                    }
+                }
+                (answer, _) => answer,
+            }
         }
         .await;
         let shaped = offered_shape(name).is_some();
@@ -312,6 +346,61 @@ impl<S: ServedStore> ServerHandler for TixMcp<S> {
         let parts = context.extensions.get::<Parts>();
         let args = request.arguments.unwrap_or_default();
         Ok(self.call(parts, &request.name, args).await.into())
+    }
+}
+
+/// A tool call's claim token and idempotency key, checked; the key only
+/// for write tools, fingerprinted with the tool and its arguments.
+fn call_scope(
+    def: &ToolDef,
+    agent: &str,
+    args: &Map<String, Value>,
+    claim_token: Option<Value>,
+    idempotency_key: Option<Value>,
+) -> Result<RequestScope, ToolError> {
+    let text = |field: &str, value: Option<Value>| -> Result<Option<String>, ToolError> {
+        match value {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text)),
+            Some(other) => {
+                let mut error = ToolError::new(
+                    "invalid_arguments",
+                    format!("`{field}` must be a string (got {other})"),
+                    format!("Send {field} as a string."),
+                );
+                error.details = serde_json::json!({ "field": field });
+                Err(error)
+            }
+        }
+    };
+    let claim_token = text("claim_token", claim_token)?
+        .map(|t| tix_core::run::check_claim_token(&t))
+        .transpose()?;
+    let key = match text("idempotency_key", idempotency_key)? {
+        Some(key) if matches!(def.access, Access::Write { .. }) => {
+            let key = tix_store::scope::check_idempotency_key(&key).map_err(|e| {
+                let mut error = ToolError::from(e);
+                error.details = serde_json::json!({ "field": "idempotency_key" });
+                error
+            })?;
+            let arguments = Value::Object(args.clone()).to_string();
+            Some(RequestKey {
+                agent: agent.to_string(),
+                fingerprint: tix_store::scope::fingerprint(&[b"mcp", def.name.as_bytes(), arguments.as_bytes()]),
+                key,
+            })
+        }
+        _ => None,
+    };
+    Ok(RequestScope { claim_token, key })
+}
+
+/// The answer kept under the call's key, or `idempotency_key_reused`.
+fn replayed(answer: &tix_store::RecordedAnswer, key: &RequestKey) -> Result<Value, ToolError> {
+    if answer.fingerprint == key.fingerprint {
+        Ok(answer.body.clone())
+    } else {
+        Err(tix_core::DomainError::IdempotencyKeyReused { key: key.key.clone() }.into())
     }
 }
 
@@ -389,6 +478,8 @@ mod tests {
             "get_tasks" => GetTasks,
             "link_commit" => LinkCommit,
             "create_workflow" => CreateWorkflow,
+            "heartbeat" => HeartbeatArgs,
+            "finish_run" => FinishRunArgs,
         );
     }
 

@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 pub const GROUPS: &[(&str, &str)] = &[
     ("default", "what a session offers unless told otherwise: the spec's tools (search_tickets, create_ticket, change_ticket_status, add_ticket_comment, resolve_ticket, create_task) with get_board, get_ticket, get_tasks, get_ready_tickets, claim_next_ticket"),
     ("tickets", "get_board, get_ticket, get_tickets, search_tickets, create_ticket, change_ticket_status, add_ticket_comment, resolve_ticket"),
-    ("queue", "get_ready_tickets, claim_next_ticket"),
+    ("queue", "get_ready_tickets, claim_next_ticket, heartbeat, finish_run"),
+    ("runs", "heartbeat, finish_run"),
     ("tasks", "create_task, update_task, get_tasks"),
     ("commits", "link_commit"),
     ("read", "get_board, get_ticket, get_tickets, search_tickets, get_ready_tickets, get_tasks"),
@@ -79,7 +80,15 @@ fn comment_added() -> Value {
 }
 
 fn claimed() -> Value {
-    shape(&[("ticket_id", s), ("title", s), ("status", s)])
+    shape(&[("ticket_id", s), ("status", s), ("claim_token", s), ("run_id", s)])
+}
+
+fn heartbeat() -> Value {
+    shape(&[("ticket_id", s), ("lease_expires_at", s)])
+}
+
+fn run_finished() -> Value {
+    shape(&[("run_id", s), ("outcome", s)])
 }
 
 fn task_created() -> Value {
@@ -266,11 +275,44 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Write { idempotent: false },
         output: Some(claimed),
         groups: &["default", "queue"],
-        description: "Claim the best ready ticket (or ticket_id): assigned to you, moved to the claim column, leased.",
+        description: "Claim the best ready ticket (or ticket_id, or phase_id's best queued task): yours, leased. \
+Answers claim_token and earlier handoffs.",
         schema: || {
             object(
-                json!({ "workflow_id": s(), "ticket_id": s(), "lease_seconds": int() }),
+                json!({ "workflow_id": s(), "ticket_id": s(), "phase_id": int(), "lease_seconds": int(), "wait_seconds": int() }),
                 &[],
+            )
+        },
+    },
+    ToolDef {
+        name: "heartbeat",
+        title: "Renew lease",
+        access: Access::Write { idempotent: true },
+        output: Some(heartbeat),
+        groups: &["queue", "runs"],
+        description: "Renew your claim's lease on a ticket (default: your latest claim). lease_lost means stop: \
+someone else holds it now.",
+        schema: || object(json!({ "ticket_id": s(), "claim_token": s() }), &[]),
+    },
+    ToolDef {
+        name: "finish_run",
+        title: "Finish run",
+        access: Access::Write { idempotent: false },
+        output: Some(run_finished),
+        groups: &["queue", "runs"],
+        description: "End your run (default: your latest open one) with its outcome, a summary, a handoff for the \
+next agent and its cost; gives the claim back.",
+        schema: || {
+            object(
+                json!({
+                    "run_id": s(),
+                    "outcome": { "enum": ["succeeded", "failed", "abandoned"] },
+                    "summary": s(),
+                    "handoff": { "type": "object", "description": "done, remaining, decisions, risks (text)" },
+                    "tokens_in": int(), "tokens_out": int(), "cost_usd": { "type": "number" }, "exit_code": int(),
+                    "claim_token": s()
+                }),
+                &["outcome"],
             )
         },
     },

@@ -11,11 +11,17 @@ use tix_core::validate::{self, check_agent_id};
 use tix_core::workflow::Workflow;
 use tix_core::DomainError;
 
+use chrono::{DateTime, TimeDelta, Utc};
+use tix_core::board::BoardConfig;
+use tix_core::run::{Claimed, RunOutcome};
+use tix_core::task::TaskStatus;
+
 use super::guardian::record;
 use super::moves::{apply_move, count_in_column, Assignment};
+use super::runs::{self, new_claim_token, token_hash, Opening};
 use super::{lock_ticket_ref, now, require_ticket, require_workflow, WriteCtx, SYSTEM_AGENT};
 use crate::graph_cache::GraphCache;
-use crate::statements::{Candidate, HistoryRow, PendingViolation, Statements};
+use crate::statements::{Candidate, HistoryRow, PendingViolation, RunEnd, Statements};
 use crate::{ClaimRequest, Result};
 
 /// How many top-ranked candidates a claim tries to lock per round.
@@ -142,13 +148,25 @@ async fn take_best_ready<C: Statements>(
 }
 
 /// Atomically assigns the top ready (or the named) ticket to the agent,
-/// moves it to the claim column and starts its lease.
-pub async fn claim<C: Statements>(tx: &mut C, ctx: &mut WriteCtx, request: &ClaimRequest) -> Result<Ticket> {
+/// moves it to the claim column and starts its lease; with a phase, takes
+/// the phase's best queued task instead ([`claim_task`]). Either way it
+/// opens a run with a new claim token, and answers earlier runs' hand-offs.
+pub async fn claim<C: Statements>(tx: &mut C, ctx: &mut WriteCtx, request: &ClaimRequest) -> Result<Claimed> {
     let agent = check_agent_id("agent_id", &request.agent_id)?;
     let lease = validate::lease(request.lease.map(|lease| lease.as_secs()))?;
     // Leases that ran out free their tickets first, in this transaction.
     expire_leases(tx, ctx).await?;
     let workflow = require_workflow(tx, &request.workflow_id).await?;
+    if let Some(phase_id) = request.phase_id {
+        if request.ticket_id.is_some() {
+            return Err(DomainError::validation(
+                "ticket_id",
+                "a claim names a ticket or a phase, not both; drop one",
+            )
+            .into());
+        }
+        return claim_task(tx, ctx, &workflow, &agent, phase_id, lease).await;
+    }
     let board = &workflow.board_config;
     let ticket = match &request.ticket_id {
         Some(input) => {
@@ -192,7 +210,139 @@ pub async fn claim<C: Statements>(tx: &mut C, ctx: &mut WriteCtx, request: &Clai
     )?;
     let assignment = Assignment { agent: &agent, lease };
     let change = apply_move(tx, ctx, &agent, &ticket, board, &to, kind, None, Some(assignment)).await?;
-    Ok(change.ticket)
+    claimed(tx, ctx, change.ticket, &agent, None).await
+}
+
+/// Opens the claim's run with a new token and gathers the answer.
+async fn claimed<C: Statements>(
+    tx: &mut C,
+    ctx: &mut WriteCtx,
+    ticket: Ticket,
+    agent: &str,
+    task: Option<(&str, u32)>,
+) -> Result<Claimed> {
+    let token = new_claim_token()?;
+    let hash = token_hash(&token);
+    let opening = Opening {
+        agent,
+        task,
+        claim_token_hash: Some(&hash),
+    };
+    let run_id = runs::open_run(tx, ctx, &ticket, opening, now()).await?;
+    let handoffs = runs::prior_runs(tx, &ticket.id, &run_id).await?;
+    Ok(Claimed {
+        ticket,
+        claim_token: token,
+        run_id,
+        task: None,
+        handoffs,
+    })
+}
+
+/// Rounds of queued tasks a claim by phase looks at.
+const TASK_ROUND: u32 = 64;
+
+/// Takes the phase's best queued task (most urgent ticket, then oldest
+/// task) whose ticket no other agent holds: starts the task for the agent
+/// and holds its ticket where it stands (assigned, leased).
+async fn claim_task<C: Statements>(
+    tx: &mut C,
+    ctx: &mut WriteCtx,
+    workflow: &Workflow,
+    agent: &str,
+    phase_id: u32,
+    lease: std::time::Duration,
+) -> Result<Claimed> {
+    if !workflow.phases.is_empty() && workflow.phase(phase_id).is_none() {
+        return Err(DomainError::UnknownPhase {
+            workflow_id: workflow.id.clone(),
+            phase_id,
+            phases: workflow.phase_labels(),
+        }
+        .into());
+    }
+    let at = now();
+    let mut passed_over: HashSet<String> = HashSet::new();
+    let (task_id, ticket) = 'search: loop {
+        let candidates: Vec<_> = tx
+            .task_candidates(&workflow.id, phase_id, agent, at, TASK_ROUND + passed_over.len() as u32)
+            .await?
+            .into_iter()
+            .filter(|c| !passed_over.contains(&c.task_id))
+            .collect();
+        if candidates.is_empty() {
+            return Err(DomainError::NothingQueued {
+                workflow_id: workflow.id.clone(),
+                phase_id,
+            }
+            .into());
+        }
+        for candidate in candidates {
+            passed_over.insert(candidate.task_id.clone());
+            if !tx.lock_task_if_queued(&candidate.task_id, agent).await? {
+                continue;
+            }
+            let Some(ticket) = tx.lock_ticket(&candidate.ticket_id).await? else {
+                continue;
+            };
+            let held_by_other = ticket.assigned_agent_id.as_deref().is_some_and(|a| a != agent)
+                && ticket.lease_expires_at.is_some_and(|l| l > at);
+            if !ticket.is_resolved && !held_by_other {
+                break 'search (candidate.task_id, ticket);
+            }
+        }
+    };
+    let seconds = lease.as_secs() as i64;
+    let until = at + TimeDelta::seconds(seconds);
+    tx.hold_ticket(&ticket.id, agent, until, seconds, at).await?;
+    let task = super::tasks::get_task(tx, &task_id).await?;
+    let details = json!({ "agent_id": agent, "lease_expires_at": until, "task_id": task_id, "phase_id": phase_id });
+    tx.insert_history(&[HistoryRow::new(
+        &ticket.id,
+        &ticket.workflow_id,
+        agent,
+        HistoryAction::Claimed,
+        details,
+        at,
+    )
+    .moved(Some(&ticket.status), Some(&ticket.status))])
+        .await?;
+    let held = require_ticket(tx, &ticket.id).await?;
+    ctx.event(
+        &ticket.workflow_id,
+        EventKind::TicketClaimed,
+        Some(&ticket.id),
+        agent,
+        json!({ "from_status": ticket.status, "to_status": ticket.status, "assigned_agent_id": agent,
+                "version": held.version, "task_id": task_id, "phase_id": phase_id }),
+        at,
+    );
+    let mut answer = claimed(tx, ctx, held, agent, Some((&task_id, task.phase_id))).await?;
+    // The task starts inside the claim's run (a task start joins the agent's open run).
+    let started = super::tasks::set_task_status(tx, ctx, agent, &task_id, TaskStatus::InProgress, None).await?;
+    answer.ticket = require_ticket(tx, &ticket.id).await?;
+    answer.task = Some(started);
+    Ok(answer)
+}
+
+/// Gives a claim back: a ticket still in the claim column, claimed from
+/// the ready queue, returns to the initial column (ready again); any other
+/// ticket stays where its holder left it. Either way it is unassigned with
+/// no lease. Answers the status it ends in.
+pub async fn give_back<C: Statements>(
+    tx: &mut C,
+    ticket: &Ticket,
+    board: &BoardConfig,
+    task_hold: bool,
+    at: DateTime<Utc>,
+) -> Result<String> {
+    if !task_hold && !ticket.is_resolved && ticket.status == board.claim_status() {
+        tx.release_lease(&ticket.id, &board.initial_status, at).await?;
+        Ok(board.initial_status.clone())
+    } else {
+        tx.release_hold(&ticket.id, at).await?;
+        Ok(ticket.status.clone())
+    }
 }
 
 /// Whether any lease has run out (checked before `ready` answers).
@@ -200,18 +350,34 @@ pub async fn has_expired_leases<C: Statements>(conn: &mut C) -> Result<bool> {
     conn.has_expired_leases(now()).await
 }
 
-/// Returns tickets whose lease ran out to the initial column, unassigned,
-/// with a history row, an event and the holder's `lease_idle` violation.
+/// Frees tickets whose lease ran out ([`give_back`]: a ticket claimed from
+/// the ready queue and still in the claim column is ready again; any other
+/// stays where it is, unassigned, and a claimed task is queued again),
+/// ends the holder's open runs there as `abandoned`, with a history row, an
+/// event and the holder's `lease_idle` violation.
 pub async fn expire_leases<C: Statements>(tx: &mut C, ctx: &mut WriteCtx) -> Result<Vec<String>> {
     let at = now();
     let expired = tx.lock_expired_leases(at).await?;
     for id in &expired {
         let ticket = require_ticket(tx, id).await?;
         let workflow = require_workflow(tx, &ticket.workflow_id).await?;
-        let initial = &workflow.board_config.initial_status;
-        tx.release_lease(id, initial, at).await?;
-        let details =
-            json!({ "previous_agent_id": ticket.assigned_agent_id, "lease_expired_at": ticket.lease_expires_at });
+        let holder = ticket.assigned_agent_id.clone().unwrap_or_default();
+        let open = tx.open_runs(id, &holder).await?;
+        let tasks: Vec<String> = open.iter().filter_map(|r| r.task_id.clone()).collect();
+        let to = give_back(tx, &ticket, &workflow.board_config, !tasks.is_empty(), at).await?;
+        for run in &open {
+            runs::end_run(tx, ctx, run, &RunEnd::closing(RunOutcome::Abandoned, SYSTEM_AGENT, at)).await?;
+        }
+        for task_id in &tasks {
+            requeue_task(tx, ctx, task_id, &holder, at).await?;
+        }
+        let details = json!({ "previous_agent_id": ticket.assigned_agent_id, "lease_expired_at": ticket.lease_expires_at,
+                              "to_status": to });
+        let comment = if to == workflow.board_config.initial_status {
+            "Lease ran out with no write from the holder; the ticket is ready again."
+        } else {
+            "Lease ran out with no write from the holder; the ticket is unassigned where it stands."
+        };
         tx.insert_history(&[HistoryRow::new(
             id,
             &ticket.workflow_id,
@@ -220,10 +386,8 @@ pub async fn expire_leases<C: Statements>(tx: &mut C, ctx: &mut WriteCtx) -> Res
             details.clone(),
             at,
         )
-        .moved(Some(&ticket.status), Some(initial))
-        .with_comment(Some(
-            "Lease ran out with no write from the holder; the ticket is ready again.",
-        ))])
+        .moved(Some(&ticket.status), Some(&to))
+        .with_comment(Some(comment))])
         .await?;
         ctx.event(
             &ticket.workflow_id,
@@ -250,4 +414,53 @@ pub async fn expire_leases<C: Statements>(tx: &mut C, ctx: &mut WriteCtx) -> Res
         }
     }
     Ok(expired)
+}
+
+/// Puts a task its holder lost back in the queue (unassigned), with a
+/// history row and an event.
+async fn requeue_task<C: Statements>(
+    tx: &mut C,
+    ctx: &mut WriteCtx,
+    task_id: &str,
+    holder: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let Some(task) = tx.lock_task(task_id).await? else {
+        return Ok(());
+    };
+    if task.status != TaskStatus::InProgress || task.assigned_agent_id.as_deref() != Some(holder) {
+        return Ok(());
+    }
+    let blocked = tx.lock_ticket_blocked(&task.ticket_id).await?;
+    let to = if blocked { TaskStatus::Blocked } else { TaskStatus::Queued };
+    tx.update_task(&crate::statements::TaskUpdateRow {
+        id: task_id,
+        status: to,
+        assigned_agent_id: None,
+        started_at: None,
+        completed_at: None,
+        note: Some("its holder's lease ran out"),
+        at,
+    })
+    .await?;
+    let details = json!({ "task_id": task_id, "phase_id": task.phase_id, "from": task.status, "to": to,
+                          "reason": "its holder's lease ran out" });
+    tx.insert_history(&[HistoryRow::new(
+        &task.ticket_id,
+        &task.workflow_id,
+        SYSTEM_AGENT,
+        HistoryAction::TaskStatusChanged,
+        details.clone(),
+        at,
+    )])
+    .await?;
+    ctx.event(
+        &task.workflow_id,
+        EventKind::TaskUpdated,
+        Some(&task.ticket_id),
+        SYSTEM_AGENT,
+        details,
+        at,
+    );
+    Ok(())
 }

@@ -87,6 +87,7 @@ pub async fn add_blocker<C: Statements>(
     blocker_input: &str,
 ) -> Result<Vec<TicketRef>> {
     let (blocked, blocker) = edge_endpoints(tx, blocked_input, blocker_input).await?;
+    super::runs::check_fence(tx, ctx, &blocked, actor, false).await?;
     // Serialise edge additions per workflow: two concurrent inserts must
     // not each pass a cycle check that misses the other's edge.
     tx.lock_edges(&blocked.workflow_id).await?;
@@ -145,6 +146,7 @@ pub async fn remove_blocker<C: Statements>(
     blocker_input: &str,
 ) -> Result<Vec<TicketRef>> {
     let (blocked, blocker) = edge_endpoints(tx, blocked_input, blocker_input).await?;
+    super::runs::check_fence(tx, ctx, &blocked, actor, false).await?;
     if !tx.delete_edge(&blocker.id, &blocked.id).await? {
         return Err(DomainError::EdgeNotFound {
             blocker_id: blocker.id,

@@ -15,11 +15,14 @@ pub mod commits;
 pub mod edges;
 pub mod graphs;
 pub mod guardian;
+pub mod idempotency;
 pub mod moves;
 pub mod reads;
+pub mod runs;
 pub mod tasks;
 pub mod tickets;
 pub mod tokens;
+pub mod webhooks;
 pub mod workflows;
 
 use std::collections::{HashMap, HashSet};
@@ -35,6 +38,7 @@ use tix_core::workflow::Workflow;
 use tix_core::DomainError;
 
 use crate::graph_cache::{GraphCache, GraphDelta};
+use crate::scope::Scope;
 use crate::statements::{PendingEvent, PendingViolation, Statements};
 use crate::{Error, Result};
 
@@ -79,6 +83,8 @@ pub struct WriteCtx {
     events: Vec<PendingEvent>,
     last_event: Option<i64>,
     refused: Option<PendingViolation>,
+    /// What the request carries: its claim token, its idempotency key.
+    scope: Arc<Scope>,
 }
 
 impl WriteCtx {
@@ -90,7 +96,21 @@ impl WriteCtx {
             events: Vec::new(),
             last_event: None,
             refused: None,
+            scope: Arc::new(Scope::default()),
         }
+    }
+
+    pub fn set_scope(&mut self, scope: Arc<Scope>) {
+        self.scope = scope;
+    }
+
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The claim token the request carries, if any.
+    pub fn claim_token(&self) -> Option<&str> {
+        self.scope.claim_token.as_deref()
     }
 
     pub fn graphs(&self) -> &GraphCache {
@@ -152,11 +172,13 @@ impl WriteCtx {
         Ok(())
     }
 
-    /// Appends the queued events to the log: the last statement of every
-    /// write before its commit.
+    /// Appends the queued events to the log, and their webhook deliveries
+    /// to the outbox: the last statements of every write before its commit.
     pub async fn flush<C: Statements>(&mut self, tx: &mut C) -> Result<()> {
         if !self.events.is_empty() {
-            self.last_event = tx.append_events(&self.events).await?;
+            let ids = tx.append_events(&self.events).await?;
+            self.last_event = ids.last().copied();
+            webhooks::enqueue(tx, &self.events, &ids).await?;
             self.events.clear();
         }
         Ok(())

@@ -10,6 +10,7 @@ use tix_core::board::BoardConfig;
 use tix_core::event::{EventKind, HistoryAction};
 use tix_core::guardian::{self as guardian_rules, Finding};
 use tix_core::rules::{self, MoveKind, MoveRequest};
+use tix_core::run::RunOutcome;
 use tix_core::ticket::{StatusChange, Ticket};
 use tix_core::workflow::Workflow;
 use tix_core::DomainError;
@@ -227,6 +228,7 @@ pub async fn change_status<C: Statements>(
 ) -> Result<StatusChange> {
     let ticket = lock_ticket_ref(tx, input).await?;
     check_version(&ticket, expected_version)?;
+    super::runs::check_fence(tx, ctx, &ticket, actor, true).await?;
     let workflow = require_workflow(tx, &ticket.workflow_id).await?;
     let board = &workflow.board_config;
     let comment = optional_comment(comment)?;
@@ -269,6 +271,17 @@ pub async fn change_status<C: Statements>(
     };
     let mut change = apply_move(tx, ctx, actor, &ticket, board, &to, kind, comment.as_deref(), None).await?;
     change.violations = violations;
+    if kind == MoveKind::Resolve {
+        // The holder's (and the resolver's) open runs end with the work done.
+        let mut agents = vec![actor];
+        agents.extend(ticket.assigned_agent_id.as_deref());
+        let ended =
+            super::runs::end_open_runs(tx, ctx, &ticket.id, &agents, RunOutcome::Succeeded, actor, change.ticket.updated_at)
+                .await?;
+        if !ended.is_empty() {
+            change.ticket = require_ticket(tx, &ticket.id).await?;
+        }
+    }
     Ok(change)
 }
 

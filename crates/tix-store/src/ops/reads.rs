@@ -19,6 +19,7 @@ pub async fn ticket_detail<C: Statements>(conn: &mut C, input: &str) -> Result<T
         history: conn.history_of(&id).await?,
         tasks: conn.tasks_of(&id).await?,
         commits: conn.commits_of(&id).await?,
+        runs: conn.runs_of(&id).await?,
     })
 }
 

@@ -10,11 +10,14 @@ use tix_core::task::{check_task_move, NewTask, Task, TaskCreated, TaskFilter, Ta
 use tix_core::validate::page_size;
 use tix_core::DomainError;
 
+use tix_core::run::RunOutcome;
+
 use super::guardian::{judge, Subject};
+use super::runs::{self, Opening};
 use super::{
     now, optional_comment, parse_cursor, random_bytes, require_ticket, require_workflow, resolve_ticket_id, WriteCtx,
 };
-use crate::statements::{HistoryRow, Statements, TaskRow, TaskUpdateRow};
+use crate::statements::{HistoryRow, RunEnd, Statements, TaskRow, TaskUpdateRow};
 use crate::{Error, Result};
 
 /// Full id of the task an id or unambiguous prefix (`task-7hx`, `7hx`) names.
@@ -193,7 +196,11 @@ pub async fn list_tasks<C: Statements>(
 }
 
 /// Moves a task (see `tix_core::task::check_task_move`); `in_progress`
-/// assigns it to `actor` when it has no assignee.
+/// assigns it to `actor` when it has no assignee and opens a run (or joins
+/// the assignee's open run on the ticket); `done`/`failed` end the task's
+/// open run (`succeeded`/`failed`), giving back the claim it held; `queued`
+/// from `in_progress` ends it `abandoned`. Writes carrying a stale claim
+/// token of the task's ticket are refused (`lease_lost`).
 pub async fn set_task_status<C: Statements>(
     tx: &mut C,
     ctx: &mut WriteCtx,
@@ -213,6 +220,8 @@ pub async fn set_task_status<C: Statements>(
     if to == current.status && comment.is_none() {
         return Ok(current);
     }
+    let ticket = require_ticket(tx, &current.ticket_id).await?;
+    runs::check_fence(tx, ctx, &ticket, actor, false).await?;
     let at = now();
     let assignee = match to {
         TaskStatus::InProgress => current.assigned_agent_id.clone().or_else(|| Some(actor.to_string())),
@@ -253,6 +262,29 @@ pub async fn set_task_status<C: Statements>(
         details,
         at,
     );
+    let ending = match to {
+        TaskStatus::Done => Some(RunOutcome::Succeeded),
+        TaskStatus::Failed => Some(RunOutcome::Failed),
+        TaskStatus::Queued | TaskStatus::Blocked if current.status == TaskStatus::InProgress => {
+            Some(RunOutcome::Abandoned)
+        }
+        _ => None,
+    };
+    if to == TaskStatus::InProgress && current.status != TaskStatus::InProgress {
+        let agent = assignee.as_deref().unwrap_or(actor);
+        let opening = Opening {
+            agent,
+            task: Some((&id, current.phase_id)),
+            claim_token_hash: None,
+        };
+        runs::open_run(tx, ctx, &ticket, opening, at).await?;
+    } else if let Some(outcome) = ending {
+        if let Some(run) = tx.open_run_of_task(&id).await? {
+            runs::end_run(tx, ctx, &run, &RunEnd::closing(outcome, actor, at)).await?;
+            let ticket = require_ticket(tx, &current.ticket_id).await?;
+            runs::release_claim(tx, ctx, actor, &run, &ticket, outcome, at).await?;
+        }
+    }
     require_task(tx, &id).await
 }
 

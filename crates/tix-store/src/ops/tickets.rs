@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 use tix_core::event::{EventKind, HistoryAction};
+use tix_core::run::RunOutcome;
 use tix_core::guardian::Finding;
 use tix_core::ids;
 use tix_core::ticket::{NewTicket, Ticket, TicketCreated, TicketPatch};
@@ -358,6 +359,7 @@ pub async fn update_ticket<C: Statements>(
 ) -> Result<Ticket> {
     let ticket = lock_ticket_ref(tx, input).await?;
     check_version(&ticket, expected_version)?;
+    super::runs::check_fence(tx, ctx, &ticket, actor, false).await?;
     let workflow = require_workflow(tx, &ticket.workflow_id).await?;
     let patch = patch.validate(&workflow.board_config)?;
     let at = now();
@@ -412,13 +414,28 @@ pub async fn update_ticket<C: Statements>(
         at,
     )])
     .await?;
+    if assignee != ticket.assigned_agent_id {
+        if let Some(previous) = ticket.assigned_agent_id.as_deref() {
+            // Taken away from its holder (or given up by it): its open runs end.
+            let outcome = if previous == actor {
+                RunOutcome::Abandoned
+            } else {
+                RunOutcome::LeaseLost
+            };
+            super::runs::end_open_runs(tx, ctx, &ticket.id, &[previous], outcome, actor, at).await?;
+        }
+    }
     let updated = require_ticket(tx, &ticket.id).await?;
+    let mut payload = json!({ "fields": fields, "version": updated.version });
+    if patch.assigned_agent_id.is_some() {
+        payload["assigned_agent_id"] = json!(updated.assigned_agent_id);
+    }
     ctx.event(
         &ticket.workflow_id,
         EventKind::TicketUpdated,
         Some(&ticket.id),
         actor,
-        json!({ "fields": fields, "version": updated.version }),
+        payload,
         at,
     );
     Ok(updated)

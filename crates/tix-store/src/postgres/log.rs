@@ -43,12 +43,12 @@ impl LogStatements for PgConn {
         Ok(())
     }
 
-    async fn append_events(&mut self, events: &[PendingEvent]) -> Result<Option<i64>> {
+    async fn append_events(&mut self, events: &[PendingEvent]) -> Result<Vec<i64>> {
         if events.is_empty() {
-            return Ok(None);
+            return Ok(Vec::new());
         }
-        // Lock, insert in order and notify in one round trip (see migration 0001).
-        let last: i64 = sqlx::query_scalar("SELECT tix_append_events($1, $2, $3, $4, $5, $6)")
+        // Lock, insert in order and notify in one round trip (see migrations 0001 and 0005).
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT tix_append_events_ids($1, $2, $3, $4, $5, $6)")
             .bind(events.iter().map(|e| e.workflow_id.as_str()).collect::<Vec<_>>())
             .bind(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>())
             .bind(events.iter().map(|e| e.ticket_id.as_deref()).collect::<Vec<_>>())
@@ -57,7 +57,7 @@ impl LogStatements for PgConn {
             .bind(events.iter().map(|e| e.at).collect::<Vec<_>>())
             .fetch_one(self.c())
             .await?;
-        Ok(Some(last))
+        Ok(ids)
     }
 
     async fn events_after(&mut self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {

@@ -24,10 +24,12 @@
 mod log;
 mod moves;
 mod rows;
+mod runs;
 mod search;
 mod stats;
 mod tasks;
 mod tickets;
+mod webhooks;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -47,6 +49,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/postgres/0002_agent_interface.sql")),
     (3, include_str!("../../migrations/postgres/0003_search.sql")),
     (4, include_str!("../../migrations/postgres/0004_bulk_search_index.sql")),
+    (5, include_str!("../../migrations/postgres/0005_coordination.sql")),
 ];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
 const MIGRATION_LOCK: i64 = 0x7469_785f_6d69_6772; // "tix_migr"
@@ -217,9 +220,7 @@ impl PgStore {
             _schema_guard: guard,
         });
         tokio::spawn(listen_for_events(Arc::downgrade(&inner)));
-        Ok(StoreOn {
-            backend: Postgres { inner },
-        })
+        Ok(StoreOn::new(Postgres { inner }))
     }
 
     /// A store in a fresh schema of its own, dropped with the store: for

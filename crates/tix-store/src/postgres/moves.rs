@@ -9,7 +9,7 @@ use tix_core::ticket::Priority;
 use super::rows;
 use super::PgConn;
 use crate::statements::{
-    Candidate, ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent,
+    Candidate, ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
 };
 use crate::Result;
 
@@ -234,5 +234,89 @@ impl ClaimStatements for PgConn {
         .execute(self.c())
         .await?;
         Ok(())
+    }
+
+    async fn hold_ticket(
+        &mut self,
+        id: &str,
+        agent: &str,
+        lease_expires_at: DateTime<Utc>,
+        lease_seconds: i64,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE tickets SET assigned_agent_id = $2, lease_expires_at = $3, lease_seconds = $4, \
+             version = version + 1, updated_at = $5 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(agent)
+        .bind(lease_expires_at)
+        .bind(lease_seconds)
+        .bind(at)
+        .execute(self.c())
+        .await?;
+        Ok(())
+    }
+
+    async fn release_hold(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "UPDATE tickets SET assigned_agent_id = NULL, lease_expires_at = NULL, lease_seconds = NULL, \
+             version = version + 1, updated_at = $2 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(self.c())
+        .await?;
+        Ok(())
+    }
+
+    async fn renew_lease(&mut self, id: &str, until: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE tickets SET lease_expires_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(until)
+            .execute(self.c())
+            .await?;
+        Ok(())
+    }
+
+    async fn task_candidates(
+        &mut self,
+        workflow_id: &str,
+        phase_id: u32,
+        agent: &str,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<TaskCandidate>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT k.id, k.ticket_id FROM tasks k JOIN tickets t ON t.id = k.ticket_id \
+             WHERE k.workflow_id = $1 AND k.phase_id = $2 AND k.status = 'queued' \
+             AND (k.assigned_agent_id IS NULL OR k.assigned_agent_id = $3) AND NOT t.is_resolved \
+             AND (t.assigned_agent_id IS NULL OR t.assigned_agent_id = $3 OR t.lease_expires_at IS NULL \
+                  OR t.lease_expires_at < $4) \
+             ORDER BY t.priority DESC, k.seq LIMIT $5",
+        )
+        .bind(workflow_id)
+        .bind(phase_id as i32)
+        .bind(agent)
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(self.c())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(task_id, ticket_id)| TaskCandidate { task_id, ticket_id })
+            .collect())
+    }
+
+    async fn lock_task_if_queued(&mut self, task_id: &str, agent: &str) -> Result<bool> {
+        let locked: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM tasks WHERE id = $1 AND status = 'queued' \
+             AND (assigned_agent_id IS NULL OR assigned_agent_id = $2) FOR UPDATE SKIP LOCKED",
+        )
+        .bind(task_id)
+        .bind(agent)
+        .fetch_optional(self.c())
+        .await?;
+        Ok(locked.is_some())
     }
 }

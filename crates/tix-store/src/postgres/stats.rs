@@ -76,7 +76,47 @@ async fn workflow_stats(
         cycle_time: durations(conn, id, &since, true).await?,
         cumulative_flow: cumulative_flow(conn, &workflow, &since, &today).await?,
         workload: workload(conn, id, &workflow.board_config.initial_status, &since).await?,
+        runs: run_stats(conn, id, &since).await?,
     })
+}
+
+/// Runs started since the UTC day `since`.
+async fn run_stats(conn: &mut PgConnection, id: &str, since: &str) -> Result<tix_core::stats::RunStats> {
+    let rows = sqlx::query(
+        "SELECT r.ticket_id, t.title, r.agent_id, r.phase_id, r.outcome, COALESCE(r.tokens_in, 0), \
+         COALESCE(r.tokens_out, 0), COALESCE(r.cost_usd, 0) FROM runs r JOIN tickets t ON t.id = r.ticket_id \
+         WHERE r.workflow_id = $1 AND r.started_at >= ($2::date AT TIME ZONE 'UTC')",
+    )
+    .bind(id)
+    .bind(since)
+    .fetch_all(&mut *conn)
+    .await?;
+    let runs = rows
+        .iter()
+        .map(|r| {
+            Ok(tix_core::stats::RunFacts {
+                ticket_id: r.try_get(0)?,
+                title: r.try_get(1)?,
+                agent_id: r.try_get(2)?,
+                phase_id: r.try_get::<Option<i32>, _>(3)?.map(|p| p as u32),
+                outcome: r.try_get(4)?,
+                tokens_in: r.try_get::<i64, _>(5)?.max(0) as u64,
+                tokens_out: r.try_get::<i64, _>(6)?.max(0) as u64,
+                cost_usd: r.try_get(7)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let retries: (i64, i64) = sqlx::query_as(
+        "WITH resolved AS (SELECT t.id FROM tickets t WHERE t.workflow_id = $1 AND t.is_resolved \
+           AND t.resolved_at >= ($2::date AT TIME ZONE 'UTC') AND EXISTS (SELECT 1 FROM runs r WHERE r.ticket_id = t.id)) \
+         SELECT (SELECT COUNT(*) FROM resolved), \
+                (SELECT COUNT(*) FROM runs r WHERE r.ticket_id IN (SELECT id FROM resolved))",
+    )
+    .bind(id)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(tix_core::stats::run_stats(&runs, (retries.0 as u64, retries.1 as u64)))
 }
 
 async fn by_column(conn: &mut PgConnection, workflow: &Workflow, column: &str) -> Result<Vec<Count>> {

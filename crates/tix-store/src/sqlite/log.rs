@@ -82,11 +82,11 @@ impl LogStatements for SqliteConn {
         Ok(())
     }
 
-    async fn append_events(&mut self, events: &[PendingEvent]) -> Result<Option<i64>> {
+    async fn append_events(&mut self, events: &[PendingEvent]) -> Result<Vec<i64>> {
         let mut insert = self.conn.prepare_cached(
             "INSERT INTO events (workflow_id, kind, ticket_id, agent_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let mut last = None;
+        let mut ids = Vec::with_capacity(events.len());
         for e in events {
             insert.execute(params![
                 e.workflow_id,
@@ -96,9 +96,9 @@ impl LogStatements for SqliteConn {
                 e.payload.to_string(),
                 time_text(e.at)
             ])?;
-            last = Some(self.conn.last_insert_rowid());
+            ids.push(self.conn.last_insert_rowid());
         }
-        Ok(last)
+        Ok(ids)
     }
 
     async fn events_after(&mut self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {

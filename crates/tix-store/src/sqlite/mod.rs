@@ -11,10 +11,12 @@
 mod log;
 mod moves;
 mod rows;
+mod runs;
 mod search;
 mod stats;
 mod tasks;
 mod tickets;
+mod webhooks;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -34,6 +36,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../../migrations/sqlite/0002_agent_interface.sql")),
     (3, include_str!("../../migrations/sqlite/0003_search.sql")),
     (4, include_str!("../../migrations/sqlite/0004_bulk_search_index.sql")),
+    (5, include_str!("../../migrations/sqlite/0005_coordination.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 
@@ -180,7 +183,7 @@ impl crate::SqliteStore {
                 shared: Shared::new(head),
             }),
         };
-        Ok(StoreOn { backend })
+        Ok(StoreOn::new(backend))
     }
 
     /// Runs `f` over a read transaction (search and statistics SQL, which

@@ -8,7 +8,7 @@ use tix_core::ticket::Priority;
 use super::rows::{self, parse_time, time_text};
 use super::SqliteConn;
 use crate::statements::{
-    Candidate, ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent,
+    Candidate, ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
 };
 use crate::{Error, Result};
 
@@ -202,5 +202,77 @@ impl ClaimStatements for SqliteConn {
             )?
             .execute(params![id, status, time_text(at)])?;
         Ok(())
+    }
+
+    async fn hold_ticket(
+        &mut self,
+        id: &str,
+        agent: &str,
+        lease_expires_at: DateTime<Utc>,
+        lease_seconds: i64,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE tickets SET assigned_agent_id = ?2, lease_expires_at = ?3, lease_seconds = ?4, \
+                 version = version + 1, updated_at = ?5 WHERE id = ?1",
+            )?
+            .execute(params![id, agent, time_text(lease_expires_at), lease_seconds, time_text(at)])?;
+        Ok(())
+    }
+
+    async fn release_hold(&mut self, id: &str, at: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE tickets SET assigned_agent_id = NULL, lease_expires_at = NULL, lease_seconds = NULL, \
+                 version = version + 1, updated_at = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, time_text(at)])?;
+        Ok(())
+    }
+
+    async fn renew_lease(&mut self, id: &str, until: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE tickets SET lease_expires_at = ?2 WHERE id = ?1")?
+            .execute(params![id, time_text(until)])?;
+        Ok(())
+    }
+
+    async fn task_candidates(
+        &mut self,
+        workflow_id: &str,
+        phase_id: u32,
+        agent: &str,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<TaskCandidate>> {
+        let candidates = self
+            .conn
+            .prepare_cached(
+                "SELECT k.id, k.ticket_id FROM tasks k JOIN tickets t ON t.id = k.ticket_id \
+                 WHERE k.workflow_id = ?1 AND k.phase_id = ?2 AND k.status = 'queued' \
+                 AND (k.assigned_agent_id IS NULL OR k.assigned_agent_id = ?3) AND t.is_resolved = 0 \
+                 AND (t.assigned_agent_id IS NULL OR t.assigned_agent_id = ?3 OR t.lease_expires_at IS NULL \
+                      OR t.lease_expires_at < ?4) \
+                 ORDER BY t.priority DESC, k.seq LIMIT ?5",
+            )?
+            .query_map(params![workflow_id, phase_id, agent, time_text(now), limit], |r| {
+                Ok(TaskCandidate {
+                    task_id: r.get(0)?,
+                    ticket_id: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(candidates)
+    }
+
+    async fn lock_task_if_queued(&mut self, task_id: &str, agent: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM tasks WHERE id = ?1 AND status = 'queued' \
+                 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?2))",
+            )?
+            .query_row(params![task_id, agent], |r| r.get(0))?)
     }
 }

@@ -73,7 +73,39 @@ pub(crate) fn workflow_stats(
         cycle_time: durations(conn, id, &since, "started_at")?,
         cumulative_flow: cumulative_flow(conn, &workflow, &since, &today)?,
         workload: workload(conn, id, &workflow.board_config.initial_status, &since)?,
+        runs: run_stats(conn, id, &since)?,
     })
+}
+
+/// Runs started since `since` (a `YYYY-MM-DD` day: RFC 3339 text sorts after it).
+fn run_stats(conn: &Connection, id: &str, since: &str) -> Result<tix_core::stats::RunStats> {
+    let runs = conn
+        .prepare_cached(
+            "SELECT r.ticket_id, t.title, r.agent_id, r.phase_id, r.outcome, COALESCE(r.tokens_in, 0), \
+             COALESCE(r.tokens_out, 0), COALESCE(r.cost_usd, 0) FROM runs r JOIN tickets t ON t.id = r.ticket_id \
+             WHERE r.workflow_id = ?1 AND r.started_at >= ?2",
+        )?
+        .query_map(params![id, since], |r| {
+            Ok(tix_core::stats::RunFacts {
+                ticket_id: r.get(0)?,
+                title: r.get(1)?,
+                agent_id: r.get(2)?,
+                phase_id: r.get(3)?,
+                outcome: r.get(4)?,
+                tokens_in: r.get::<_, i64>(5)?.max(0) as u64,
+                tokens_out: r.get::<_, i64>(6)?.max(0) as u64,
+                cost_usd: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let retries: (i64, i64) = conn.prepare_cached(
+        "WITH resolved AS (SELECT t.id FROM tickets t WHERE t.workflow_id = ?1 AND t.is_resolved = 1 \
+           AND t.resolved_at >= ?2 AND EXISTS (SELECT 1 FROM runs r WHERE r.ticket_id = t.id)) \
+         SELECT (SELECT COUNT(*) FROM resolved), \
+                (SELECT COUNT(*) FROM runs r WHERE r.ticket_id IN (SELECT id FROM resolved))",
+    )?
+    .query_row(params![id, since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(tix_core::stats::run_stats(&runs, (retries.0 as u64, retries.1 as u64)))
 }
 
 fn counts(conn: &Connection, sql: &str, id: &str) -> Result<Vec<Count>> {

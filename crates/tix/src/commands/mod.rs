@@ -11,10 +11,13 @@ mod import;
 mod mcp;
 mod migrate_store;
 mod ready;
+mod run;
 mod search;
 mod serve;
 mod task;
 mod ticket;
+mod webhook;
+mod work;
 mod workflow;
 
 use anyhow::Result;
@@ -87,8 +90,15 @@ pub async fn run(cli: Cli) -> Result<()> {
         &global.database,
         &global.agent,
         global.token.clone(),
+        global.claim.clone(),
     )
     .await?;
+    // What `tix work` passes on to its commands.
+    let global_env = work::WorkerEnv {
+        server: global.server.clone(),
+        database: global.database.clone(),
+        token: global.token.clone(),
+    };
     let ctx = Ctx {
         client,
         json: global.json,
@@ -111,6 +121,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Unblock(args) => flow::unblock(&ctx, args).await,
         Command::Ready(args) => ready::ready(&ctx, args).await,
         Command::Claim(args) => ready::claim(&ctx, args).await,
+        Command::Heartbeat(args) => ready::heartbeat(&ctx, args).await,
+        Command::Run(command) => run::run(&ctx, command).await,
+        Command::Webhook(command) => webhook::run(&ctx, command).await,
+        Command::Work(args) => work::run(&ctx, args, &global_env).await,
         Command::Graph(args) => graph::run(&ctx, args).await,
         Command::Import(args) => import::run(&ctx, args).await,
         Command::Search(args) => search::search(&ctx, args).await,

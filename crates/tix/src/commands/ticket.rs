@@ -183,6 +183,13 @@ fn print_detail(detail: &TicketDetail) {
             );
         }
     }
+    if !detail.runs.is_empty() {
+        println!();
+        println!("runs:");
+        for run in &detail.runs {
+            println!("  {}", super::run::run_line(run));
+        }
+    }
     if !detail.commits.is_empty() {
         println!();
         println!("commits:");

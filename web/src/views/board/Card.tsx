@@ -75,20 +75,18 @@ export function CardBody({
     <article className={classes.join(' ')}>
       <div className="card-top">
         <span className="card-id">{shortId(ticket.id)}</span>
-        <span className="badge type">{ticket.ticket_type}</span>
         <span className="spacer" />
         <PriorityBadge priority={ticket.priority} />
       </div>
       <h3 className="card-title">{ticket.title}</h3>
-      {ticket.tags.length > 0 && (
-        <div className="card-meta">
-          {ticket.tags.slice(0, 4).map((tag) => (
-            <span key={tag} className="tag">
-              #{tag}
-            </span>
-          ))}
-        </div>
-      )}
+      <div className="card-meta">
+        <span className="badge type">{ticket.ticket_type}</span>
+        {ticket.tags.slice(0, 4).map((tag) => (
+          <span key={tag} className="tag">
+            #{tag}
+          </span>
+        ))}
+      </div>
       {blocked && (
         <div className="card-why why-blocked" data-testid="blocked-by">
           <span className="why-label">Waiting on</span>{' '}

@@ -6,6 +6,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tix_core::ticket::Priority;
 
+mod fleet;
+
+pub use fleet::{ClaimArgs, HeartbeatArgs, ReadyArgs, RunCommand, WebhookCommand, WorkArgs};
+
 const ABOUT: &str = "Tix: a ticket tracker and Kanban board for teams of AI agents.";
 
 const LONG_ABOUT: &str = "\
@@ -69,6 +73,11 @@ pub struct GlobalArgs {
     /// Print the API's JSON for the result (errors too) instead of human output.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// The claim token of the ticket you work on (a claim prints it; `tix work` sets TIX_CLAIM for
+    /// its command). Sent with every write: once the claim is lost they fail with lease_lost.
+    #[arg(long, env = "TIX_CLAIM", global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub claim: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,8 +111,21 @@ pub enum Command {
     /// List ready tickets: unresolved, unblocked, in the initial column, unassigned; best first.
     Ready(ReadyArgs),
     /// Take a ready ticket (the best one, or the one named): assign it, move it to the
-    /// start column and lease it.
+    /// start column and lease it. Prints the claim token and what earlier attempts handed over.
+    /// With --phase, take that phase's best queued task instead.
     Claim(ClaimArgs),
+    /// Renew your claim's lease on a ticket (by the length you claimed with).
+    Heartbeat(HeartbeatArgs),
+    /// Runs: each claim or task start is one attempt, with how it ended, a hand-off and its cost.
+    #[command(subcommand)]
+    Run(RunCommand),
+    /// Webhooks: a URL that gets a signed POST for each event it subscribes to (retried until
+    /// it answers 2xx).
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+    /// Be a worker: take a phase's queued tasks (or ready tickets) one by one and run a command
+    /// for each, with the ticket in its environment and the instructions on its stdin.
+    Work(WorkArgs),
     /// Draw the dependency tree around a ticket: what it waits for, and what waits for it.
     Graph(GraphArgs),
     /// Bulk-create tickets from a JSON Lines file (one ticket per line), in batches.
@@ -702,24 +724,6 @@ pub struct BlockArgs {
     /// The ticket it waits for (the blocker). Cycles are refused.
     #[arg(long = "by", value_name = "BLOCKER")]
     pub blocker: String,
-}
-
-#[derive(Debug, Args)]
-pub struct ReadyArgs {
-    /// How many to show (1..500).
-    #[arg(long, short = 'n', default_value_t = 20)]
-    pub limit: u32,
-}
-
-#[derive(Debug, Args)]
-pub struct ClaimArgs {
-    /// Claim this ticket instead of the top ready one (it must be ready).
-    pub ticket: Option<String>,
-
-    /// Lease length (default 1800, at most 86400); the claim lapses unless the holder writes to
-    /// the ticket in time.
-    #[arg(long, value_name = "N")]
-    pub lease_seconds: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tix_app::{App, CreateOptions, NewClaim, WorkflowChoice};
+use tix_core::run::Claimed;
 use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
@@ -20,19 +21,25 @@ use tix_core::ticket::{
 use tix_core::workflow::{named_workflow, only_workflow, NewWorkflow, Workflow};
 use tix_search::embed::{self, EmbedderConfig};
 use tix_search::{Search, SearchConfig};
-use tix_store::{AnyStore, CommitStore, DatabaseUrl, GuardianStore, OpenOptions, SearchStore, Store, TaskStore};
+use tix_store::{
+    AnyStore, CommitStore, DatabaseUrl, GuardianStore, OpenOptions, Scope, Scoped, SearchStore, Store, TaskStore,
+};
 
 use crate::cli::{EmbedArgs, EmbedderArg};
 use crate::error::Failure;
 
+mod fleet;
+
 pub type Result<T> = std::result::Result<T, Failure>;
 
+#[derive(Clone)]
 pub enum Client {
     Remote(HttpClient),
     Local(LocalStore),
 }
 
 /// The store opened in-process, with the agent that acts.
+#[derive(Clone)]
 pub struct LocalStore {
     pub store: AnyStore,
     pub agent: String,
@@ -104,11 +111,23 @@ pub fn embedder_config(args: &EmbedArgs) -> Result<EmbedderConfig> {
 }
 
 /// A Tix server's REST API.
+#[derive(Clone)]
 pub struct HttpClient {
     base: Url,
     http: reqwest::Client,
     agent: String,
     token: Option<String>,
+    /// Sent as `X-Tix-Claim` with every request.
+    claim: Option<String>,
+}
+
+/// What to claim (see [`Client::claim`]).
+#[derive(Debug, Clone, Default)]
+pub struct ClaimOptions {
+    pub ticket: Option<String>,
+    pub phase: Option<u32>,
+    pub lease_seconds: Option<u64>,
+    pub wait: Option<Duration>,
 }
 
 /// `POST /api/tickets` answer.
@@ -150,16 +169,57 @@ pub struct GuardianReport {
 }
 
 impl Client {
-    /// A remote client when a server is named, else the database opened directly.
-    pub async fn connect(server: Option<&str>, database: &str, agent: &str, token: Option<String>) -> Result<Client> {
+    /// A remote client when a server is named, else the database opened
+    /// directly. `claim` (a claim token) goes with every write.
+    pub async fn connect(
+        server: Option<&str>,
+        database: &str,
+        agent: &str,
+        token: Option<String>,
+        claim: Option<String>,
+    ) -> Result<Client> {
         let agent = tix_core::ticket::check_agent_id("agent", agent)?;
-        if let Some(server) = server {
-            return Ok(Client::Remote(HttpClient::new(server, agent, token)?));
+        let claim = claim
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| tix_core::run::check_claim_token(&c))
+            .transpose()?;
+        let client = if let Some(server) = server {
+            Client::Remote(HttpClient::new(server, agent, token)?)
+        } else {
+            Client::Local(LocalStore {
+                store: open_store(database, &OpenOptions { pool_size: 4 }).await?,
+                agent,
+            })
+        };
+        Ok(match claim {
+            Some(claim) => client.with_claim(&claim),
+            None => client,
+        })
+    }
+
+    /// This client, sending `claim` (a claim token) with every write.
+    pub fn with_claim(&self, claim: &str) -> Client {
+        match self {
+            Client::Remote(http) => Client::Remote(HttpClient {
+                claim: Some(claim.to_string()),
+                ..http.clone()
+            }),
+            Client::Local(local) => Client::Local(LocalStore {
+                store: local.store.scoped(Scope {
+                    claim_token: Some(claim.to_string()),
+                    idempotency: None,
+                }),
+                agent: local.agent.clone(),
+            }),
         }
-        Ok(Client::Local(LocalStore {
-            store: open_store(database, &OpenOptions { pool_size: 4 }).await?,
-            agent,
-        }))
+    }
+
+    /// The acting agent.
+    pub fn agent(&self) -> &str {
+        match self {
+            Client::Remote(http) => &http.agent,
+            Client::Local(local) => &local.agent,
+        }
     }
 
     pub async fn create_workflow(&self, new: NewWorkflow) -> Result<Workflow> {
@@ -402,44 +462,58 @@ impl Client {
         }
     }
 
-    /// Ready tickets for the acting agent, best first.
-    pub async fn ready(&self, workflow_id: &str, limit: u32) -> Result<Vec<ReadyTicket>> {
+    /// Ready tickets for the acting agent, best first; with `wait`, an
+    /// empty answer waits (at most 60 s) for one to become ready.
+    pub async fn ready(&self, workflow_id: &str, limit: u32, wait: Option<Duration>) -> Result<Vec<ReadyTicket>> {
+        let wait = tix_core::validate::wait(wait.map(|w| w.as_secs()))?;
         match self {
             Client::Remote(http) => {
                 let query = [
                     ("agent_id", Some(http.agent.clone())),
                     ("limit", Some(limit.to_string())),
+                    ("wait", wait.map(|w| w.as_secs().to_string())),
                 ];
                 let list: ReadyList = http.get(&["api", "workflows", workflow_id, "ready"], &query).await?;
                 Ok(list.tickets)
             }
-            Client::Local(local) => Ok(local.store.ready(workflow_id, Some(&local.agent), limit).await?),
+            Client::Local(local) => Ok(local
+                .use_cases()
+                .ready(workflow_id, Some(&local.agent), limit, wait)
+                .await?),
         }
     }
 
-    /// Claims the top ready ticket (or `ticket`) for the acting agent, with
-    /// a lease of `lease_seconds` (checked by the use case locally, by the
-    /// server remotely).
-    pub async fn claim(&self, workflow_id: &str, ticket: Option<String>, lease_seconds: Option<u64>) -> Result<Ticket> {
+    /// Claims the top ready ticket (or `ticket`, or the best queued task of
+    /// `phase`) for the acting agent, with a lease of `lease_seconds`
+    /// (checked by the use case locally, by the server remotely); with
+    /// `wait`, waits (at most 60 s) for one when nothing is ready.
+    pub async fn claim(&self, workflow_id: &str, request: ClaimOptions) -> Result<Claimed> {
+        let wait = tix_core::validate::wait(request.wait.map(|w| w.as_secs()))?;
         match self {
             Client::Remote(http) => {
                 let mut body = json!({ "agent_id": http.agent });
-                if let Some(ticket) = &ticket {
+                if let Some(ticket) = &request.ticket {
                     body["ticket_id"] = json!(ticket);
                 }
-                if let Some(lease_seconds) = lease_seconds {
+                if let Some(phase) = request.phase {
+                    body["phase_id"] = json!(phase);
+                }
+                if let Some(lease_seconds) = request.lease_seconds {
                     body["lease_seconds"] = json!(lease_seconds);
                 }
                 let path = ["api", "workflows", workflow_id, "claim"];
-                http.send(Method::POST, &path, &[], Some(&body), None).await
+                let query = [("wait", wait.map(|w| w.as_secs().to_string()))];
+                http.send(Method::POST, &path, &query, Some(&body), None).await
             }
             Client::Local(local) => Ok(local
                 .use_cases()
                 .claim(NewClaim {
                     workflow_id: workflow_id.to_string(),
                     agent_id: local.agent.clone(),
-                    ticket_id: ticket,
-                    lease_seconds,
+                    ticket_id: request.ticket,
+                    lease_seconds: request.lease_seconds,
+                    phase_id: request.phase,
+                    wait,
                 })
                 .await?),
         }
@@ -558,6 +632,7 @@ impl HttpClient {
             http,
             agent,
             token,
+            claim: None,
         })
     }
 
@@ -607,6 +682,9 @@ impl HttpClient {
         }
         if let Some(version) = if_match {
             request = request.header("If-Match", version.to_string());
+        }
+        if let Some(claim) = &self.claim {
+            request = request.header("X-Tix-Claim", claim);
         }
         if let Some(body) = body {
             request = request.json(body);
