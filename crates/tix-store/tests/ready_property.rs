@@ -136,6 +136,7 @@ fn code<T>(result: &Result<T, Error>) -> Option<&'static str> {
         Ok(_) => None,
         Err(Error::Domain(e)) => Some(e.code()),
         Err(Error::Storage(e)) => panic!("storage error: {e}"),
+        Err(Error::AlreadyAnswered) => panic!("no idempotency key was sent"),
     }
 }
 
@@ -228,6 +229,7 @@ async fn apply(
                 agent_id: agent.to_string(),
                 ticket_id: named.clone(),
                 lease: None,
+                phase_id: None,
             };
             let result = store.claim(request).await;
             match &named {
@@ -241,9 +243,9 @@ async fn apply(
                 }
             }
             if let Ok(claimed) = result {
-                prop_assert_eq!(claimed.assigned_agent_id.as_deref(), Some(agent));
-                prop_assert_eq!(claimed.status.as_str(), board.claim_status());
-                prop_assert!(ready.contains(&claimed.id), "claimed a ticket that was not ready");
+                prop_assert_eq!(claimed.ticket.assigned_agent_id.as_deref(), Some(agent));
+                prop_assert_eq!(claimed.ticket.status.as_str(), board.claim_status());
+                prop_assert!(ready.contains(&claimed.ticket.id), "claimed a ticket that was not ready");
             }
         }
     }

@@ -181,7 +181,8 @@ pub async fn concurrent_claims_hand_out_each_ticket_once<S: Store>(store: S) {
                     ..Default::default()
                 };
                 match store.claim(request).await {
-                    Ok(ticket) => {
+                    Ok(claimed) => {
+                        let ticket = claimed.ticket;
                         assert_eq!(
                             ticket.assigned_agent_id.as_deref(),
                             Some(agent.as_str()),

@@ -101,6 +101,7 @@ pub(super) fn domain_error<T: Debug>(result: Result<T>, what: &str) -> DomainErr
         Ok(value) => panic!("{what}: expected a domain error, got Ok({value:?})"),
         Err(Error::Domain(err)) => err,
         Err(Error::Storage(err)) => panic!("{what}: expected a domain error, got a storage error: {err}"),
+        Err(Error::AlreadyAnswered) => panic!("{what}: expected a domain error, got AlreadyAnswered"),
     }
 }
 

@@ -18,13 +18,15 @@
 //!
 //! One module per topic (workflows, tickets, patterns, moves, blocking,
 //! concurrency, listing, ready, events, stats, import; `agent` for tasks
-//! and the Guardian). [`fixtures`] holds the seed's workflow and the small
+//! and the Guardian; `coordination` for runs, fencing, idempotency keys
+//! and the webhook outbox). [`fixtures`] holds the seed's workflow and the small
 //! helpers the cases share; other crates' tests build their boards from it
 //! too, so the seed's board is written down once.
 
 pub mod agent;
 mod blocking;
 mod concurrency;
+pub mod coordination;
 mod events;
 pub mod fixtures;
 mod import;
@@ -86,6 +88,14 @@ macro_rules! conformance_tests {
             event_feed_wakes_after_a_write,
             import_links_batch_and_stored_tickets,
         );
+        $crate::conformance_tests!(@coordination $make;
+            a_lost_claim_fences_its_holder,
+            taking_a_ticket_away_ends_the_holders_run,
+            runs_hand_over_to_the_next_claimant,
+            claims_by_phase_hold_the_tasks_ticket,
+            idempotency_keys_keep_the_first_answer,
+            webhook_outbox_follows_writes,
+        );
         $crate::conformance_tests!(@agent $make;
             tasks_create_check_and_list,
             tasks_follow_ticket_blocking,
@@ -102,6 +112,15 @@ macro_rules! conformance_tests {
             async fn $case() {
                 let store = $make;
                 $crate::conformance::$case(store).await;
+            }
+        )*
+    };
+    (@coordination $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                let store = $make;
+                $crate::conformance::coordination::$case(store).await;
             }
         )*
     };

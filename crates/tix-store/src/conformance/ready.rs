@@ -132,10 +132,12 @@ pub async fn claim_next_and_named<S: Store>(store: S) {
         agent_id: agent.to_string(),
         ticket_id: ticket.map(str::to_string),
         lease: None,
+        phase_id: None,
     };
 
     let before = Utc::now();
-    let claimed = store.claim(request("agent-1", None)).await.expect("claim next");
+    let claimed = store.claim(request("agent-1", None)).await.expect("claim next")
+        .ticket;
     let after = Utc::now();
     assert_eq!(claimed.id, top, "claim next hands out the top ready ticket");
     assert_eq!(claimed.assigned_agent_id.as_deref(), Some("agent-1"));
@@ -211,7 +213,8 @@ pub async fn claim_next_and_named<S: Store>(store: S) {
         "the holder's write renews the lease ({renew_before:?} -> {renewed:?})"
     );
 
-    let second = store.claim(request("agent-2", None)).await.expect("claim next again");
+    let second = store.claim(request("agent-2", None)).await.expect("claim next again")
+        .ticket;
     assert_eq!(second.id, low);
     expect_code(
         store.claim(request("agent-3", None)).await,
@@ -225,7 +228,8 @@ pub async fn claim_next_and_named<S: Store>(store: S) {
     let named = store
         .claim(request("agent-3", Some(&blocked)))
         .await
-        .expect("claim the now unblocked ticket");
+        .expect("claim the now unblocked ticket")
+        .ticket;
     assert_eq!(
         (named.id.as_str(), named.assigned_agent_id.as_deref()),
         (blocked.as_str(), Some("agent-3"))
@@ -257,9 +261,11 @@ pub async fn claim_lease_expiry<S: Store>(store: S) {
             agent_id: "agent-1".into(),
             ticket_id: None,
             lease: Some(Duration::ZERO),
+            phase_id: None,
         })
         .await
-        .expect("claim with a zero lease");
+        .expect("claim with a zero lease")
+        .ticket;
     assert_eq!(claimed.id, t);
     assert!(claimed.lease_expires_at.is_some());
 
@@ -307,7 +313,8 @@ pub async fn claim_lease_expiry<S: Store>(store: S) {
             ..ClaimRequest::default()
         })
         .await
-        .expect("someone else claims it");
+        .expect("someone else claims it")
+        .ticket;
     assert_eq!(
         (again.id.as_str(), again.assigned_agent_id.as_deref()),
         (t.as_str(), Some("agent-2"))

@@ -198,6 +198,7 @@ pub async fn guardian_lease_idle<S: Store + GuardianStore>(store: S) {
             agent_id: "sleepy".into(),
             ticket_id: None,
             lease: Some(Duration::ZERO),
+            phase_id: None,
         })
         .await
         .expect("claim");
