@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::handlers::{events, search, stats, tasks, tickets, workflows};
+use crate::handlers::{events, runs, search, stats, tasks, tickets, webhooks, whoami, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,7 +21,10 @@ use crate::handlers::{events, search, stats, tasks, tickets, workflows};
         Name the acting agent with the X-Agent-ID header (default `human`). \
         A server started with `--auth required` needs `Authorization: Bearer <token>` on every \
         request (the token decides the agent). Every answer >= 400 is \
-        `{\"error\": {\"code\", \"message\", \"hint\", ...}}`."
+        `{\"error\": {\"code\", \"message\", \"hint\", ...}}`. Writes take an `Idempotency-Key` \
+        (a retry with the same key gets the first answer and changes nothing) and the \
+        `X-Tix-Claim` token a claim answered (once the claim is lost, writes carrying it are \
+        refused with `409 lease_lost`)."
     ),
     paths(
         workflows::create,
@@ -52,6 +55,16 @@ use crate::handlers::{events, search, stats, tasks, tickets, workflows};
         search::search,
         search::search_json,
         search::related,
+        runs::heartbeat,
+        runs::list,
+        runs::get,
+        runs::finish,
+        webhooks::create,
+        webhooks::list,
+        webhooks::get,
+        webhooks::delete,
+        webhooks::deliveries,
+        whoami::get,
     ),
     components(schemas(ErrorBody, ErrorDetail, tix_core::error::TicketRef))
 )]
@@ -95,13 +108,14 @@ fn complete(document: &mut Value) {
     };
     for item in paths.values_mut() {
         let Some(item) = item.as_object_mut() else { continue };
-        for operation in item.values_mut() {
-            complete_operation(operation);
+        for (method, operation) in item.iter_mut() {
+            let write = matches!(method.as_str(), "post" | "put" | "patch" | "delete");
+            complete_operation(operation, write);
         }
     }
 }
 
-fn complete_operation(operation: &mut Value) {
+fn complete_operation(operation: &mut Value, write: bool) {
     let has_body = operation.get("requestBody").is_some();
     let parameters = operation
         .as_object_mut()
@@ -120,6 +134,26 @@ fn complete_operation(operation: &mut Value) {
                 agent unless the token is an admin's.",
             "schema": { "type": "string", "minLength": 1, "maxLength": tix_core::validate::MAX_AGENT_ID_CHARS }
         }));
+        if write {
+            parameters.push(json!({
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": false,
+                "description": "Any string you choose (a UUID is good). The same key from the same agent within \
+                    24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: \
+                    true`) and changes nothing; with a different request it is `422 idempotency_key_reused`.",
+                "schema": { "type": "string", "minLength": 1, "maxLength": tix_store::scope::MAX_IDEMPOTENCY_KEY_CHARS }
+            }));
+            parameters.push(json!({
+                "name": "X-Tix-Claim",
+                "in": "header",
+                "required": false,
+                "description": "The claim_token a claim answered. Once that claim is over (the lease ran out, \
+                    someone else claimed the ticket), writes to its ticket carrying it are refused with \
+                    `409 lease_lost`; tokens of other tickets' claims are ignored.",
+                "schema": { "type": "string", "pattern": "^[A-Za-z0-9_-]{1,128}$" }
+            }));
+        }
     }
     let Some(Value::Object(responses)) = operation.get_mut("responses") else {
         return;
@@ -152,6 +186,16 @@ fn complete_operation(operation: &mut Value) {
             error_answer("the body is over the limit (`body_too_large`, with `limit_bytes`)"),
         );
         add("415", error_answer("the body is not JSON (`unsupported_media_type`)"));
+    }
+    if write {
+        add(
+            "409",
+            error_answer("refused as things stand: `lease_lost` (your claim is over), or a rule of the board"),
+        );
+        add(
+            "422",
+            error_answer("the Idempotency-Key was used for a different request (`idempotency_key_reused`)"),
+        );
     }
     add("414", error_answer("the URI is over 8 KiB (`uri_too_long`)"));
     add(

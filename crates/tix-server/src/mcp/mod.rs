@@ -433,6 +433,7 @@ mod tests {
             }
             match schema.get("type").and_then(Value::as_str) {
                 Some("integer") => Value::from(2),
+                Some("number") => Value::from(0.5),
                 Some("boolean") => Value::from(true),
                 Some("array") => serde_json::json!(["ticket-a"]),
                 Some("object") => serde_json::json!({}),
@@ -492,7 +493,11 @@ mod tests {
                 .map(|t| t.name)
                 .collect()
         };
-        assert_eq!(names("queue"), vec!["get_ready_tickets", "claim_next_ticket"]);
+        assert_eq!(
+            names("queue"),
+            vec!["get_ready_tickets", "claim_next_ticket", "heartbeat", "finish_run"]
+        );
+        assert_eq!(names("runs"), vec!["heartbeat", "finish_run"]);
         assert_eq!(names("link_commit, get_ticket"), vec!["get_ticket", "link_commit"]);
         assert_eq!(names("all").len(), tools::TOOLS.len());
         let err = tools::select(Some("tickets,bogus")).err().expect("unknown name");

@@ -80,7 +80,7 @@ fn comment_added() -> Value {
 }
 
 fn claimed() -> Value {
-    shape(&[("ticket_id", s), ("status", s), ("claim_token", s), ("run_id", s)])
+    shape(&[("ticket_id", s), ("claim_token", s), ("run_id", s)])
 }
 
 fn heartbeat() -> Value {
@@ -149,7 +149,7 @@ pub const TOOLS: &[ToolDef] = &[
         output: None,
         groups: &["default", "tickets", "read"],
         description:
-            "The board: column ids in order (use them as new_status), WIP limits, ticket types, transitions, phases.",
+            "The board: column ids in order (new_status values), WIP limits, ticket types, transitions, phases.",
         schema: || object(json!({ "workflow_id": s() }), &[]),
     },
     ToolDef {
@@ -158,7 +158,7 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Read,
         output: None,
         groups: &["default", "tickets", "read"],
-        description: "A ticket with its blockers, dependents, tasks, comments, linked commits and history.",
+        description: "A ticket with its blockers, dependents, tasks, runs, comments, commits and history.",
         schema: || object(json!({ "ticket_id": s() }), &["ticket_id"]),
     },
     ToolDef {
@@ -185,7 +185,7 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Read,
         output: None,
         groups: &["default", "tickets", "read"],
-        description: "Find tickets by meaning or words. Search before create_ticket to avoid duplicates.",
+        description: "Find tickets by meaning or words. Search before create_ticket: no duplicates.",
         schema: || {
             object(
                 json!({
@@ -205,8 +205,8 @@ pub const TOOLS: &[ToolDef] = &[
         output: Some(created_ticket),
         groups: &["default", "tickets"],
         description:
-            "Create a ticket in the initial column, blocked until its blockers resolve. Answers similar_tickets \
-(look-alikes); force: true creates one a board would refuse as a near-duplicate.",
+            "Create a ticket in the initial column (blocked until its blockers resolve). Answers similar_tickets; \
+force: true overrides a board that refuses near-duplicates.",
         schema: || {
             object(
                 json!({
@@ -238,7 +238,7 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Write { idempotent: false },
         output: Some(comment_added),
         groups: &["default", "tickets"],
-        description: "Comment on a ticket: progress, blockers hit, findings, hand-over notes.",
+        description: "Comment on a ticket: progress, blockers, findings, hand-overs.",
         schema: || {
             object(
                 json!({ "ticket_id": sd(TICKET_DEFAULT), "comment_text": s() }),
@@ -252,7 +252,7 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Write { idempotent: true },
         output: Some(status_change),
         groups: &["default", "tickets"],
-        description: "Resolve a ticket (move it to done). Answers the tickets it unblocked and the tasks queued.",
+        description: "Resolve a ticket (move it to done). Answers what it unblocked and the tasks queued.",
         schema: || {
             object(
                 json!({ "ticket_id": sd(TICKET_DEFAULT), "resolution_comment": s() }),
@@ -266,7 +266,7 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Read,
         output: None,
         groups: &["default", "queue", "read"],
-        description: "Tickets ready to take (unblocked, unassigned, not started), best first.",
+        description: "Tickets ready to take (unblocked, unassigned, unstarted), best first.",
         schema: || object(json!({ "workflow_id": s(), "limit": int() }), &[]),
     },
     ToolDef {
@@ -275,8 +275,8 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Write { idempotent: false },
         output: Some(claimed),
         groups: &["default", "queue"],
-        description: "Claim the best ready ticket (or ticket_id, or phase_id's best queued task): yours, leased. \
-Answers claim_token and earlier handoffs.",
+        description: "Claim the best ready ticket (or ticket_id, or phase_id's next task), leased to you. \
+Answers claim_token.",
         schema: || {
             object(
                 json!({ "workflow_id": s(), "ticket_id": s(), "phase_id": int(), "lease_seconds": int(), "wait_seconds": int() }),
@@ -322,7 +322,7 @@ next agent and its cost; gives the claim back.",
         access: Access::Write { idempotent: false },
         output: Some(task_created),
         groups: &["default", "tasks"],
-        description: "Create a task for a phase; while its ticket is blocked it waits, then it is queued.",
+        description: "Create a phase's task; it waits while its ticket is blocked, then is queued.",
         schema: || {
             object(
                 json!({

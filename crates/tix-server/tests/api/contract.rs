@@ -482,9 +482,18 @@ async fn the_openapi_document_declares_what_every_operation_shares() {
             if operation.get("requestBody").is_some() {
                 assert!(responses.contains_key("413"), "{method} {path} does not document 413");
             }
+            if matches!(method.as_str(), "post" | "patch" | "delete") {
+                for header in ["Idempotency-Key", "X-Tix-Claim"] {
+                    assert!(
+                        parameters.iter().any(|p| p["name"] == header && p["in"] == "header"),
+                        "{method} {path} does not declare {header}"
+                    );
+                }
+                assert!(responses.contains_key("422"), "{method} {path} does not document 422");
+            }
         }
     }
-    assert_eq!(operations, 28);
+    assert_eq!(operations, 38);
     let search = &document["paths"]["/api/search"]["get"]["parameters"];
     let weight = search
         .as_array()

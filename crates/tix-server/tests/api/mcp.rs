@@ -97,12 +97,15 @@ async fn tools_list_is_small_annotated_and_toolsets_narrow_it() {
     let all = everything.peer().list_tools(None).await.expect("tools/list");
     let all_bytes = serde_json::to_string(&all).expect("encode").len();
     eprintln!("tools/list (toolset all): {} tools, {all_bytes} bytes", all.tools.len());
-    assert_eq!(all.tools.len(), 15);
+    assert_eq!(all.tools.len(), 17);
 
     let narrow = server.connect("planner", "/mcp?toolset=queue,get_ticket").await;
     let tools = narrow.peer().list_tools(None).await.expect("tools/list");
     let names: Vec<&str> = tools.tools.iter().map(|t| t.name.as_ref()).collect();
-    assert_eq!(names, vec!["get_ticket", "get_ready_tickets", "claim_next_ticket"]);
+    assert_eq!(
+        names,
+        vec!["get_ticket", "get_ready_tickets", "claim_next_ticket", "heartbeat", "finish_run"]
+    );
     let refused = narrow
         .peer()
         .call_tool(CallToolRequestParams::new("create_ticket"))
@@ -112,7 +115,7 @@ async fn tools_list_is_small_annotated_and_toolsets_narrow_it() {
     let text = &refused.content[0].as_text().expect("text").text;
     assert!(text.contains("no tool 'create_ticket'"), "{text}");
     assert!(
-        text.contains("next: Call one of: get_ticket, get_ready_tickets, claim_next_ticket."),
+        text.contains("next: Call one of: get_ticket, get_ready_tickets, claim_next_ticket, heartbeat, finish_run."),
         "{text}"
     );
 }
