@@ -112,6 +112,29 @@ impl Server {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// A REST call with extra headers; answers the status, the headers and
+    /// the JSON body (or its text).
+    pub async fn rest_with(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        (status, headers, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
     /// A REST call as `agent`.
     pub async fn call(&self, method: Method, path: &str, agent: &str, body: Option<Value>) -> (StatusCode, Value) {
         self.rest(method, path, Some(agent), None, body).await

@@ -1,6 +1,9 @@
 //! The server's tests, one binary: each module drives a real server on
 //! port 0 (started by [`harness::Server`]) over HTTP or MCP.
 //!
+//! - `coordination`: claim tokens and `lease_lost`, idempotency keys,
+//!   runs and hand-offs, waiting for work, over REST and MCP;
+//! - `webhooks`: signed deliveries to a receiver on 127.0.0.1, retries;
 //! - `contract`: the edges of the HTTP contract (Host/Origin policy, limits,
 //!   the error envelope, the OpenAPI document's shape);
 //! - `http`: the REST API (tickets, blocking, claims, tasks, the Guardian,
@@ -12,8 +15,10 @@
 //! - `search`: search, duplicates and related tickets over HTTP and MCP.
 
 mod contract;
+mod coordination;
 mod harness;
 mod http;
 mod live;
 mod mcp;
 mod search;
+mod webhooks;
