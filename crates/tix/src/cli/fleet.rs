@@ -146,7 +146,7 @@ pub struct RunListArgs {
 
     /// Only runs of this agent.
     #[arg(long = "by", value_name = "AGENT")]
-    pub agent: Option<String>,
+    pub by: Option<String>,
 
     #[arg(long, value_enum)]
     pub outcome: Option<OutcomeArg>,
@@ -197,7 +197,7 @@ pub struct WebhookAddArgs {
 
     /// Only events of this workflow (default: every workflow's).
     #[arg(long = "only-workflow", value_name = "ID")]
-    pub workflow: Option<String>,
+    pub only_workflow: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -37,7 +37,7 @@ pub async fn run(ctx: &Ctx, command: RunCommand) -> Result<()> {
             let filter = RunFilter {
                 workflow_id: ctx.named_workflow().map(str::to_string),
                 ticket_id: args.ticket,
-                agent_id: args.agent,
+                agent_id: args.by,
                 outcome: args.outcome.map(|o| o.outcome()),
                 open: args.open.then_some(true),
             };

@@ -15,7 +15,7 @@ pub async fn run(ctx: &Ctx, command: WebhookCommand) -> Result<()> {
                 url: args.url,
                 events: args.events,
                 secret: args.secret,
-                workflow_id: args.workflow,
+                workflow_id: args.only_workflow,
             };
             let created = ctx.client.create_webhook(new).await?;
             if ctx.json {

@@ -222,7 +222,8 @@ impl Worker {
         }
         if let Some(task) = &claimed.task {
             let note = Some("tix work was interrupted; the task is queued again".to_string());
-            if let Err(err) = client.set_task_status(&task.task_id, TaskStatus::Queued, note).await {
+            // The claim is given back, its token spent: queue the task without it.
+            if let Err(err) = self.client.set_task_status(&task.task_id, TaskStatus::Queued, note).await {
                 eprintln!("tix work: could not queue task {} again: {}", task.task_id, err.message);
             }
         }
@@ -437,14 +438,20 @@ impl Worker {
                     format!("the command exited with {} (run {})", code.map_or("a signal".into(), |c| c.to_string()), claimed.run_id),
                 ),
             };
-            match client.get_task(&task.task_id).await {
-                Ok(current) if current.status == TaskStatus::InProgress => {
-                    if let Err(failure) = client.set_task_status(&task.task_id, status, Some(note)).await {
+            // The finished run gave the claim back, so its token is spent:
+            // the task is marked without it, if it is still ours to mark.
+            let worker = &self.client;
+            match worker.get_task(&task.task_id).await {
+                Ok(current)
+                    if current.status == TaskStatus::InProgress
+                        && current.assigned_agent_id.as_deref() == Some(worker.agent()) =>
+                {
+                    if let Err(failure) = worker.set_task_status(&task.task_id, status, Some(note)).await {
                         self.say(format!("could not mark task {} {status}: {}", task.task_id, failure.message))
                             .await;
                     }
                 }
-                // The command moved its task itself.
+                // The command moved its task itself (or it is no longer ours).
                 Ok(_) => {}
                 Err(failure) => self.say(format!("could not read task {}: {}", task.task_id, failure.message)).await,
             }

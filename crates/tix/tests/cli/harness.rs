@@ -24,8 +24,10 @@ phases:
 ";
 
 /// The environment variables `tix` reads; a test's commands start without them.
-pub const TIX_VARS: [&str; 8] = [
+pub const TIX_VARS: [&str; 10] = [
     "TIX_SERVER",
+    "TIX_CLAIM",
+    "TIX_RUN_ID",
     "TIX_DATABASE_URL",
     "TIX_AGENT_ID",
     "TIX_WORKFLOW",
@@ -149,6 +151,13 @@ impl Tix {
         let seed = tix_store::conformance::seed_workflow(None, "Web app");
         let yaml = serde_yaml::to_string(&seed).expect("the seed workflow as YAML");
         let file = self.write("seed.yaml", &yaml);
+        let workflow = self.json(&["workflow", "create", "--file", &file]);
+        workflow["id"].as_str().expect("workflow id").to_string()
+    }
+
+    /// `tix workflow create --file` from a YAML text; returns the id.
+    pub fn create_workflow_from(&self, yaml: &str) -> String {
+        let file = self.write("workflow.yaml", yaml);
         let workflow = self.json(&["workflow", "create", "--file", &file]);
         workflow["id"].as_str().expect("workflow id").to_string()
     }

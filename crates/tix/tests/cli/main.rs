@@ -14,3 +14,5 @@ mod tickets;
 mod tokens;
 mod usage;
 mod use_cases;
+mod webhooks;
+mod work;

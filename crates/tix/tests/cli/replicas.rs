@@ -400,3 +400,60 @@ async fn an_event_stream_on_one_replica_sees_every_write_made_through_the_other(
         "replica B streamed every event written through A, in order"
     );
 }
+
+/// `ready?wait=` on one replica is released by a resolve made through the
+/// other (LISTEN/NOTIFY wakes it), within about a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_ready_wait_on_one_replica_is_released_by_a_resolve_through_the_other() {
+    let Some(schema) = schema().await else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let one = start_replica(&schema.url);
+    let two = start_replica(&schema.url);
+    let http = reqwest::Client::new();
+    let workflow = workflow(&http, &one.url).await;
+    let ticket = |title: &str, blocked_by: Vec<String>| {
+        json!({"workflow_id": workflow, "title": title, "ticket_type": "task", "blocked_by_ticket_ids": blocked_by})
+    };
+    let (_, schema_ticket) = post(&http, format!("{}/api/tickets", one.url), "setup", ticket("Schema", vec![])).await;
+    let schema_id = schema_ticket["ticket_id"].as_str().expect("id").to_string();
+    let (_, auth) = post(&http, format!("{}/api/tickets", one.url), "setup", ticket("Auth", vec![schema_id.clone()])).await;
+    let (status, _) = post(
+        &http,
+        format!("{}/api/workflows/{workflow}/claim", one.url),
+        "agent-a",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "agent-a takes the schema");
+
+    let waiting = {
+        let (http, url, workflow) = (http.clone(), one.url.clone(), workflow.clone());
+        tokio::spawn(async move {
+            let response = http
+                .get(format!("{url}/api/workflows/{workflow}/ready?wait=30"))
+                .header("X-Agent-ID", "agent-b")
+                .send()
+                .await
+                .expect("request");
+            (std::time::Instant::now(), response.json::<Value>().await.expect("json"))
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(!waiting.is_finished(), "nothing is ready for agent-b yet");
+    let (status, _) = post(
+        &http,
+        format!("{}/api/tickets/{schema_id}/resolve", two.url),
+        "agent-a",
+        json!({}),
+    )
+    .await;
+    let resolved = std::time::Instant::now();
+    assert_eq!(status, StatusCode::OK);
+    let (answered, ready) = waiting.await.expect("task");
+    let woke = answered.saturating_duration_since(resolved);
+    eprintln!("the wait on replica one woke {woke:?} after the resolve on replica two");
+    assert_eq!(ready["tickets"][0]["id"], auth["ticket_id"]);
+    assert!(woke < Duration::from_secs(5), "woken by the other replica's resolve, not the timeout ({woke:?})");
+}
