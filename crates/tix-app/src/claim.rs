@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tix_core::run::Claimed;
+use tix_core::claim::Claimed;
 use tix_core::DomainError;
 use tix_store::{ClaimRequest, Error, EventFeed, Result, SearchStore, Store};
 

@@ -60,7 +60,10 @@ impl<S: Store + SearchStore> App<S> {
         S: GuardianStore + Scoped,
     {
         if !self.search.semantic_available() {
-            let created = self.store_answering(Vec::new()).create_ticket_judged(actor, new, Vec::new()).await?;
+            let created = self
+                .store_answering(Vec::new())
+                .create_ticket_judged(actor, new, Vec::new())
+                .await?;
             return Ok(answer(created, Vec::new()));
         }
         let workflow = self.store.get_workflow(&new.workflow_id).await?;

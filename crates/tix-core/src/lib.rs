@@ -17,6 +17,7 @@
 //! ```
 
 pub mod board;
+pub mod claim;
 pub mod commit;
 pub mod error;
 pub mod event;

@@ -10,8 +10,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::task::Task;
-use crate::ticket::Ticket;
 use crate::DomainError;
 
 pub const RUN_PREFIX: &str = "run-";
@@ -309,23 +307,6 @@ pub fn handoffs(runs_newest_first: &[Run]) -> Vec<PriorRun> {
     out
 }
 
-/// The answer to a claim: the ticket (its fields at the top level), the
-/// token that fences the claimant's writes, the run the claim opened, the
-/// task when a phase's task was claimed, and earlier runs' hand-offs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Claimed {
-    #[serde(flatten)]
-    pub ticket: Ticket,
-    /// Send it with your writes to this ticket (`X-Tix-Claim`, or `claim_token`
-    /// over MCP); it stops working when the claim ends.
-    pub claim_token: String,
-    pub run_id: String,
-    /// The task claimed (a claim by phase), else `null`.
-    pub task: Option<Task>,
-    /// What earlier runs on this ticket left, most recent first (about 2 KB of text at most).
-    pub handoffs: Vec<PriorRun>,
-}
-
 /// The answer to a heartbeat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Heartbeat {
@@ -563,7 +544,9 @@ mod tests {
         assert!(out[1].truncated);
         let total: usize = out
             .iter()
-            .map(|p| p.summary.as_deref().map_or(0, |s| s.chars().count()) + p.handoff.as_ref().map_or(0, |h| h.text_len()))
+            .map(|p| {
+                p.summary.as_deref().map_or(0, |s| s.chars().count()) + p.handoff.as_ref().map_or(0, |h| h.text_len())
+            })
             .sum();
         assert!(total <= HANDOFF_BUDGET_CHARS, "{total}");
     }

@@ -223,7 +223,9 @@ pub fn run_stats(runs: &[RunFacts], retries: (u64, u64)) -> RunStats {
         stats.tokens_in += run.tokens_in;
         stats.tokens_out += run.tokens_out;
         stats.cost_usd += run.cost_usd;
-        *outcomes.entry(run.outcome.clone().unwrap_or_else(|| "open".into())).or_default() += 1;
+        *outcomes
+            .entry(run.outcome.clone().unwrap_or_else(|| "open".into()))
+            .or_default() += 1;
         add(&mut agents, &run.agent_id, None, run);
         let phase = run.phase_id.map_or_else(|| "none".to_string(), |p| p.to_string());
         add(&mut phases, &phase, None, run);

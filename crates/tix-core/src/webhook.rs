@@ -59,7 +59,10 @@ impl NewWebhook {
         if self.events.is_empty() {
             return Err(DomainError::validation(
                 "events",
-                format!("name at least one event ({}), or \"*\" for all", event_names().join(", ")),
+                format!(
+                    "name at least one event ({}), or \"*\" for all",
+                    event_names().join(", ")
+                ),
             ));
         }
         let mut events: Vec<String> = Vec::new();
@@ -150,10 +153,7 @@ impl Webhook {
     /// Whether an event of `kind` in `workflow_id` goes to this webhook.
     pub fn wants(&self, kind: EventKind, workflow_id: &str) -> bool {
         self.workflow_id.as_deref().is_none_or(|w| w == workflow_id)
-            && self
-                .events
-                .iter()
-                .any(|e| e == ALL_EVENTS || e == kind.webhook_name())
+            && self.events.iter().any(|e| e == ALL_EVENTS || e == kind.webhook_name())
     }
 }
 
@@ -268,7 +268,14 @@ mod tests {
     fn only_http_urls_with_a_host() {
         assert!(hook("https://example.com/hook", &["ticket.created"]).validate().is_ok());
         assert!(hook("http://127.0.0.1:9000", &["*"]).validate().is_ok());
-        for bad in ["ftp://example.com", "file:///etc/passwd", "example.com", "http://", "http:///x", "http://a b"] {
+        for bad in [
+            "ftp://example.com",
+            "file:///etc/passwd",
+            "example.com",
+            "http://",
+            "http:///x",
+            "http://a b",
+        ] {
             let err = hook(bad, &["*"]).validate().unwrap_err();
             assert_eq!(err.details()["field"], "url", "{bad}");
         }
@@ -279,7 +286,9 @@ mod tests {
         let err = hook("http://h", &["ticket.exploded"]).validate().unwrap_err();
         assert!(err.to_string().contains("ticket.unblocked"), "{err}");
         assert!(hook("http://h", &[]).validate().is_err());
-        let ok = hook("http://h", &["ticket.moved", "*", "ticket.moved"]).validate().unwrap();
+        let ok = hook("http://h", &["ticket.moved", "*", "ticket.moved"])
+            .validate()
+            .unwrap();
         assert_eq!(ok.events, vec!["*"]);
     }
 

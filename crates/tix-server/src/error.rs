@@ -35,6 +35,11 @@ pub struct ErrorDetail {
 /// middleware answers the kept answer instead).
 pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
 
+/// Marks an answer whose write lost the race for its key (the store's
+/// `AlreadyAnswered`): the idempotency middleware answers the kept one instead.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyTaken;
+
 pub fn status_for(error: &DomainError) -> StatusCode {
     match error {
         DomainError::Validation { .. }
@@ -134,7 +139,7 @@ impl IntoResponse for ApiError {
         let key_taken = self.code == IDEMPOTENCY_CONFLICT;
         let mut response = (self.status, Json(json!({ "error": body }))).into_response();
         if key_taken {
-            response.extensions_mut().insert(crate::request::KeyTaken);
+            response.extensions_mut().insert(KeyTaken);
         }
         if self.status == StatusCode::UNAUTHORIZED {
             // RFC 6750: says which scheme to use; MCP clients read it.

@@ -19,7 +19,7 @@ use tix_app::App;
 use tix_store::scope::{check_idempotency_key, fingerprint, Rendered};
 use tix_store::{IdempotencyStore, Keyed, RecordedAnswer, Scope, Scoped};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, KeyTaken};
 use crate::identity::Identity;
 
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
@@ -34,11 +34,6 @@ pub struct RequestKey {
     pub key: String,
     pub fingerprint: String,
 }
-
-/// Marks an answer whose write lost the race for its key (the store's
-/// `AlreadyAnswered`): the middleware answers the kept one instead.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyTaken;
 
 fn is_write(method: &Method) -> bool {
     matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
@@ -76,7 +71,11 @@ pub async fn idempotency<S: IdempotencyStore + Clone + Send + Sync + 'static>(
     if !is_write(request.method()) || !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
-    let key = match raw.to_str().map_err(|_| ()).and_then(|k| check_idempotency_key(k).map_err(|_| ())) {
+    let key = match raw
+        .to_str()
+        .map_err(|_| ())
+        .and_then(|k| check_idempotency_key(k).map_err(|_| ()))
+    {
         Ok(key) => key,
         Err(()) => {
             return ApiError::from(tix_core::DomainError::validation(
@@ -136,7 +135,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestScope {
             None => None,
             Some(value) => {
                 let text = value.to_str().map_err(|_| {
-                    ApiError::bad_request("X-Tix-Claim is not valid text", "Send the claim_token a claim answered.")
+                    ApiError::bad_request(
+                        "X-Tix-Claim is not valid text",
+                        "Send the claim_token a claim answered.",
+                    )
                 })?;
                 Some(tix_core::run::check_claim_token(text)?)
             }

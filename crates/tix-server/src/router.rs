@@ -15,8 +15,8 @@ use crate::auth::{authenticate, AuthMode, AuthState};
 use crate::handlers::{events, runs, search, stats, tasks, tickets, webhooks, whoami, workflows, AppState};
 use crate::host::{self, HostPolicy};
 use crate::limits;
-use crate::request;
 use crate::mcp::{self, McpOptions, TixMcp};
+use crate::request;
 use crate::served::ServedStore;
 
 /// Server settings beyond the store.

@@ -144,11 +144,14 @@ impl Store for AnyStore {
     async fn ready(&self, workflow_id: &str, agent: Option<&str>, limit: u32) -> Result<Vec<ReadyTicket>> {
         each!(self, s => s.ready(workflow_id, agent, limit))
     }
-    async fn claim(&self, request: ClaimRequest) -> Result<tix_core::run::Claimed> {
+    async fn claim(&self, request: ClaimRequest) -> Result<tix_core::claim::Claimed> {
         each!(self, s => s.claim(request))
     }
     async fn expire_leases(&self) -> Result<Vec<String>> {
         each!(self, s => s.expire_leases())
+    }
+    async fn has_expired_leases(&self) -> Result<bool> {
+        each!(self, s => s.has_expired_leases())
     }
     async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
         each!(self, s => s.events_after(workflow_id, after, limit))

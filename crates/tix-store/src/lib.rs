@@ -24,10 +24,11 @@
 use std::future::Future;
 use std::time::Duration;
 
+use tix_core::claim::Claimed;
 use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::guardian::{Finding, Violation, ViolationFilter};
-use tix_core::run::{Claimed, FinishRun, Heartbeat, Run, RunFilter, RunPage};
+use tix_core::run::{FinishRun, Heartbeat, Run, RunFilter, RunPage};
 use tix_core::stats::WorkflowStats;
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
@@ -58,15 +59,15 @@ mod url;
 pub use any::{AnyStore, OpenOptions};
 #[cfg(feature = "postgres")]
 pub use copy::{copy_sqlite_to_postgres, CopyProgress, CopyReport};
+pub use ops::webhooks::Attempt;
 #[cfg(all(feature = "postgres", any(test, feature = "conformance")))]
 pub use postgres::TestSchema;
 #[cfg(feature = "postgres")]
 pub use postgres::{PgOptions, Postgres};
-pub use ops::webhooks::Attempt;
 pub use scope::{Keyed, Scope, Scoped};
 pub use search::{SearchFilter, SearchStore};
-pub use statements::{DueDelivery, RecordedAnswer, WebhookLease};
 pub use sqlite::Sqlite;
+pub use statements::{DueDelivery, RecordedAnswer, WebhookLease};
 pub use store::StoreOn;
 pub use tix_core::validate::MAX_STATS_DAYS;
 pub use url::DatabaseUrl;
@@ -195,6 +196,8 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn claim(&self, request: ClaimRequest) -> impl Future<Output = Result<Claimed>> + Send;
     /// Returns tickets whose lease ran out to ready. Returns their ids.
     fn expire_leases(&self) -> impl Future<Output = Result<Vec<String>>> + Send;
+    /// Whether any lease has run out (a read: cheap enough to ask every second).
+    fn has_expired_leases(&self) -> impl Future<Output = Result<bool>> + Send;
     /// Events with id > `after`, oldest first.
     fn events_after(
         &self,

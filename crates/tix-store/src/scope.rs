@@ -49,6 +49,9 @@ impl std::fmt::Debug for Scope {
 /// The answer a surface gives for a write: its status and JSON body.
 pub type Rendered = (u16, Value);
 
+/// Renders the answer of the guarded write; `None` for any other write's.
+type Render = Arc<dyn Fn(&dyn Any) -> Option<Rendered> + Send + Sync>;
+
 /// An idempotency key and how the surface renders the write it guards.
 ///
 /// The write whose answer has type `T` (the request's main write; a
@@ -64,7 +67,7 @@ pub struct Keyed {
     /// What the request asked (route and body), hashed: a key reused for a
     /// different request is refused.
     pub fingerprint: String,
-    render: Arc<dyn Fn(&dyn Any) -> Option<Rendered> + Send + Sync>,
+    render: Render,
 }
 
 impl Keyed {

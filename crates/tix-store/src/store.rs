@@ -16,7 +16,8 @@ use tix_core::workflow::{NewWorkflow, Workflow};
 
 use std::time::Duration;
 
-use tix_core::run::{Claimed, FinishRun, Heartbeat, Run, RunFilter, RunPage};
+use tix_core::claim::Claimed;
+use tix_core::run::{FinishRun, Heartbeat, Run, RunFilter, RunPage};
 use tix_core::webhook::{DeliveryPage, DeliveryState, NewWebhook, Webhook, WebhookCreated};
 
 use crate::backend::{Backend, BoxFuture, Consistency};
@@ -26,8 +27,8 @@ use crate::ops::{self, WriteCtx};
 use crate::scope::{Scope, Scoped};
 use crate::statements::{DueDelivery, RecordedAnswer, WebhookLease};
 use crate::{
-    AgentStore, AgentToken, ClaimRequest, CommitStore, EventFeed, GuardianStore, IdempotencyStore, Result,
-    RunStore, Store, TaskStore, WebhookStore,
+    AgentStore, AgentToken, ClaimRequest, CommitStore, EventFeed, GuardianStore, IdempotencyStore, Result, RunStore,
+    Store, TaskStore, WebhookStore,
 };
 
 /// The store over one backend: [`crate::SqliteStore`] or
@@ -285,12 +286,7 @@ impl<B: Backend> Store for StoreOn<B> {
     }
 
     async fn ready(&self, workflow_id: &str, agent: Option<&str>, limit: u32) -> Result<Vec<ReadyTicket>> {
-        let expired = self
-            .read(Consistency::Single, |conn, _| {
-                Box::pin(async move { ops::claims::has_expired_leases(conn).await })
-            })
-            .await?;
-        if expired {
+        if self.has_expired_leases().await? {
             self.expire_leases().await?;
         }
         let (workflow_id, agent) = (workflow_id.to_owned(), agent.map(str::to_owned));
@@ -312,6 +308,13 @@ impl<B: Backend> Store for StoreOn<B> {
     async fn expire_leases(&self) -> Result<Vec<String>> {
         self.write(|tx, ctx| Box::pin(async move { ops::claims::expire_leases(tx, ctx).await }))
             .await
+    }
+
+    async fn has_expired_leases(&self) -> Result<bool> {
+        self.read(Consistency::Single, |conn, _| {
+            Box::pin(async move { ops::claims::has_expired_leases(conn).await })
+        })
+        .await
     }
 
     async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
@@ -492,8 +495,10 @@ impl<B: Backend> WebhookStore for StoreOn<B> {
 
     async fn list_webhooks(&self) -> Result<Vec<Webhook>> {
         use crate::statements::WebhookStatements;
-        self.read(Consistency::Single, |conn, _| Box::pin(async move { conn.webhooks().await }))
-            .await
+        self.read(Consistency::Single, |conn, _| {
+            Box::pin(async move { conn.webhooks().await })
+        })
+        .await
     }
 
     async fn get_webhook(&self, id: &str) -> Result<Webhook> {

@@ -245,7 +245,10 @@ async fn apply(
             if let Ok(claimed) = result {
                 prop_assert_eq!(claimed.ticket.assigned_agent_id.as_deref(), Some(agent));
                 prop_assert_eq!(claimed.ticket.status.as_str(), board.claim_status());
-                prop_assert!(ready.contains(&claimed.ticket.id), "claimed a ticket that was not ready");
+                prop_assert!(
+                    ready.contains(&claimed.ticket.id),
+                    "claimed a ticket that was not ready"
+                );
             }
         }
     }

@@ -90,8 +90,6 @@ pub async fn set_status<S: TaskStore + Scoped>(
 ) -> Result<Json<Task>, ApiError> {
     let store = scope.store::<_, Task>(&app.store, StatusCode::OK);
     Ok(Json(
-        store
-            .set_task_status(&agent, &id, body.status, body.comment)
-            .await?,
+        store.set_task_status(&agent, &id, body.status, body.comment).await?,
     ))
 }

@@ -125,5 +125,7 @@ pub async fn deliveries<S: WebhookStore>(
     ApiQuery(query): ApiQuery<DeliveryQuery>,
 ) -> Result<Json<DeliveryPage>, ApiError> {
     require_admin(&caller)?;
-    Ok(Json(app.store.webhook_deliveries(&id, query.limit, query.cursor).await?))
+    Ok(Json(
+        app.store.webhook_deliveries(&id, query.limit, query.cursor).await?,
+    ))
 }

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tix_app::NewClaim;
+use tix_core::claim::Claimed;
 use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
-use tix_core::run::Claimed;
 use tix_core::ticket::{NewTicket, ReadyTicket, TicketGraph};
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_store::{EventFeed, GuardianStore, Scoped, SearchStore, Store};
@@ -239,9 +239,9 @@ pub async fn import<S: Store + Scoped>(
             id: t.id,
         })
         .collect();
-    let store = app.store.scoped(scope.scope(|ticket_ids: &Vec<String>| {
-        (201, serde_json::json!({ "ticket_ids": ticket_ids }))
-    }));
+    let store = app
+        .store
+        .scoped(scope.scope(|ticket_ids: &Vec<String>| (201, serde_json::json!({ "ticket_ids": ticket_ids }))));
     let ticket_ids = store.import_tickets(&agent, &id, tickets).await?;
     Ok((StatusCode::CREATED, Json(ImportResult { ticket_ids })))
 }

@@ -11,6 +11,7 @@
 pub mod calls;
 pub mod error;
 pub mod tools;
+mod views;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

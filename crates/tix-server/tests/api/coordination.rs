@@ -13,7 +13,10 @@ use crate::harness::Server;
 
 async fn workflow(server: &Server) -> String {
     let body = server
-        .post_ok("/api/workflows", serde_json::to_value(seed_workflow(None, "Fleet")).expect("json"))
+        .post_ok(
+            "/api/workflows",
+            serde_json::to_value(seed_workflow(None, "Fleet")).expect("json"),
+        )
         .await;
     body["id"].as_str().expect("id").to_string()
 }
@@ -55,7 +58,9 @@ async fn a_stale_holders_move_is_refused_with_lease_lost_and_changes_nothing() {
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let b = claim(&server, &wf, "agent-b", 600).await;
     assert_eq!(b["id"], t, "B gets the ticket A lost");
-    let (_, before) = server.call(Method::GET, &format!("/api/tickets/{t}"), "agent-b", None).await;
+    let (_, before) = server
+        .call(Method::GET, &format!("/api/tickets/{t}"), "agent-b", None)
+        .await;
 
     let (status, _, body) = server
         .rest_with(
@@ -78,8 +83,13 @@ async fn a_stale_holders_move_is_refused_with_lease_lost_and_changes_nothing() {
             Some(json!({})),
         )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("lease_lost")));
-    let (_, after) = server.call(Method::GET, &format!("/api/tickets/{t}"), "agent-b", None).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("lease_lost"))
+    );
+    let (_, after) = server
+        .call(Method::GET, &format!("/api/tickets/{t}"), "agent-b", None)
+        .await;
     assert_eq!(
         (&after["status"], &after["version"], &after["assigned_agent_id"]),
         (&before["status"], &before["version"], &before["assigned_agent_id"]),
@@ -111,7 +121,10 @@ async fn a_stale_holders_move_is_refused_with_lease_lost_and_changes_nothing() {
     let (status, body) = server
         .call(Method::POST, &format!("/api/tickets/{t}/heartbeat"), "agent-a", None)
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("lease_lost")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("lease_lost"))
+    );
     // A malformed token is a 400 that says so.
     let (status, _, body) = server
         .rest_with(
@@ -138,14 +151,20 @@ async fn a_repeated_idempotency_key_creates_one_ticket() {
     let wf = workflow(&server).await;
     let body = json!({"workflow_id": wf, "title": "Build Authentication System", "ticket_type": "component"});
     let key = [("X-Agent-ID", "agent-a"), ("Idempotency-Key", "create-auth-7f3a")];
-    let (first_status, first_headers, first) =
-        server.rest_with(Method::POST, "/api/tickets", &key, Some(body.clone())).await;
+    let (first_status, first_headers, first) = server
+        .rest_with(Method::POST, "/api/tickets", &key, Some(body.clone()))
+        .await;
     assert_eq!(first_status, StatusCode::CREATED, "{first}");
     assert!(first_headers.get("idempotent-replayed").is_none());
     // The client timed out and retries: the same answer, and no second ticket.
-    let (status, headers, again) = server.rest_with(Method::POST, "/api/tickets", &key, Some(body.clone())).await;
+    let (status, headers, again) = server
+        .rest_with(Method::POST, "/api/tickets", &key, Some(body.clone()))
+        .await;
     assert_eq!((status, &again), (first_status, &first));
-    assert_eq!(headers.get("idempotent-replayed").map(|v| v.as_bytes()), Some(&b"true"[..]));
+    assert_eq!(
+        headers.get("idempotent-replayed").map(|v| v.as_bytes()),
+        Some(&b"true"[..])
+    );
     // Many retries at once: still one ticket, the same answer each time.
     let mut racing = tokio::task::JoinSet::new();
     for _ in 0..6 {
@@ -241,11 +260,24 @@ async fn runs_finish_with_a_handoff_that_the_next_claim_answers() {
     assert_eq!(status, StatusCode::OK, "{finished}");
     assert_eq!(finished["outcome"], "failed");
     let (status, body) = server
-        .call(Method::POST, &format!("/api/runs/{run}/finish"), "agent-a", Some(json!({"outcome": "succeeded"})))
+        .call(
+            Method::POST,
+            &format!("/api/runs/{run}/finish"),
+            "agent-a",
+            Some(json!({"outcome": "succeeded"})),
+        )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("run_ended")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("run_ended"))
+    );
     let (status, body) = server
-        .call(Method::POST, &format!("/api/runs/{run}/finish"), "agent-a", Some(json!({"outcome": "lease_lost"})))
+        .call(
+            Method::POST,
+            &format!("/api/runs/{run}/finish"),
+            "agent-a",
+            Some(json!({"outcome": "lease_lost"})),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
@@ -259,7 +291,9 @@ async fn runs_finish_with_a_handoff_that_the_next_claim_answers() {
     let (status, page) = server.get(&format!("/api/runs?workflow_id={wf}&outcome=failed")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(page["runs"].as_array().map(Vec::len), Some(1));
-    let (_, open) = server.get(&format!("/api/runs?workflow_id={wf}&open=true&agent_id=agent-b")).await;
+    let (_, open) = server
+        .get(&format!("/api/runs?workflow_id={wf}&open=true&agent_id=agent-b"))
+        .await;
     assert_eq!(open["runs"][0]["run_id"], b["run_id"]);
     let (status, _) = server.get("/api/runs/run-nothere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -271,7 +305,10 @@ async fn runs_finish_with_a_handoff_that_the_next_claim_answers() {
             Some(json!({"outcome": "succeeded"})),
         )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_run_owner")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_run_owner"))
+    );
 
     // Statistics add up tokens, cost and retries.
     let (_, stats) = server.get(&format!("/api/workflows/{wf}/stats")).await;
@@ -306,25 +343,46 @@ async fn ready_and_claim_wait_until_a_resolve_unblocks_work() {
     assert!(!waiting.is_finished(), "the request waits while nothing is ready");
     let resolved_at = Instant::now();
     server
-        .call(Method::POST, &format!("/api/tickets/{schema}/resolve"), "agent-a", Some(json!({})))
+        .call(
+            Method::POST,
+            &format!("/api/tickets/{schema}/resolve"),
+            "agent-a",
+            Some(json!({})),
+        )
         .await;
     let (started, ready) = waiting.await.expect("task");
     let woke = resolved_at.elapsed();
     assert_eq!(ready["tickets"][0]["id"], auth);
-    assert!(started.elapsed() < Duration::from_secs(15), "released by the resolve, not the timeout");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "released by the resolve, not the timeout"
+    );
     eprintln!("ready?wait woke {woke:?} after the resolve");
 
     // A claim waits too, and a wait that runs out answers as without waiting.
     let started = Instant::now();
     let (status, body) = server
-        .call(Method::POST, &format!("/api/workflows/{wf}/claim?wait=1"), "agent-c", Some(json!({})))
+        .call(
+            Method::POST,
+            &format!("/api/workflows/{wf}/claim?wait=1"),
+            "agent-c",
+            Some(json!({})),
+        )
         .await;
     // auth is ready: claimed at once.
     assert_eq!((status, &body["id"]), (StatusCode::OK, &json!(auth)));
     let (status, body) = server
-        .call(Method::POST, &format!("/api/workflows/{wf}/claim?wait=1"), "agent-d", Some(json!({})))
+        .call(
+            Method::POST,
+            &format!("/api/workflows/{wf}/claim?wait=1"),
+            "agent-d",
+            Some(json!({})),
+        )
         .await;
-    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("nothing_ready")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("nothing_ready"))
+    );
     assert!(started.elapsed() >= Duration::from_millis(900), "it waited");
     let (_, empty) = server.get(&format!("/api/workflows/{wf}/ready?wait=1")).await;
     assert_eq!(empty["tickets"], json!([]));
@@ -335,11 +393,16 @@ async fn ready_and_claim_wait_until_a_resolve_unblocks_work() {
 async fn tool(client: &crate::harness::McpClient, name: &str, args: Value) -> (bool, Value) {
     let result = client
         .peer()
-        .call_tool(CallToolRequestParams::new(name.to_string()).with_arguments(args.as_object().cloned().unwrap_or_default()))
+        .call_tool(
+            CallToolRequestParams::new(name.to_string()).with_arguments(args.as_object().cloned().unwrap_or_default()),
+        )
         .await
         .expect("a tool result");
     let is_error = result.is_error == Some(true);
-    let value = match (&result.structured_content, result.content.first().and_then(|c| c.as_text())) {
+    let value = match (
+        &result.structured_content,
+        result.content.first().and_then(|c| c.as_text()),
+    ) {
         (Some(structured), _) => structured.clone(),
         (None, Some(text)) => serde_json::from_str(&text.text).unwrap_or(Value::String(text.text.clone())),
         _ => Value::Null,
@@ -371,7 +434,10 @@ async fn mcp_claims_carry_tokens_keys_heartbeats_and_finished_runs() {
     .await;
     assert!(err, "{refused}");
     let text = refused.as_str().unwrap_or_default();
-    assert!(text.contains("error [lease_lost]") && text.contains("agent-b"), "{text}");
+    assert!(
+        text.contains("error [lease_lost]") && text.contains("agent-b"),
+        "{text}"
+    );
 
     // idempotency_key on a create: one ticket, the same answer.
     let args = json!({"title": "Cache layer", "description": "Redis", "ticket_type": "component",
@@ -386,7 +452,10 @@ async fn mcp_claims_carry_tokens_keys_heartbeats_and_finished_runs() {
                "idempotency_key": "cache-1"}),
     )
     .await;
-    assert!(err && reused.as_str().unwrap_or_default().contains("idempotency_key_reused"), "{reused}");
+    assert!(
+        err && reused.as_str().unwrap_or_default().contains("idempotency_key_reused"),
+        "{reused}"
+    );
     let (_, list) = server.get(&format!("/api/tickets?workflow_id={wf}")).await;
     assert_eq!(list["tickets"].as_array().map(Vec::len), Some(2));
 
@@ -414,5 +483,8 @@ async fn whoami_says_who_the_server_takes_the_caller_for() {
     let server = Server::start().await;
     let (status, me) = server.call(Method::GET, "/api/whoami", "agent-a", None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(me, json!({"agent_id": "agent-a", "admin": false, "token": false, "auth": "off"}));
+    assert_eq!(
+        me,
+        json!({"agent_id": "agent-a", "admin": false, "token": false, "auth": "off"})
+    );
 }

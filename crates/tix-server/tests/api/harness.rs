@@ -132,7 +132,11 @@ impl Server {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
-        (status, headers, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            headers,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// A REST call as `agent`.

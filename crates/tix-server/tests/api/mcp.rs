@@ -104,7 +104,13 @@ async fn tools_list_is_small_annotated_and_toolsets_narrow_it() {
     let names: Vec<&str> = tools.tools.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(
         names,
-        vec!["get_ticket", "get_ready_tickets", "claim_next_ticket", "heartbeat", "finish_run"]
+        vec![
+            "get_ticket",
+            "get_ready_tickets",
+            "claim_next_ticket",
+            "heartbeat",
+            "finish_run"
+        ]
     );
     let refused = narrow
         .peer()

@@ -64,11 +64,7 @@ impl Receiver {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Receiver {
-            url,
-            got,
-            answered_500,
-        }
+        Receiver { url, got, answered_500 }
     }
 
     /// Waits until `count` deliveries arrived (at most `within`).
@@ -97,13 +93,19 @@ async fn a_resolve_is_delivered_signed_in_order_and_retried_after_a_500() {
     let server = Server::start().await;
     let receiver = Receiver::start(1).await;
     let wf = server
-        .post_ok("/api/workflows", serde_json::to_value(seed_workflow(None, "Hooks")).expect("json"))
+        .post_ok(
+            "/api/workflows",
+            serde_json::to_value(seed_workflow(None, "Hooks")).expect("json"),
+        )
         .await["id"]
         .as_str()
         .expect("id")
         .to_string();
     let (status, body) = server
-        .post("/api/webhooks", json!({"url": "file:///etc/passwd", "events": ["ticket.resolved"]}))
+        .post(
+            "/api/webhooks",
+            json!({"url": "file:///etc/passwd", "events": ["ticket.resolved"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["field"], "url");
@@ -121,7 +123,10 @@ async fn a_resolve_is_delivered_signed_in_order_and_retried_after_a_500() {
     assert!(listed.get("secret").is_none(), "the secret is shown once: {listed}");
 
     let schema = server
-        .post_ok("/api/tickets", json!({"workflow_id": wf, "title": "Schema", "ticket_type": "component"}))
+        .post_ok(
+            "/api/tickets",
+            json!({"workflow_id": wf, "title": "Schema", "ticket_type": "component"}),
+        )
         .await["ticket_id"]
         .as_str()
         .expect("id")
@@ -136,17 +141,29 @@ async fn a_resolve_is_delivered_signed_in_order_and_retried_after_a_500() {
         .expect("id")
         .to_string();
     let (status, _) = server
-        .call(Method::POST, &format!("/api/tickets/{schema}/resolve"), "agent-a", Some(json!({})))
+        .call(
+            Method::POST,
+            &format!("/api/tickets/{schema}/resolve"),
+            "agent-a",
+            Some(json!({})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
 
     let got = receiver.wait_for(2, Duration::from_secs(15)).await;
     assert_eq!(got.len(), 2, "both deliveries arrived: {got:?}");
-    assert_eq!(*receiver.answered_500.lock().expect("lock"), 1, "the first attempt got a 500");
+    assert_eq!(
+        *receiver.answered_500.lock().expect("lock"),
+        1,
+        "the first attempt got a 500"
+    );
     let events: Vec<&str> = got.iter().map(|r| r.event.as_str()).collect();
     assert_eq!(events, ["ticket.unblocked", "ticket.resolved"], "in event order");
     for received in &got {
-        assert_eq!(received.signature, expected_signature("s3cret-s3cret-s3cret", &received.body));
+        assert_eq!(
+            received.signature,
+            expected_signature("s3cret-s3cret-s3cret", &received.body)
+        );
         let body: Value = serde_json::from_str(&received.body).expect("JSON");
         assert_eq!(body["event"], received.event.as_str());
         assert_eq!(body["workflow_id"], wf);
@@ -164,11 +181,19 @@ async fn a_resolve_is_delivered_signed_in_order_and_retried_after_a_500() {
     let (_, page) = server.get(&format!("/api/webhooks/{hook_id}/deliveries")).await;
     let deliveries = page["deliveries"].as_array().expect("deliveries");
     assert_eq!(deliveries.len(), 2);
-    let first = deliveries.iter().find(|d| d["event"] == "ticket.unblocked").expect("listed");
-    assert_eq!((first["state"].as_str(), first["attempts"].as_u64()), (Some("delivered"), Some(2)));
+    let first = deliveries
+        .iter()
+        .find(|d| d["event"] == "ticket.unblocked")
+        .expect("listed");
+    assert_eq!(
+        (first["state"].as_str(), first["attempts"].as_u64()),
+        (Some("delivered"), Some(2))
+    );
     assert_eq!(first["last_status"], 204);
 
-    let (status, _) = server.send(Method::DELETE, &format!("/api/webhooks/{hook_id}"), None).await;
+    let (status, _) = server
+        .send(Method::DELETE, &format!("/api/webhooks/{hook_id}"), None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = server.get(&format!("/api/webhooks/{hook_id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

@@ -136,8 +136,7 @@ pub async fn claim_next_and_named<S: Store>(store: S) {
     };
 
     let before = Utc::now();
-    let claimed = store.claim(request("agent-1", None)).await.expect("claim next")
-        .ticket;
+    let claimed = store.claim(request("agent-1", None)).await.expect("claim next").ticket;
     let after = Utc::now();
     assert_eq!(claimed.id, top, "claim next hands out the top ready ticket");
     assert_eq!(claimed.assigned_agent_id.as_deref(), Some("agent-1"));
@@ -213,7 +212,10 @@ pub async fn claim_next_and_named<S: Store>(store: S) {
         "the holder's write renews the lease ({renew_before:?} -> {renewed:?})"
     );
 
-    let second = store.claim(request("agent-2", None)).await.expect("claim next again")
+    let second = store
+        .claim(request("agent-2", None))
+        .await
+        .expect("claim next again")
         .ticket;
     assert_eq!(second.id, low);
     expect_code(

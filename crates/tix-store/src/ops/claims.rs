@@ -12,13 +12,13 @@ use tix_core::workflow::Workflow;
 use tix_core::DomainError;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use tix_core::board::BoardConfig;
-use tix_core::run::{Claimed, RunOutcome};
+use tix_core::claim::Claimed;
+use tix_core::run::RunOutcome;
 use tix_core::task::TaskStatus;
 
 use super::guardian::record;
 use super::moves::{apply_move, count_in_column, Assignment};
-use super::runs::{self, new_claim_token, token_hash, Opening};
+use super::runs::{self, give_back, new_claim_token, token_hash, Opening};
 use super::{lock_ticket_ref, now, require_ticket, require_workflow, WriteCtx, SYSTEM_AGENT};
 use crate::graph_cache::GraphCache;
 use crate::statements::{Candidate, HistoryRow, PendingViolation, RunEnd, Statements};
@@ -159,11 +159,9 @@ pub async fn claim<C: Statements>(tx: &mut C, ctx: &mut WriteCtx, request: &Clai
     let workflow = require_workflow(tx, &request.workflow_id).await?;
     if let Some(phase_id) = request.phase_id {
         if request.ticket_id.is_some() {
-            return Err(DomainError::validation(
-                "ticket_id",
-                "a claim names a ticket or a phase, not both; drop one",
-            )
-            .into());
+            return Err(
+                DomainError::validation("ticket_id", "a claim names a ticket or a phase, not both; drop one").into(),
+            );
         }
         return claim_task(tx, ctx, &workflow, &agent, phase_id, lease).await;
     }
@@ -325,26 +323,6 @@ async fn claim_task<C: Statements>(
     Ok(answer)
 }
 
-/// Gives a claim back: a ticket still in the claim column, claimed from
-/// the ready queue, returns to the initial column (ready again); any other
-/// ticket stays where its holder left it. Either way it is unassigned with
-/// no lease. Answers the status it ends in.
-pub async fn give_back<C: Statements>(
-    tx: &mut C,
-    ticket: &Ticket,
-    board: &BoardConfig,
-    task_hold: bool,
-    at: DateTime<Utc>,
-) -> Result<String> {
-    if !task_hold && !ticket.is_resolved && ticket.status == board.claim_status() {
-        tx.release_lease(&ticket.id, &board.initial_status, at).await?;
-        Ok(board.initial_status.clone())
-    } else {
-        tx.release_hold(&ticket.id, at).await?;
-        Ok(ticket.status.clone())
-    }
-}
-
 /// Whether any lease has run out (checked before `ready` answers).
 pub async fn has_expired_leases<C: Statements>(conn: &mut C) -> Result<bool> {
     conn.has_expired_leases(now()).await
@@ -388,7 +366,7 @@ pub async fn expire_leases<C: Statements>(tx: &mut C, ctx: &mut WriteCtx) -> Res
         )
         .moved(Some(&ticket.status), Some(&to))
         .with_comment(Some(comment))])
-        .await?;
+            .await?;
         ctx.event(
             &ticket.workflow_id,
             EventKind::TicketLeaseExpired,
@@ -432,7 +410,11 @@ async fn requeue_task<C: Statements>(
         return Ok(());
     }
     let blocked = tx.lock_ticket_blocked(&task.ticket_id).await?;
-    let to = if blocked { TaskStatus::Blocked } else { TaskStatus::Queued };
+    let to = if blocked {
+        TaskStatus::Blocked
+    } else {
+        TaskStatus::Queued
+    };
     tx.update_task(&crate::statements::TaskUpdateRow {
         id: task_id,
         status: to,

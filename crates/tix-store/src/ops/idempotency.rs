@@ -23,7 +23,10 @@ pub async fn keep<C: Statements>(tx: &mut C, keyed: &Keyed, status: u16, body: V
         status,
         body,
     };
-    if tx.record_answer(&keyed.agent, &keyed.key, &answer, at, at - window()).await? {
+    if tx
+        .record_answer(&keyed.agent, &keyed.key, &answer, at, at - window())
+        .await?
+    {
         Ok(())
     } else {
         Err(Error::AlreadyAnswered)

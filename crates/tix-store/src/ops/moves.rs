@@ -275,9 +275,16 @@ pub async fn change_status<C: Statements>(
         // The holder's (and the resolver's) open runs end with the work done.
         let mut agents = vec![actor];
         agents.extend(ticket.assigned_agent_id.as_deref());
-        let ended =
-            super::runs::end_open_runs(tx, ctx, &ticket.id, &agents, RunOutcome::Succeeded, actor, change.ticket.updated_at)
-                .await?;
+        let ended = super::runs::end_open_runs(
+            tx,
+            ctx,
+            &ticket.id,
+            &agents,
+            RunOutcome::Succeeded,
+            actor,
+            change.ticket.updated_at,
+        )
+        .await?;
         if !ended.is_empty() {
             change.ticket = require_ticket(tx, &ticket.id).await?;
         }

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
+use tix_core::board::BoardConfig;
 use tix_core::event::{EventKind, HistoryAction};
 use tix_core::run::{self as rules, FenceFacts, FinishRun, Heartbeat, Run, RunFilter, RunOutcome, RunPage, TokenState};
 use tix_core::ticket::Ticket;
@@ -326,7 +327,7 @@ pub async fn finish_run<C: Statements>(
 }
 
 /// When `run` held the ticket's claim, gives the claim back
-/// (`claims::give_back`: back to ready if it did not succeed and the ticket
+/// ([`give_back`]: back to ready if it did not succeed and the ticket
 /// still stands in the claim column; otherwise unassigned where it stands),
 /// with a history row and an event.
 pub async fn release_claim<C: Statements>(
@@ -347,7 +348,7 @@ pub async fn release_claim<C: Statements>(
     let workflow = require_workflow(tx, &ticket.workflow_id).await?;
     let board = &workflow.board_config;
     let task_hold = run.task_id.is_some() || outcome == RunOutcome::Succeeded;
-    let to = super::claims::give_back(tx, ticket, board, task_hold, at).await?;
+    let to = give_back(tx, ticket, board, task_hold, at).await?;
     let details = json!({ "run_id": run.run_id, "previous_agent_id": run.agent_id, "outcome": outcome });
     tx.insert_history(&[HistoryRow::new(
         &ticket.id,
@@ -370,6 +371,26 @@ pub async fn release_claim<C: Statements>(
         at,
     );
     Ok(())
+}
+
+/// Gives a claim back: a ticket still in the claim column, claimed from
+/// the ready queue, returns to the initial column (ready again); any other
+/// ticket stays where its holder left it. Either way it is unassigned with
+/// no lease. Answers the status it ends in.
+pub async fn give_back<C: Statements>(
+    tx: &mut C,
+    ticket: &Ticket,
+    board: &BoardConfig,
+    task_hold: bool,
+    at: DateTime<Utc>,
+) -> Result<String> {
+    if !task_hold && !ticket.is_resolved && ticket.status == board.claim_status() {
+        tx.release_lease(&ticket.id, &board.initial_status, at).await?;
+        Ok(board.initial_status.clone())
+    } else {
+        tx.release_hold(&ticket.id, at).await?;
+        Ok(ticket.status.clone())
+    }
 }
 
 async fn require_run<C: Statements>(tx: &mut C, id: &str) -> Result<Run> {

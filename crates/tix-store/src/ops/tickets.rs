@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 use tix_core::event::{EventKind, HistoryAction};
-use tix_core::run::RunOutcome;
 use tix_core::guardian::Finding;
 use tix_core::ids;
+use tix_core::run::RunOutcome;
 use tix_core::ticket::{NewTicket, Ticket, TicketCreated, TicketPatch};
 use tix_core::DomainError;
 

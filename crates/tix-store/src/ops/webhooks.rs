@@ -217,10 +217,7 @@ pub async fn record<C: Statements>(tx: &mut C, delivery: &DueDelivery, attempt: 
 
 /// Forgets idempotency answers past their window and finished deliveries
 /// older than `keep_deliveries`; answers (answers, deliveries) removed.
-pub async fn housekeeping<C: Statements>(
-    tx: &mut C,
-    keep_deliveries: std::time::Duration,
-) -> Result<(u64, u64)> {
+pub async fn housekeeping<C: Statements>(tx: &mut C, keep_deliveries: std::time::Duration) -> Result<(u64, u64)> {
     let at: DateTime<Utc> = now();
     let window = TimeDelta::from_std(crate::scope::IDEMPOTENCY_WINDOW).unwrap_or(TimeDelta::days(1));
     let keep = TimeDelta::from_std(keep_deliveries).unwrap_or(TimeDelta::days(7));

@@ -198,7 +198,12 @@ impl RunStatements for PgConn {
 }
 
 impl IdempotencyStatements for PgConn {
-    async fn recorded_answer(&mut self, agent: &str, key: &str, since: DateTime<Utc>) -> Result<Option<RecordedAnswer>> {
+    async fn recorded_answer(
+        &mut self,
+        agent: &str,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<RecordedAnswer>> {
         let found: Option<(String, i32, Json<serde_json::Value>)> = sqlx::query_as(
             "SELECT fingerprint, status, body FROM idempotency_keys \
              WHERE agent_id = $1 AND key = $2 AND created_at >= $3",

@@ -27,7 +27,8 @@ fn webhook(row: &PgRow) -> Result<Webhook> {
 
 fn delivery(row: &PgRow) -> Result<Delivery> {
     let state: String = row.try_get(4)?;
-    let state = DeliveryState::parse(&state).ok_or_else(|| Error::Storage(format!("unknown delivery state {state}")))?;
+    let state =
+        DeliveryState::parse(&state).ok_or_else(|| Error::Storage(format!("unknown delivery state {state}")))?;
     Ok(Delivery {
         delivery_id: row.try_get(0)?,
         webhook_id: row.try_get(1)?,
@@ -54,10 +55,12 @@ const HEAD_DUE: &str = "EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webho
 
 impl WebhookStatements for PgConn {
     async fn webhook_exists(&mut self, id: &str) -> Result<bool> {
-        Ok(sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM webhooks WHERE id = $1)")
-            .bind(id)
-            .fetch_one(self.c())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS(SELECT 1 FROM webhooks WHERE id = $1)")
+                .bind(id)
+                .fetch_one(self.c())
+                .await?,
+        )
     }
 
     async fn insert_webhook(&mut self, row: &WebhookRow<'_>) -> Result<()> {
@@ -128,7 +131,12 @@ impl WebhookStatements for PgConn {
         Ok(())
     }
 
-    async fn delivery_page(&mut self, webhook_id: &str, before: Option<i64>, limit: u32) -> Result<Vec<(Delivery, i64)>> {
+    async fn delivery_page(
+        &mut self,
+        webhook_id: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(Delivery, i64)>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "{DELIVERY_SELECT}WHERE webhook_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3"
         )))

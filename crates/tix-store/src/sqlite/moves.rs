@@ -217,7 +217,13 @@ impl ClaimStatements for SqliteConn {
                 "UPDATE tickets SET assigned_agent_id = ?2, lease_expires_at = ?3, lease_seconds = ?4, \
                  version = version + 1, updated_at = ?5 WHERE id = ?1",
             )?
-            .execute(params![id, agent, time_text(lease_expires_at), lease_seconds, time_text(at)])?;
+            .execute(params![
+                id,
+                agent,
+                time_text(lease_expires_at),
+                lease_seconds,
+                time_text(at)
+            ])?;
         Ok(())
     }
 

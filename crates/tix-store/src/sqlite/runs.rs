@@ -132,9 +132,11 @@ impl RunStatements for SqliteConn {
     }
 
     async fn end_run(&mut self, id: &str, end: &RunEnd<'_>) -> Result<()> {
-        let handoff = end.handoff.map(serde_json::to_string).transpose().map_err(|e| {
-            crate::Error::Storage(format!("cannot encode a hand-off: {e}"))
-        })?;
+        let handoff = end
+            .handoff
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| crate::Error::Storage(format!("cannot encode a hand-off: {e}")))?;
         self.conn
             .prepare_cached(
                 "UPDATE runs SET ended_at = ?2, outcome = ?3, ended_by = ?4, summary = COALESCE(?5, summary), \
@@ -204,14 +206,21 @@ impl RunStatements for SqliteConn {
         let page = self
             .conn
             .prepare_cached(&sql)?
-            .query_map(params_from_iter(values.iter()), |row| Ok((run(row)?, row.get::<_, i64>(16)?)))?
+            .query_map(params_from_iter(values.iter()), |row| {
+                Ok((run(row)?, row.get::<_, i64>(16)?))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(page)
     }
 }
 
 impl IdempotencyStatements for SqliteConn {
-    async fn recorded_answer(&mut self, agent: &str, key: &str, since: DateTime<Utc>) -> Result<Option<RecordedAnswer>> {
+    async fn recorded_answer(
+        &mut self,
+        agent: &str,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<RecordedAnswer>> {
         let found = self
             .conn
             .prepare_cached(

@@ -98,13 +98,14 @@ fn run_stats(conn: &Connection, id: &str, since: &str) -> Result<tix_core::stats
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let retries: (i64, i64) = conn.prepare_cached(
-        "WITH resolved AS (SELECT t.id FROM tickets t WHERE t.workflow_id = ?1 AND t.is_resolved = 1 \
+    let retries: (i64, i64) = conn
+        .prepare_cached(
+            "WITH resolved AS (SELECT t.id FROM tickets t WHERE t.workflow_id = ?1 AND t.is_resolved = 1 \
            AND t.resolved_at >= ?2 AND EXISTS (SELECT 1 FROM runs r WHERE r.ticket_id = t.id)) \
          SELECT (SELECT COUNT(*) FROM resolved), \
                 (SELECT COUNT(*) FROM runs r WHERE r.ticket_id IN (SELECT id FROM resolved))",
-    )?
-    .query_row(params![id, since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        )?
+        .query_row(params![id, since], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(tix_core::stats::run_stats(&runs, (retries.0 as u64, retries.1 as u64)))
 }
 

@@ -97,7 +97,10 @@ impl WebhookStatements for SqliteConn {
         self.conn
             .prepare_cached("DELETE FROM webhook_deliveries WHERE webhook_id = ?1")?
             .execute([id])?;
-        let removed = self.conn.prepare_cached("DELETE FROM webhooks WHERE id = ?1")?.execute([id])?;
+        let removed = self
+            .conn
+            .prepare_cached("DELETE FROM webhooks WHERE id = ?1")?
+            .execute([id])?;
         Ok(removed > 0)
     }
 
@@ -119,7 +122,12 @@ impl WebhookStatements for SqliteConn {
         Ok(())
     }
 
-    async fn delivery_page(&mut self, webhook_id: &str, before: Option<i64>, limit: u32) -> Result<Vec<(Delivery, i64)>> {
+    async fn delivery_page(
+        &mut self,
+        webhook_id: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(Delivery, i64)>> {
         let page = self
             .conn
             .prepare_cached(&format!(

@@ -467,6 +467,10 @@ pub struct ServeArgs {
         value_name = "NAME"
     )]
     pub allowed_hosts: Vec<String>,
+    /// The longest a request may wait for work (`ready?wait=`, `claim?wait=`, `wait_seconds`):
+    /// at most 60s. Lower it behind a proxy that cuts idle requests sooner.
+    #[arg(long, env = "TIX_MAX_WAIT", value_parser = fleet::duration, default_value = "60s", value_name = "DURATION")]
+    pub max_wait: std::time::Duration,
 }
 
 #[derive(Debug, Args)]

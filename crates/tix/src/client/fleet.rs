@@ -62,7 +62,10 @@ impl Client {
 
     pub async fn create_webhook(&self, new: NewWebhook) -> Result<WebhookCreated> {
         match self {
-            Client::Remote(http) => http.send(Method::POST, &["api", "webhooks"], &[], Some(&new), None).await,
+            Client::Remote(http) => {
+                http.send(Method::POST, &["api", "webhooks"], &[], Some(&new), None)
+                    .await
+            }
             Client::Local(local) => {
                 // As the server checks it: a URL a real parser accepts.
                 let url = tix_core::webhook::check_url(&new.url)?;
@@ -99,7 +102,12 @@ impl Client {
         }
     }
 
-    pub async fn webhook_deliveries(&self, id: &str, limit: Option<u32>, cursor: Option<String>) -> Result<DeliveryPage> {
+    pub async fn webhook_deliveries(
+        &self,
+        id: &str,
+        limit: Option<u32>,
+        cursor: Option<String>,
+    ) -> Result<DeliveryPage> {
         match self {
             Client::Remote(http) => {
                 let query = [("limit", limit.map(|n| n.to_string())), ("cursor", cursor)];

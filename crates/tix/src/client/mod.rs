@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tix_app::{App, CreateOptions, NewClaim, WorkflowChoice};
-use tix_core::run::Claimed;
+use tix_core::claim::Claimed;
 use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};

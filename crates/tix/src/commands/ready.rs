@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use serde_json::json;
-use tix_core::run::Claimed;
+use tix_core::claim::Claimed;
 
 use crate::cli::{ClaimArgs, HeartbeatArgs, ReadyArgs};
 use crate::client::ClaimOptions;
@@ -60,14 +60,20 @@ pub fn print_claimed(claimed: &Claimed) {
     let agent = output::or_dash(ticket.assigned_agent_id.as_deref());
     println!("{agent} claimed {}: {}", ticket.id, ticket.title);
     if let Some(task) = &claimed.task {
-        println!("  task {} (phase {}): {}", task.task_id, task.phase_id, task.description);
+        println!(
+            "  task {} (phase {}): {}",
+            task.task_id, task.phase_id, task.description
+        );
     }
     match &ticket.lease_expires_at {
         Some(lease) => println!("  in {}; lease until {}", ticket.status, output::time(lease)),
         None => println!("  in {}", ticket.status),
     }
     println!("  run {}", claimed.run_id);
-    println!("  claim token {} (export TIX_CLAIM=… so your writes carry it)", claimed.claim_token);
+    println!(
+        "  claim token {} (export TIX_CLAIM=… so your writes carry it)",
+        claimed.claim_token
+    );
     for prior in &claimed.handoffs {
         let outcome = prior.outcome.map(|o| o.to_string()).unwrap_or_else(|| "open".into());
         println!("  earlier: {} by {} ({outcome})", prior.run_id, prior.agent_id);

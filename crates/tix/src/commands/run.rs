@@ -79,7 +79,11 @@ pub async fn run(ctx: &Ctx, command: RunCommand) -> Result<()> {
             }
             println!("  started: {}", output::time(&run.started_at));
             if let Some(ended) = &run.ended_at {
-                println!("  ended:   {} by {}", output::time(ended), output::or_dash(run.ended_by.as_deref()));
+                println!(
+                    "  ended:   {} by {}",
+                    output::time(ended),
+                    output::or_dash(run.ended_by.as_deref())
+                );
             }
             if let Some(code) = run.exit_code {
                 println!("  exit:    {code}");
@@ -131,7 +135,10 @@ pub fn run_line(run: &Run) -> String {
         line.push_str(&format!("  ${cost:.4}"));
     }
     if let Some(summary) = &run.summary {
-        line.push_str(&format!("  — {}", output::truncate(summary.lines().last().unwrap_or_default(), 60)));
+        line.push_str(&format!(
+            "  — {}",
+            output::truncate(summary.lines().last().unwrap_or_default(), 60)
+        ));
     }
     line
 }

@@ -16,8 +16,10 @@ use crate::client::open_store;
 use crate::demo;
 use crate::error::Failure;
 
-/// How often claims whose lease ran out are returned to ready.
-const LEASE_SWEEP: Duration = Duration::from_secs(10);
+/// How often leases are checked: a claim whose lease ran out goes back to
+/// ready (and its run ends) within about this long. The check is one
+/// indexed read; the write happens only when a lease did run out.
+const LEASE_SWEEP: Duration = Duration::from_secs(1);
 
 pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
     let auth: AuthMode = args
@@ -70,6 +72,7 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
     let options = ServerOptions {
         auth,
         hosts: HostPolicy::with_names(&args.allowed_hosts),
+        max_wait: Some(args.max_wait),
         ..ServerOptions::default()
     };
     let served = tix_server::launch_with_search(search, listener, shutdown_signal(), options).await;
@@ -107,6 +110,14 @@ async fn expire_leases(store: AnyStore) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        match store.has_expired_leases().await {
+            Ok(false) => continue,
+            Ok(true) => {}
+            Err(err) => {
+                tracing::warn!(%err, "checking leases failed");
+                continue;
+            }
+        }
         match store.expire_leases().await {
             Ok(expired) if !expired.is_empty() => {
                 tracing::info!(count = expired.len(), tickets = ?expired, "claim leases expired; tickets are ready again")

@@ -23,7 +23,10 @@ pub async fn run(ctx: &Ctx, command: WebhookCommand) -> Result<()> {
             } else {
                 println!("added {} → {}", created.webhook.id, created.webhook.url);
                 println!("  events: {}", created.webhook.events.join(", "));
-                println!("  secret: {} (keep it: deliveries are signed with it, and it is not shown again)", created.secret);
+                println!(
+                    "  secret: {} (keep it: deliveries are signed with it, and it is not shown again)",
+                    created.secret
+                );
             }
         }
         WebhookCommand::List => {

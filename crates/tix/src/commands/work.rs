@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde_json::json;
-use tix_core::run::{Claimed, FinishRun, RunOutcome};
+use tix_core::claim::Claimed;
+use tix_core::run::{FinishRun, RunOutcome};
 use tix_core::task::TaskStatus;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{watch, Mutex};
@@ -72,7 +73,11 @@ pub async fn run(ctx: &Ctx, args: WorkArgs, env: &WorkerEnv) -> Result<()> {
     let lease_seconds = args.lease.as_secs();
     tix_core::validate::lease(Some(lease_seconds))?;
     if lease_seconds < 3 {
-        return Err(Failure::new("validation_failed", "--lease must be at least 3s (it is renewed every third)").into());
+        return Err(Failure::new(
+            "validation_failed",
+            "--lease must be at least 3s (it is renewed every third)",
+        )
+        .into());
     }
     let worker = std::sync::Arc::new(Worker {
         client: ctx.client.clone(),
@@ -223,7 +228,11 @@ impl Worker {
         if let Some(task) = &claimed.task {
             let note = Some("tix work was interrupted; the task is queued again".to_string());
             // The claim is given back, its token spent: queue the task without it.
-            if let Err(err) = self.client.set_task_status(&task.task_id, TaskStatus::Queued, note).await {
+            if let Err(err) = self
+                .client
+                .set_task_status(&task.task_id, TaskStatus::Queued, note)
+                .await
+            {
                 eprintln!("tix work: could not queue task {} again: {}", task.task_id, err.message);
             }
         }
@@ -301,7 +310,9 @@ impl Worker {
         };
         match &self.env.server {
             Some(server) => command.env("TIX_SERVER", server).env_remove("TIX_DATABASE_URL"),
-            None => command.env("TIX_DATABASE_URL", &self.env.database).env_remove("TIX_SERVER"),
+            None => command
+                .env("TIX_DATABASE_URL", &self.env.database)
+                .env_remove("TIX_SERVER"),
         };
         if let Some(token) = &self.env.token {
             command.env("TIX_TOKEN", token);
@@ -376,15 +387,19 @@ impl Worker {
             String::from_utf8_lossy(&bytes).trim().to_string()
         };
         if let Some(reason) = lease_lost {
-            self.say(format!("✗ {label}: the claim was lost ({reason}); the command was stopped"))
-                .await;
+            self.say(format!(
+                "✗ {label}: the claim was lost ({reason}); the command was stopped"
+            ))
+            .await;
             self.report(&claimed, "lease_lost", status.and_then(|s| s.code()), started);
             return Ok(());
         }
         if self.stopped().is_some() {
             self.give_back(&claimed).await;
-            self.say(format!("■ {label}: interrupted; the run is abandoned and the task queued again"))
-                .await;
+            self.say(format!(
+                "■ {label}: interrupted; the run is abandoned and the task queued again"
+            ))
+            .await;
             self.report(&claimed, "abandoned", status.and_then(|s| s.code()), started);
             return Ok(());
         }
@@ -428,14 +443,21 @@ impl Worker {
                     reported = run.outcome.map(|o| o.to_string()).unwrap_or(reported);
                 }
             }
-            Err(failure) => self.say(format!("could not finish run {}: {}", claimed.run_id, failure.message)).await,
+            Err(failure) => {
+                self.say(format!("could not finish run {}: {}", claimed.run_id, failure.message))
+                    .await
+            }
         }
         if let Some(task) = &claimed.task {
             let (status, note) = match outcome {
                 RunOutcome::Succeeded => (TaskStatus::Done, format!("done by tix work (run {})", claimed.run_id)),
                 _ => (
                     TaskStatus::Failed,
-                    format!("the command exited with {} (run {})", code.map_or("a signal".into(), |c| c.to_string()), claimed.run_id),
+                    format!(
+                        "the command exited with {} (run {})",
+                        code.map_or("a signal".into(), |c| c.to_string()),
+                        claimed.run_id
+                    ),
                 ),
             };
             // The finished run gave the claim back, so its token is spent:
@@ -447,20 +469,29 @@ impl Worker {
                         && current.assigned_agent_id.as_deref() == Some(worker.agent()) =>
                 {
                     if let Err(failure) = worker.set_task_status(&task.task_id, status, Some(note)).await {
-                        self.say(format!("could not mark task {} {status}: {}", task.task_id, failure.message))
-                            .await;
+                        self.say(format!(
+                            "could not mark task {} {status}: {}",
+                            task.task_id, failure.message
+                        ))
+                        .await;
                     }
                 }
                 // The command moved its task itself (or it is no longer ours).
                 Ok(_) => {}
-                Err(failure) => self.say(format!("could not read task {}: {}", task.task_id, failure.message)).await,
+                Err(failure) => {
+                    self.say(format!("could not read task {}: {}", task.task_id, failure.message))
+                        .await
+                }
             }
         }
         let mark = if reported == "succeeded" { "✓" } else { "✗" };
         let exit = code.map_or("killed by a signal".into(), |c| format!("exit {c}"));
         self.say(format!(
             "{mark} {}: {reported} in {:.1}s ({exit})",
-            claimed.task.as_ref().map_or(claimed.ticket.id.clone(), |t| format!("{} {}", claimed.ticket.id, t.task_id)),
+            claimed.task.as_ref().map_or(claimed.ticket.id.clone(), |t| format!(
+                "{} {}",
+                claimed.ticket.id, t.task_id
+            )),
             started.elapsed().as_secs_f64()
         ))
         .await;

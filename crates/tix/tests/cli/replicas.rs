@@ -413,12 +413,22 @@ async fn a_ready_wait_on_one_replica_is_released_by_a_resolve_through_the_other(
     let two = start_replica(&schema.url);
     let http = reqwest::Client::new();
     let workflow = workflow(&http, &one.url).await;
-    let ticket = |title: &str, blocked_by: Vec<String>| {
-        json!({"workflow_id": workflow, "title": title, "ticket_type": "task", "blocked_by_ticket_ids": blocked_by})
-    };
-    let (_, schema_ticket) = post(&http, format!("{}/api/tickets", one.url), "setup", ticket("Schema", vec![])).await;
+    let ticket = |title: &str, blocked_by: Vec<String>| json!({"workflow_id": workflow, "title": title, "ticket_type": "task", "blocked_by_ticket_ids": blocked_by});
+    let (_, schema_ticket) = post(
+        &http,
+        format!("{}/api/tickets", one.url),
+        "setup",
+        ticket("Schema", vec![]),
+    )
+    .await;
     let schema_id = schema_ticket["ticket_id"].as_str().expect("id").to_string();
-    let (_, auth) = post(&http, format!("{}/api/tickets", one.url), "setup", ticket("Auth", vec![schema_id.clone()])).await;
+    let (_, auth) = post(
+        &http,
+        format!("{}/api/tickets", one.url),
+        "setup",
+        ticket("Auth", vec![schema_id.clone()]),
+    )
+    .await;
     let (status, _) = post(
         &http,
         format!("{}/api/workflows/{workflow}/claim", one.url),
@@ -455,5 +465,8 @@ async fn a_ready_wait_on_one_replica_is_released_by_a_resolve_through_the_other(
     let woke = answered.saturating_duration_since(resolved);
     eprintln!("the wait on replica one woke {woke:?} after the resolve on replica two");
     assert_eq!(ready["tickets"][0]["id"], auth["ticket_id"]);
-    assert!(woke < Duration::from_secs(5), "woken by the other replica's resolve, not the timeout ({woke:?})");
+    assert!(
+        woke < Duration::from_secs(5),
+        "woken by the other replica's resolve, not the timeout ({woke:?})"
+    );
 }

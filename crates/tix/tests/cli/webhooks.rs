@@ -21,7 +21,13 @@ async fn receive_on(listener: tokio::net::TcpListener) -> Got {
         axum::routing::post(move |headers: HeaderMap, body: String| {
             let log = log.clone();
             async move {
-                let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                let header = |name: &str| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string()
+                };
                 log.lock()
                     .expect("lock")
                     .push((header("x-tix-event"), header("x-tix-signature"), body));
@@ -79,7 +85,9 @@ async fn deliveries_written_before_a_kill_9_are_sent_after_the_restart() {
         .collect();
     assert_eq!(states, ["pending", "pending"], "nothing was delivered before the kill");
 
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("the receiver's port");
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("the receiver's port");
     let got = receive_on(listener).await;
     let _restarted = tix.serve(&[]);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
@@ -88,7 +96,11 @@ async fn deliveries_written_before_a_kill_9_are_sent_after_the_restart() {
     }
     let got = got.lock().expect("lock").clone();
     let events: Vec<&str> = got.iter().map(|(event, _, _)| event.as_str()).collect();
-    assert_eq!(events, ["ticket.unblocked", "ticket.resolved"], "all delivered, in order");
+    assert_eq!(
+        events,
+        ["ticket.unblocked", "ticket.resolved"],
+        "all delivered, in order"
+    );
     for (_, signed, body) in &got {
         assert_eq!(*signed, signature(&secret, body));
     }

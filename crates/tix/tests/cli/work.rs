@@ -64,7 +64,18 @@ fn task_for(tix: &Tix, ticket: &str) -> String {
 }
 
 fn work_once(tix: &Tix, script: &str) -> crate::harness::Run {
-    tix.run(&["--json", "work", "--phase", "2", "--agent", "builder-1", "--once", "--", "sh", script])
+    tix.run(&[
+        "--json",
+        "work",
+        "--phase",
+        "2",
+        "--agent",
+        "builder-1",
+        "--once",
+        "--",
+        "sh",
+        script,
+    ])
 }
 
 /// Through a server: the script's moves land as the worker's, the task is
@@ -80,10 +91,17 @@ fn work_once_runs_a_script_that_moves_its_ticket_and_finishes_task_and_run() {
     let worker = script(&tix, 0);
     let run = work_once(&tix, &worker);
     assert_eq!(run.code, Some(0), "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("▶") && run.stderr.contains("✓"), "progress lines: {}", run.stderr);
+    assert!(
+        run.stderr.contains("▶") && run.stderr.contains("✓"),
+        "progress lines: {}",
+        run.stderr
+    );
     let lines = json_lines(&run.stdout);
     assert_eq!(lines.len(), 1, "one line per finished run: {}", run.stdout);
-    assert_eq!((lines[0]["outcome"].as_str(), lines[0]["exit_code"].as_i64()), (Some("succeeded"), Some(0)));
+    assert_eq!(
+        (lines[0]["outcome"].as_str(), lines[0]["exit_code"].as_i64()),
+        (Some("succeeded"), Some(0))
+    );
     assert_eq!(lines[0]["task_id"], task);
 
     let detail = tix.json(&["show", &ticket]);
@@ -94,7 +112,12 @@ fn work_once_runs_a_script_that_moves_its_ticket_and_finishes_task_and_run() {
         .expect("history")
         .iter()
         .filter(|h| h["action"] == "status_changed")
-        .map(|h| (h["agent_id"].as_str().unwrap_or_default(), h["to_status"].as_str().unwrap_or_default()))
+        .map(|h| {
+            (
+                h["agent_id"].as_str().unwrap_or_default(),
+                h["to_status"].as_str().unwrap_or_default(),
+            )
+        })
         .collect();
     assert_eq!(moves, [("builder-1", "building"), ("builder-1", "building-done")]);
     assert_eq!(detail["tasks"][0]["status"], "done");
@@ -102,14 +125,30 @@ fn work_once_runs_a_script_that_moves_its_ticket_and_finishes_task_and_run() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0]["outcome"], "succeeded");
     assert_eq!(runs[0]["exit_code"], 0);
-    assert!(runs[0]["summary"].as_str().unwrap_or_default().contains("worker: all steps passed"));
+    assert!(runs[0]["summary"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("worker: all steps passed"));
 
     let stdin = std::fs::read_to_string(tix.path("stdin.txt")).expect("the script kept its stdin");
-    assert!(stdin.contains("Build the component, then move it to building-done."), "{stdin}");
-    assert!(stdin.contains(&format!("Phase 2: Build Auth - TICKET: {ticket}")), "{stdin}");
+    assert!(
+        stdin.contains("Build the component, then move it to building-done."),
+        "{stdin}"
+    );
+    assert!(
+        stdin.contains(&format!("Phase 2: Build Auth - TICKET: {ticket}")),
+        "{stdin}"
+    );
     assert!(stdin.contains("JWT login"), "{stdin}");
     let env = std::fs::read_to_string(tix.path("env.txt")).expect("env");
-    for var in ["TIX_TICKET_ID=", "TIX_TASK_ID=", "TIX_RUN_ID=", "TIX_CLAIM=clm_", "TIX_AGENT_ID=builder-1", "TIX_SERVER=http://"] {
+    for var in [
+        "TIX_TICKET_ID=",
+        "TIX_TASK_ID=",
+        "TIX_RUN_ID=",
+        "TIX_CLAIM=clm_",
+        "TIX_AGENT_ID=builder-1",
+        "TIX_SERVER=http://",
+    ] {
         assert!(env.contains(var), "{var} missing:\n{env}");
     }
 }
@@ -130,7 +169,10 @@ fn work_once_records_a_failure_and_exits_3_when_nothing_is_queued() {
     assert!(env.contains("TIX_DATABASE_URL=sqlite://"), "{env}");
     let shown = tix.json(&["task", "show", &task]);
     assert_eq!(shown["status"], "failed");
-    assert!(shown["note"].as_str().unwrap_or_default().contains("exited with 7"), "{shown}");
+    assert!(
+        shown["note"].as_str().unwrap_or_default().contains("exited with 7"),
+        "{shown}"
+    );
     let runs = tix.json(&["run", "list", "--ticket", &ticket]);
     assert_eq!(runs["runs"][0]["outcome"], "failed");
     assert_eq!(runs["runs"][0]["exit_code"], 7);
@@ -153,15 +195,32 @@ fn claims_runs_and_handoffs_from_the_command_line() {
     let beat = tix.json(&["--agent", "w1", "--claim", &token, "heartbeat", &ticket]);
     assert_eq!(beat["run_id"], run_id.as_str());
     tix.ok(&[
-        "--agent", "w1", "run", "finish", &run_id, "--outcome", "failed", "-m", "redis refused connections",
-        "--remaining", "retry with a pool", "--cost", "0.12", "--tokens-in", "900",
+        "--agent",
+        "w1",
+        "run",
+        "finish",
+        &run_id,
+        "--outcome",
+        "failed",
+        "-m",
+        "redis refused connections",
+        "--remaining",
+        "retry with a pool",
+        "--cost",
+        "0.12",
+        "--tokens-in",
+        "900",
     ]);
     let next = tix.json(&["--agent", "w2", "claim", "--wait", "2s"]);
     assert_eq!(next["id"], ticket.as_str());
     assert_eq!(next["handoffs"][0]["handoff"]["remaining"], "retry with a pool");
     // W1's old token is stale now: its moves are refused, its comments land.
     let stale = tix.fails(&["--agent", "w1", "--claim", &token, "move", &ticket, "testing"]);
-    assert!(stale.stderr.contains("no longer hold") && stale.stderr.contains("hint: claim it again"), "{}", stale.stderr);
+    assert!(
+        stale.stderr.contains("no longer hold") && stale.stderr.contains("hint: claim it again"),
+        "{}",
+        stale.stderr
+    );
     tix.ok(&["--agent", "w1", "--claim", &token, "comment", &ticket, "notes for w2"]);
     // Nothing left: a claim waits, then says so.
     let started = std::time::Instant::now();

@@ -85,7 +85,11 @@ pub async fn a_lost_claim_fences_its_holder<S: CoordinationStore>(store: S) {
     let beat = b_store.heartbeat("agent-b", &t).await.expect("B's heartbeat");
     assert_eq!(beat.run_id.as_deref(), Some(b.run_id.as_str()));
     assert!(beat.lease_expires_at > chrono::Utc::now() + chrono::TimeDelta::minutes(20));
-    expect_code(store.heartbeat("agent-c", &t).await, "lease_lost", "a non-holder's heartbeat");
+    expect_code(
+        store.heartbeat("agent-c", &t).await,
+        "lease_lost",
+        "a non-holder's heartbeat",
+    );
     b_store
         .change_status("agent-b", &t, "building-done", Some("built".into()), None)
         .await

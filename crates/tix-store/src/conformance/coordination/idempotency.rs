@@ -69,5 +69,9 @@ pub async fn idempotency_keys_keep_the_first_answer<S: CoordinationStore>(store:
         .add_comment("agent-a", &first.id, "a comment is not a create")
         .await
         .expect("comment");
-    assert!(store.recorded_answer("agent-a", "unrelated").await.expect("read").is_none());
+    assert!(store
+        .recorded_answer("agent-a", "unrelated")
+        .await
+        .expect("read")
+        .is_none());
 }

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use tix_core::run::{Claimed, RunFilter};
+use tix_core::claim::Claimed;
+use tix_core::run::RunFilter;
 use tix_core::task::{NewTask, TaskStatus};
 
 use super::ACTOR;

@@ -45,25 +45,50 @@ pub async fn webhook_outbox_follows_writes<S: CoordinationStore>(store: S) {
     assert_eq!(store.list_webhooks().await.expect("list"), vec![hook.clone()]);
 
     let schema = create(&store, new_ticket(&wf.id, "Schema")).await.id;
-    let auth = create(&store, blocked_by(new_ticket(&wf.id, "Auth"), &[&schema])).await.id;
+    let auth = create(&store, blocked_by(new_ticket(&wf.id, "Auth"), &[&schema]))
+        .await
+        .id;
     create(&store, new_ticket(&other.id, "Elsewhere")).await;
     // A refused write leaves nothing in the outbox.
     expect_code(store.resolve("agent-a", &auth, None).await, "ticket_blocked", "blocked");
-    assert!(store.webhook_deliveries(&hook.id, None, None).await.expect("list").deliveries.is_empty());
+    assert!(store
+        .webhook_deliveries(&hook.id, None, None)
+        .await
+        .expect("list")
+        .deliveries
+        .is_empty());
 
     store.resolve("agent-a", &schema, None).await.expect("resolve");
-    let page = store.webhook_deliveries(&hook.id, None, None).await.expect("deliveries");
+    let page = store
+        .webhook_deliveries(&hook.id, None, None)
+        .await
+        .expect("deliveries");
     let events: Vec<&str> = page.deliveries.iter().rev().map(|d| d.event.as_str()).collect();
-    assert_eq!(events, ["ticket.unblocked", "ticket.resolved"], "in event order (resolve's unblock first)");
-    assert!(page.deliveries.iter().all(|d| d.state == DeliveryState::Pending && d.attempts == 0));
+    assert_eq!(
+        events,
+        ["ticket.unblocked", "ticket.resolved"],
+        "in event order (resolve's unblock first)"
+    );
+    assert!(page
+        .deliveries
+        .iter()
+        .all(|d| d.state == DeliveryState::Pending && d.attempts == 0));
 
     // One sender at a time per webhook.
     assert!(store.has_due_deliveries().await.expect("due"));
     let leased = store.lease_due_webhooks("sender-1", LEASE, 16).await.expect("lease");
     assert_eq!(leased.len(), 1);
     assert_eq!(leased[0].secret, created.secret);
-    assert!(store.lease_due_webhooks("sender-2", LEASE, 16).await.expect("lease").is_empty());
-    assert!(store.next_due_delivery(&hook.id, "sender-2", LEASE).await.expect("next").is_none());
+    assert!(store
+        .lease_due_webhooks("sender-2", LEASE, 16)
+        .await
+        .expect("lease")
+        .is_empty());
+    assert!(store
+        .next_due_delivery(&hook.id, "sender-2", LEASE)
+        .await
+        .expect("next")
+        .is_none());
 
     let head = store
         .next_due_delivery(&hook.id, "sender-1", LEASE)
@@ -89,7 +114,11 @@ pub async fn webhook_outbox_follows_writes<S: CoordinationStore>(store: S) {
         .expect("record");
     assert_eq!(state, DeliveryState::Pending);
     assert!(
-        store.next_due_delivery(&hook.id, "sender-1", LEASE).await.expect("next").is_none(),
+        store
+            .next_due_delivery(&hook.id, "sender-1", LEASE)
+            .await
+            .expect("next")
+            .is_none(),
         "not due before its backoff"
     );
     tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -118,8 +147,15 @@ pub async fn webhook_outbox_follows_writes<S: CoordinationStore>(store: S) {
         .expect("record");
     store.release_webhook(&hook.id, "sender-1").await.expect("release");
     assert!(!store.has_due_deliveries().await.expect("due"));
-    let done = store.webhook_deliveries(&hook.id, None, None).await.expect("deliveries");
-    let delivered = done.deliveries.iter().find(|d| d.delivery_id == head.delivery_id).expect("listed");
+    let done = store
+        .webhook_deliveries(&hook.id, None, None)
+        .await
+        .expect("deliveries");
+    let delivered = done
+        .deliveries
+        .iter()
+        .find(|d| d.delivery_id == head.delivery_id)
+        .expect("listed");
     assert_eq!(
         (delivered.state, delivered.attempts, delivered.last_status),
         (DeliveryState::Delivered, 2, Some(204))

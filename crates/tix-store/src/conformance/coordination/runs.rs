@@ -22,9 +22,7 @@ pub async fn runs_hand_over_to_the_next_claimant<S: CoordinationStore>(store: S)
     assert!(run.is_open());
 
     expect_code(
-        store
-            .finish_run("agent-z", &a.run_id, FinishRun::default())
-            .await,
+        store.finish_run("agent-z", &a.run_id, FinishRun::default()).await,
         "not_run_owner",
         "someone else finishes A's run",
     );
@@ -53,7 +51,11 @@ pub async fn runs_hand_over_to_the_next_claimant<S: CoordinationStore>(store: S)
     assert_eq!((failed.tokens_in, failed.cost_usd), (Some(12_000), Some(0.42)));
     let ticket = get(&store, &t).await.ticket;
     assert_eq!(
-        (ticket.status.as_str(), ticket.assigned_agent_id.as_deref(), ticket.lease_expires_at),
+        (
+            ticket.status.as_str(),
+            ticket.assigned_agent_id.as_deref(),
+            ticket.lease_expires_at
+        ),
         ("backlog", None, None),
         "a failed claim gives the ticket back to the queue"
     );
@@ -67,7 +69,10 @@ pub async fn runs_hand_over_to_the_next_claimant<S: CoordinationStore>(store: S)
     let b = claim(&store, &wf.id, "agent-b", None).await;
     assert_eq!(b.handoffs.len(), 1, "B sees what A left");
     let prior = &b.handoffs[0];
-    assert_eq!((prior.run_id.as_str(), prior.agent_id.as_str()), (a.run_id.as_str(), "agent-a"));
+    assert_eq!(
+        (prior.run_id.as_str(), prior.agent_id.as_str()),
+        (a.run_id.as_str(), "agent-a")
+    );
     assert_eq!(prior.summary.as_deref(), Some("migrations fail on PostgreSQL 15"));
     assert_eq!(
         prior.handoff.as_ref().and_then(|h| h.remaining.as_deref()),
@@ -75,7 +80,10 @@ pub async fn runs_hand_over_to_the_next_claimant<S: CoordinationStore>(store: S)
     );
 
     // B resolves: its run ends succeeded; its report comes after, once.
-    store.resolve("agent-b", &t, Some("migrated".into())).await.expect("resolve");
+    store
+        .resolve("agent-b", &t, Some("migrated".into()))
+        .await
+        .expect("resolve");
     let closed = store.get_run(&b.run_id).await.expect("B's run");
     assert_eq!(
         (closed.outcome, closed.ended_by.as_deref()),
@@ -204,7 +212,11 @@ pub async fn claims_by_phase_hold_the_tasks_ticket<S: CoordinationStore>(store: 
     assert_eq!(run.outcome, Some(RunOutcome::Succeeded));
     let ticket = get(&store, &t).await.ticket;
     assert_eq!(
-        (ticket.assigned_agent_id, ticket.lease_expires_at, ticket.status.as_str()),
+        (
+            ticket.assigned_agent_id,
+            ticket.lease_expires_at,
+            ticket.status.as_str()
+        ),
         (None, None, "building-done")
     );
 
