@@ -107,6 +107,342 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    agent_id?: string;
+                    /** @description `next_cursor` of the previous page. */
+                    cursor?: string;
+                    /** @description Page size (default 50, max 500). */
+                    limit?: number;
+                    /** @description Only open (true) or only ended (false) runs. */
+                    open?: boolean;
+                    outcome?: components["schemas"]["RunOutcome"];
+                    /** @description Ticket id or unambiguous prefix. */
+                    ticket_id?: string;
+                    workflow_id?: string;
+                };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RunPage"];
+                    };
+                };
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
+                    run_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
+                };
+                path: {
+                    run_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FinishRun"];
+                };
+            };
+            responses: {
+                /** @description the run, ended; a run that held the ticket's claim gave it back */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Run"];
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description not_run_owner */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description run_ended, or lease_lost for a stale X-Tix-Claim */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search": {
         parameters: {
             query?: never;
@@ -319,8 +655,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -406,6 +746,15 @@ export interface paths {
                 };
                 /** @description the body is not JSON (`unsupported_media_type`) */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -538,8 +887,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     task_id: string;
@@ -626,6 +979,15 @@ export interface paths {
                 };
                 /** @description the body is not JSON (`unsupported_media_type`) */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -753,8 +1115,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -839,6 +1205,15 @@ export interface paths {
                 };
                 /** @description the body is not JSON (`unsupported_media_type`) */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -959,10 +1334,14 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description expected version */
                     "If-Match"?: number | null;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     ticket_id: string;
@@ -1020,6 +1399,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description refused as things stand: `lease_lost` (your claim is over), or a rule of the board */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 412: {
                     headers: {
                         [name: string]: unknown;
@@ -1055,6 +1443,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the database failed (`storage_error`); retry shortly */
                 500: {
                     headers: {
@@ -1081,8 +1478,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     ticket_id: string;
@@ -1176,6 +1577,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the database failed (`storage_error`); retry shortly */
                 500: {
                     headers: {
@@ -1207,8 +1617,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     blocker_id: string;
@@ -1263,8 +1677,26 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description refused as things stand: `lease_lost` (your claim is over), or a rule of the board */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the URI is over 8 KiB (`uri_too_long`) */
                 414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1301,8 +1733,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     ticket_id: string;
@@ -1359,6 +1795,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description refused as things stand: `lease_lost` (your claim is over), or a rule of the board */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
                 413: {
                     headers: {
@@ -1379,6 +1824,15 @@ export interface paths {
                 };
                 /** @description the body is not JSON (`unsupported_media_type`) */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1416,8 +1870,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     ticket_id: string;
@@ -1484,6 +1942,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description refused as things stand: `lease_lost` (your claim is over), or a rule of the board */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
                 413: {
                     headers: {
@@ -1504,6 +1971,15 @@ export interface paths {
                 };
                 /** @description the body is not JSON (`unsupported_media_type`) */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1625,6 +2101,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tickets/{ticket_id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
+                };
+                path: {
+                    ticket_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the lease, renewed by the length it was claimed with */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Heartbeat"];
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description lease_lost: you hold no live claim on it (or sent a stale X-Tix-Claim) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tickets/{ticket_id}/related": {
         parameters: {
             query?: never;
@@ -1737,8 +2331,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     ticket_id: string;
@@ -1832,6 +2430,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the database failed (`storage_error`); retry shortly */
                 500: {
                     headers: {
@@ -1862,9 +2469,13 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     "If-Match"?: number | null;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     ticket_id: string;
@@ -1966,6 +2577,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the database failed (`storage_error`); retry shortly */
                 500: {
                     headers: {
@@ -1996,8 +2616,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -2052,6 +2676,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description refused as things stand: `lease_lost` (your claim is over), or a rule of the board */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
                 413: {
                     headers: {
@@ -2079,6 +2712,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the database failed (`storage_error`); retry shortly */
                 500: {
                     headers: {
@@ -2090,6 +2732,588 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookList"];
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewWebhook"];
+                };
+            };
+            responses: {
+                /** @description the webhook and its secret (shown this once) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookCreated"];
+                    };
+                };
+                /** @description validation_failed: not an http(s) URL, an unknown event, a short secret */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description admin_required */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description refused as things stand: `lease_lost` (your claim is over), or a rule of the board */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
+                    webhook_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Webhook"];
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
+                };
+                path: {
+                    webhook_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description removed, with its deliveries (pending ones are never sent) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Webhook"];
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description refused as things stand: `lease_lost` (your claim is over), or a rule of the board */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `next_cursor` of the previous page. */
+                    cursor?: string;
+                    /** @description Page size (default 50, max 500). */
+                    limit?: number;
+                };
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
+                    webhook_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeliveryPage"];
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WhoAmI"];
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2177,8 +3401,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -2262,6 +3490,15 @@ export interface paths {
                 };
                 /** @description the body is not JSON (`unsupported_media_type`) */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2391,10 +3628,20 @@ export interface paths {
         put?: never;
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /**
+                     * @description When nothing is ready (or queued), wait up to this many seconds for
+                     *     something to become so (0..60; default 0: answer at once).
+                     */
+                    wait?: number;
+                };
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     workflow_id: string;
@@ -2407,12 +3654,13 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description the ticket, its claim_token (send it as X-Tix-Claim), the run it opened and earlier runs' hand-offs */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Ticket"];
+                        "application/json": components["schemas"]["Claimed"];
                     };
                 };
                 /** @description invalid input: the message names the field (`validation_failed`) */
@@ -2444,7 +3692,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description nothing_ready */
+                /** @description nothing_ready / nothing_queued (after waiting, with wait) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2481,6 +3729,15 @@ export interface paths {
                 };
                 /** @description the body is not JSON (`unsupported_media_type`) */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2719,6 +3976,11 @@ export interface paths {
                     agent_id?: string;
                     /** @description At most this many (default 50, max 500). */
                     limit?: number;
+                    /**
+                     * @description When nothing is ready, wait up to this many seconds for something to
+                     *     become ready (0..60; default 0: answer at once).
+                     */
+                    wait?: number;
                 };
                 header?: {
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
@@ -2916,8 +4178,12 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
                     /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
                     "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
                 };
                 path: {
                     workflow_id: string;
@@ -2975,6 +4241,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description refused as things stand: `lease_lost` (your claim is over), or a rule of the board */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
                 413: {
                     headers: {
@@ -2995,6 +4270,15 @@ export interface paths {
                 };
                 /** @description the body is not JSON (`unsupported_media_type`) */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3120,8 +4404,30 @@ export interface components {
              * @description Lease length in seconds (default 1800, at most 86400).
              */
             lease_seconds?: number | null;
+            /**
+             * Format: int32
+             * @description Take this phase's best queued task instead of a ready ticket: the
+             *     task starts for you and its ticket is held where it stands.
+             */
+            phase_id?: number | null;
             /** @description Claim this ticket instead of the top ready one. */
             ticket_id?: string | null;
+        };
+        /**
+         * @description The answer to a claim: the ticket (its fields at the top level), the
+         *     token that fences the claimant's writes, the run the claim opened, the
+         *     task when a phase's task was claimed, and earlier runs' hand-offs.
+         */
+        Claimed: components["schemas"]["Ticket"] & {
+            /**
+             * @description Send it with your writes to this ticket (`X-Tix-Claim`, or `claim_token`
+             *     over MCP); it stops working when the claim ends.
+             */
+            claim_token: string;
+            /** @description What earlier runs on this ticket left, most recent first (about 2 KB of text at most). */
+            handoffs: components["schemas"]["PriorRun"][];
+            run_id: string;
+            task?: null | components["schemas"]["Task"];
         };
         Column: {
             /** @description Stable id used in API calls (`new_status`), e.g. `building`. */
@@ -3230,6 +4536,46 @@ export interface components {
              */
             resolved: number;
         };
+        /** @description One event sent (or to be sent) to one webhook. */
+        Delivery: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** @description Unique; sent as `X-Tix-Delivery`. */
+            delivery_id: string;
+            /** @description The event name, sent as `X-Tix-Event`. */
+            event: string;
+            /**
+             * Format: int64
+             * @description The event log's id (`GET /api/events`).
+             */
+            event_id: number;
+            /** @description Why the last attempt failed, if it did. */
+            last_error?: string | null;
+            /**
+             * Format: int32
+             * @description The receiver's last HTTP status, if it answered.
+             */
+            last_status?: number | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due (pending deliveries).
+             */
+            next_attempt_at?: string | null;
+            state: components["schemas"]["DeliveryState"];
+            webhook_id: string;
+        };
+        DeliveryPage: {
+            /** @description Newest first. */
+            deliveries: components["schemas"]["Delivery"][];
+            /** @description Pass as `cursor` for older ones; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        DeliveryState: "pending" | "delivered" | "failed";
         /**
          * @description See [`BoardConfig::duplicate_policy`].
          * @enum {string}
@@ -3279,6 +4625,21 @@ export interface components {
         EventList: {
             events: components["schemas"]["Event"][];
         };
+        /** @description Body of `POST /api/runs/{run_id}/finish` (and the `finish_run` tool). */
+        FinishRun: {
+            /** Format: double */
+            cost_usd?: number | null;
+            /** Format: int32 */
+            exit_code?: number | null;
+            handoff?: null | components["schemas"]["Handoff"];
+            /** @description `succeeded`, `failed` or `abandoned` (`lease_lost` is Tix's to set). */
+            outcome: components["schemas"]["RunOutcome"];
+            summary?: string | null;
+            /** Format: int64 */
+            tokens_in?: number | null;
+            /** Format: int64 */
+            tokens_out?: number | null;
+        };
         FlowDay: {
             /** @description Tickets in each of `statuses` (same order) at the end of the day. */
             counts: number[];
@@ -3315,6 +4676,26 @@ export interface components {
             /** @description Oldest first. `mode: enforce` means the write was refused. */
             violations: components["schemas"]["Violation"][];
             workflow_id: string;
+        };
+        /** @description What an agent leaves for the next one: free text in four parts. */
+        Handoff: {
+            /** @description Choices made, and why. */
+            decisions?: string | null;
+            /** @description What is finished. */
+            done?: string | null;
+            /** @description What is left to do. */
+            remaining?: string | null;
+            /** @description What could go wrong, what to check. */
+            risks?: string | null;
+        };
+        /** @description The answer to a heartbeat. */
+        Heartbeat: {
+            agent_id: string;
+            /** Format: date-time */
+            lease_expires_at: string;
+            /** @description The holder's open run, if any. */
+            run_id?: string | null;
+            ticket_id: string;
         };
         /** @description One row of a ticket's history: who did what, when, from where to where. */
         HistoryEntry: {
@@ -3406,6 +4787,24 @@ export interface components {
             title: string;
             workflow_id: string;
         };
+        /** @description Body of `POST /api/webhooks`. */
+        NewWebhook: {
+            /**
+             * @description Event names (`ticket.created`, `ticket.moved`, `ticket.resolved`,
+             *     `ticket.unblocked`, `ticket.claimed`, `lease.expired`, `run.finished`,
+             *     `comment.added`, …) or `*` for all.
+             */
+            events: string[];
+            /**
+             * @description Key of the `X-Tix-Signature` HMAC (16..256 characters). Generated
+             *     (and answered once) when absent.
+             */
+            secret?: string | null;
+            /** @description Where deliveries go: an `http` or `https` URL. */
+            url: string;
+            /** @description Only this workflow's events (default: every workflow's). */
+            workflow_id?: string | null;
+        };
         /** @description Body of `POST /api/workflows` and of `tix workflow create --file`. */
         NewWorkflow: {
             board_config: components["schemas"]["BoardConfig"];
@@ -3415,6 +4814,12 @@ export interface components {
             id?: string | null;
             name: string;
             phases?: components["schemas"]["Phase"][];
+        };
+        /** @description Runs per outcome (`open` for runs not ended). */
+        OutcomeCount: {
+            /** Format: int64 */
+            count: number;
+            outcome: string;
         };
         /** @description A phase of the workflow (Phase 1 creates tickets, later phases consume them). */
         Phase: {
@@ -3428,6 +4833,18 @@ export interface components {
         };
         /** @enum {string} */
         Priority: "low" | "medium" | "high" | "critical";
+        /** @description What an earlier run left for the next agent, as a claim answers it. */
+        PriorRun: {
+            agent_id: string;
+            /** Format: date-time */
+            ended_at?: string | null;
+            handoff?: null | components["schemas"]["Handoff"];
+            outcome?: null | components["schemas"]["RunOutcome"];
+            run_id: string;
+            summary?: string | null;
+            /** @description True when the text was cut to fit the claim's answer. */
+            truncated?: boolean;
+        };
         ReadyList: {
             /** @description Best first: priority, then how many tickets each unblocks, then age. */
             tickets: components["schemas"]["ReadyTicket"][];
@@ -3459,8 +4876,99 @@ export interface components {
         ResolveBody: {
             resolution_comment?: string | null;
         };
+        /** @description How many attempts resolved tickets took. */
+        Retries: {
+            /**
+             * Format: int64
+             * @description Tickets resolved in the period that had at least one run.
+             */
+            resolved_tickets: number;
+            /**
+             * Format: int64
+             * @description Runs on those tickets (any time).
+             */
+            runs: number;
+            /**
+             * Format: double
+             * @description `runs / resolved_tickets`; `null` when nothing was resolved.
+             */
+            runs_per_resolved?: number | null;
+        };
         /** @enum {string} */
         Rule: "task_ticket_reference" | "move_by_non_holder" | "column_skipped" | "phase_column" | "duplicate_ticket" | "lease_idle";
+        /** @description One attempt at a ticket. */
+        Run: {
+            agent_id: string;
+            /** Format: double */
+            cost_usd?: number | null;
+            /** Format: date-time */
+            ended_at?: string | null;
+            /** @description Who closed it: the agent itself, another agent, or `tix` (a lease that ran out). */
+            ended_by?: string | null;
+            /** Format: int32 */
+            exit_code?: number | null;
+            handoff?: null | components["schemas"]["Handoff"];
+            outcome?: null | components["schemas"]["RunOutcome"];
+            /** Format: int32 */
+            phase_id?: number | null;
+            run_id: string;
+            /** Format: date-time */
+            started_at: string;
+            summary?: string | null;
+            /** @description The task it works on, when a task start opened it. */
+            task_id?: string | null;
+            ticket_id: string;
+            /** Format: int64 */
+            tokens_in?: number | null;
+            /** Format: int64 */
+            tokens_out?: number | null;
+            workflow_id: string;
+        };
+        /** @description Tokens and cost of the runs with one value of a key (an agent, a phase). */
+        RunCost: {
+            /** Format: double */
+            cost_usd: number;
+            /** @description The agent id, the phase id (as text; `none` for runs of no phase) or the ticket id. */
+            key: string;
+            /** Format: int64 */
+            runs: number;
+            /** @description The ticket's title (per-ticket rows only). */
+            title?: string | null;
+            /** Format: int64 */
+            tokens_in: number;
+            /** Format: int64 */
+            tokens_out: number;
+        };
+        /**
+         * @description How a run ended.
+         * @enum {string}
+         */
+        RunOutcome: "succeeded" | "failed" | "abandoned" | "lease_lost";
+        RunPage: {
+            /** @description Pass as `cursor` to get the next (older) page; null on the last page. */
+            next_cursor?: string | null;
+            /** @description Newest first. */
+            runs: components["schemas"]["Run"][];
+        };
+        /** @description Runs started in the period. */
+        RunStats: {
+            /** @description Most expensive first. */
+            by_agent: components["schemas"]["RunCost"][];
+            by_outcome: components["schemas"]["OutcomeCount"][];
+            /** @description In phase order (`none` last). */
+            by_phase: components["schemas"]["RunCost"][];
+            /** @description The 20 most expensive tickets (then most runs). */
+            by_ticket: components["schemas"]["RunCost"][];
+            /** Format: double */
+            cost_usd: number;
+            retries: components["schemas"]["Retries"];
+            /** Format: int64 */
+            runs: number;
+            /** Format: int64 */
+            tokens_in: number;
+            /** Format: int64 */
+            tokens_out: number;
+        };
         /**
          * @description Body of `POST /api/tickets/search`: the fields of `GET /api/search`, with
          *     `tags` as a list.
@@ -3661,6 +5169,8 @@ export interface components {
             /** @description Git commits linked to this ticket, oldest commit first. */
             commits?: components["schemas"]["CommitLink"][];
             history: components["schemas"]["HistoryEntry"][];
+            /** @description Attempts at this ticket (claims and task starts), oldest first. */
+            runs?: components["schemas"]["Run"][];
             /**
              * @description Tasks working on this ticket (its active work first: in progress,
              *     queued, blocked; then finished ones), oldest first within each.
@@ -3713,12 +5223,41 @@ export interface components {
             rule: components["schemas"]["Rule"];
             workflow_id: string;
         };
+        /** @description A webhook as listed (its secret is never shown again). */
+        Webhook: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            events: string[];
+            id: string;
+            url: string;
+            workflow_id?: string | null;
+        };
+        /** @description The answer to `POST /api/webhooks`: the webhook and its secret, shown this once. */
+        WebhookCreated: components["schemas"]["Webhook"] & {
+            /** @description Keep it: deliveries are signed with it, and it is not shown again. */
+            secret: string;
+        };
+        WebhookList: {
+            /** @description Oldest first. */
+            webhooks: components["schemas"]["Webhook"][];
+        };
         /** @description Weights of the two sides (default 0.7 semantic, 0.3 keyword). */
         Weights: {
             /** Format: float */
             keyword: number;
             /** Format: float */
             semantic: number;
+        };
+        WhoAmI: {
+            /** @description Whether the caller's token is an admin's (false without a token). */
+            admin: boolean;
+            /** @description The agent this caller's writes are recorded as. */
+            agent_id: string;
+            /** @description `off` (the X-Agent-ID header is trusted) or `required` (a token decides). */
+            auth: string;
+            /** @description Whether the caller sent a valid token. */
+            token: boolean;
         };
         Workflow: {
             board_config: components["schemas"]["BoardConfig"];
@@ -3767,6 +5306,8 @@ export interface components {
             ready_now: number;
             /** Format: int64 */
             resolved: number;
+            /** @description Runs started in the period: outcomes, tokens and cost, retries. */
+            runs?: components["schemas"]["RunStats"];
             /** @description First day of the period (`YYYY-MM-DD`, UTC). */
             since: string;
             /** @description One entry per day of the period, oldest first. */
