@@ -38,9 +38,14 @@ function useAuth() {
   useEffect(() => {
     setIdentity(null)
     if (!tokenValue) return
-    whoAmI()
-      .then(setIdentity)
+    const abort = new AbortController()
+    whoAmI(abort.signal)
+      .then((who) => {
+        // Only while it is still the token the server answered for.
+        if (who.token) setIdentity(who)
+      })
       .catch(() => {})
+    return () => abort.abort()
   }, [tokenValue])
   return { need, token: tokenValue, identity }
 }
@@ -225,11 +230,14 @@ export function App() {
                 {theme.dark ? '☀' : '☾'}
               </button>
               {auth.token && (
-                <span className="whoami" data-testid="whoami">
-                  {auth.identity?.agent && <Avatar agent={auth.identity.agent} size="sm" />}
-                  <span className="whoami-name">
-                    {auth.identity ? (auth.identity.agent ?? 'admin token') : 'signed in'}
-                  </span>
+                <span className="whoami" data-testid="whoami" title={auth.identity ? whoTitle(auth.identity) : undefined}>
+                  {auth.identity && <Avatar agent={auth.identity.agent_id} size="sm" />}
+                  <span className="whoami-name">{auth.identity ? auth.identity.agent_id : 'signed in'}</span>
+                  {auth.identity?.admin && (
+                    <span className="badge admin-badge" data-testid="whoami-admin">
+                      admin
+                    </span>
+                  )}
                   <button className="link-button" onClick={() => setToken(null)} data-testid="sign-out">
                     Sign out
                   </button>
@@ -246,6 +254,11 @@ export function App() {
       </LiveProvider>
     </ToastProvider>
   )
+}
+
+/** `Signed in as agent-ops (an admin token: may act as any agent)`. */
+function whoTitle(who: Identity): string {
+  return `Signed in as ${who.agent_id}${who.admin ? ' (an admin token: may act as any agent)' : ''}`
 }
 
 /** The Activity button, with how many events arrived while the panel was closed. */

@@ -154,30 +154,10 @@ export function asApiError(err: unknown): ApiError {
   return err instanceof ApiError ? err : new ApiError(0, 'error', String(err))
 }
 
-export interface Identity {
-  /** The token's agent, when the server told us (`null` for an admin token). */
-  agent: string | null
-  admin: boolean
-}
+/** Who the server takes this browser for: a token's agent (an admin's too), whether it is an admin's, and the server's auth mode. */
+export type Identity = Answer<'/api/whoami', 'get'>
 
-const PROBE_AGENT = 'tix-ui-whoami-probe'
-
-/**
- * Who the stored token belongs to. The API has no "who am I" route yet
- * (see web/NEEDS-SERVER.md), so this asks to act as a made-up agent: an
- * agent's token is refused with a message naming its owner, an admin's
- * token is allowed (admins may act as anyone).
- */
-export async function whoAmI(): Promise<Identity | null> {
-  const headers = identityHeaders()
-  if (!headers.Authorization) return null
-  const response = await fetch('/api/workflows', { headers: { ...headers, 'X-Agent-ID': PROBE_AGENT, Accept: 'application/json' } })
-  if (response.ok) return { agent: null, admin: true }
-  const error = toApiError(response.status, await response.json().catch(() => undefined))
-  if (error.code === 'agent_mismatch') {
-    const owner = /belongs to (\S+), which/.exec(error.message)?.[1] ?? null
-    return { agent: owner, admin: false }
-  }
-  if (response.status === 401 && (error.code === 'token_required' || error.code === 'invalid_token')) reportAuthNeeded(error.code)
-  throw error
+/** `GET /api/whoami`: who the server takes the caller for (a 401 asks for a token, as any call). */
+export function whoAmI(signal?: AbortSignal): Promise<Identity> {
+  return api.get('/api/whoami', { signal })
 }
