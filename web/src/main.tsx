@@ -14,6 +14,7 @@ import './styles/drawer.css'
 import './styles/graph.css'
 import './styles/search.css'
 import './styles/stats.css'
+import './styles/runs.css'
 import './styles/theme.css'
 import './styles/responsive.css'
 

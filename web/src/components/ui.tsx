@@ -5,6 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState, ty
 import type { Priority } from '../api/types'
 import { agentColour, agentInitials } from '../lib/agents'
 import type { TicketState } from '../lib/board'
+import { outcomeLabel, type RunState } from '../lib/runs'
 
 export function Modal({
   title,
@@ -138,6 +139,32 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
 export function StateBadge({ state }: { state: TicketState }) {
   const label = { resolved: 'Resolved', blocked: 'Blocked', ready: 'Ready', in_progress: 'In progress' }[state]
   return <span className={`badge state state-${state}`}>{label}</span>
+}
+
+/** A run's outcome (or `open`), one colour each. */
+export function OutcomeBadge({ state }: { state: RunState }) {
+  return (
+    <span className={`badge outcome outcome-${state}`} data-testid="outcome-badge" data-outcome={state}>
+      {outcomeLabel(state)}
+    </span>
+  )
+}
+
+/**
+ * Long content folded to a few lines with a fade, and a button to unfold
+ * it; short content as it is.
+ */
+export function Foldable({ long, what, children, testid }: { long: boolean; what: string; children: ReactNode; testid?: string }) {
+  const [open, setOpen] = useState(false)
+  if (!long) return <div data-testid={testid}>{children}</div>
+  return (
+    <div className={`foldable ${open ? 'unfolded' : 'folded'}`} data-testid={testid}>
+      <div className="foldable-body">{children}</div>
+      <button type="button" className="link-button foldable-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? `Show less of the ${what}` : `Show the whole ${what}`}
+      </button>
+    </div>
+  )
 }
 
 export function Avatar({ agent, size = 'md' }: { agent: string; size?: 'sm' | 'md' }) {

@@ -44,6 +44,8 @@ export function describeAction(action: string): string {
     blocked: 'blocked it again (a blocker reopened)',
     claimed: 'claimed it',
     lease_expired: 'lease ran out',
+    run_finished: 'ended a run',
+    released: 'gave the claim back',
   }
   return words[action] ?? action.replace(/_/g, ' ')
 }

@@ -1,6 +1,6 @@
 // Ticket detail, in a drawer over the current tab with its own URL
 // (?ticket=ID): description, blockers and dependents with their states,
-// tasks, comments, history, linked commits, move / resolve / reopen.
+// tasks, runs, comments, history, linked commits, move / resolve / reopen.
 
 import { useCallback, useEffect, useState } from 'react'
 
@@ -14,7 +14,9 @@ import { columnName, isDone, readyCheck, reopenTarget, ticketState } from '../li
 import { describeAction, leaseLeft, shortId, timeAgo } from '../lib/format'
 import { touches } from '../lib/live'
 import { ticketPhase } from '../lib/phases'
+import { outcomeLabel } from '../lib/runs'
 import { refusal, titles, violationText } from '../lib/wording'
+import { TicketRuns } from './TicketRuns'
 
 export function TicketDrawer({
   workflow,
@@ -205,6 +207,8 @@ export function TicketDrawer({
               </section>
             )}
 
+            <TicketRuns runs={detail.runs} phases={workflow.phases} />
+
             {detail.commits && (
               <section className="drawer-section">
                 <h2>Linked commits ({detail.commits.length})</h2>
@@ -253,6 +257,15 @@ export function TicketDrawer({
                     <span className="timeline-dot" aria-hidden="true" />
                     <div>
                       <strong>{h.agent_id}</strong> {describeAction(h.action)}
+                      {h.action === 'run_finished' && typeof h.details?.outcome === 'string' && (
+                        <>
+                          {' '}
+                          <span className="muted">
+                            ({h.details.agent_id && h.details.agent_id !== h.agent_id ? `${String(h.details.agent_id)}’s, ` : ''}
+                            {outcomeLabel(h.details.outcome)})
+                          </span>
+                        </>
+                      )}
                       {h.from_status && h.to_status && h.from_status !== h.to_status && (
                         <>
                           {' '}
