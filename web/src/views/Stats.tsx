@@ -1,6 +1,7 @@
 // Statistics of a workflow, from `GET /api/workflows/{id}/stats` (computed
 // by the server from the history): counts, blocked now, throughput, lead and
-// cycle time, cumulative flow and agent workload. Charts use Chart.js with
+// cycle time, cumulative flow, agent workload, and runs (outcomes, tokens
+// and cost per agent, phase and ticket). Charts use Chart.js with
 // only the parts registered here (tree-shaken).
 
 import {
@@ -26,6 +27,8 @@ import { useLiveEvents } from '../hooks/useLive'
 import { columnName } from '../lib/board'
 import { formatDuration, shortId, timeAgo } from '../lib/format'
 import { flowSeries, palette, workflowAgeDays } from '../lib/stats'
+import { Kpi, Panel } from './stats/parts'
+import { RunsPanel } from './stats/RunsPanel'
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Filler, Tooltip, Legend)
 Chart.defaults.font.family = 'Inter, system-ui, -apple-system, "Segoe UI", sans-serif'
@@ -203,6 +206,7 @@ export default function StatsView({ workflow, openTicket }: { workflow: Workflow
           </table>
         </Panel>
       </div>
+      <RunsPanel runs={stats.runs} days={stats.days} phases={workflow.phases} openTicket={openTicket} />
       <p className="muted small">
         Computed by the server from the ticket history, {stats.since} to today (UTC). Lead time: created → resolved;
         cycle time: first move out of {label(board.initial_status)} → resolved (tickets resolved without being started have none).
@@ -227,25 +231,6 @@ function themeCharts() {
   const style = getComputedStyle(document.documentElement)
   Chart.defaults.color = style.getPropertyValue('--text-2').trim() || '#475569'
   Chart.defaults.borderColor = style.getPropertyValue('--border').trim() || '#e2e8f0'
-}
-
-function Kpi({ label, value, sub, tone, testid }: { label: string; value: string | number; sub?: string; tone?: 'good' | 'bad'; testid?: string }) {
-  return (
-    <div className={`kpi ${tone ? `kpi-${tone}` : ''}`} data-testid={testid}>
-      <div className="kpi-label">{label}</div>
-      <div className="kpi-value">{value}</div>
-      {sub && <div className="kpi-sub">{sub}</div>}
-    </div>
-  )
-}
-
-function Panel({ title, children, wide }: { title: string; children: React.ReactNode; wide?: boolean }) {
-  return (
-    <section className={`panel ${wide ? 'wide' : ''}`}>
-      <h2>{title}</h2>
-      {children}
-    </section>
-  )
 }
 
 function CountTable({ counts, priority }: { counts: Count[]; priority?: boolean }) {
