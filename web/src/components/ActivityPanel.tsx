@@ -3,7 +3,7 @@
 
 import type { BoardConfig, Ticket, TixEvent } from '../api/types'
 import { timeAgo } from '../lib/format'
-import { describeEvent, segmentsText } from '../lib/wording'
+import { describeEvent, joiner, segmentsText } from '../lib/wording'
 import { Avatar } from './ui'
 
 export function ActivityPanel({
@@ -36,10 +36,11 @@ export function ActivityPanel({
       {rows.length === 0 && <p className="muted activity-empty">Nothing yet: changes appear here as agents work.</p>}
       <ol className="activity-list">
         {rows.map(({ event, segments }) => (
-          <li key={event.id} className={`activity-item kind-${event.kind}`} data-testid="activity-item" title={`${event.agent_id} ${segmentsText(segments)}`}>
+          <li key={event.id} className={`activity-item kind-${event.kind}`} data-testid="activity-item" title={`${event.agent_id}${joiner(segments)}${segmentsText(segments)}`}>
             <Avatar agent={event.agent_id} size="sm" />
             <div>
-              <strong>{event.agent_id}</strong>{' '}
+              <strong>{event.agent_id}</strong>
+              {joiner(segments)}
               {segments.map((s, i) =>
                 typeof s === 'string' ? (
                   <span key={i}>{s}</span>

@@ -5,6 +5,7 @@
 
 import type { ApiError } from '../api/client'
 import type { BoardConfig, TixEvent, Violation } from '../api/types'
+import { formatCost, outcomeLabel } from './runs'
 
 export function columnLabel(board: BoardConfig, status: string): string {
   return board.columns.find((c) => c.id === status)?.name ?? status
@@ -155,11 +156,10 @@ export function describeEvent(event: TixEvent, titleOf: (id: string) => string |
       return ['claimed ', t]
     case 'ticket_commented':
       return ['commented on ', t]
-    case 'ticket_updated': {
-      const fields = Array.isArray(p.fields) ? (p.fields as string[]) : []
-      if (fields.length === 1 && fields[0] === 'assigned_agent_id') return ['changed who holds ', t]
-      return ['edited ', t]
-    }
+    case 'ticket_updated':
+      return describeUpdate(event, t, col)
+    case 'run_finished':
+      return describeRunFinished(event, t)
     case 'ticket_lease_expired':
       return ['’s lease on ', t, ' ran out']
     case 'blocker_added':
@@ -183,6 +183,61 @@ export function describeEvent(event: TixEvent, titleOf: (id: string) => string |
     default:
       return [event.kind.replace(/_/g, ' '), event.ticket_id ? ' ' : '', ...(event.ticket_id ? [t] : [])]
   }
+}
+
+/**
+ * `ticket_updated`: a hand-over (`assigned_agent_id` carries the new
+ * holder), a finished run giving its claim back (`released_by_run`), or
+ * an edit.
+ */
+function describeUpdate(event: TixEvent, t: Segment, col: (v: unknown) => string): Segment[] {
+  const p = event.payload ?? {}
+  const fields = Array.isArray(p.fields) ? (p.fields as string[]) : []
+  if (typeof p.released_by_run === 'string') {
+    const moved = typeof p.to_status === 'string' && p.to_status !== p.from_status
+    return ['gave ', t, ' back', moved ? ` (to ${col(p.to_status)})` : '']
+  }
+  const assigned = fields.includes('assigned_agent_id')
+  const others = fields.filter((f) => f !== 'assigned_agent_id')
+  if (assigned && 'assigned_agent_id' in p) {
+    const to = typeof p.assigned_agent_id === 'string' && p.assigned_agent_id ? p.assigned_agent_id : null
+    if (others.length > 0) return ['edited ', t, to ? ` and assigned it to ${to}` : ' and unassigned it']
+    return to ? ['assigned ', t, ` to ${to}`] : ['unassigned ', t]
+  }
+  if (assigned && others.length === 0) return ['changed who holds ', t]
+  return ['edited ', t]
+}
+
+const RUN_VERBS: Record<string, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  abandoned: 'was abandoned',
+  lease_lost: 'lost its lease',
+}
+
+/**
+ * `run_finished`: “’s run on *Auth* failed (exit 1, $0.42)” after the
+ * run's own agent, or “ended agent-x’s run on *Auth* (lease lost)” when
+ * someone else (another agent, or `tix` for a lease that ran out) ended it.
+ */
+function describeRunFinished(event: TixEvent, t: Segment): Segment[] {
+  const p = event.payload ?? {}
+  const owner = typeof p.agent_id === 'string' && p.agent_id ? p.agent_id : event.agent_id
+  const outcome = typeof p.outcome === 'string' ? p.outcome : ''
+  const notes: string[] = []
+  if (typeof p.exit_code === 'number' && p.exit_code !== 0) notes.push(`exit ${p.exit_code}`)
+  if (typeof p.cost_usd === 'number') notes.push(formatCost(p.cost_usd))
+  if (owner === event.agent_id) {
+    const verb = RUN_VERBS[outcome] ?? (outcome ? `ended: ${outcomeLabel(outcome)}` : 'ended')
+    return ['’s run on ', t, ` ${verb}${notes.length ? ` (${notes.join(', ')})` : ''}`]
+  }
+  return [`ended ${owner}’s run on `, t, ` (${[outcomeLabel(outcome || null), ...notes].join(', ')})`]
+}
+
+/** What goes between the agent's name and the sentence: nothing before a possessive (“agent-a’s lease”). */
+export function joiner(segments: Segment[]): string {
+  const first = segments[0]
+  return typeof first === 'string' && first.startsWith('’') ? '' : ' '
 }
 
 /** The sentence as plain text (for titles and tests). */
