@@ -304,6 +304,9 @@ impl Worker {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        // Its own process group, so stopping it stops what it started too.
+        #[cfg(unix)]
+        command.process_group(0);
         match &task_id {
             Some(task) => command.env("TIX_TASK_ID", task),
             None => command.env_remove("TIX_TASK_ID"),
@@ -370,10 +373,13 @@ impl Worker {
         let status = match status {
             Some(status) => status.ok(),
             None => {
-                // Interrupted, or the claim is gone: end the command.
+                // Interrupted, or the claim is gone: end the command (and
+                // its children), politely first.
+                signal_group(child.id(), false);
                 match tokio::time::timeout(GRACE, child.wait()).await {
                     Ok(status) => status.ok(),
                     Err(_) => {
+                        signal_group(child.id(), true);
                         let _ = child.start_kill();
                         child.wait().await.ok()
                     }
@@ -512,6 +518,18 @@ impl Worker {
             println!("{line}");
         }
     }
+}
+
+/// Sends SIGTERM (or SIGKILL) to the command's process group.
+fn signal_group(pid: Option<u32>, kill: bool) {
+    #[cfg(unix)]
+    if let Some(pid) = pid.and_then(|p| i32::try_from(p).ok()) {
+        use nix::sys::signal::{killpg, Signal};
+        let signal = if kill { Signal::SIGKILL } else { Signal::SIGTERM };
+        let _ = killpg(nix::unistd::Pid::from_raw(pid), signal);
+    }
+    #[cfg(not(unix))]
+    let _ = (pid, kill);
 }
 
 /// Resolves once an interrupt arrived.

@@ -470,3 +470,75 @@ async fn a_ready_wait_on_one_replica_is_released_by_a_resolve_through_the_other(
         "woken by the other replica's resolve, not the timeout ({woke:?})"
     );
 }
+
+/// Two replicas share one outbox: every delivery arrives once, in event
+/// order, whichever replica made the write and whichever sends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_send_each_webhook_delivery_once_in_order() {
+    let Some(schema) = schema().await else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let got: Arc<std::sync::Mutex<Vec<(String, Value)>>> = Arc::default();
+    let log = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let log = log.clone();
+            async move {
+                let delivery = headers
+                    .get("x-tix-delivery")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+                log.lock().expect("lock").push((delivery, body));
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let one = start_replica(&schema.url);
+    let two = start_replica(&schema.url);
+    let http = reqwest::Client::new();
+    let workflow = workflow(&http, &one.url).await;
+    let (status, hook) = post(
+        &http,
+        format!("{}/api/webhooks", one.url),
+        "ops",
+        json!({"url": url, "events": ["ticket.created"], "workflow_id": workflow}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{hook}");
+    let count = 24;
+    for i in 0..count {
+        let base = if i % 2 == 0 { &one.url } else { &two.url };
+        let (status, _) = post(
+            &http,
+            format!("{base}/api/tickets"),
+            "planner",
+            json!({"workflow_id": workflow, "title": format!("Ticket {i}"), "ticket_type": "task"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while got.lock().expect("lock").len() < count && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // A little longer: a duplicate would arrive now.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got = got.lock().expect("lock").clone();
+    assert_eq!(got.len(), count, "each delivery arrives once");
+    let ids: HashSet<&str> = got.iter().map(|(d, _)| d.as_str()).collect();
+    assert_eq!(ids.len(), count, "no delivery id twice");
+    let titles: Vec<String> = got
+        .iter()
+        .map(|(_, body)| body["ticket"]["title"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let expected: Vec<String> = (0..count).map(|i| format!("Ticket {i}")).collect();
+    assert_eq!(titles, expected, "in event order");
+}

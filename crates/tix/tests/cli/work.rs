@@ -228,3 +228,61 @@ fn claims_runs_and_handoffs_from_the_command_line() {
     assert!(started.elapsed() >= std::time::Duration::from_millis(900), "it waited");
     assert!(none.stderr.contains("no ticket is ready"), "{}", none.stderr);
 }
+
+/// SIGTERM while the command runs: the command ends, the run is abandoned,
+/// the claim is given back and the task queued again; exit 143.
+#[test]
+fn sigterm_abandons_the_run_and_queues_the_task_again() {
+    let tix = Tix::new();
+    tix.create_workflow_from(PHASED);
+    let ticket = tix.create(&["Build Authentication System"]);
+    let task = task_for(&tix, &ticket);
+    let slow = tix.write("slow.sh", "#!/bin/sh\ncat > /dev/null\necho started\nsleep 30\n");
+    let mut worker = tix
+        .command()
+        .args([
+            "work",
+            "--phase",
+            "2",
+            "--agent",
+            "builder-1",
+            "--once",
+            "--",
+            "sh",
+            &slow,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start tix work");
+    // Wait until the task is taken.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let shown = tix.json(&["task", "show", &task]);
+        if shown["status"] == "in_progress" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker never took the task: {shown}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &worker.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(killed.success());
+    let status = worker.wait().expect("the worker ends");
+    let mut stderr = String::new();
+    if let Some(mut err) = worker.stderr.take() {
+        std::io::Read::read_to_string(&mut err, &mut stderr).expect("stderr");
+    }
+    assert_eq!(status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(tix.json(&["task", "show", &task])["status"], "queued", "queued again");
+    let detail = tix.json(&["show", &ticket]);
+    assert_eq!(detail["assigned_agent_id"], Value::Null, "the claim was given back");
+    assert_eq!(detail["runs"][0]["outcome"], "abandoned");
+}
