@@ -169,17 +169,20 @@ async fn apply_migrations(conn: &mut PgConnection) -> Result<()> {
     )
     .execute(&mut *conn)
     .await?;
-    let current: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-        .fetch_one(&mut *conn)
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+        .fetch_all(&mut *conn)
         .await?;
+    let current = applied.iter().copied().max().unwrap_or(0);
     let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     if current > latest {
         return Err(Error::Storage(format!(
             "the database is at schema version {current}, newer than this tix ({latest}); upgrade tix"
         )));
     }
+    // Every migration not applied yet, in order (as on SQLite): migrations
+    // developed side by side may land in either order.
     for (version, sql) in MIGRATIONS {
-        if *version > current {
+        if !applied.contains(version) {
             let mut tx = conn.begin().await?;
             sqlx::raw_sql(*sql).execute(&mut *tx).await?;
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())")
