@@ -304,6 +304,9 @@ describe('the activity panel', () => {
     )
     await expect.poll(() => run.getAttribute('data-outcome')).toBe('failed')
     expect(await run.getByTestId('run-summary').textContent()).toBe('Terraform plan failed.')
+    // Given back after a failure: ready again on the board.
+    await page.getByRole('button', { name: 'Close ticket' }).click()
+    await page.locator(`[data-testid="card"][data-ticket-id="${ids.infra}"]`).getByTestId('ready-badge').waitFor()
     await page.screenshot({ path: join(OUTPUT, 'activity-runs.png') })
   })
 })
