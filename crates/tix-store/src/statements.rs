@@ -601,12 +601,20 @@ pub trait LogStatements: Send {
     /// Appends the events in order (ids visible in increasing order to
     /// readers) and answers their ids, in order.
     fn append_events(&mut self, events: &[PendingEvent]) -> impl Future<Output = Result<Vec<i64>>> + Send;
+    /// Events after the event `after` (0: from the start) in the log's
+    /// order, which every reader sees the same: on SQLite the ids' order
+    /// (one writer commits them in order); on PostgreSQL the order of the
+    /// writing transactions, and only events of transactions older than any
+    /// still in progress, so one that commits late is never skipped.
     fn events_after(
         &mut self,
         workflow_id: Option<&str>,
         after: i64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+    /// The id of the last event readers can be given (a stream that starts
+    /// now resumes after it); 0 when there is none.
+    fn log_head(&mut self) -> impl Future<Output = Result<i64>> + Send;
     fn insert_violation(
         &mut self,
         violation: &PendingViolation,

@@ -317,6 +317,14 @@ impl<B: Backend> Store for StoreOn<B> {
         .await
     }
 
+    async fn log_head(&self) -> Result<i64> {
+        use crate::statements::LogStatements;
+        self.read(Consistency::Single, |conn, _| {
+            Box::pin(async move { conn.log_head().await })
+        })
+        .await
+    }
+
     async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
         let workflow_id = workflow_id.map(str::to_owned);
         self.read(Consistency::Single, move |conn, _| {
@@ -578,7 +586,7 @@ impl<B: Backend> WebhookStore for StoreOn<B> {
 }
 
 impl<B: Backend> StoreOn<B> {
-    /// Watches the id of the newest event committed through this store (on
+    /// Changes after every commit that wrote events through this store (on
     /// PostgreSQL, through any replica on the database: see
     /// `postgres::listen_for_events`). Read the events with
     /// [`Store::events_after`].

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/sqlite/0003_search.sql")),
     (4, include_str!("../../migrations/sqlite/0004_bulk_search_index.sql")),
     (5, include_str!("../../migrations/sqlite/0005_coordination.sql")),
+    (7, include_str!("../../migrations/sqlite/0007_scale.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 
@@ -163,7 +164,6 @@ impl crate::SqliteStore {
     fn start(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         configure(&conn, true)?;
         migrate(&mut conn)?;
-        let head: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?;
         let (sender, receiver) = mpsc::channel::<Job>();
         let mut writer = SqliteConn { conn };
         std::thread::Builder::new()
@@ -180,7 +180,7 @@ impl crate::SqliteStore {
                 writer: Mutex::new(sender),
                 path,
                 readers: Mutex::new(Vec::new()),
-                shared: Shared::new(head),
+                shared: Shared::new(),
             }),
         };
         Ok(StoreOn::new(backend))
