@@ -289,11 +289,27 @@ impl<B: Backend> Store for StoreOn<B> {
         if self.has_expired_leases().await? {
             self.expire_leases().await?;
         }
-        let (workflow_id, agent) = (workflow_id.to_owned(), agent.map(str::to_owned));
-        self.read(Consistency::Snapshot, move |conn, graphs| {
-            Box::pin(async move { ops::claims::ready(conn, graphs, &workflow_id, agent.as_deref(), limit).await })
-        })
-        .await
+        for _ in 0..2 {
+            let (id, agent) = (workflow_id.to_owned(), agent.map(str::to_owned));
+            let ready = self
+                .read(Consistency::Snapshot, move |conn, _| {
+                    Box::pin(async move { ops::claims::ready(conn, &id, agent.as_deref(), limit).await })
+                })
+                .await?;
+            if let Some(ready) = ready {
+                return Ok(ready);
+            }
+            // A workflow older than the ranking column: its counts, once.
+            let workflow_id = keep(workflow_id.to_owned());
+            self.write(move |tx, ctx| {
+                let workflow_id = workflow_id.clone();
+                Box::pin(async move { ops::ranks::backfill(tx, ctx.graphs(), &workflow_id).await })
+            })
+            .await?;
+        }
+        Err(crate::Error::Storage(
+            "the ready queue's ranks were computed but are still missing".into(),
+        ))
     }
 
     async fn claim(&self, request: ClaimRequest) -> Result<Claimed> {

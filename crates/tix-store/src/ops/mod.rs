@@ -17,6 +17,7 @@ pub mod graphs;
 pub mod guardian;
 pub mod idempotency;
 pub mod moves;
+pub mod ranks;
 pub mod reads;
 pub mod runs;
 pub mod tasks;
@@ -173,6 +174,10 @@ impl WriteCtx {
     /// Appends the queued events to the log, and their webhook deliveries
     /// to the outbox: the last statements of every write before its commit.
     pub async fn flush<C: Statements>(&mut self, tx: &mut C) -> Result<()> {
+        // The ready queue's ranks follow the graph changes, in this transaction.
+        for (workflow_id, (old, deltas)) in &self.changes {
+            ranks::maintain(tx, &self.shared.graphs, workflow_id, *old, deltas).await?;
+        }
         if !self.events.is_empty() {
             let ids = tx.append_events(&self.events).await?;
             self.last_event = ids.last().copied();

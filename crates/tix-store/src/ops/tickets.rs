@@ -136,16 +136,22 @@ pub async fn create_ticket<C: Statements>(
     .moved(None, Some(status))])
         .await?;
     let created = require_ticket(tx, &id).await?;
-    let mut deltas = vec![GraphDelta::Node {
-        id: id.clone(),
-        resolved: false,
-    }];
-    deltas.extend(blockers.iter().map(|b| GraphDelta::Edge {
-        blocker: b.id.clone(),
-        blocked: id.clone(),
-    }));
-    // Last: on PostgreSQL the bump's workflow row lock is then held only to commit.
-    ctx.changed(tx, &workflow.id, deltas).await?;
+    // A ticket without blockers is an isolated node: no graph changes, so
+    // no version bump (the workflow's row stays free for other writers),
+    // and its unblock count is the column's default, 0. Graphs cached
+    // without it treat it as isolated until a change names it.
+    if !blockers.is_empty() {
+        let mut deltas = vec![GraphDelta::Node {
+            id: id.clone(),
+            resolved: false,
+        }];
+        deltas.extend(blockers.iter().map(|b| GraphDelta::Edge {
+            blocker: b.id.clone(),
+            blocked: id.clone(),
+        }));
+        // Last: on PostgreSQL the bump's workflow row lock is then held only to commit.
+        ctx.changed(tx, &workflow.id, deltas).await?;
+    }
     ctx.event(
         &workflow.id,
         EventKind::TicketCreated,

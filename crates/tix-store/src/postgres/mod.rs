@@ -143,6 +143,16 @@ impl PgConn {
             Handle::Plain(_) => Ok(()),
         }
     }
+
+    /// Rolls back now: a dropped transaction only queues its ROLLBACK, so
+    /// its row locks could outlive the refusal and make the next writer's
+    /// `SKIP LOCKED` pass the row over.
+    async fn rollback(self) {
+        if let Handle::Tx(tx) = self.handle {
+            // A connection that cannot roll back is closed by the pool.
+            let _ = tx.rollback().await;
+        }
+    }
 }
 
 fn connect_options(url: &str, schema: Option<&str>) -> Result<PgConnectOptions> {
@@ -283,8 +293,10 @@ impl Backend for Postgres {
             let mut ctx = WriteCtx::new(self.inner.shared.clone());
             let result = match op(&mut conn, &mut ctx).await {
                 Ok(value) => conn.commit().await.map(|()| value),
-                // Dropping the transaction rolls it back.
-                Err(err) => Err(err),
+                Err(err) => {
+                    conn.rollback().await;
+                    Err(err)
+                }
             };
             let err = match result {
                 Ok(value) => {

@@ -362,3 +362,47 @@ impl Backend for Sqlite {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::conformance::{create_seed_workflow, new_ticket};
+    use crate::{SqliteStore, Store};
+
+    /// A workflow from before the ranking column: its counts are computed
+    /// on the first ready, once.
+    #[tokio::test]
+    async fn ranks_of_an_older_workflow_are_computed_on_first_use() {
+        let store = SqliteStore::open_in_memory().expect("store");
+        let wf = create_seed_workflow(&store, "Old").await;
+        let root = store
+            .create_ticket("t", new_ticket(&wf.id, "Root"))
+            .await
+            .expect("root")
+            .id;
+        let mut child = new_ticket(&wf.id, "Child");
+        child.blocked_by_ticket_ids = vec![root.clone()];
+        store.create_ticket("t", child).await.expect("child");
+        let id = wf.id.clone();
+        store
+            .write_sql(move |conn| {
+                conn.execute("UPDATE tickets SET unblocks = 0", [])?;
+                conn.execute("UPDATE workflows SET ranks_ready = 0 WHERE id = ?1", [&id])?;
+                Ok(())
+            })
+            .await
+            .expect("forget the ranks");
+        let ready = store.ready(&wf.id, None, 10).await.expect("ready");
+        assert_eq!(
+            (ready[0].ticket.id.as_str(), ready[0].unblocks_count),
+            (root.as_str(), 1)
+        );
+        let id = wf.id.clone();
+        let flag: bool = store
+            .read_sql(move |conn| {
+                Ok(conn.query_row("SELECT ranks_ready FROM workflows WHERE id = ?1", [&id], |r| r.get(0))?)
+            })
+            .await
+            .expect("flag");
+        assert!(flag);
+    }
+}
