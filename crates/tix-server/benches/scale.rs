@@ -108,6 +108,7 @@ async fn scale<S: tix_server::ServedStore>(backend: &str, store: S, n: usize, re
         ms(*resolves.iter().max().expect("samples"))
     );
     if n == 10_000 {
+        direct_writes(backend, &store, &wf).await;
         http(backend, vec![store.clone()], &wf).await;
         if !replicas.is_empty() {
             let mut both = vec![store];
@@ -184,6 +185,44 @@ async fn http<S: tix_server::ServedStore>(backend: &str, stores: Vec<S>, wf: &st
         latencies.len() as f64 / elapsed.as_secs_f64(),
         ms(percentile(&mut latencies, 0.5)),
         ms(percentile(&mut latencies, 0.99)),
+    );
+}
+
+/// The writes of the HTTP figure (create, then a move) from 32 tasks
+/// calling the store directly: what the store allows without HTTP.
+async fn direct_writes<S: tix_server::ServedStore>(backend: &str, store: &S, wf: &str) {
+    let clients = 32;
+    let per_client = 300;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (store, wf) = (store.clone(), wf.to_string());
+        tasks.push(tokio::spawn(async move {
+            for i in 0..per_client {
+                let created = store
+                    .create_ticket(
+                        "bench",
+                        NewTicket {
+                            workflow_id: wf.clone(),
+                            ..ticket(c * 1000 + i, vec![])
+                        },
+                    )
+                    .await
+                    .expect("create");
+                store
+                    .change_status("bench", &created.id, "building", Some("Starting".into()), None)
+                    .await
+                    .expect("move");
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("task");
+    }
+    let writes = clients * per_client * 2;
+    println!(
+        "[{backend} store, 32 tasks] {writes} writes (create + status) without HTTP: {:.0} writes/s",
+        writes as f64 / started.elapsed().as_secs_f64()
     );
 }
 

@@ -456,7 +456,9 @@ pub trait ClaimStatements: Send {
     /// Whether the workflow's `unblocks` column is maintained (false for a
     /// workflow created before it existed, until its counts are computed).
     fn ranks_ready(&mut self, workflow_id: &str) -> impl Future<Output = Result<bool>> + Send;
-    fn set_ranks_ready(&mut self, workflow_id: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Marks the workflow's `unblocks` counts maintained (`ready`) or to be
+    /// computed again on first use.
+    fn set_ranks_ready(&mut self, workflow_id: &str, ready: bool) -> impl Future<Output = Result<()>> + Send;
     /// Stores unblock counts.
     fn set_unblocks(&mut self, counts: &[(String, u64)]) -> impl Future<Output = Result<()>> + Send;
     /// Locks the candidate if it is still ready and nobody else holds it

@@ -78,6 +78,7 @@ macro_rules! conformance_tests {
             list_filters,
             list_pagination,
             ready_ordering,
+            ready_ranks_after_a_bulk_import,
             claim_next_and_named,
             claim_lease_expiry,
             concurrent_claims_hand_out_each_ticket_once,

@@ -113,6 +113,51 @@ async fn ready_ids_limited<S: Store>(store: &S, workflow_id: &str, agent: Option
         .collect()
 }
 
+/// A bulk import leaves the ranks to the next `ready`, which computes them
+/// exactly; writes after it keep them exact again.
+pub async fn ready_ranks_after_a_bulk_import<S: Store>(store: S) {
+    let wf = create_seed_workflow(&store, "Bulk").await;
+    let id = |i: usize| format!("ticket-bulk{i:04}");
+    // Three roots; 150 tickets under them: 100 chained below root 0 (so it
+    // unblocks them all), 40 directly below root 1, 7 below root 2.
+    let mut batch = Vec::new();
+    for i in 0..150 {
+        let mut t = new_ticket(&wf.id, &format!("Bulk {i}"));
+        t.id = Some(id(i));
+        t.blocked_by_ticket_ids = match i {
+            0..=2 => vec![],
+            3 => vec![id(0)],
+            4..=102 => vec![id(i - 1)],
+            103..=142 => vec![id(1)],
+            _ => vec![id(2)],
+        };
+        batch.push(t);
+    }
+    store.import_tickets(ACTOR, &wf.id, batch).await.expect("import");
+    let ranked = |ready: Vec<tix_core::ticket::ReadyTicket>| -> Vec<(String, u64)> {
+        ready.into_iter().map(|r| (r.ticket.id, r.unblocks_count)).collect()
+    };
+    let ready = ranked(store.ready(&wf.id, None, 10).await.expect("ready"));
+    assert_eq!(
+        ready,
+        vec![(id(0), 100), (id(1), 40), (id(2), 7)],
+        "counts computed after the import"
+    );
+
+    // Resolving root 0 makes its first dependent a root that unblocks 99;
+    // a new ticket below root 2 counts at once.
+    store.resolve(ACTOR, &id(0), None).await.expect("resolve root 0");
+    let mut below_two = new_ticket(&wf.id, "Below two");
+    below_two.blocked_by_ticket_ids = vec![id(2)];
+    create(&store, below_two).await;
+    let ready = ranked(store.ready(&wf.id, None, 10).await.expect("ready"));
+    assert_eq!(
+        ready,
+        vec![(id(3), 99), (id(1), 40), (id(2), 8)],
+        "kept exact by later writes"
+    );
+}
+
 pub async fn claim_next_and_named<S: Store>(store: S) {
     let wf = create_seed_workflow(&store, "Web app").await;
     let top = create(

@@ -84,6 +84,9 @@ pub struct WriteCtx {
     refused: Option<PendingViolation>,
     /// What the request carries: its claim token, its idempotency key.
     scope: Arc<Scope>,
+    /// Workflows whose ready ranks this write leaves to be recomputed on
+    /// first use instead of maintaining them (bulk imports).
+    ranks_deferred: HashSet<String>,
 }
 
 impl WriteCtx {
@@ -96,7 +99,15 @@ impl WriteCtx {
             last_event: None,
             refused: None,
             scope: Arc::new(Scope::default()),
+            ranks_deferred: HashSet::new(),
         }
+    }
+
+    /// Leaves the workflow's ready ranks to be computed on first use, once,
+    /// rather than after this write: each maintenance walks the whole
+    /// graph, so a bulk import arriving in batches would pay it per batch.
+    pub fn defer_ranks(&mut self, workflow_id: &str) {
+        self.ranks_deferred.insert(workflow_id.to_string());
     }
 
     pub fn set_scope(&mut self, scope: Arc<Scope>) {
@@ -176,7 +187,11 @@ impl WriteCtx {
     pub async fn flush<C: Statements>(&mut self, tx: &mut C) -> Result<()> {
         // The ready queue's ranks follow the graph changes, in this transaction.
         for (workflow_id, (old, deltas)) in &self.changes {
-            ranks::maintain(tx, &self.shared.graphs, workflow_id, *old, deltas).await?;
+            if self.ranks_deferred.contains(workflow_id) {
+                tx.set_ranks_ready(workflow_id, false).await?;
+            } else {
+                ranks::maintain(tx, &self.shared.graphs, workflow_id, *old, deltas).await?;
+            }
         }
         if !self.events.is_empty() {
             let ids = tx.append_events(&self.events).await?;

@@ -46,8 +46,9 @@ pub async fn maintain<C: Statements>(
     tx.set_unblocks(&counts).await
 }
 
-/// Computes every open root's count of a workflow created before the
-/// column existed, once.
+/// Computes every open root's count of a workflow whose counts are not
+/// maintained (created before the column existed, or after a bulk import
+/// deferred them: [`crate::ops::WriteCtx::defer_ranks`]), once.
 pub async fn backfill<C: Statements>(tx: &mut C, graphs: &GraphCache, workflow_id: &str) -> Result<()> {
     if tx.ranks_ready(workflow_id).await? {
         return Ok(());
@@ -60,5 +61,5 @@ pub async fn backfill<C: Statements>(tx: &mut C, graphs: &GraphCache, workflow_i
     })
     .await?;
     tx.set_unblocks(&counts).await?;
-    tx.set_ranks_ready(workflow_id).await
+    tx.set_ranks_ready(workflow_id, true).await
 }

@@ -201,6 +201,10 @@ async fn import_ids<C: Statements>(tx: &mut C, tickets: &[NewTicket]) -> Result<
 
 /// Creates many tickets in one transaction, in a handful of statements.
 /// Blockers may name stored tickets or earlier tickets of the batch.
+/// Imports of at least this many tickets leave the ready ranks to the next
+/// `ready` ([`WriteCtx::defer_ranks`]).
+const DEFER_RANKS_FROM: usize = 100;
+
 pub async fn import_tickets<C: Statements>(
     tx: &mut C,
     ctx: &mut WriteCtx,
@@ -344,6 +348,9 @@ pub async fn import_tickets<C: Statements>(
         }));
     }
     ctx.changed(tx, &workflow.id, deltas).await?;
+    if ids.len() >= DEFER_RANKS_FROM {
+        ctx.defer_ranks(&workflow.id);
+    }
     ctx.event(
         &workflow.id,
         EventKind::TicketsImported,

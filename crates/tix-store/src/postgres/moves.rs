@@ -322,9 +322,10 @@ impl ClaimStatements for PgConn {
         Ok(ready.unwrap_or(true))
     }
 
-    async fn set_ranks_ready(&mut self, workflow_id: &str) -> Result<()> {
-        sqlx::query("UPDATE workflows SET ranks_ready = TRUE WHERE id = $1")
+    async fn set_ranks_ready(&mut self, workflow_id: &str, ready: bool) -> Result<()> {
+        sqlx::query("UPDATE workflows SET ranks_ready = $2 WHERE id = $1")
             .bind(workflow_id)
+            .bind(ready)
             .execute(self.c())
             .await?;
         Ok(())

@@ -285,10 +285,10 @@ impl ClaimStatements for SqliteConn {
             .unwrap_or(true))
     }
 
-    async fn set_ranks_ready(&mut self, workflow_id: &str) -> Result<()> {
+    async fn set_ranks_ready(&mut self, workflow_id: &str, ready: bool) -> Result<()> {
         self.conn
-            .prepare_cached("UPDATE workflows SET ranks_ready = 1 WHERE id = ?1")?
-            .execute([workflow_id])?;
+            .prepare_cached("UPDATE workflows SET ranks_ready = ?2 WHERE id = ?1")?
+            .execute(rusqlite::params![workflow_id, ready])?;
         Ok(())
     }
 
