@@ -74,6 +74,7 @@ fn ticket(i: usize, blockers: Vec<String>) -> NewTicket {
         blocked_by_ticket_ids: blockers,
         assigned_agent_id: None,
         id: None,
+        parent_id: None,
     }
 }
 

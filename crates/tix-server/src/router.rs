@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{authenticate, AuthMode, AuthState};
-use crate::handlers::{events, runs, search, stats, tasks, tickets, webhooks, whoami, workflows, AppState};
+use crate::handlers::{events, interop, runs, search, stats, tasks, tickets, webhooks, whoami, workflows, AppState};
 use crate::host::{self, HostPolicy};
 use crate::limits;
 use crate::mcp::{self, McpOptions, TixMcp};
@@ -98,6 +98,11 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .route(
             "/api/workflows/{workflow_id}/tickets/import",
             post(workflows::import::<S>).layer(DefaultBodyLimit::max(limits::IMPORT_BODY_LIMIT)),
+        )
+        .route("/api/workflows/{workflow_id}/export", get(interop::export::<S>))
+        .route(
+            "/api/import",
+            post(interop::import::<S>).layer(DefaultBodyLimit::max(limits::IMPORT_BODY_LIMIT)),
         )
         .route("/api/search", get(search::search::<S>))
         .route("/api/tickets", get(tickets::list::<S>).post(tickets::create::<S>))

@@ -1,6 +1,7 @@
 //! Request handlers, one module per resource.
 
 pub mod events;
+pub mod interop;
 pub mod runs;
 pub mod search;
 pub mod stats;

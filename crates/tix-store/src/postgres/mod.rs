@@ -21,6 +21,7 @@
 //! they call (`tickets.rs`, `moves.rs`, `log.rs`, `tasks.rs`), named
 //! `lock_*` in `statements.rs`.
 
+mod interop;
 mod log;
 mod moves;
 mod rows;
@@ -50,6 +51,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/postgres/0003_search.sql")),
     (4, include_str!("../../migrations/postgres/0004_bulk_search_index.sql")),
     (5, include_str!("../../migrations/postgres/0005_coordination.sql")),
+    (6, include_str!("../../migrations/postgres/0006_interop.sql")),
 ];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
 const MIGRATION_LOCK: i64 = 0x7469_785f_6d69_6772; // "tix_migr"
@@ -136,6 +138,15 @@ impl PgConn {
         match self.handle {
             Handle::Tx(tx) => Ok(tx.commit().await?),
             Handle::Plain(_) => Ok(()),
+        }
+    }
+
+    /// Rolls the transaction back (a failed one can only be dropped).
+    async fn rollback(self) {
+        if let Handle::Tx(tx) = self.handle {
+            if let Err(err) = tx.rollback().await {
+                tracing::warn!(%err, "rollback failed");
+            }
         }
     }
 }
@@ -281,8 +292,13 @@ impl Backend for Postgres {
             let mut ctx = WriteCtx::new(self.inner.shared.clone());
             let result = match op(&mut conn, &mut ctx).await {
                 Ok(value) => conn.commit().await.map(|()| value),
-                // Dropping the transaction rolls it back.
-                Err(err) => Err(err),
+                // Rolled back now, not when the pooled connection is next
+                // used: until then its row locks would make other writers'
+                // SKIP LOCKED pass the rows over.
+                Err(err) => {
+                    conn.rollback().await;
+                    Err(err)
+                }
             };
             let err = match result {
                 Ok(value) => {

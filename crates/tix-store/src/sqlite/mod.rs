@@ -8,6 +8,7 @@
 //! polled, so the writer thread (and a read's blocking task) drives an
 //! operation with [`block_on`] and never waits on anything else.
 
+mod interop;
 mod log;
 mod moves;
 mod rows;
@@ -37,6 +38,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/sqlite/0003_search.sql")),
     (4, include_str!("../../migrations/sqlite/0004_bulk_search_index.sql")),
     (5, include_str!("../../migrations/sqlite/0005_coordination.sql")),
+    (6, include_str!("../../migrations/sqlite/0006_interop.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 

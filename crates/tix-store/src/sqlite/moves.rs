@@ -145,7 +145,7 @@ impl ClaimStatements for SqliteConn {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, priority, created_at FROM tickets \
              WHERE workflow_id = ?1 AND status = ?2 AND is_resolved = 0 AND open_blockers = 0 \
-             AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3)",
+             AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3)",
         )?;
         let rows = stmt
             .query_map(params![workflow_id, status, agent], |r| {
@@ -169,7 +169,7 @@ impl ClaimStatements for SqliteConn {
             .conn
             .prepare_cached(
                 "SELECT EXISTS(SELECT 1 FROM tickets WHERE id = ?1 AND status = ?2 AND is_resolved = 0 \
-                 AND open_blockers = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3))",
+                 AND open_blockers = 0 AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3))",
             )?
             .query_row(params![id, status, agent], |r| r.get(0))?)
     }

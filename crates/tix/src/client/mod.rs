@@ -29,6 +29,7 @@ use crate::cli::{EmbedArgs, EmbedderArg};
 use crate::error::Failure;
 
 mod fleet;
+mod interop;
 
 pub type Result<T> = std::result::Result<T, Failure>;
 
@@ -368,32 +369,6 @@ impl Client {
                     .await
             }
             Client::Local(local) => Ok(local.store.update_ticket(&local.agent, id, patch, if_version).await?),
-        }
-    }
-
-    pub async fn change_status(
-        &self,
-        id: &str,
-        new_status: &str,
-        comment: Option<String>,
-        if_version: Option<u64>,
-    ) -> Result<StatusChange> {
-        match self {
-            Client::Remote(http) => {
-                let body = json!({ "new_status": new_status, "comment": comment });
-                http.send(
-                    Method::POST,
-                    &["api", "tickets", id, "status"],
-                    &[],
-                    Some(&body),
-                    if_version,
-                )
-                .await
-            }
-            Client::Local(local) => Ok(local
-                .store
-                .change_status(&local.agent, id, new_status, comment, if_version)
-                .await?),
         }
     }
 
