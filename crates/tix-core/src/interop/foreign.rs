@@ -150,6 +150,7 @@ pub fn convert(
         tickets.push(TicketLine { line, ticket: record });
     }
     summary.imported = tickets.len() as u64;
+    summary.skipped.sort_by_key(|s| s.line);
     let header = Header {
         tix_export: FORMAT_VERSION,
         exported_at: at,

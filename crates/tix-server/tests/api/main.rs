@@ -6,6 +6,8 @@
 //! - `webhooks`: signed deliveries to a receiver on 127.0.0.1, retries;
 //! - `contract`: the edges of the HTTP contract (Host/Origin policy, limits,
 //!   the error envelope, the OpenAPI document's shape);
+//! - `interop`: hierarchy over REST and MCP, export and import over HTTP,
+//!   on SQLite and (with `TIX_TEST_POSTGRES_URL`) PostgreSQL;
 //! - `http`: the REST API (tickets, blocking, claims, tasks, the Guardian,
 //!   commits, the OpenAPI document);
 //! - `live`: what the web UI uses beyond it (the event stream, statistics,
@@ -18,6 +20,7 @@ mod contract;
 mod coordination;
 mod harness;
 mod http;
+mod interop;
 mod live;
 mod mcp;
 mod search;

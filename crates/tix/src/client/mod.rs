@@ -346,6 +346,7 @@ impl Client {
                     ("blocked", filter.blocked.map(|b| b.to_string())),
                     ("resolved", filter.resolved.map(|b| b.to_string())),
                     ("tag", filter.tag),
+                    ("parent_id", filter.parent_id),
                     ("limit", limit.map(|n| n.to_string())),
                     ("cursor", cursor),
                 ];

@@ -46,10 +46,13 @@ pub fn tix_command() -> Command {
     command
 }
 
-/// One temporary database, and optionally a server in front of it.
+/// One temporary database (a SQLite file, or a PostgreSQL schema), and
+/// optionally a server in front of it.
 pub struct Tix {
     dir: tempfile::TempDir,
     pub server: Option<String>,
+    /// A PostgreSQL schema used instead of the SQLite file.
+    postgres: Option<tix_store::TestSchema>,
 }
 
 pub struct Run {
@@ -73,11 +76,29 @@ impl Tix {
         Tix {
             dir: tempfile::tempdir().expect("temp dir"),
             server: None,
+            postgres: None,
         }
     }
 
+    /// On a PostgreSQL schema of its own when `TIX_TEST_POSTGRES_URL` names
+    /// a server; None (after a message) otherwise.
+    pub async fn on_postgres() -> Option<Tix> {
+        let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+            eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping the PostgreSQL side of this test");
+            return None;
+        };
+        let schema = tix_store::TestSchema::create(&url).await.expect("a test schema");
+        Some(Tix {
+            postgres: Some(schema),
+            ..Tix::new()
+        })
+    }
+
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("tix.db").display())
+        match &self.postgres {
+            Some(schema) => schema.url.clone(),
+            None => format!("sqlite://{}", self.dir.path().join("tix.db").display()),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

@@ -6,6 +6,7 @@
 mod commits;
 mod flow;
 mod harness;
+mod interop;
 mod mcp_stdio;
 mod replicas;
 mod search;
