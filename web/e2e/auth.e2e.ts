@@ -1,7 +1,8 @@
 // `tix serve --auth required`: the UI asks for an agent token once, keeps
-// it, sends it on API calls and on the event stream, says who you are and
-// signs out. And a server that goes away: the stale-data banner while the
-// stream reconnects, then live again from where it left off.
+// it, sends it on API calls and on the event stream, says who you are (an
+// admin token's agent too) and signs out. And a server that goes away: the
+// stale-data banner while the stream reconnects, then live again from where
+// it left off.
 
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -38,6 +39,7 @@ describe('with --auth required', () => {
   let workflowId: string
   let token: string
   let ticketId: string
+  let adminToken: string
 
   beforeAll(async () => {
     const dir = tempDir()
@@ -45,6 +47,7 @@ describe('with --auth required', () => {
     const database = `sqlite://${dir}/tix.db`
     token = addAgentToken(database, 'agent-phase2-a')
     const other = addAgentToken(database, 'agent-phase3-b')
+    adminToken = addAgentToken(database, 'ops-lead', true)
     server = await startTix({ dir, args: ['--auth', 'required'] })
     const api = apiClient(server.base, '', token)
     workflowId = (
@@ -112,6 +115,22 @@ describe('with --auth required', () => {
     await page.getByTestId('sign-out').click()
     await page.getByTestId('token-prompt').waitFor()
     expect(await page.evaluate(() => localStorage.getItem('tix.token'))).toBeNull()
+  })
+
+  it('names an admin token’s agent too, and marks it admin', async () => {
+    const prompt = page.getByTestId('token-prompt')
+    await fillSteadily(prompt.getByTestId('token-input'), adminToken)
+    await prompt.getByTestId('token-submit').click()
+    await prompt.waitFor({ state: 'detached' })
+    const who = page.getByTestId('whoami')
+    await expect.poll(() => who.locator('.whoami-name').textContent()).toBe('ops-lead')
+    expect(await who.getByTestId('whoami-admin').textContent()).toBe('admin')
+    expect(await who.getByTestId('avatar').getAttribute('data-agent')).toBe('ops-lead')
+    expect(await who.getAttribute('title')).toBe('Signed in as ops-lead (an admin token: may act as any agent)')
+    await page.locator(`[data-testid="card"][data-ticket-id="${ticketId}"]`).waitFor()
+    await page.screenshot({ path: join(OUTPUT, 'auth-admin.png') })
+    await page.getByTestId('sign-out').click()
+    await prompt.waitFor()
   })
 })
 

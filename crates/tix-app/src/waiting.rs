@@ -80,7 +80,14 @@ impl Waiters {
 /// event's workflow, until the `App` goes away.
 async fn follow<S: Store + EventFeed>(waiters: std::sync::Weak<Waiters>, store: S) {
     let mut feed = store.subscribe_events();
-    let mut last = *feed.borrow_and_update();
+    feed.borrow_and_update();
+    let mut last = match store.log_head().await {
+        Ok(head) => head,
+        Err(err) => {
+            tracing::warn!(%err, "reading the event log's head for waiting requests failed");
+            0
+        }
+    };
     loop {
         let _ = tokio::time::timeout(RECHECK, feed.changed()).await;
         let Some(hub) = waiters.upgrade() else { return };
@@ -89,7 +96,8 @@ async fn follow<S: Store + EventFeed>(waiters: std::sync::Weak<Waiters>, store: 
                 Ok(events) if events.is_empty() => break,
                 Ok(events) => {
                     for event in &events {
-                        last = last.max(event.id);
+                        // The resume point: the log's order is not the ids' on PostgreSQL.
+                        last = event.id;
                         let quiet = EventKind::parse(&event.kind).is_some_and(|k| QUIET.contains(&k));
                         if !quiet {
                             hub.wake(&event.workflow_id);

@@ -28,6 +28,24 @@ pub struct DependencyGraph {
 /// Candidates processed per pass of the bitset propagation (64 words each).
 const CANDIDATES_PER_PASS: usize = 4096;
 
+/// A change a write makes to a workflow's graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Node { id: String, resolved: bool },
+    Edge { blocker: String, blocked: String },
+    RemoveEdge { blocker: String, blocked: String },
+    Resolved { id: String, resolved: bool },
+}
+
+/// How to take one applied [`Change`] back.
+#[derive(Debug, Clone, Copy)]
+enum Undo {
+    RemoveLastNode,
+    Resolved(Node, bool),
+    RemoveEdge(Node, Node),
+    AddEdge(Node, Node),
+}
+
 impl DependencyGraph {
     pub fn new() -> Self {
         Self::default()
@@ -69,6 +87,204 @@ impl DependencyGraph {
             self.blocked_by.push(Vec::new());
         }
         self.unblocks_memo.clear();
+    }
+
+    /// Applies a change (changes are idempotent; an edge to or from an
+    /// unknown ticket is an error). Answers how to take it back, when it
+    /// changed anything.
+    fn apply_change(&mut self, change: &Change) -> Result<Option<Undo>, DomainError> {
+        Ok(match change {
+            Change::Node { id, resolved } => match self.index.get(id.as_str()).copied() {
+                Some(node) => {
+                    let before = self.resolved[node as usize];
+                    self.add_node(id, *resolved);
+                    (before != *resolved).then_some(Undo::Resolved(node, before))
+                }
+                None => {
+                    self.add_node(id, *resolved);
+                    Some(Undo::RemoveLastNode)
+                }
+            },
+            Change::Edge { blocker, blocked } => {
+                if self.add_edge(blocker, blocked)? {
+                    Some(Undo::RemoveEdge(self.node(blocker)?, self.node(blocked)?))
+                } else {
+                    None
+                }
+            }
+            Change::RemoveEdge { blocker, blocked } => {
+                let ends = (
+                    self.index.get(blocker.as_str()).copied(),
+                    self.index.get(blocked.as_str()).copied(),
+                );
+                match ends {
+                    (Some(a), Some(b)) if self.remove_edge(blocker, blocked) => Some(Undo::AddEdge(a, b)),
+                    _ => None,
+                }
+            }
+            Change::Resolved { id, resolved } => {
+                let node = self.node(id)?;
+                let before = self.resolved[node as usize];
+                self.set_resolved(id, *resolved)?;
+                (before != *resolved).then_some(Undo::Resolved(node, before))
+            }
+        })
+    }
+
+    fn undo(&mut self, undo: Undo) {
+        match undo {
+            Undo::RemoveLastNode => {
+                if let Some(id) = self.ids.pop() {
+                    self.index.remove(&id);
+                    self.resolved.pop();
+                    self.blocks.pop();
+                    self.blocked_by.pop();
+                }
+            }
+            Undo::Resolved(node, resolved) => self.resolved[node as usize] = resolved,
+            Undo::RemoveEdge(a, b) => {
+                self.blocks[a as usize].retain(|&n| n != b);
+                self.blocked_by[b as usize].retain(|&n| n != a);
+            }
+            Undo::AddEdge(a, b) => {
+                self.blocks[a as usize].push(b);
+                self.blocked_by[b as usize].push(a);
+            }
+        }
+        self.unblocks_memo.clear();
+    }
+
+    /// The tickets `changes` name that this graph does not know yet, as
+    /// changes adding them: tickets created without blockers elsewhere are
+    /// not in a cached graph until a change names them (they were isolated).
+    pub fn unknown_nodes(&self, changes: &[Change]) -> Vec<Change> {
+        let mut added: Vec<String> = Vec::new();
+        let mut named: Vec<&str> = Vec::new();
+        for change in changes {
+            match change {
+                Change::Node { id, .. } => added.push(id.clone()),
+                Change::Edge { blocker, blocked } | Change::RemoveEdge { blocker, blocked } => {
+                    named.push(blocker);
+                    named.push(blocked);
+                }
+                Change::Resolved { id, .. } => named.push(id),
+            }
+        }
+        let mut missing: Vec<Change> = Vec::new();
+        for id in named {
+            let new = !self.contains(id) && !added.iter().any(|a| a == id);
+            if new {
+                added.push(id.to_string());
+                missing.push(Change::Node {
+                    id: id.to_string(),
+                    resolved: false,
+                });
+            }
+        }
+        missing
+    }
+
+    /// Applies the changes for good (see [`Change`]).
+    pub fn apply(&mut self, changes: &[Change]) -> Result<(), DomainError> {
+        for change in changes {
+            self.apply_change(change)?;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on the graph with `changes` applied, then takes them back:
+    /// a write computes on the graph it is making without changing the
+    /// graph others see before it commits.
+    pub fn with_changes<T>(&mut self, changes: &[Change], f: impl FnOnce(&mut Self) -> T) -> Result<T, DomainError> {
+        let mut undo: Vec<Undo> = Vec::new();
+        for change in changes {
+            match self.apply_change(change) {
+                Ok(Some(step)) => undo.push(step),
+                Ok(None) => {}
+                Err(err) => {
+                    for step in undo.into_iter().rev() {
+                        self.undo(step);
+                    }
+                    return Err(err);
+                }
+            }
+        }
+        let out = f(self);
+        for step in undo.into_iter().rev() {
+            self.undo(step);
+        }
+        Ok(out)
+    }
+
+    /// Unresolved, with no unresolved blocker: a ticket the ready queue may
+    /// offer (its other conditions, column and holder, live elsewhere).
+    fn is_open_root(&self, node: Node) -> bool {
+        !self.resolved[node as usize]
+            && self.blocked_by[node as usize]
+                .iter()
+                .all(|&p| self.resolved[p as usize])
+    }
+
+    /// The open roots (unresolved tickets with no unresolved blocker) whose
+    /// unblock count `changes` (already applied) may have changed: those
+    /// above each changed ticket through unresolved tickets, and the
+    /// tickets a change touched directly (a new ticket, a dependent that
+    /// lost its last open blocker). Unknown ids are skipped.
+    pub fn ranks_touched(&self, changes: &[Change]) -> Vec<String> {
+        let mut starts: Vec<Node> = Vec::new();
+        let mut direct: Vec<Node> = Vec::new();
+        let known = |id: &str| self.index.get(id).copied();
+        for change in changes {
+            match change {
+                Change::Node { id, .. } => direct.extend(known(id)),
+                Change::Edge { blocker, blocked } | Change::RemoveEdge { blocker, blocked } => {
+                    starts.extend(known(blocker));
+                    direct.extend(known(blocked));
+                }
+                Change::Resolved { id, .. } => {
+                    if let Some(node) = known(id) {
+                        starts.push(node);
+                        direct.extend(self.blocks[node as usize].iter().copied());
+                    }
+                }
+            }
+        }
+        let mut seen = vec![false; self.ids.len()];
+        let mut touched: Vec<Node> = Vec::new();
+        let mut stack: Vec<Node> = Vec::new();
+        for &start in &starts {
+            if !seen[start as usize] {
+                seen[start as usize] = true;
+                stack.push(start);
+            }
+        }
+        while let Some(node) = stack.pop() {
+            if self.is_open_root(node) {
+                touched.push(node);
+            }
+            for &parent in &self.blocked_by[node as usize] {
+                if !seen[parent as usize] && !self.resolved[parent as usize] {
+                    seen[parent as usize] = true;
+                    stack.push(parent);
+                }
+            }
+        }
+        for node in direct {
+            if !seen[node as usize] && self.is_open_root(node) {
+                seen[node as usize] = true;
+                touched.push(node);
+            }
+        }
+        touched.sort_unstable();
+        touched.into_iter().map(|n| self.ids[n as usize].clone()).collect()
+    }
+
+    /// Every open root (unresolved, no unresolved blocker).
+    pub fn open_roots(&self) -> Vec<String> {
+        (0..self.ids.len() as Node)
+            .filter(|&n| self.is_open_root(n))
+            .map(|n| self.ids[n as usize].clone())
+            .collect()
     }
 
     pub fn is_resolved(&self, id: &str) -> Option<bool> {
@@ -590,5 +806,92 @@ mod tests {
                 prop_assert_eq!(counts[i], expected, "node {}", i);
             }
         }
+    }
+
+    #[test]
+    fn changes_apply_inside_and_are_taken_back() {
+        let mut g = graph(&["a", "b"], &[("a", "b")]);
+        let changes = vec![
+            Change::Node {
+                id: "c".into(),
+                resolved: false,
+            },
+            Change::Edge {
+                blocker: "b".into(),
+                blocked: "c".into(),
+            },
+            Change::Resolved {
+                id: "a".into(),
+                resolved: true,
+            },
+            Change::RemoveEdge {
+                blocker: "a".into(),
+                blocked: "b".into(),
+            },
+        ];
+        let inside = g
+            .with_changes(&changes, |g| (g.len(), g.unblocks_counts(&["b"]), g.is_resolved("a")))
+            .unwrap();
+        assert_eq!(inside, (3, vec![1], Some(true)));
+        assert_eq!((g.len(), g.edge_count(), g.is_resolved("a")), (2, 1, Some(false)));
+        assert!(g.has_edge("a", "b") && !g.contains("c"));
+        assert_eq!(g.unblocks_counts(&["a"]), vec![1]);
+        // A change that cannot apply takes back the ones before it.
+        let bad = vec![
+            Change::Node {
+                id: "d".into(),
+                resolved: false,
+            },
+            Change::Edge {
+                blocker: "b".into(),
+                blocked: "a".into(),
+            },
+        ];
+        assert!(g.with_changes(&bad, |_| ()).is_err());
+        assert!(!g.contains("d"));
+        g.apply(&changes).unwrap();
+        assert_eq!((g.len(), g.is_resolved("a")), (3, Some(true)));
+    }
+
+    #[test]
+    fn ranks_touched_are_the_open_roots_above_a_change() {
+        // r1 -> x -> y, r2 -> y, r3 alone; z resolved blocks w.
+        let mut g = graph(
+            &["r1", "x", "y", "r2", "r3", "z", "w"],
+            &[("r1", "x"), ("x", "y"), ("r2", "y"), ("z", "w")],
+        );
+        g.set_resolved("z", true).unwrap();
+        let resolve_y = [Change::Resolved {
+            id: "y".into(),
+            resolved: true,
+        }];
+        g.apply(&resolve_y).unwrap();
+        assert_eq!(g.ranks_touched(&resolve_y), vec!["r1", "r2"]);
+        // Resolving x makes... nothing above it but r1; y was resolved already.
+        let resolve_r1 = [Change::Resolved {
+            id: "r1".into(),
+            resolved: true,
+        }];
+        g.apply(&resolve_r1).unwrap();
+        assert_eq!(g.ranks_touched(&resolve_r1), vec!["x"], "x lost its last open blocker");
+        let new = [
+            Change::Node {
+                id: "n".into(),
+                resolved: false,
+            },
+            Change::Edge {
+                blocker: "z".into(),
+                blocked: "n".into(),
+            },
+        ];
+        g.apply(&new).unwrap();
+        assert_eq!(
+            g.ranks_touched(&new),
+            vec!["n"],
+            "blocked only by a resolved ticket: an open root"
+        );
+        let mut roots = g.open_roots();
+        roots.sort();
+        assert_eq!(roots, vec!["n", "r2", "r3", "w", "x"]);
     }
 }

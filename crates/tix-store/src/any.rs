@@ -153,6 +153,9 @@ impl Store for AnyStore {
     async fn has_expired_leases(&self) -> Result<bool> {
         each!(self, s => s.has_expired_leases())
     }
+    async fn log_head(&self) -> Result<i64> {
+        each!(self, s => s.log_head())
+    }
     async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
         each!(self, s => s.events_after(workflow_id, after, limit))
     }

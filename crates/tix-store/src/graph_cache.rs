@@ -12,13 +12,9 @@ use std::sync::Mutex;
 
 use tix_core::graph::DependencyGraph;
 
-#[derive(Debug, Clone)]
-pub enum GraphDelta {
-    Node { id: String, resolved: bool },
-    Edge { blocker: String, blocked: String },
-    RemoveEdge { blocker: String, blocked: String },
-    Resolved { id: String, resolved: bool },
-}
+/// A change a write made to a workflow's graph (applied to the cache after
+/// the write commits).
+pub type GraphDelta = tix_core::graph::Change;
 
 struct Cached {
     version: i64,
@@ -63,33 +59,23 @@ impl GraphCache {
         f(&mut cached.graph)
     }
 
+    /// After a write that moved the workflow's graph from `old_version` to
+    /// `old_version + 1` committed: the cached graph takes its deltas (a
+    /// graph loaded inside that write, already at the new version, is
+    /// kept; any other is dropped, a reload being always correct).
     pub(crate) fn apply(&self, workflow_id: &str, old_version: i64, deltas: &[GraphDelta]) {
         let mut workflows = self.workflows.lock().unwrap_or_else(|e| e.into_inner());
         let Some(cached) = workflows.get_mut(workflow_id) else {
             return;
         };
-        if cached.version != old_version {
-            workflows.remove(workflow_id);
+        if cached.version == old_version + 1 {
             return;
         }
-        for delta in deltas {
-            let ok = match delta {
-                GraphDelta::Node { id, resolved } => {
-                    cached.graph.add_node(id, *resolved);
-                    true
-                }
-                GraphDelta::Edge { blocker, blocked } => cached.graph.add_edge(blocker, blocked).is_ok(),
-                GraphDelta::RemoveEdge { blocker, blocked } => {
-                    cached.graph.remove_edge(blocker, blocked);
-                    true
-                }
-                GraphDelta::Resolved { id, resolved } => cached.graph.set_resolved(id, *resolved).is_ok(),
-            };
-            if !ok {
-                // Should not happen; a reload is always correct.
-                workflows.remove(workflow_id);
-                return;
-            }
+        let unknown = cached.graph.unknown_nodes(deltas);
+        if cached.version != old_version || cached.graph.apply(&unknown).is_err() || cached.graph.apply(deltas).is_err()
+        {
+            workflows.remove(workflow_id);
+            return;
         }
         cached.version = old_version + 1;
     }

@@ -201,7 +201,13 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn expire_leases(&self) -> impl Future<Output = Result<Vec<String>>> + Send;
     /// Whether any lease has run out (a read: cheap enough to ask every second).
     fn has_expired_leases(&self) -> impl Future<Output = Result<bool>> + Send;
-    /// Events with id > `after`, oldest first.
+    /// The id of the last event a reader can be given now (a stream that
+    /// starts now resumes after it); 0 when the log is empty.
+    fn log_head(&self) -> impl Future<Output = Result<i64>> + Send;
+    /// Events after the event `after` (0: from the start), in the log's
+    /// order, which every reader on the database sees the same (on
+    /// PostgreSQL that is the order of the writing transactions, not of
+    /// the ids: an id is a resume point, not a position to compare).
     fn events_after(
         &self,
         workflow_id: Option<&str>,
@@ -362,11 +368,12 @@ pub trait WebhookStore: Store {
 /// Live notification of new events, so `GET /api/events` can stream them
 /// as they are committed instead of polling.
 pub trait EventFeed {
-    /// Watches the id of the newest event committed through this store. The
-    /// value changes after every commit that wrote an event; the events
-    /// themselves are read with [`Store::events_after`]. Writes by other
-    /// processes on the same database are not seen here: readers that care
-    /// also re-check the log now and then.
+    /// Changes after every commit that wrote events through this store (on
+    /// PostgreSQL, through any replica on the database); the value is a
+    /// counter, not an event id. Read the events with
+    /// [`Store::events_after`]. Writes by other processes on the same SQLite
+    /// file are not seen here: readers that care also re-check the log now
+    /// and then.
     fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64>;
 }
 

@@ -189,13 +189,6 @@ pub struct ShiftedDependent {
     pub is_resolved: bool,
 }
 
-/// A ticket that may be handed out by `ready` and `claim`.
-pub struct Candidate {
-    pub id: String,
-    pub priority: Priority,
-    pub created_at: DateTime<Utc>,
-}
-
 /// A workflow's graph as stored: its tickets (id, resolved) and edges.
 pub struct StoredGraph {
     pub nodes: Vec<(String, bool)>,
@@ -456,13 +449,22 @@ pub trait EdgeStatements: Send {
 }
 
 pub trait ClaimStatements: Send {
-    /// Unresolved, unblocked tickets in `status`, unassigned or assigned to `agent`.
-    fn ready_candidates(
+    /// The best ready tickets, best first (priority, then the `unblocks`
+    /// column, then age, then id), with their unblock counts: one ranked,
+    /// indexed query with a limit.
+    fn ready_page(
         &mut self,
         workflow_id: &str,
         status: &str,
         agent: Option<&str>,
-    ) -> impl Future<Output = Result<Vec<Candidate>>> + Send;
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(String, u64)>>> + Send;
+    /// Whether the workflow's `unblocks` column is maintained (false for a
+    /// workflow created before it existed, until its counts are computed).
+    fn ranks_ready(&mut self, workflow_id: &str) -> impl Future<Output = Result<bool>> + Send;
+    fn set_ranks_ready(&mut self, workflow_id: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Stores unblock counts.
+    fn set_unblocks(&mut self, counts: &[(String, u64)]) -> impl Future<Output = Result<()>> + Send;
     /// Locks the candidate if it is still ready and nobody else holds it
     /// right now (never waits); answers whether it got it.
     fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str) -> impl Future<Output = Result<bool>> + Send;
@@ -607,12 +609,20 @@ pub trait LogStatements: Send {
     /// Appends the events in order (ids visible in increasing order to
     /// readers) and answers their ids, in order.
     fn append_events(&mut self, events: &[PendingEvent]) -> impl Future<Output = Result<Vec<i64>>> + Send;
+    /// Events after the event `after` (0: from the start) in the log's
+    /// order, which every reader sees the same: on SQLite the ids' order
+    /// (one writer commits them in order); on PostgreSQL the order of the
+    /// writing transactions, and only events of transactions older than any
+    /// still in progress, so one that commits late is never skipped.
     fn events_after(
         &mut self,
         workflow_id: Option<&str>,
         after: i64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+    /// The id of the last event readers can be given (a stream that starts
+    /// now resumes after it); 0 when there is none.
+    fn log_head(&mut self) -> impl Future<Output = Result<i64>> + Send;
     fn insert_violation(
         &mut self,
         violation: &PendingViolation,

@@ -290,11 +290,27 @@ impl<B: Backend> Store for StoreOn<B> {
         if self.has_expired_leases().await? {
             self.expire_leases().await?;
         }
-        let (workflow_id, agent) = (workflow_id.to_owned(), agent.map(str::to_owned));
-        self.read(Consistency::Snapshot, move |conn, graphs| {
-            Box::pin(async move { ops::claims::ready(conn, graphs, &workflow_id, agent.as_deref(), limit).await })
-        })
-        .await
+        for _ in 0..2 {
+            let (id, agent) = (workflow_id.to_owned(), agent.map(str::to_owned));
+            let ready = self
+                .read(Consistency::Snapshot, move |conn, _| {
+                    Box::pin(async move { ops::claims::ready(conn, &id, agent.as_deref(), limit).await })
+                })
+                .await?;
+            if let Some(ready) = ready {
+                return Ok(ready);
+            }
+            // A workflow older than the ranking column: its counts, once.
+            let workflow_id = keep(workflow_id.to_owned());
+            self.write(move |tx, ctx| {
+                let workflow_id = workflow_id.clone();
+                Box::pin(async move { ops::ranks::backfill(tx, ctx.graphs(), &workflow_id).await })
+            })
+            .await?;
+        }
+        Err(crate::Error::Storage(
+            "the ready queue's ranks were computed but are still missing".into(),
+        ))
     }
 
     async fn claim(&self, request: ClaimRequest) -> Result<Claimed> {
@@ -314,6 +330,14 @@ impl<B: Backend> Store for StoreOn<B> {
     async fn has_expired_leases(&self) -> Result<bool> {
         self.read(Consistency::Single, |conn, _| {
             Box::pin(async move { ops::claims::has_expired_leases(conn).await })
+        })
+        .await
+    }
+
+    async fn log_head(&self) -> Result<i64> {
+        use crate::statements::LogStatements;
+        self.read(Consistency::Single, |conn, _| {
+            Box::pin(async move { conn.log_head().await })
         })
         .await
     }
@@ -627,7 +651,7 @@ impl<B: Backend> InteropStore for StoreOn<B> {
 }
 
 impl<B: Backend> StoreOn<B> {
-    /// Watches the id of the newest event committed through this store (on
+    /// Changes after every commit that wrote events through this store (on
     /// PostgreSQL, through any replica on the database: see
     /// `postgres::listen_for_events`). Read the events with
     /// [`Store::events_after`].

@@ -38,19 +38,18 @@ async fn notify_wakes_the_other_replica() {
         .expect("replica b");
     let mut woken = a.subscribe_events();
     let before = *woken.borrow();
+    let head = a.log_head().await.expect("head");
     // Give a's listener a moment to LISTEN before b writes.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let workflow = b
         .create_workflow("agent-b", tix_store::conformance::seed_workflow(None, "feed"))
         .await
         .expect("write");
-    let head = tokio::time::timeout(std::time::Duration::from_secs(10), woken.wait_for(|id| *id > before))
+    tokio::time::timeout(std::time::Duration::from_secs(10), woken.wait_for(|g| *g != before))
         .await
         .expect("woken within 10 s")
-        .map(|id| *id)
         .expect("feed open");
-    let events = a.events_after(Some(&workflow.id), before, 10).await.expect("events");
-    assert_eq!(events.last().map(|e| e.id), Some(head));
+    let events = a.events_after(Some(&workflow.id), head, 10).await.expect("events");
     assert_eq!(events[0].kind, "workflow_created");
 }
 
@@ -79,4 +78,84 @@ async fn sqlite_export_imports_into_postgres_unchanged() {
     .await
     .expect("import into PostgreSQL");
     assert_eq!(export_text(&pg, &workflow.id).await, text);
+}
+
+/// Event order without a lock held to commit: a transaction that took its
+/// event id first but commits last is placed after what committed before
+/// it, so a reader on either replica that already moved on still reads it,
+/// and both replicas read one order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_committed_late_is_read_by_readers_that_moved_on_on_both_replicas() {
+    use sqlx::Connection;
+    use tix_store::{PgOptions, PgStore, Store, TestSchema};
+    let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let schema = TestSchema::create(&url).await.expect("schema");
+    let a = PgStore::connect(&schema.url, PgOptions::default())
+        .await
+        .expect("replica a");
+    let b = PgStore::connect(&schema.url, PgOptions::default())
+        .await
+        .expect("replica b");
+    let workflow = a
+        .create_workflow("setup", tix_store::conformance::seed_workflow(None, "late"))
+        .await
+        .expect("workflow");
+    let head = b.log_head().await.expect("head");
+
+    // A slow writer takes the next event id and keeps its transaction open.
+    let mut slow = sqlx::PgConnection::connect(&schema.url).await.expect("slow connection");
+    let mut slow_tx = slow.begin().await.expect("begin");
+    let slow_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT tix_append_events_v7(ARRAY[$1], ARRAY['ticket_commented'], ARRAY[NULL]::text[], ARRAY['slow'], \
+         ARRAY['{}'::jsonb], ARRAY[now()])",
+    )
+    .bind(&workflow.id)
+    .fetch_one(&mut *slow_tx)
+    .await
+    .expect("the slow writer's event");
+
+    // A fast writer after it commits first, through the other replica, and
+    // both replicas' readers move past its event.
+    let fast = b
+        .create_ticket("fast", tix_store::conformance::new_ticket(&workflow.id, "Fast"))
+        .await
+        .expect("fast write");
+    let mut cursors = Vec::new();
+    for (name, reader) in [("a", &a), ("b", &b)] {
+        let read = reader.events_after(Some(&workflow.id), head, 100).await.expect("read");
+        let kinds: Vec<&str> = read.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["ticket_created"],
+            "replica {name} reads the committed write at once"
+        );
+        assert_eq!(read[0].ticket_id.as_deref(), Some(fast.id.as_str()));
+        cursors.push(read[0].id);
+    }
+    assert_eq!(cursors[0], cursors[1], "one order for both replicas");
+    assert_eq!(slow_ids.len(), 1);
+    slow_tx.commit().await.expect("the slow writer commits last");
+
+    for (name, reader) in [("a", &a), ("b", &b)] {
+        let late = reader
+            .events_after(Some(&workflow.id), cursors[0], 100)
+            .await
+            .expect("resume");
+        let kinds: Vec<(&str, &str)> = late.iter().map(|e| (e.kind.as_str(), e.agent_id.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [("ticket_commented", "slow")],
+            "replica {name} does not skip the late event"
+        );
+        assert!(late[0].id > cursors[0]);
+        assert!(reader
+            .events_after(None, late[0].id, 100)
+            .await
+            .expect("at the end")
+            .is_empty());
+        assert_eq!(reader.log_head().await.expect("head"), late[0].id);
+    }
 }

@@ -31,6 +31,11 @@ enum Op {
         blocked: Index,
         blocker: Index,
     },
+    /// Removes one of the ticket's blocking edges, if it has any.
+    RemoveBlocker {
+        blocked: Index,
+        which: Index,
+    },
     Resolve(Index),
     Move {
         ticket: Index,
@@ -48,6 +53,7 @@ fn op() -> impl Strategy<Value = Op> {
         4 => (proptest::collection::vec(any::<Index>(), 0..3), 0..Priority::ALL.len())
             .prop_map(|(blockers, priority)| Op::Create { blockers, priority }),
         3 => (any::<Index>(), any::<Index>()).prop_map(|(blocked, blocker)| Op::AddBlocker { blocked, blocker }),
+        1 => (any::<Index>(), any::<Index>()).prop_map(|(blocked, which)| Op::RemoveBlocker { blocked, which }),
         2 => any::<Index>().prop_map(Op::Resolve),
         2 => (any::<Index>(), 0usize..6).prop_map(|(ticket, column)| Op::Move { ticket, column }),
         2 => (0..AGENTS.len(), proptest::option::of(any::<Index>()))
@@ -185,6 +191,17 @@ async fn apply(
                 }
                 Some(other) => prop_assert!(false, "add_blocker: unexpected {other}"),
             }
+        }
+        Op::RemoveBlocker { blocked, which } => {
+            let Some(blocked) = pick(ids, blocked) else {
+                return Ok(());
+            };
+            let blockers = &before[blocked].blocked_by_ticket_ids;
+            let Some(blocker) = pick(blockers, which) else {
+                return Ok(());
+            };
+            let result = store.remove_blocker("prop", blocked, blocker).await;
+            prop_assert_eq!(code(&result), None, "remove {} -> {}", blocker, blocked);
         }
         Op::Resolve(index) => {
             let Some(id) = pick(ids, index) else { return Ok(()) };

@@ -13,7 +13,7 @@ export function TicketRuns({ runs, phases }: { runs: Run[] | undefined; phases: 
   const now = useNow(15_000)
   if (!runs || runs.length === 0) return null
   return (
-    <section className="drawer-section" data-testid="runs">
+    <section className="drawer-section runs-section" data-testid="runs">
       <h2>Runs ({runs.length})</h2>
       <p className="muted small runs-total" data-testid="runs-total">
         {totalsText(runTotals(runs))}

@@ -111,28 +111,12 @@ struct Feed<S> {
     workflow_id: Option<String>,
     /// Id of the last event sent (the resume point).
     last: i64,
-    /// The store's newest event id when the log was last read.
+    /// The feed's value when the log was last read up to its end.
     seen: i64,
     wake: watch::Receiver<i64>,
     shutdown: watch::Receiver<bool>,
     pending: VecDeque<Event>,
     hello: bool,
-}
-
-/// The id of the newest event in the log, at least `known`. The feed may
-/// lag writes made through another replica (their NOTIFY is on its way), so
-/// a stream that starts "now" asks the log where now is.
-async fn head_of_log<S: Store>(store: &S, known: i64) -> Result<i64, ApiError> {
-    let mut head = known;
-    loop {
-        let events = store.events_after(None, head, BATCH).await?;
-        if let Some(last) = events.last() {
-            head = last.id;
-        }
-        if events.len() < BATCH as usize {
-            return Ok(head);
-        }
-    }
 }
 
 async fn stream<S: Store + EventFeed>(
@@ -141,17 +125,19 @@ async fn stream<S: Store + EventFeed>(
     query: EventQuery,
 ) -> Result<Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     let mut wake = app.store.subscribe_events();
-    let newest = *wake.borrow_and_update();
+    wake.borrow_and_update();
+    // A stream that starts now starts at the log's head as the database
+    // sees it (a replica's feed may lag writes made through another).
     let last = match last_event_id(headers)?.or(query.after) {
         Some(after) => after.max(0),
-        None => head_of_log(&app.store, newest).await?,
+        None => app.store.log_head().await?,
     };
     let feed = Feed {
         store: app.store,
         workflow_id: query.workflow_id,
         last,
-        // Force a first read of the log unless the client is at the head.
-        seen: if last >= newest { newest } else { -1 },
+        // The first message after `hello` reads the log once.
+        seen: -1,
         wake,
         shutdown: app.shutdown.subscribe(),
         pending: VecDeque::new(),

@@ -90,14 +90,18 @@ pub async fn event_feed_wakes_after_a_write<S: Store + EventFeed>(store: S) {
     let wf = create_seed_workflow(&store, "Feed").await;
     let mut feed = store.subscribe_events();
     let before = *feed.borrow_and_update();
+    let head = store.log_head().await.expect("log head");
     let ticket = create(&store, new_ticket(&wf.id, "Wake me")).await;
-    let head = tokio::time::timeout(Duration::from_secs(10), feed.wait_for(|id| *id > before))
-        .await
-        .expect("woken within 10 s")
-        .map(|id| *id)
-        .expect("feed open");
-    let events = store.events_after(Some(&wf.id), before, 100).await.expect("events");
-    assert_eq!(events.last().map(|e| e.id), Some(head));
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        feed.wait_for(|generation| *generation != before),
+    )
+    .await
+    .expect("woken within 10 s")
+    .expect("feed open");
+    let events = store.events_after(Some(&wf.id), head, 100).await.expect("events");
+    assert_eq!(events.len(), 1, "only what came after the head: {events:?}");
+    assert_eq!(store.log_head().await.expect("log head"), events[0].id);
     assert!(events
         .iter()
         .any(|e| e.kind == "ticket_created" && e.ticket_id.as_deref() == Some(ticket.id.as_str())));

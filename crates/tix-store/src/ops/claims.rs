@@ -20,67 +20,42 @@ use super::guardian::record;
 use super::moves::{apply_move, count_in_column, Assignment};
 use super::runs::{self, give_back, new_claim_token, token_hash, Opening};
 use super::{lock_ticket_ref, now, require_ticket, require_workflow, WriteCtx, SYSTEM_AGENT};
-use crate::graph_cache::GraphCache;
-use crate::statements::{Candidate, HistoryRow, PendingViolation, RunEnd, Statements};
+use crate::statements::{HistoryRow, PendingViolation, RunEnd, Statements};
 use crate::{ClaimRequest, Result};
 
 /// How many top-ranked candidates a claim tries to lock per round.
 const CLAIM_ROUND: usize = 64;
 
-/// Orders candidates by the ready rules (priority, then how many tickets
-/// each unblocks, then age) and keeps the best `limit`.
-async fn rank<C: Statements>(
-    conn: &mut C,
-    graphs: &GraphCache,
-    workflow_id: &str,
-    candidates: Vec<Candidate>,
-    limit: usize,
-) -> Result<Vec<(Candidate, u64)>> {
-    if candidates.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
-    let counts = super::with_graph(conn, graphs, workflow_id, |g| g.unblocks_counts(&ids)).await?;
-    let mut ranked: Vec<(Candidate, u64)> = candidates.into_iter().zip(counts).collect();
-    ranked.sort_by(|a, b| {
-        rules::ready_order(
-            (a.0.priority, a.1, a.0.created_at, a.0.id.as_str()),
-            (b.0.priority, b.1, b.0.created_at, b.0.id.as_str()),
-        )
-    });
-    ranked.truncate(limit);
-    Ok(ranked)
-}
-
-/// Ready tickets, best first (see `tix_core::rules::ready_order`).
+/// Ready tickets, best first (see `tix_core::rules::ready_order`): one
+/// ranked query over the `unblocks` column ([`super::ranks`]). `None` when
+/// the workflow's counts were never computed (a workflow older than the
+/// column): the caller computes them once ([`super::ranks::backfill`]).
 pub async fn ready<C: Statements>(
     conn: &mut C,
-    graphs: &GraphCache,
     workflow_id: &str,
     agent: Option<&str>,
     limit: u32,
-) -> Result<Vec<ReadyTicket>> {
+) -> Result<Option<Vec<ReadyTicket>>> {
     let limit = validate::page_size(Some(limit))?;
     let workflow = require_workflow(conn, workflow_id).await?;
-    let candidates = conn
-        .ready_candidates(workflow_id, &workflow.board_config.initial_status, agent)
+    if !conn.ranks_ready(workflow_id).await? {
+        return Ok(None);
+    }
+    let page = conn
+        .ready_page(workflow_id, &workflow.board_config.initial_status, agent, limit)
         .await?;
-    let ranked = rank(conn, graphs, workflow_id, candidates, limit as usize).await?;
-    let ids: Vec<String> = ranked.iter().map(|(c, _)| c.id.clone()).collect();
+    let ids: Vec<String> = page.iter().map(|(id, _)| id.clone()).collect();
     let mut tickets: HashMap<String, Ticket> = conn
         .load_tickets(&ids)
         .await?
         .into_iter()
         .map(|t| (t.id.clone(), t))
         .collect();
-    Ok(ranked
-        .into_iter()
-        .filter_map(|(c, unblocks_count)| {
-            tickets
-                .remove(&c.id)
-                .map(|ticket| ReadyTicket { ticket, unblocks_count })
-        })
-        .collect())
+    Ok(Some(
+        page.into_iter()
+            .filter_map(|(id, unblocks_count)| tickets.remove(&id).map(|ticket| ReadyTicket { ticket, unblocks_count }))
+            .collect(),
+    ))
 }
 
 /// Why a named ticket is not ready for `agent`.
@@ -126,28 +101,30 @@ async fn take_best_ready<C: Statements>(
     workflow: &Workflow,
     agent: &str,
 ) -> Result<Ticket> {
+    super::ranks::backfill(tx, ctx.graphs(), &workflow.id).await?;
     let status = &workflow.board_config.initial_status;
     let mut passed_over: HashSet<String> = HashSet::new();
     loop {
-        let candidates: Vec<Candidate> = tx
-            .ready_candidates(&workflow.id, status, Some(agent))
+        let round = (CLAIM_ROUND + passed_over.len()) as u32;
+        let ranked: Vec<String> = tx
+            .ready_page(&workflow.id, status, Some(agent), round)
             .await?
             .into_iter()
-            .filter(|c| !passed_over.contains(&c.id))
+            .map(|(id, _)| id)
+            .filter(|id| !passed_over.contains(id))
             .collect();
-        let ranked = rank(tx, ctx.graphs(), &workflow.id, candidates, CLAIM_ROUND).await?;
         if ranked.is_empty() {
             return Err(DomainError::NothingReady {
                 workflow_id: workflow.id.clone(),
             }
             .into());
         }
-        for (candidate, _) in ranked {
+        for id in ranked {
             // Still ready, and not being claimed by someone else right now.
-            if tx.lock_if_ready(&candidate.id, status, agent).await? {
-                return require_ticket(tx, &candidate.id).await;
+            if tx.lock_if_ready(&id, status, agent).await? {
+                return require_ticket(tx, &id).await;
             }
-            passed_over.insert(candidate.id);
+            passed_over.insert(id);
         }
     }
 }

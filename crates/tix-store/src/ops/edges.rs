@@ -92,8 +92,18 @@ pub async fn add_blocker<C: Statements>(
     // not each pass a cycle check that misses the other's edge.
     tx.lock_edges(&blocked.workflow_id).await?;
     let (blocker_id, blocked_id) = (blocker.id.as_str(), blocked.id.as_str());
+    let ends = [(blocker_id, blocker.is_resolved), (blocked_id, blocked.is_resolved)];
     let cycle = ctx
-        .graph(tx, &blocked.workflow_id, |g| g.cycle_if_added(blocker_id, blocked_id))
+        .graph(tx, &blocked.workflow_id, |g| {
+            // Tickets created without blockers may be missing from a cached
+            // graph: they are isolated nodes.
+            for (id, resolved) in ends {
+                if !g.contains(id) {
+                    g.add_node(id, resolved);
+                }
+            }
+            g.cycle_if_added(blocker_id, blocked_id)
+        })
         .await??;
     if let Some(path) = cycle {
         return Err(DomainError::DependencyCycle { path }.into());

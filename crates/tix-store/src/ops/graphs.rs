@@ -29,6 +29,11 @@ pub async fn ticket_graph<C: Statements>(
     let id = resolve_ticket_id(conn, input).await?;
     let ticket = super::require_ticket(conn, &id).await?;
     let (ids, pairs, critical_path) = with_graph(conn, graphs, &ticket.workflow_id, |g| -> Result<_> {
+        // A ticket created without blockers may be missing from a cached
+        // graph: it is an isolated node.
+        if !g.contains(&id) {
+            g.add_node(&id, ticket.is_resolved);
+        }
         let ids = g.neighbourhood(&id, depth)?;
         let pairs = g.edges_among(&ids);
         let critical = g.critical_path(Some(&ids));
@@ -53,6 +58,13 @@ pub async fn workflow_graph<C: Statements>(
     let nodes = conn.workflow_graph_nodes(workflow_id, include_resolved).await?;
     let ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
     let (pairs, critical_path) = with_graph(conn, graphs, workflow_id, |g| {
+        // Tickets created without blockers may be missing from a cached
+        // graph: they are isolated nodes (needed for the critical path).
+        for node in &nodes {
+            if !g.contains(&node.id) {
+                g.add_node(&node.id, node.is_resolved);
+            }
+        }
         (g.edges_among(&ids), g.critical_path(None))
     })
     .await?;

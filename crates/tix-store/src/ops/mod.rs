@@ -18,6 +18,7 @@ pub mod guardian;
 pub mod idempotency;
 pub mod interop;
 pub mod moves;
+pub mod ranks;
 pub mod reads;
 pub mod runs;
 pub mod tasks;
@@ -47,30 +48,28 @@ use crate::{Error, Result};
 /// The agent id recorded for Tix's own actions (lease expiry).
 pub const SYSTEM_AGENT: &str = "tix";
 
-/// What every write of one store shares: the graph cache and the feed of the
-/// newest committed event id.
+/// What every write of one store shares: the graph cache and the feed that
+/// wakes event readers.
 pub struct Shared {
     pub graphs: GraphCache,
+    /// Counts commits that wrote events (through this store, or announced
+    /// by another replica's NOTIFY): a change means "read the log"; the
+    /// value is no event id (on PostgreSQL, ids commit out of order).
     pub last_event: tokio::sync::watch::Sender<i64>,
 }
 
 impl Shared {
-    pub fn new(last_event: i64) -> Arc<Shared> {
+    pub fn new() -> Arc<Shared> {
         Arc::new(Shared {
             graphs: GraphCache::default(),
-            last_event: tokio::sync::watch::Sender::new(last_event),
+            last_event: tokio::sync::watch::Sender::new(0),
         })
     }
 
-    /// Publishes a newer event id (never moves back).
-    pub fn advance(&self, id: i64) {
-        self.last_event.send_if_modified(|head| {
-            let newer = id > *head;
-            if newer {
-                *head = id;
-            }
-            newer
-        });
+    /// Wakes the event readers: new events may be in the log.
+    pub fn wake(&self) {
+        self.last_event
+            .send_modify(|generation| *generation = generation.wrapping_add(1));
     }
 }
 
@@ -177,6 +176,10 @@ impl WriteCtx {
     /// Appends the queued events to the log, and their webhook deliveries
     /// to the outbox: the last statements of every write before its commit.
     pub async fn flush<C: Statements>(&mut self, tx: &mut C) -> Result<()> {
+        // The ready queue's ranks follow the graph changes, in this transaction.
+        for (workflow_id, (old, deltas)) in &self.changes {
+            ranks::maintain(tx, &self.shared.graphs, workflow_id, *old, deltas).await?;
+        }
         if !self.events.is_empty() {
             let ids = tx.append_events(&self.events).await?;
             self.last_event = ids.last().copied();
@@ -191,8 +194,8 @@ impl WriteCtx {
         for (workflow_id, (old, deltas)) in &self.changes {
             self.shared.graphs.apply(workflow_id, *old, deltas);
         }
-        if let Some(id) = self.last_event {
-            self.shared.advance(id);
+        if self.last_event.is_some() {
+            self.shared.wake();
         }
     }
 

@@ -143,16 +143,22 @@ pub async fn create_ticket<C: Statements>(
     ])
     .await?;
     let created = require_ticket(tx, &id).await?;
-    let mut deltas = vec![GraphDelta::Node {
-        id: id.clone(),
-        resolved: false,
-    }];
-    deltas.extend(blockers.iter().map(|b| GraphDelta::Edge {
-        blocker: b.id.clone(),
-        blocked: id.clone(),
-    }));
-    // Last: on PostgreSQL the bump's workflow row lock is then held only to commit.
-    ctx.changed(tx, &workflow.id, deltas).await?;
+    // A ticket without blockers is an isolated node: no graph changes, so
+    // no version bump (the workflow's row stays free for other writers),
+    // and its unblock count is the column's default, 0. Graphs cached
+    // without it treat it as isolated until a change names it.
+    if !blockers.is_empty() {
+        let mut deltas = vec![GraphDelta::Node {
+            id: id.clone(),
+            resolved: false,
+        }];
+        deltas.extend(blockers.iter().map(|b| GraphDelta::Edge {
+            blocker: b.id.clone(),
+            blocked: id.clone(),
+        }));
+        // Last: on PostgreSQL the bump's workflow row lock is then held only to commit.
+        ctx.changed(tx, &workflow.id, deltas).await?;
+    }
     ctx.event(
         &workflow.id,
         EventKind::TicketCreated,
@@ -402,7 +408,7 @@ pub async fn update_ticket<C: Statements>(
                 ),
                 None => None,
             };
-            let previous = super::tree::reparent(tx, ctx, &ticket, parent.as_deref()).await?;
+            let previous = super::tree::reparent(tx, &ticket, parent.as_deref()).await?;
             Some((previous, parent))
         }
     };

@@ -6,7 +6,7 @@ use tix_core::hierarchy::{self, ChildTicket, Progress};
 use tix_core::ticket::Ticket;
 use tix_core::DomainError;
 
-use super::{resolve_ticket_id, WriteCtx};
+use super::resolve_ticket_id;
 use crate::statements::Statements;
 use crate::Result;
 
@@ -52,14 +52,9 @@ async fn ancestors<C: Statements>(tx: &mut C, id: &str) -> Result<Vec<String>> {
 }
 
 /// Puts `ticket` under `parent` (or under none), keeping both parents'
-/// counts of open children in step; changes the parent link only.
-/// Answers the previous parent.
-pub async fn reparent<C: Statements>(
-    tx: &mut C,
-    ctx: &mut WriteCtx,
-    ticket: &Ticket,
-    parent: Option<&str>,
-) -> Result<Option<String>> {
+/// counts of open children in step (the ready queue reads them: no graph
+/// changes); changes the parent link only. Answers the previous parent.
+pub async fn reparent<C: Statements>(tx: &mut C, ticket: &Ticket, parent: Option<&str>) -> Result<Option<String>> {
     let previous = ticket.parent_id.clone();
     if previous.as_deref() == parent {
         return Ok(previous);
@@ -73,9 +68,6 @@ pub async fn reparent<C: Statements>(
             tx.shift_open_children(new, 1).await?;
         }
     }
-    // Readiness may change with the counts: caches keyed on the graph
-    // version must notice.
-    ctx.changed(tx, &ticket.workflow_id, Vec::new()).await?;
     Ok(previous)
 }
 

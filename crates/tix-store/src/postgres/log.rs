@@ -14,6 +14,19 @@ use crate::statements::PendingViolation;
 use crate::statements::{HistoryRow, LogStatements, PendingEvent, ViolationQuery};
 use crate::Result;
 
+impl PgConn {
+    /// Gives committed events their place in the log (migration 0007), so
+    /// a read sees every write committed before it. Only on a plain
+    /// connection: a read snapshot is read-only, and a write's own events
+    /// are not committed yet.
+    async fn place_events(&mut self) -> Result<()> {
+        if self.is_plain() {
+            sqlx::query("SELECT tix_place_events()").execute(self.c()).await?;
+        }
+        Ok(())
+    }
+}
+
 impl LogStatements for PgConn {
     async fn insert_history(&mut self, rows: &[HistoryRow<'_>]) -> Result<()> {
         if rows.is_empty() {
@@ -47,8 +60,9 @@ impl LogStatements for PgConn {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        // Lock, insert in order and notify in one round trip (see migrations 0001 and 0005).
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT tix_append_events_ids($1, $2, $3, $4, $5, $6)")
+        // Insert in order and notify in one round trip, without a lock (see
+        // migration 0007: readers order the log by writing transaction).
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT tix_append_events_v7($1, $2, $3, $4, $5, $6)")
             .bind(events.iter().map(|e| e.workflow_id.as_str()).collect::<Vec<_>>())
             .bind(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>())
             .bind(events.iter().map(|e| e.ticket_id.as_deref()).collect::<Vec<_>>())
@@ -61,9 +75,11 @@ impl LogStatements for PgConn {
     }
 
     async fn events_after(&mut self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
+        self.place_events().await?;
+        // An event's id, as readers see it, is its place in the log (see migration 0007).
         sqlx::query(
-            "SELECT id, workflow_id, kind, ticket_id, agent_id, payload, created_at FROM events \
-             WHERE id > $1 AND ($2::text IS NULL OR workflow_id = $2) ORDER BY id LIMIT $3",
+            "SELECT position, workflow_id, kind, ticket_id, agent_id, payload, created_at FROM events \
+             WHERE position > $1 AND ($2::text IS NULL OR workflow_id = $2) ORDER BY position LIMIT $3",
         )
         .bind(after)
         .bind(workflow_id)
@@ -73,6 +89,13 @@ impl LogStatements for PgConn {
         .iter()
         .map(rows::event)
         .collect()
+    }
+
+    async fn log_head(&mut self) -> Result<i64> {
+        self.place_events().await?;
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
+            .fetch_one(self.c())
+            .await?)
     }
 
     async fn insert_violation(&mut self, v: &PendingViolation, at: DateTime<Utc>) -> Result<i64> {

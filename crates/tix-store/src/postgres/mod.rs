@@ -52,6 +52,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../../migrations/postgres/0004_bulk_search_index.sql")),
     (5, include_str!("../../migrations/postgres/0005_coordination.sql")),
     (6, include_str!("../../migrations/postgres/0006_interop.sql")),
+    (7, include_str!("../../migrations/postgres/0007_scale.sql")),
 ];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
 const MIGRATION_LOCK: i64 = 0x7469_785f_6d69_6772; // "tix_migr"
@@ -134,6 +135,10 @@ impl PgConn {
         }
     }
 
+    fn is_plain(&self) -> bool {
+        matches!(self.handle, Handle::Plain(_))
+    }
+
     async fn commit(self) -> Result<()> {
         match self.handle {
             Handle::Tx(tx) => Ok(tx.commit().await?),
@@ -141,12 +146,13 @@ impl PgConn {
         }
     }
 
-    /// Rolls the transaction back (a failed one can only be dropped).
+    /// Rolls back now: a dropped transaction only queues its ROLLBACK, so
+    /// its row locks could outlive the refusal and make the next writer's
+    /// `SKIP LOCKED` pass the row over.
     async fn rollback(self) {
         if let Handle::Tx(tx) = self.handle {
-            if let Err(err) = tx.rollback().await {
-                tracing::warn!(%err, "rollback failed");
-            }
+            // A connection that cannot roll back is closed by the pool.
+            let _ = tx.rollback().await;
         }
     }
 }
@@ -225,12 +231,9 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_lazy_with(connect);
         migrate(&pool).await?;
-        let head: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-            .fetch_one(&pool)
-            .await?;
         let inner = Arc::new(Inner {
             pool,
-            shared: Shared::new(head),
+            shared: Shared::new(),
             _schema_guard: guard,
         });
         tokio::spawn(listen_for_events(Arc::downgrade(&inner)));
@@ -292,9 +295,6 @@ impl Backend for Postgres {
             let mut ctx = WriteCtx::new(self.inner.shared.clone());
             let result = match op(&mut conn, &mut ctx).await {
                 Ok(value) => conn.commit().await.map(|()| value),
-                // Rolled back now, not when the pooled connection is next
-                // used: until then its row locks would make other writers'
-                // SKIP LOCKED pass the rows over.
                 Err(err) => {
                     conn.rollback().await;
                     Err(err)
@@ -339,26 +339,26 @@ impl Backend for Postgres {
     }
 }
 
-/// Follows `NOTIFY "tix_events.<schema>"` (payload: the newest event id of a commit)
-/// until the store is dropped, reconnecting after errors. Notifications may
-/// be lost while disconnected, so after each (re)connect the head is re-read.
+/// Follows `NOTIFY "tix_events.<schema>"` (sent by every commit that wrote
+/// events) until the store is dropped, reconnecting after errors, and wakes
+/// this store's event readers for each. Notifications may be lost while
+/// disconnected, so readers are woken after each (re)connect too.
 async fn listen_for_events(inner: std::sync::Weak<Inner>) {
     loop {
         let Some(store) = inner.upgrade() else { return };
         let listener = sqlx::postgres::PgListener::connect_with(&store.pool).await;
-        let head: Result<(i64, String), sqlx::Error> =
-            sqlx::query_as("SELECT COALESCE(MAX(id), 0), current_schema()::text FROM events")
-                .fetch_one(&store.pool)
-                .await;
+        let schema: Result<String, sqlx::Error> = sqlx::query_scalar("SELECT current_schema()::text")
+            .fetch_one(&store.pool)
+            .await;
         drop(store);
-        let mut listener = match (listener, head) {
-            (Ok(mut listener), Ok((head, schema))) => {
+        let mut listener = match (listener, schema) {
+            (Ok(mut listener), Ok(schema)) => {
                 if listener.listen(&format!("tix_events.{schema}")).await.is_err() {
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     continue;
                 }
                 if let Some(store) = inner.upgrade() {
-                    store.shared.advance(head);
+                    store.shared.wake();
                 }
                 listener
             }
@@ -370,11 +370,13 @@ async fn listen_for_events(inner: std::sync::Weak<Inner>) {
         loop {
             // Wake up now and then to notice that the store was dropped.
             match tokio::time::timeout(Duration::from_secs(5), listener.recv()).await {
-                Ok(Ok(notification)) => {
+                Ok(Ok(_notification)) => {
                     let Some(store) = inner.upgrade() else { return };
-                    if let Ok(id) = notification.payload().parse::<i64>() {
-                        store.shared.advance(id);
+                    // Place the new events now, so readers find them placed.
+                    if let Err(err) = sqlx::query("SELECT tix_place_events()").execute(&store.pool).await {
+                        tracing::warn!(%err, "placing new events in the log failed; readers will place them");
                     }
+                    store.shared.wake();
                 }
                 Ok(Err(_)) => break,
                 Err(_) => {

@@ -4,12 +4,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use tix_core::error::TicketRef;
-use tix_core::ticket::Priority;
 
 use super::rows;
 use super::PgConn;
 use crate::statements::{
-    Candidate, ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
+    ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
 };
 use crate::Result;
 
@@ -163,34 +162,6 @@ impl EdgeStatements for PgConn {
 }
 
 impl ClaimStatements for PgConn {
-    async fn ready_candidates(
-        &mut self,
-        workflow_id: &str,
-        status: &str,
-        agent: Option<&str>,
-    ) -> Result<Vec<Candidate>> {
-        // Served by the partial index tickets_ready.
-        sqlx::query(
-            "SELECT id, priority, created_at FROM tickets \
-             WHERE workflow_id = $1 AND status = $2 AND NOT is_resolved AND open_blockers = 0 \
-             AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = $3)",
-        )
-        .bind(workflow_id)
-        .bind(status)
-        .bind(agent)
-        .fetch_all(self.c())
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Candidate {
-                id: r.try_get(0)?,
-                priority: Priority::from_rank(i64::from(r.try_get::<i16, _>(1)?)).unwrap_or_default(),
-                created_at: r.try_get(2)?,
-            })
-        })
-        .collect()
-    }
-
     async fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str) -> Result<bool> {
         let locked: Option<String> = sqlx::query_scalar(
             "SELECT id FROM tickets WHERE id = $1 AND status = $2 AND NOT is_resolved AND open_blockers = 0 \
@@ -318,5 +289,58 @@ impl ClaimStatements for PgConn {
         .fetch_optional(self.c())
         .await?;
         Ok(locked.is_some())
+    }
+
+    async fn ready_page(
+        &mut self,
+        workflow_id: &str,
+        status: &str,
+        agent: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<(String, u64)>> {
+        // Served by the partial index tickets_ready_ranked, in its order.
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT id, unblocks FROM tickets \
+             WHERE workflow_id = $1 AND status = $2 AND NOT is_resolved AND open_blockers = 0 \
+             AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = $3) \
+             ORDER BY priority DESC, unblocks DESC, created_at, id LIMIT $4",
+        )
+        .bind(workflow_id)
+        .bind(status)
+        .bind(agent)
+        .bind(i64::from(limit))
+        .fetch_all(self.c())
+        .await?;
+        Ok(rows.into_iter().map(|(id, n)| (id, n.max(0) as u64)).collect())
+    }
+
+    async fn ranks_ready(&mut self, workflow_id: &str) -> Result<bool> {
+        let ready: Option<bool> = sqlx::query_scalar("SELECT ranks_ready FROM workflows WHERE id = $1")
+            .bind(workflow_id)
+            .fetch_optional(self.c())
+            .await?;
+        Ok(ready.unwrap_or(true))
+    }
+
+    async fn set_ranks_ready(&mut self, workflow_id: &str) -> Result<()> {
+        sqlx::query("UPDATE workflows SET ranks_ready = TRUE WHERE id = $1")
+            .bind(workflow_id)
+            .execute(self.c())
+            .await?;
+        Ok(())
+    }
+
+    async fn set_unblocks(&mut self, counts: &[(String, u64)]) -> Result<()> {
+        if counts.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE tickets SET unblocks = c.n FROM UNNEST($1::text[], $2::bigint[]) AS c(id, n) WHERE tickets.id = c.id",
+        )
+        .bind(counts.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>())
+        .bind(counts.iter().map(|(_, n)| *n as i64).collect::<Vec<_>>())
+        .execute(self.c())
+        .await?;
+        Ok(())
     }
 }

@@ -113,6 +113,13 @@ impl LogStatements for SqliteConn {
         Ok(events)
     }
 
+    async fn log_head(&mut self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM events")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     async fn insert_violation(&mut self, v: &PendingViolation, at: DateTime<Utc>) -> Result<i64> {
         Ok(self
             .conn

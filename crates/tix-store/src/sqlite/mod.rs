@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../../migrations/sqlite/0004_bulk_search_index.sql")),
     (5, include_str!("../../migrations/sqlite/0005_coordination.sql")),
     (6, include_str!("../../migrations/sqlite/0006_interop.sql")),
+    (7, include_str!("../../migrations/sqlite/0007_scale.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 
@@ -165,7 +166,6 @@ impl crate::SqliteStore {
     fn start(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         configure(&conn, true)?;
         migrate(&mut conn)?;
-        let head: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?;
         let (sender, receiver) = mpsc::channel::<Job>();
         let mut writer = SqliteConn { conn };
         std::thread::Builder::new()
@@ -182,7 +182,7 @@ impl crate::SqliteStore {
                 writer: Mutex::new(sender),
                 path,
                 readers: Mutex::new(Vec::new()),
-                shared: Shared::new(head),
+                shared: Shared::new(),
             }),
         };
         Ok(StoreOn::new(backend))
@@ -362,5 +362,49 @@ impl Backend for Sqlite {
             .await
             .map_err(|e| Error::Storage(format!("read task failed: {e}")))?
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::conformance::{create_seed_workflow, new_ticket};
+    use crate::{SqliteStore, Store};
+
+    /// A workflow from before the ranking column: its counts are computed
+    /// on the first ready, once.
+    #[tokio::test]
+    async fn ranks_of_an_older_workflow_are_computed_on_first_use() {
+        let store = SqliteStore::open_in_memory().expect("store");
+        let wf = create_seed_workflow(&store, "Old").await;
+        let root = store
+            .create_ticket("t", new_ticket(&wf.id, "Root"))
+            .await
+            .expect("root")
+            .id;
+        let mut child = new_ticket(&wf.id, "Child");
+        child.blocked_by_ticket_ids = vec![root.clone()];
+        store.create_ticket("t", child).await.expect("child");
+        let id = wf.id.clone();
+        store
+            .write_sql(move |conn| {
+                conn.execute("UPDATE tickets SET unblocks = 0", [])?;
+                conn.execute("UPDATE workflows SET ranks_ready = 0 WHERE id = ?1", [&id])?;
+                Ok(())
+            })
+            .await
+            .expect("forget the ranks");
+        let ready = store.ready(&wf.id, None, 10).await.expect("ready");
+        assert_eq!(
+            (ready[0].ticket.id.as_str(), ready[0].unblocks_count),
+            (root.as_str(), 1)
+        );
+        let id = wf.id.clone();
+        let flag: bool = store
+            .read_sql(move |conn| {
+                Ok(conn.query_row("SELECT ranks_ready FROM workflows WHERE id = ?1", [&id], |r| r.get(0))?)
+            })
+            .await
+            .expect("flag");
+        assert!(flag);
     }
 }

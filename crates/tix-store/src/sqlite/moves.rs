@@ -3,14 +3,13 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use tix_core::error::TicketRef;
-use tix_core::ticket::Priority;
 
-use super::rows::{self, parse_time, time_text};
+use super::rows::{self, time_text};
 use super::SqliteConn;
 use crate::statements::{
-    Candidate, ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
+    ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
 };
-use crate::{Error, Result};
+use crate::Result;
 
 impl MoveStatements for SqliteConn {
     async fn lock_column(&mut self, _workflow_id: &str, _status: &str) -> Result<()> {
@@ -135,35 +134,6 @@ impl EdgeStatements for SqliteConn {
 }
 
 impl ClaimStatements for SqliteConn {
-    async fn ready_candidates(
-        &mut self,
-        workflow_id: &str,
-        status: &str,
-        agent: Option<&str>,
-    ) -> Result<Vec<Candidate>> {
-        // Served by the partial index tickets_ready.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, priority, created_at FROM tickets \
-             WHERE workflow_id = ?1 AND status = ?2 AND is_resolved = 0 AND open_blockers = 0 \
-             AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3)",
-        )?;
-        let rows = stmt
-            .query_map(params![workflow_id, status, agent], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(id, priority, created)| {
-                Ok(Candidate {
-                    id,
-                    priority: Priority::from_rank(priority).unwrap_or_default(),
-                    created_at: parse_time(&created)
-                        .map_err(|e| Error::Storage(format!("bad timestamp {created}: {e}")))?,
-                })
-            })
-            .collect()
-    }
-
     async fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str) -> Result<bool> {
         Ok(self
             .conn
@@ -280,5 +250,55 @@ impl ClaimStatements for SqliteConn {
                  AND (assigned_agent_id IS NULL OR assigned_agent_id = ?2))",
             )?
             .query_row(params![task_id, agent], |r| r.get(0))?)
+    }
+
+    async fn ready_page(
+        &mut self,
+        workflow_id: &str,
+        status: &str,
+        agent: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<(String, u64)>> {
+        // Served by the partial index tickets_ready_ranked, in its order.
+        let page = self
+            .conn
+            .prepare_cached(
+                "SELECT id, unblocks FROM tickets \
+                 WHERE workflow_id = ?1 AND status = ?2 AND is_resolved = 0 AND open_blockers = 0 \
+                 AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3) \
+                 ORDER BY priority DESC, unblocks DESC, created_at, id LIMIT ?4",
+            )?
+            .query_map(params![workflow_id, status, agent, limit], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(page)
+    }
+
+    async fn ranks_ready(&mut self, workflow_id: &str) -> Result<bool> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT ranks_ready FROM workflows WHERE id = ?1")?
+            .query_row([workflow_id], |r| r.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(true))
+    }
+
+    async fn set_ranks_ready(&mut self, workflow_id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE workflows SET ranks_ready = 1 WHERE id = ?1")?
+            .execute([workflow_id])?;
+        Ok(())
+    }
+
+    async fn set_unblocks(&mut self, counts: &[(String, u64)]) -> Result<()> {
+        let mut update = self
+            .conn
+            .prepare_cached("UPDATE tickets SET unblocks = ?2 WHERE id = ?1")?;
+        for (id, count) in counts {
+            update.execute(params![id, *count as i64])?;
+        }
+        Ok(())
     }
 }

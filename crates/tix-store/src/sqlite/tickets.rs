@@ -14,8 +14,8 @@ use crate::Result;
 impl WorkflowStatements for SqliteConn {
     async fn insert_workflow(&mut self, w: &Workflow) -> Result<bool> {
         let inserted = self.conn.execute(
-            "INSERT INTO workflows (id, name, board_config, phases, guardian, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO workflows (id, name, board_config, phases, guardian, created_at, updated_at, ranks_ready) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1) ON CONFLICT (id) DO NOTHING",
             params![
                 w.id,
                 w.name,

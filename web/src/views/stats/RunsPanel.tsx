@@ -23,10 +23,11 @@ export function RunsPanel({
 }) {
   // A server without runs says nothing about them.
   if (!runs) return null
+  const period = days === 1 ? 'the last day' : `the last ${days} days`
   if (runs.runs === 0) {
     return (
       <p className="muted runs-empty" data-testid="stats-runs-empty">
-        No runs in these {days} days. Runs appear when agents claim tickets or start tasks.
+        No runs in {period}. Runs appear when agents claim tickets or start tasks.
       </p>
     )
   }
@@ -35,13 +36,13 @@ export function RunsPanel({
   const retries = runs.retries
   const definition =
     retries.resolved_tickets > 0
-      ? `${retries.runs} run${retries.runs === 1 ? '' : 's'} on the ${retries.resolved_tickets} ticket${retries.resolved_tickets === 1 ? '' : 's'} resolved in these ${days} days that had runs (1 = resolved at the first attempt)`
-      : `Runs per ticket resolved in these ${days} days (none with runs yet; 1 = resolved at the first attempt)`
+      ? `${retries.runs} run${retries.runs === 1 ? '' : 's'} on the ${retries.resolved_tickets} ticket${retries.resolved_tickets === 1 ? '' : 's'} resolved in ${period} that had runs (1 = resolved at the first attempt)`
+      : `Runs per ticket resolved in ${period} (none with runs yet; 1 = resolved at the first attempt)`
   return (
     <section className="panel wide runs-panel" data-testid="stats-runs" aria-label="Runs">
       <h2>Runs</h2>
       <div className="kpis">
-        <Kpi label="Runs" value={runs.runs} sub={`started in these ${days} days${open > 0 ? ` · ${open} open` : ''}`} testid="kpi-runs" />
+        <Kpi label="Runs" value={runs.runs} sub={`started in ${period}${open > 0 ? ` · ${open} open` : ''}`} testid="kpi-runs" />
         <Kpi
           label="Cost"
           value={formatCost(runs.cost_usd)}
@@ -73,16 +74,16 @@ export function RunsPanel({
             rows={costRows(runs.by_agent)}
             head="Agent"
             cell={(row) => (
-              <>
+              <span className="who-agent">
                 <Avatar agent={row.key} size="sm" /> {row.label}
-              </>
+              </span>
             )}
           />
         </Panel>
         <Panel title="By phase" testid="runs-by-phase">
           <CostTable rows={costRows(runs.by_phase, (r) => phaseLabel(r.key, phases))} head="Phase" />
         </Panel>
-        <Panel title="Most expensive tickets" testid="runs-by-ticket">
+        <Panel title="Most expensive tickets" testid="runs-by-ticket" wide>
           <CostTable
             rows={costRows(runs.by_ticket, (r) => r.title ?? r.key)}
             head="Ticket"
