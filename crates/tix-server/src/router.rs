@@ -34,6 +34,10 @@ pub struct ServerOptions {
     /// The longest a request waits for work (`wait=`, `wait_seconds`);
     /// 60 s when absent, never more.
     pub max_wait: Option<std::time::Duration>,
+    /// `GET /metrics` without authentication even when `auth` requires it.
+    pub metrics_public: bool,
+    /// This server's counters (made when absent).
+    pub metrics: Option<crate::metrics::Metrics>,
 }
 
 /// The API, MCP and the web UI over `store`.
@@ -77,7 +81,9 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
     let auth = AuthState {
         store: store.clone(),
         mode: options.auth,
+        metrics_public: options.metrics_public,
     };
+    let metrics = options.metrics.unwrap_or_default();
     let shutdown = options.shutdown.unwrap_or_else(|| watch::Sender::new(false));
     let max_wait_limit = std::time::Duration::from_secs(tix_core::validate::MAX_WAIT_SECONDS);
     let max_wait = options.max_wait.unwrap_or(max_wait_limit).min(max_wait_limit);
@@ -137,12 +143,14 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .route("/api/tasks/{task_id}", get(tasks::get::<S>))
         .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))
         .route("/api/events", get(events::list::<S>))
+        .route("/metrics", get(crate::metrics::get::<S>))
         .with_state(AppState {
             store: store.clone(),
             use_cases,
             shutdown,
             auth: options.auth,
             max_wait,
+            metrics: metrics.clone(),
         })
         .nest_service("/mcp", mcp::http_service(mcp, mcp_config))
         .fallback(crate::assets::serve)
@@ -155,4 +163,6 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
             Arc::new(options.hosts),
             host::guard,
         ))
+        // Outermost: every answer is counted, refusals included.
+        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track))
 }

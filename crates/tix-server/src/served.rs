@@ -3,14 +3,15 @@
 //! one another.
 
 use tix_store::{
-    AgentStore, CommitStore, EventFeed, GuardianStore, HierarchyStore, IdempotencyStore, InteropStore, RunStore,
-    Scoped, SearchStore, StatsStore, Store, TaskStore, WebhookStore,
+    AgentStore, CommitStore, EventFeed, GuardianStore, HierarchyStore, IdempotencyStore, InteropStore, MetricsStore,
+    RunStore, Scoped, SearchStore, StatsStore, Store, TaskStore, WebhookStore,
 };
 
 /// What a store must offer to be served: the domain operations, live event
 /// notification, statistics, the agent interface (tasks, Guardian, commit
 /// links, agent tokens), search, and coordination (runs, webhooks,
-/// idempotency keys, request scopes), hierarchy and export/import.
+/// idempotency keys, request scopes), hierarchy, export/import and the
+/// counts of `/metrics`.
 pub trait ServedStore:
     Store
     + EventFeed
@@ -26,6 +27,7 @@ pub trait ServedStore:
     + Scoped
     + HierarchyStore
     + InteropStore
+    + MetricsStore
 {
 }
 impl<S> ServedStore for S where
@@ -43,5 +45,6 @@ impl<S> ServedStore for S where
         + Scoped
         + HierarchyStore
         + InteropStore
+        + MetricsStore
 {
 }

@@ -181,6 +181,12 @@ impl crate::InteropStore for AnyStore {
     }
 }
 
+impl crate::MetricsStore for AnyStore {
+    async fn store_metrics(&self) -> Result<crate::StoreMetrics> {
+        each!(self, s => crate::MetricsStore::store_metrics(s))
+    }
+}
+
 impl crate::Scoped for AnyStore {
     fn scoped(&self, scope: crate::Scope) -> Self {
         match self {

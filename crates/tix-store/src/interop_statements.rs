@@ -1,5 +1,6 @@
-//! Statements of hierarchy ([`TreeStatements`]) and of export and import
-//! ([`InteropStatements`]), next to the others of `statements.rs` and part
+//! Statements of hierarchy ([`TreeStatements`]), of export and import
+//! ([`InteropStatements`]) and of the metrics' counts
+//! ([`MetricStatements`]), next to the others of `statements.rs` and part
 //! of its `Statements`: single statements in domain words, no rules.
 
 use std::future::Future;
@@ -7,6 +8,8 @@ use std::future::Future;
 use tix_core::error::TicketRef;
 use tix_core::hierarchy::{SubtreeRow, TicketLink};
 use tix_core::interop::{CommentRecord, CommitRecord, EdgeRecord, HistoryRecord, RunRecord, TaskRecord, TicketRecord};
+
+use tix_core::run::RunOutcome;
 
 use crate::Result;
 
@@ -94,4 +97,18 @@ pub trait InteropStatements: Send {
     /// Those of `ids` that are taken.
     fn existing_task_ids(&mut self, ids: &[String]) -> impl Future<Output = Result<Vec<String>>> + Send;
     fn existing_run_ids(&mut self, ids: &[String]) -> impl Future<Output = Result<Vec<String>>> + Send;
+}
+
+/// Counts for `GET /metrics`, read at scrape time.
+pub trait MetricStatements: Send {
+    /// `(workflow id, status, tickets)` for every status that has tickets.
+    fn ticket_counts(&mut self) -> impl Future<Output = Result<Vec<(String, String, u64)>>> + Send;
+    /// Tickets ready for anyone (unassigned) in the workflow's initial `status`.
+    fn ready_count(&mut self, workflow_id: &str, status: &str) -> impl Future<Output = Result<u64>> + Send;
+    /// Runs a claim opened (every claim opens one; none is ever deleted).
+    fn claim_count(&mut self) -> impl Future<Output = Result<u64>> + Send;
+    /// Runs that ended with `outcome`, closed by `ended_by`.
+    fn runs_ended(&mut self, outcome: RunOutcome, ended_by: &str) -> impl Future<Output = Result<u64>> + Send;
+    /// Webhook deliveries in the outbox, by state.
+    fn delivery_counts(&mut self) -> impl Future<Output = Result<Vec<(String, u64)>>> + Send;
 }

@@ -418,6 +418,41 @@ pub trait InteropStore: Store {
     ) -> impl Future<Output = Result<ImportReport>> + Send;
 }
 
+/// How a store's database connections are used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PoolStats {
+    /// The most it opens.
+    pub max: u32,
+    /// Open now (in use or idle).
+    pub open: u32,
+    pub idle: u32,
+}
+
+/// What `GET /metrics` reads from the database: the same on every replica
+/// (the pool aside).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct StoreMetrics {
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// `(workflow id, status, tickets)`.
+    pub tickets: Vec<(String, String, u64)>,
+    /// `(workflow id, tickets ready for anyone)`.
+    pub ready: Vec<(String, u64)>,
+    /// Claims ever made (each opened a run).
+    pub claims: u64,
+    /// Leases that ran out (each ended its run as abandoned by Tix).
+    pub lease_expiries: u64,
+    /// Webhook deliveries in the outbox by state (delivered and failed ones
+    /// are forgotten after a while).
+    pub deliveries: Vec<(String, u64)>,
+    pub pool: PoolStats,
+}
+
+/// The counts behind `GET /metrics`.
+pub trait MetricsStore {
+    fn store_metrics(&self) -> impl Future<Output = Result<StoreMetrics>> + Send;
+}
+
 /// Statistics of a workflow, computed by the backend from its tickets and
 /// their history (not by the caller).
 pub trait StatsStore {

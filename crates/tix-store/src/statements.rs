@@ -28,7 +28,7 @@ use tix_core::error::TicketRef;
 use tix_core::run::{Handoff, Run, RunFilter, RunOutcome};
 use tix_core::webhook::{Delivery, DeliveryState, Webhook};
 
-pub use crate::interop_statements::{InteropStatements, TreeStatements};
+pub use crate::interop_statements::{InteropStatements, MetricStatements, TreeStatements};
 
 /// Every statement a backend offers.
 pub trait Statements:
@@ -45,6 +45,7 @@ pub trait Statements:
     + WebhookStatements
     + TreeStatements
     + InteropStatements
+    + MetricStatements
 {
 }
 
@@ -62,6 +63,7 @@ impl<T> Statements for T where
         + WebhookStatements
         + TreeStatements
         + InteropStatements
+        + MetricStatements
 {
 }
 

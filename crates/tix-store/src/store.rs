@@ -631,6 +631,20 @@ impl<B: Backend> HierarchyStore for StoreOn<B> {
     }
 }
 
+impl<B: Backend> crate::MetricsStore for StoreOn<B> {
+    async fn store_metrics(&self) -> Result<crate::StoreMetrics> {
+        let pool = self.backend.pool_stats();
+        let mut metrics = self
+            .read(Consistency::Snapshot, |conn, _| {
+                Box::pin(async move { ops::metrics::store_metrics(conn).await })
+            })
+            .await?;
+        metrics.pool = pool;
+        metrics.backend = B::NAME;
+        Ok(metrics)
+    }
+}
+
 impl<B: Backend> InteropStore for StoreOn<B> {
     async fn export_workflow(&self, workflow_id: &str) -> Result<WorkflowExport> {
         let workflow_id = workflow_id.to_owned();

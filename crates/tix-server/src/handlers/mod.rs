@@ -34,6 +34,8 @@ pub struct AppState<S: Store> {
     pub auth: AuthMode,
     /// The longest a request waits for work (`wait=`), at most 60 s.
     pub max_wait: Duration,
+    /// This server's counters, for `GET /metrics`.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl<S: Store> AppState<S> {

@@ -12,6 +12,8 @@
 //!   commits, the OpenAPI document);
 //! - `live`: what the web UI uses beyond it (the event stream, statistics,
 //!   the embedded UI's files);
+//! - `metrics`: `GET /metrics` (the Prometheus text format, what it
+//!   counts, who may read it), on SQLite and PostgreSQL;
 //! - `mcp`: MCP over streamable HTTP (the spec's three phases, toolsets,
 //!   errors, tokens);
 //! - `search`: search, duplicates and related tickets over HTTP and MCP.
@@ -23,5 +25,6 @@ mod http;
 mod interop;
 mod live;
 mod mcp;
+mod metrics;
 mod search;
 mod webhooks;

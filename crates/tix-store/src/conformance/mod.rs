@@ -34,6 +34,7 @@ mod hierarchy;
 mod import;
 pub mod interop;
 mod listing;
+mod metrics;
 mod moves;
 mod patterns;
 mod ready;
@@ -48,6 +49,7 @@ pub use fixtures::{create_seed_workflow, new_ticket, seed_board, seed_workflow};
 pub use hierarchy::*;
 pub use import::*;
 pub use listing::*;
+pub use metrics::*;
 pub use moves::*;
 pub use patterns::*;
 pub use ready::*;
@@ -92,6 +94,7 @@ macro_rules! conformance_tests {
             event_feed_wakes_after_a_write,
             import_links_batch_and_stored_tickets,
             hierarchy_parents_children_and_ready,
+            metrics_count_what_is_there,
         );
         $crate::conformance_tests!(@interop $make;
             beads_import_keeps_relations,

@@ -17,6 +17,7 @@ pub mod graphs;
 pub mod guardian;
 pub mod idempotency;
 pub mod interop;
+pub mod metrics;
 pub mod moves;
 pub mod ranks;
 pub mod reads;

@@ -16,7 +16,7 @@ use tix_core::ticket::Priority;
 
 use super::rows;
 use super::PgConn;
-use crate::interop_statements::{ImportedTicketRow, InteropStatements, TreeStatements};
+use crate::interop_statements::{ImportedTicketRow, InteropStatements, MetricStatements, TreeStatements};
 use crate::{Error, Result};
 
 fn bad(what: String) -> Error {
@@ -597,5 +597,52 @@ impl InteropStatements for PgConn {
             .bind(ids)
             .fetch_all(self.c())
             .await?)
+    }
+}
+
+impl MetricStatements for PgConn {
+    async fn ticket_counts(&mut self) -> Result<Vec<(String, String, u64)>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT workflow_id, status, COUNT(*) FROM tickets GROUP BY workflow_id, status ORDER BY workflow_id, status",
+        )
+        .fetch_all(self.c())
+        .await?;
+        Ok(rows.into_iter().map(|(w, s, n)| (w, s, n.max(0) as u64)).collect())
+    }
+
+    async fn ready_count(&mut self, workflow_id: &str, status: &str) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tickets WHERE workflow_id = $1 AND status = $2 AND NOT is_resolved \
+             AND open_blockers = 0 AND open_children = 0 AND assigned_agent_id IS NULL",
+        )
+        .bind(workflow_id)
+        .bind(status)
+        .fetch_one(self.c())
+        .await?;
+        Ok(count.max(0) as u64)
+    }
+
+    async fn claim_count(&mut self) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(claim_token_hash) FROM runs")
+            .fetch_one(self.c())
+            .await?;
+        Ok(count.max(0) as u64)
+    }
+
+    async fn runs_ended(&mut self, outcome: RunOutcome, ended_by: &str) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE outcome = $1 AND ended_by = $2")
+            .bind(outcome.as_str())
+            .bind(ended_by)
+            .fetch_one(self.c())
+            .await?;
+        Ok(count.max(0) as u64)
+    }
+
+    async fn delivery_counts(&mut self) -> Result<Vec<(String, u64)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, COUNT(*) FROM webhook_deliveries GROUP BY state ORDER BY state")
+                .fetch_all(self.c())
+                .await?;
+        Ok(rows.into_iter().map(|(s, n)| (s, n.max(0) as u64)).collect())
     }
 }

@@ -271,9 +271,18 @@ impl PgStore {
 
 impl Backend for Postgres {
     type Conn = PgConn;
+    const NAME: &'static str = "postgres";
 
     fn shared(&self) -> &Arc<Shared> {
         &self.inner.shared
+    }
+
+    fn pool_stats(&self) -> crate::PoolStats {
+        crate::PoolStats {
+            max: self.inner.pool.options().get_max_connections(),
+            open: self.inner.pool.size(),
+            idle: self.inner.pool.num_idle() as u32,
+        }
     }
 
     /// Runs the write in a READ COMMITTED transaction; one that loses a

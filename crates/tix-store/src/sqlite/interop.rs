@@ -11,7 +11,7 @@ use tix_core::ticket::Priority;
 
 use super::rows::{json, opt_time, ticket_ref, time, time_text, to_json};
 use super::SqliteConn;
-use crate::interop_statements::{ImportedTicketRow, InteropStatements, TreeStatements};
+use crate::interop_statements::{ImportedTicketRow, InteropStatements, MetricStatements, TreeStatements};
 use crate::Result;
 
 fn bad(idx: usize, what: String) -> rusqlite::Error {
@@ -513,5 +513,50 @@ impl InteropStatements for SqliteConn {
 
     async fn existing_run_ids(&mut self, ids: &[String]) -> Result<Vec<String>> {
         self.taken("runs", ids)
+    }
+}
+
+impl MetricStatements for SqliteConn {
+    async fn ticket_counts(&mut self) -> Result<Vec<(String, String, u64)>> {
+        self.all(
+            "SELECT workflow_id, status, COUNT(*) FROM tickets GROUP BY workflow_id, status ORDER BY workflow_id, status",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64)),
+        )
+    }
+
+    async fn ready_count(&mut self, workflow_id: &str, status: &str) -> Result<u64> {
+        let count: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM tickets WHERE workflow_id = ?1 AND status = ?2 AND is_resolved = 0 \
+             AND open_blockers = 0 AND open_children = 0 AND assigned_agent_id IS NULL",
+            )?
+            .query_row(params![workflow_id, status], |r| r.get(0))?;
+        Ok(count.max(0) as u64)
+    }
+
+    async fn claim_count(&mut self) -> Result<u64> {
+        let count: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(claim_token_hash) FROM runs")?
+            .query_row([], |r| r.get(0))?;
+        Ok(count.max(0) as u64)
+    }
+
+    async fn runs_ended(&mut self, outcome: RunOutcome, ended_by: &str) -> Result<u64> {
+        let count: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM runs WHERE outcome = ?1 AND ended_by = ?2")?
+            .query_row(params![outcome.as_str(), ended_by], |r| r.get(0))?;
+        Ok(count.max(0) as u64)
+    }
+
+    async fn delivery_counts(&mut self) -> Result<Vec<(String, u64)>> {
+        self.all(
+            "SELECT state, COUNT(*) FROM webhook_deliveries GROUP BY state ORDER BY state",
+            [],
+            |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as u64)),
+        )
     }
 }

@@ -307,9 +307,21 @@ fn read_now<T>(conn: &mut SqliteConn, shared: &Shared, op: ReadOp<SqliteConn, T>
 
 impl Backend for Sqlite {
     type Conn = SqliteConn;
+    const NAME: &'static str = "sqlite";
 
     fn shared(&self) -> &Arc<Shared> {
         &self.inner.shared
+    }
+
+    /// The writer and the idle readers (readers in use are not counted;
+    /// up to [`MAX_IDLE_READERS`] are kept).
+    fn pool_stats(&self) -> crate::PoolStats {
+        let idle = self.inner.readers.lock().unwrap_or_else(|e| e.into_inner()).len() as u32;
+        crate::PoolStats {
+            max: MAX_IDLE_READERS as u32 + 1,
+            open: idle + 1,
+            idle,
+        }
     }
 
     fn write<T: Send + 'static>(&self, op: WriteOp<SqliteConn, T>) -> impl Future<Output = WriteOutcome<T>> + Send {

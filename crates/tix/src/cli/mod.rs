@@ -477,6 +477,9 @@ pub struct ServeArgs {
     /// at most 60s. Lower it behind a proxy that cuts idle requests sooner.
     #[arg(long, env = "TIX_MAX_WAIT", value_parser = fleet::duration, default_value = "60s", value_name = "DURATION")]
     pub max_wait: std::time::Duration,
+    /// Serve GET /metrics (Prometheus) without a token even with --auth required.
+    #[arg(long, env = "TIX_METRICS_PUBLIC")]
+    pub metrics_public: bool,
 }
 
 #[derive(Debug, Args)]
