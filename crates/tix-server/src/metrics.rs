@@ -5,7 +5,8 @@
 //! the [`track`] middleware and the deliverer; and the database's
 //! (`tix_store::StoreMetrics`: tickets by workflow and status, the ready
 //! queue, claims, lease expiries, the outbox; the embedding queue), read at
-//! scrape time, so every replica reports the same for those.
+//! scrape time (`handlers::metrics`), so every replica reports the same
+//! for those.
 //!
 //! The route sits outside `/api`: it obeys `--auth` like the API unless the
 //! server runs with `--metrics-public` ([`crate::auth`]).
@@ -16,13 +17,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, Method};
+use axum::http::Method;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use tix_store::{MetricsStore, SearchStore, Store, StoreMetrics};
-
-use crate::error::ApiError;
-use crate::handlers::AppState;
+use axum::response::Response;
+use tix_store::StoreMetrics;
 
 /// Upper bounds (seconds) of the latency histogram's buckets.
 const BUCKETS: [f64; 12] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -260,15 +258,4 @@ pub fn render(metrics: &Metrics, store: &StoreMetrics, embedding_queue: u64) -> 
         store.backend
     );
     out
-}
-
-/// `GET /metrics`.
-pub async fn get<S: Store + MetricsStore + SearchStore>(State(app): State<AppState<S>>) -> Result<Response, ApiError> {
-    let counts = app.store.store_metrics().await?;
-    let queue = app.store.embedding_queue_len().await?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        render(&app.metrics, &counts, queue),
-    )
-        .into_response())
 }

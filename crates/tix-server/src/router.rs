@@ -12,7 +12,9 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{authenticate, AuthMode, AuthState};
-use crate::handlers::{events, interop, runs, search, stats, tasks, tickets, webhooks, whoami, workflows, AppState};
+use crate::handlers::{
+    self, events, interop, runs, search, stats, tasks, tickets, webhooks, whoami, workflows, AppState,
+};
 use crate::host::{self, HostPolicy};
 use crate::limits;
 use crate::mcp::{self, McpOptions, TixMcp};
@@ -143,7 +145,7 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .route("/api/tasks/{task_id}", get(tasks::get::<S>))
         .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))
         .route("/api/events", get(events::list::<S>))
-        .route("/metrics", get(crate::metrics::get::<S>))
+        .route("/metrics", get(handlers::metrics::get::<S>))
         .with_state(AppState {
             store: store.clone(),
             use_cases,

@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod interop;
+pub mod metrics;
 pub mod runs;
 pub mod search;
 pub mod stats;

@@ -9,7 +9,7 @@ use tix_core::ticket::Priority;
 mod fleet;
 mod interop;
 
-pub use fleet::{ClaimArgs, HeartbeatArgs, ReadyArgs, RunCommand, WebhookCommand, WorkArgs};
+pub use fleet::{duration, ClaimArgs, HeartbeatArgs, ReadyArgs, RunCommand, WebhookCommand, WorkArgs};
 pub use interop::{ExportArgs, ImportArgs, ImportSource};
 
 const ABOUT: &str = "Tix: a ticket tracker and Kanban board for teams of AI agents.";
@@ -80,6 +80,10 @@ pub struct GlobalArgs {
     /// its command). Sent with every write: once the claim is lost they fail with lease_lost.
     #[arg(long, env = "TIX_CLAIM", global = true, value_name = "TOKEN", hide_env_values = true)]
     pub claim: Option<String>,
+
+    /// Settings file (TOML). Default: ./tix.toml when it exists. Flags and variables win over it.
+    #[arg(long, env = "TIX_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -366,6 +370,10 @@ pub struct EmbedArgs {
     /// Model name sent to that server (with --embedder openai).
     #[arg(long, env = "TIX_EMBEDDING_MODEL", value_name = "NAME")]
     pub embedding_model: Option<String>,
+
+    /// API key for that server, sent as a bearer token (with --embedder openai).
+    #[arg(long, env = "TIX_EMBEDDING_API_KEY", value_name = "KEY", hide_env_values = true)]
+    pub embedding_api_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -105,7 +105,7 @@ pub fn embedder_config(args: &EmbedArgs) -> Result<EmbedderConfig> {
             EmbedderConfig::OpenAi {
                 base_url,
                 model,
-                api_key: std::env::var("TIX_EMBEDDING_API_KEY").ok().filter(|k| !k.is_empty()),
+                api_key: args.embedding_api_key.clone().filter(|k| !k.is_empty()),
             }
         }
     })

@@ -24,7 +24,7 @@ phases:
 ";
 
 /// The environment variables `tix` reads; a test's commands start without them.
-pub const TIX_VARS: [&str; 10] = [
+pub const TIX_VARS: [&str; 12] = [
     "TIX_SERVER",
     "TIX_CLAIM",
     "TIX_RUN_ID",
@@ -35,6 +35,8 @@ pub const TIX_VARS: [&str; 10] = [
     "TIX_AUTH",
     "TIX_ADDR",
     "RUST_LOG",
+    "TIX_CONFIG",
+    "TIX_METRICS_PUBLIC",
 ];
 
 /// The built binary, with none of [`TIX_VARS`] inherited.

@@ -4,6 +4,7 @@
 //! `tix serve` on one PostgreSQL database. [`harness`] runs the binary.
 
 mod commits;
+mod config;
 mod flow;
 mod harness;
 mod interop;
