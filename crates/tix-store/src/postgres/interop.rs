@@ -407,6 +407,11 @@ impl InteropStatements for PgConn {
         .execute(self.c())
         .await?;
         if !comments.is_empty() {
+            // The per-comment index trigger stands aside (migration 0006);
+            // the commented tickets are indexed once each below.
+            sqlx::query("SELECT set_config('tix.bulk_import', 'on', true)")
+                .execute(self.c())
+                .await?;
             sqlx::query(
                 "INSERT INTO ticket_comments (ticket_id, author, body, created_at) \
                  SELECT t, a, b, c FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamptz[]) \
@@ -421,6 +426,19 @@ impl InteropStatements for PgConn {
                     .collect::<Vec<_>>(),
             )
             .bind(comments.iter().map(|(_, c)| c.created_at).collect::<Vec<_>>())
+            .execute(self.c())
+            .await?;
+            sqlx::query("SELECT set_config('tix.bulk_import', 'off', true)")
+                .execute(self.c())
+                .await?;
+            let mut commented: Vec<&str> = comments.iter().map(|(t, _)| *t).collect();
+            commented.dedup();
+            sqlx::query(
+                "INSERT INTO ticket_search (ticket_id, workflow_id, document) \
+                 SELECT t.id, t.workflow_id, tix_search_document(t.id) FROM tickets t WHERE t.id = ANY($1) \
+                 ON CONFLICT (ticket_id) DO UPDATE SET document = excluded.document, workflow_id = excluded.workflow_id",
+            )
+            .bind(commented)
             .execute(self.c())
             .await?;
         }
