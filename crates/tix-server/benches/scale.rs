@@ -2,12 +2,12 @@
 //!
 //! `cargo bench -p tix-server --bench scale` (or `scripts/bench`). Sizes can
 //! be narrowed with `TIX_BENCH_SIZES=10000` and the HTTP request count with
-//! `TIX_BENCH_HTTP_REQUESTS`. With `TIX_BENCH_POSTGRES_URL` (or
+//! `TIX_BENCH_HTTP_REQUESTS` (`TIX_BENCH_HTTP_ONLY=1` measures only HTTP). With `TIX_BENCH_POSTGRES_URL` (or
 //! `TIX_TEST_POSTGRES_URL`) set, every figure is measured on PostgreSQL too
 //! (in a throwaway schema), and HTTP writes on one and on two replicas.
 //!
-//! - bulk import rate (tickets/s), each ticket blocked by 1–3 earlier ones
-//!   (1 % of tickets are roots, so the ready set is not trivially one ticket);
+//! - bulk import rate (tickets/s) of a synthetic board (each ticket blocked
+//!   by 1–3 earlier ones; see `tix_store::conformance::synthetic`);
 //! - `ready` latency p50/p99 (warm; the first, cold call reported apart);
 //! - resolve of a ticket with 1,000 dependents;
 //! - HTTP single-ticket create + status change with 32 concurrent clients.
@@ -17,23 +17,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tix_core::ticket::NewTicket;
-use tix_core::workflow::NewWorkflow;
+use tix_store::conformance::synthetic::{self, ticket};
 use tix_store::{PgOptions, PgStore, SqliteStore, TestSchema};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*: deterministic, good enough for shaping a graph.
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort();
@@ -45,71 +30,22 @@ fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn workflow() -> NewWorkflow {
-    serde_json::from_value(json!({
-        "name": "bench",
-        "board_config": {
-            "columns": [
-                {"id": "backlog", "name": "Backlog"}, {"id": "building", "name": "Building"},
-                {"id": "testing", "name": "Testing"}, {"id": "done", "name": "Done"}
-            ],
-            "ticket_types": ["component", "bug"],
-            "initial_status": "backlog"
-        }
-    }))
-    .expect("workflow json")
-}
-
-fn ticket(i: usize, blockers: Vec<String>) -> NewTicket {
-    NewTicket {
-        workflow_id: String::new(),
-        title: format!("Component {i}: build the thing"),
-        description: format!(
-            "Ticket {i} of the benchmark; depends on {} earlier tickets.",
-            blockers.len()
-        ),
-        ticket_type: "component".into(),
-        priority: None,
-        tags: vec![format!("area-{}", i % 17)],
-        blocked_by_ticket_ids: blockers,
-        assigned_agent_id: None,
-        id: None,
-        parent_id: None,
-    }
-}
-
-fn bench_id(i: usize) -> String {
-    format!("ticket-b{i:06}")
-}
-
 /// Runs every measurement on one backend. `replicas` builds extra stores on
 /// the same database (PostgreSQL) for the two-replica HTTP figure.
 async fn scale<S: tix_server::ServedStore>(backend: &str, store: S, n: usize, replicas: Vec<S>) {
-    let wf = store.create_workflow("bench", workflow()).await.expect("workflow").id;
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ n as u64);
-    let mut ids: Vec<String> = Vec::with_capacity(n);
-    let started = Instant::now();
-    for chunk_start in (0..n).step_by(1000) {
-        let batch: Vec<NewTicket> = (chunk_start..(chunk_start + 1000).min(n))
-            .map(|i| {
-                let root = i == 0 || rng.below(100) == 0;
-                let wanted = if root { 0 } else { 1 + rng.below(3) as usize };
-                let mut blockers: Vec<String> = Vec::new();
-                // Explicit ids let a ticket name earlier ones in its own batch.
-                while blockers.len() < wanted.min(i) {
-                    let pick = bench_id(rng.below(i as u64) as usize);
-                    if !blockers.contains(&pick) {
-                        blockers.push(pick);
-                    }
-                }
-                NewTicket {
-                    id: Some(bench_id(i)),
-                    ..ticket(i, blockers)
-                }
-            })
-            .collect();
-        ids.extend(store.import_tickets("bench", &wf, batch).await.expect("import"));
+    if std::env::var_os("TIX_BENCH_HTTP_ONLY").is_some() {
+        let wf = synthetic::fill(&store, "bench", "ticket-b", 1000)
+            .await
+            .expect("import");
+        let mut all = vec![store];
+        all.extend(replicas);
+        for count in 1..=all.len() {
+            http(backend, all[..count].to_vec(), &wf).await;
+        }
+        return;
     }
+    let started = Instant::now();
+    let wf = synthetic::fill(&store, "bench", "ticket-b", n).await.expect("import");
     let import = started.elapsed();
     println!(
         "[{backend} {n:>6} tickets] import: {:.2} s ({:.0} tickets/s)",
@@ -199,6 +135,7 @@ async fn http<S: tix_server::ServedStore>(backend: &str, stores: Vec<S>, wf: &st
     let per_client = requests / clients / 2;
     let client = reqwest::Client::new();
     let bases = Arc::new(bases);
+    read_ceiling(backend, &client, &bases, &wf, requests).await;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {
@@ -247,6 +184,39 @@ async fn http<S: tix_server::ServedStore>(backend: &str, stores: Vec<S>, wf: &st
         latencies.len() as f64 / elapsed.as_secs_f64(),
         ms(percentile(&mut latencies, 0.5)),
         ms(percentile(&mut latencies, 0.99)),
+    );
+}
+
+/// The same 32 clients reading one small resource: what the HTTP stack
+/// itself allows on this machine (clients and servers share its cores).
+async fn read_ceiling(backend: &str, client: &reqwest::Client, bases: &Arc<Vec<String>>, wf: &str, requests: usize) {
+    let clients = 32;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (client, bases, wf) = (client.clone(), bases.clone(), wf.to_string());
+        tasks.push(tokio::spawn(async move {
+            let base = &bases[c % bases.len()];
+            for _ in 0..requests / clients {
+                let status = client
+                    .get(format!("{base}/api/workflows/{wf}"))
+                    .header("X-Agent-ID", format!("bench-{c}"))
+                    .send()
+                    .await
+                    .expect("read")
+                    .status();
+                assert!(status.is_success());
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("client");
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "[{backend} HTTP, 32 clients, {} replica(s)] ceiling: {:.0} reads/s of GET /api/workflows/{{id}}",
+        bases.len(),
+        (requests / clients * clients) as f64 / elapsed.as_secs_f64()
     );
 }
 

@@ -21,6 +21,10 @@ use tokio::sync::watch;
 pub const LEASE: Duration = Duration::from_secs(15);
 /// How often the outbox is checked when no event woke the deliverer (retries come due).
 pub const POLL: Duration = Duration::from_millis(500);
+/// After a wake-up, how long further wake-ups gather before the outbox is
+/// read again: under a stream of writes the outbox is read at most about
+/// 100 times a second, not once per commit.
+const GATHER: Duration = Duration::from_millis(10);
 /// How long a receiver has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// Webhooks served at once.
@@ -80,7 +84,7 @@ pub async fn run<S: WebhookStore + EventFeed + Clone + Send + Sync + 'static>(
             return;
         }
         tokio::select! {
-            _ = feed.changed() => {}
+            _ = feed.changed() => tokio::time::sleep(GATHER).await,
             _ = tokio::time::sleep(POLL) => {}
             _ = shutdown.changed() => return,
         }

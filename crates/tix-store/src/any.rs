@@ -25,17 +25,32 @@ pub enum AnyStore {
 pub struct OpenOptions {
     /// PostgreSQL connection pool size.
     pub pool_size: u32,
+    /// Most dependency-graph nodes kept in memory, over all workflows.
+    pub graph_cache_nodes: usize,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { pool_size: 16 }
+        OpenOptions {
+            pool_size: 16,
+            graph_cache_nodes: crate::DEFAULT_GRAPH_CACHE_NODES,
+        }
     }
 }
 
 impl AnyStore {
     /// Opens (creating and migrating) the database a URL names.
     pub async fn open(url: &DatabaseUrl, options: &OpenOptions) -> Result<Self> {
+        let store = Self::open_backend(url, options).await?;
+        match &store {
+            AnyStore::Sqlite(s) => s.limit_graph_cache(options.graph_cache_nodes),
+            #[cfg(feature = "postgres")]
+            AnyStore::Postgres(s) => s.limit_graph_cache(options.graph_cache_nodes),
+        }
+        Ok(store)
+    }
+
+    async fn open_backend(url: &DatabaseUrl, options: &OpenOptions) -> Result<Self> {
         match url {
             DatabaseUrl::SqliteFile(_) | DatabaseUrl::SqliteMemory => Ok(AnyStore::Sqlite(SqliteStore::open_url(url)?)),
             #[cfg(feature = "postgres")]

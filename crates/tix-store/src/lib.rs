@@ -61,6 +61,7 @@ mod url;
 pub use any::{AnyStore, OpenOptions};
 #[cfg(feature = "postgres")]
 pub use copy::{copy_sqlite_to_postgres, CopyProgress, CopyReport};
+pub use graph_cache::{GraphCacheStats, DEFAULT_GRAPH_CACHE_NODES};
 pub use ops::interop::ImportOptions;
 pub use ops::webhooks::Attempt;
 #[cfg(all(feature = "postgres", any(test, feature = "conformance")))]
@@ -69,7 +70,7 @@ pub use postgres::TestSchema;
 pub use postgres::{PgOptions, Postgres};
 pub use scope::{Keyed, Scope, Scoped};
 pub use search::{SearchFilter, SearchStore};
-pub use sqlite::Sqlite;
+pub use sqlite::{GroupCommitStats, Sqlite};
 pub use statements::{DueDelivery, RecordedAnswer, WebhookLease};
 pub use store::StoreOn;
 pub use tix_core::validate::MAX_STATS_DAYS;

@@ -58,6 +58,18 @@ where
 }
 
 impl<B: Backend> StoreOn<B> {
+    /// Bounds the in-memory dependency graphs to `nodes` in all: the least
+    /// recently used workflows' graphs go first and are loaded again when
+    /// next needed.
+    pub fn limit_graph_cache(&self, nodes: usize) {
+        self.backend.shared().graphs.set_limit(nodes);
+    }
+
+    /// What the graph cache holds and has done.
+    pub fn graph_cache_stats(&self) -> crate::GraphCacheStats {
+        self.backend.shared().graphs.stats()
+    }
+
     pub(crate) fn new(backend: B) -> StoreOn<B> {
         StoreOn {
             backend,

@@ -61,6 +61,7 @@ pub struct Serve {
     /// Also `tix mcp --board`.
     pub board: Option<PathBuf>,
     pub pool_size: Option<u32>,
+    pub graph_cache_nodes: Option<usize>,
     pub auth: Option<String>,
     pub allowed_hosts: Option<Vec<String>>,
     /// `30s`, `2m`, or seconds.
@@ -231,6 +232,12 @@ impl Config {
                 set(&mut args.demo, sub, "demo", s.demo);
                 set_some(&mut args.board, sub, "board", s.board.clone());
                 set(&mut args.pool_size, sub, "pool_size", s.pool_size);
+                set(
+                    &mut args.graph_cache_nodes,
+                    sub,
+                    "graph_cache_nodes",
+                    s.graph_cache_nodes,
+                );
                 set(&mut args.auth, sub, "auth", s.auth.clone());
                 set(&mut args.allowed_hosts, sub, "allowed_hosts", s.allowed_hosts.clone());
                 if let Some(text) = &s.max_wait {

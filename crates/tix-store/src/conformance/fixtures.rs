@@ -112,7 +112,7 @@ pub(super) fn expect_code<T: Debug>(result: Result<T>, code: &str, what: &str) -
     err
 }
 
-pub(super) async fn all_tickets<S: Store>(store: &S, filter: TicketFilter) -> Vec<Ticket> {
+pub async fn all_tickets<S: Store>(store: &S, filter: TicketFilter) -> Vec<Ticket> {
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
@@ -128,7 +128,7 @@ pub(super) async fn all_tickets<S: Store>(store: &S, filter: TicketFilter) -> Ve
     }
 }
 
-pub(super) fn in_workflow(workflow_id: &str) -> TicketFilter {
+pub fn in_workflow(workflow_id: &str) -> TicketFilter {
     TicketFilter {
         workflow_id: Some(workflow_id.to_string()),
         ..TicketFilter::default()

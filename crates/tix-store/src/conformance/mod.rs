@@ -39,13 +39,14 @@ mod moves;
 mod patterns;
 mod ready;
 mod stats;
+pub mod synthetic;
 mod tickets;
 mod workflows;
 
 pub use blocking::*;
 pub use concurrency::*;
 pub use events::*;
-pub use fixtures::{create_seed_workflow, new_ticket, seed_board, seed_workflow};
+pub use fixtures::{all_tickets, create_seed_workflow, in_workflow, new_ticket, seed_board, seed_workflow};
 pub use hierarchy::*;
 pub use import::*;
 pub use listing::*;

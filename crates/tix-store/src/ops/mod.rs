@@ -192,9 +192,21 @@ impl WriteCtx {
 
     /// After the commit: the cache takes the deltas, event streams wake.
     pub fn committed(self) {
+        self.apply_graph_changes();
+        self.wake_readers();
+    }
+
+    /// The cache takes this write's graph deltas. Group commit calls it as
+    /// soon as the write's savepoint is released, so the next write of the
+    /// group finds the graph it sees in the cache.
+    pub fn apply_graph_changes(&self) {
         for (workflow_id, (old, deltas)) in &self.changes {
             self.shared.graphs.apply(workflow_id, *old, deltas);
         }
+    }
+
+    /// Wakes event streams if this write appended events.
+    pub fn wake_readers(&self) {
         if self.last_event.is_some() {
             self.shared.wake();
         }
@@ -203,10 +215,20 @@ impl WriteCtx {
     /// After a rollback: forget graphs the transaction may have seen
     /// half-written; answers the refusal to record, if any.
     pub fn rolled_back(self) -> Option<PendingViolation> {
+        self.forget_graphs();
+        self.refused
+    }
+
+    /// Drops from the cache every graph this write read or changed.
+    pub fn forget_graphs(&self) {
         for workflow_id in self.touched.iter().chain(self.changes.keys()) {
             self.shared.graphs.invalidate(workflow_id);
         }
-        self.refused
+    }
+
+    /// The refusal to record once the refused write rolled back.
+    pub fn take_refusal(&mut self) -> Option<PendingViolation> {
+        self.refused.take()
     }
 }
 

@@ -14,6 +14,17 @@ use super::SqliteConn;
 use crate::interop_statements::{ImportedTicketRow, InteropStatements, MetricStatements, TreeStatements};
 use crate::Result;
 
+/// The writer and the idle readers (readers in use are not counted; up to
+/// `MAX_IDLE_READERS` are kept).
+pub(super) fn pool_stats(backend: &super::Sqlite) -> crate::PoolStats {
+    let idle = backend.inner.readers.lock().unwrap_or_else(|e| e.into_inner()).len() as u32;
+    crate::PoolStats {
+        max: super::MAX_IDLE_READERS as u32 + 1,
+        open: idle + 1,
+        idle,
+    }
+}
+
 fn bad(idx: usize, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, what.into())
 }

@@ -466,6 +466,10 @@ pub struct ServeArgs {
     /// PostgreSQL connection pool size (per server; several servers may share one database).
     #[arg(long, env = "TIX_DATABASE_POOL_SIZE", default_value_t = 16, value_name = "N")]
     pub pool_size: u32,
+    /// Most dependency-graph nodes (tickets) kept in memory over all workflows (about 200 bytes
+    /// each); the least recently used workflows' graphs are dropped and loaded again on use.
+    #[arg(long, env = "TIX_GRAPH_CACHE_NODES", default_value_t = tix_store::DEFAULT_GRAPH_CACHE_NODES, value_name = "N")]
+    pub graph_cache_nodes: usize,
     /// `required`: every request needs an agent token (`tix agent add NAME`), which decides the
     /// agent. `off`: the X-Agent-ID header is trusted (local use).
     #[arg(long, env = "TIX_AUTH", default_value = "off", value_name = "off|required")]

@@ -188,7 +188,14 @@ impl Client {
             Client::Remote(HttpClient::new(server, agent, token)?)
         } else {
             Client::Local(LocalStore {
-                store: open_store(database, &OpenOptions { pool_size: 4 }).await?,
+                store: open_store(
+                    database,
+                    &OpenOptions {
+                        pool_size: 4,
+                        ..Default::default()
+                    },
+                )
+                .await?,
                 agent,
             })
         };

@@ -19,7 +19,14 @@ pub async fn run(command: AgentCommand, global: &GlobalArgs) -> Result<()> {
         .with_hint("Run `tix agent ...` without --server where the database is (--database).")
         .into());
     }
-    let store = open_store(&global.database, &tix_store::OpenOptions { pool_size: 4 }).await?;
+    let store = open_store(
+        &global.database,
+        &tix_store::OpenOptions {
+            pool_size: 4,
+            ..Default::default()
+        },
+    )
+    .await?;
     match command {
         AgentCommand::Add(args) => {
             let token = store

@@ -42,7 +42,14 @@ pub async fn run(args: McpArgs, global: &GlobalArgs) -> Result<()> {
         )
         .await;
     }
-    let store = open_store(&global.database, &tix_store::OpenOptions { pool_size: 4 }).await?;
+    let store = open_store(
+        &global.database,
+        &tix_store::OpenOptions {
+            pool_size: 4,
+            ..Default::default()
+        },
+    )
+    .await?;
     if let Some(board) = &args.board {
         crate::commands::serve::create_board_workflow(&store, board).await?;
     }

@@ -30,6 +30,7 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
         database,
         &OpenOptions {
             pool_size: args.pool_size,
+            graph_cache_nodes: args.graph_cache_nodes,
         },
     )
     .await?;
