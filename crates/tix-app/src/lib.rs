@@ -40,6 +40,7 @@
 //!     blocked_by_ticket_ids: Vec::new(),
 //!     assigned_agent_id: None,
 //!     id: None,
+//!     parent_id: None,
 //! };
 //! let created = app.create_ticket("agent-a", new, CreateOptions::default()).await?;
 //! println!("{} ({} look-alikes)", created.ticket_id, created.similar_tickets.len());

@@ -146,6 +146,24 @@ pub enum DomainError {
 
     #[error("the Idempotency-Key '{key}' was already used for a different request")]
     IdempotencyKeyReused { key: String },
+
+    #[error("ticket {ticket_id} has unresolved children: {}",
+        children.iter().map(|c| format!("{} [{}] {}", c.id, c.status, c.title)).collect::<Vec<_>>().join("; "))]
+    ChildrenOpen {
+        ticket_id: String,
+        children: Vec<TicketRef>,
+    },
+
+    #[error("making {parent_id} the parent of {ticket_id} would make a loop: {}", path.join(" -> "))]
+    ParentCycle {
+        ticket_id: String,
+        parent_id: String,
+        /// The ticket, its would-be parent, and up the parents back to the ticket.
+        path: Vec<String>,
+    },
+
+    #[error("line {line}: {reason}")]
+    ImportRefused { line: u64, reason: String },
 }
 
 impl DomainError {
@@ -199,6 +217,9 @@ impl DomainError {
             DomainError::NotRunOwner { .. } => "not_run_owner",
             DomainError::NothingQueued { .. } => "nothing_queued",
             DomainError::IdempotencyKeyReused { .. } => "idempotency_key_reused",
+            DomainError::ChildrenOpen { .. } => "children_open",
+            DomainError::ParentCycle { .. } => "parent_cycle",
+            DomainError::ImportRefused { .. } => "import_refused",
         }
     }
 
@@ -291,6 +312,16 @@ impl DomainError {
             DomainError::IdempotencyKeyReused { .. } => {
                 "Use a new key for a new request; repeat a key only to retry the very same request.".into()
             }
+            DomainError::ChildrenOpen { children, .. } => format!(
+                "Resolve the children first ({}), or resolve with force: true (`tix resolve --force`) to close it anyway.",
+                children.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            DomainError::ParentCycle { .. } => {
+                "Choose a parent that is not below this ticket, or move the other ticket first.".into()
+            }
+            DomainError::ImportRefused { .. } => {
+                "Fix the file at that line (or export it again) and import again; nothing was written.".into()
+            }
         }
     }
 
@@ -362,6 +393,15 @@ impl DomainError {
                 json!({ "workflow_id": workflow_id, "phase_id": phase_id })
             }
             DomainError::IdempotencyKeyReused { key } => json!({ "key": key }),
+            DomainError::ChildrenOpen { ticket_id, children } => {
+                json!({ "ticket_id": ticket_id, "children": children })
+            }
+            DomainError::ParentCycle {
+                ticket_id,
+                parent_id,
+                path,
+            } => json!({ "ticket_id": ticket_id, "parent_id": parent_id, "path": path }),
+            DomainError::ImportRefused { line, .. } => json!({ "line": line }),
         }
     }
 }

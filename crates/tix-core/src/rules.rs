@@ -89,13 +89,16 @@ pub struct ReadyFacts<'a> {
     pub is_resolved: bool,
     pub is_blocked: bool,
     pub assigned_agent_id: Option<&'a str>,
+    /// Whether any child of the ticket is unresolved (a parent waits for them).
+    pub has_open_children: bool,
 }
 
-/// Ready = unresolved, not blocked, in the initial column, and unassigned
-/// (or assigned to the asking agent).
+/// Ready = unresolved, not blocked, no unresolved child, in the initial
+/// column, and unassigned (or assigned to the asking agent).
 pub fn is_ready(board: &BoardConfig, facts: &ReadyFacts<'_>, asking_agent: Option<&str>) -> bool {
     !facts.is_resolved
         && !facts.is_blocked
+        && !facts.has_open_children
         && facts.status == board.initial_status
         && match facts.assigned_agent_id {
             None => true,
@@ -207,19 +210,21 @@ mod tests {
     }
 
     #[rstest]
-    #[case("backlog", false, false, None, None, true)]
-    #[case("backlog", false, true, None, None, false)]
-    #[case("backlog", true, false, None, None, false)]
-    #[case("building", false, false, None, None, false)]
-    #[case("backlog", false, false, Some("a1"), Some("a1"), true)]
-    #[case("backlog", false, false, Some("a1"), Some("a2"), false)]
-    #[case("backlog", false, false, Some("a1"), None, false)]
+    #[case("backlog", false, false, None, None, false, true)]
+    #[case("backlog", false, true, None, None, false, false)]
+    #[case("backlog", true, false, None, None, false, false)]
+    #[case("building", false, false, None, None, false, false)]
+    #[case("backlog", false, false, Some("a1"), Some("a1"), false, true)]
+    #[case("backlog", false, false, Some("a1"), Some("a2"), false, false)]
+    #[case("backlog", false, false, Some("a1"), None, false, false)]
+    #[case("backlog", false, false, None, None, true, false)]
     fn ready_definition(
         #[case] status: &str,
         #[case] is_resolved: bool,
         #[case] is_blocked: bool,
         #[case] holder: Option<&str>,
         #[case] asking: Option<&str>,
+        #[case] has_open_children: bool,
         #[case] expected: bool,
     ) {
         let facts = ReadyFacts {
@@ -227,6 +232,7 @@ mod tests {
             is_resolved,
             is_blocked,
             assigned_agent_id: holder,
+            has_open_children,
         };
         assert_eq!(is_ready(&board(), &facts, asking), expected);
     }

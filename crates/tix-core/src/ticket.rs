@@ -104,6 +104,13 @@ pub struct Ticket {
     pub version: u64,
     /// When the claim of `assigned_agent_id` runs out (renewed by its writes).
     pub lease_expires_at: Option<DateTime<Utc>>,
+    /// The ticket this one is part of (same workflow), if any.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    /// The id it had in the tracker it was imported from (`bd-a1b2`,
+    /// `acme/shop#12`); a ticket id may be given as it anywhere.
+    #[serde(default)]
+    pub external_ref: Option<String>,
 }
 
 impl Ticket {
@@ -142,6 +149,9 @@ pub struct NewTicket {
     /// Caller-chosen id (imports only; generated when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The ticket this one is part of (same workflow; id or unambiguous prefix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
 }
 
 impl NewTicket {
@@ -166,6 +176,13 @@ impl NewTicket {
                 blockers.push(id);
             }
         }
+        // Resolved (id, prefix or external ref) by the store.
+        let parent_id = self
+            .parent_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string);
         Ok(NewTicket {
             workflow_id: self.workflow_id.clone(),
             title,
@@ -176,6 +193,7 @@ impl NewTicket {
             blocked_by_ticket_ids: blockers,
             assigned_agent_id,
             id: self.id.clone(),
+            parent_id,
         })
     }
 }
@@ -196,6 +214,11 @@ pub struct TicketPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub assigned_agent_id: Option<Option<String>>,
+    /// The parent (same workflow, not below this ticket); `null` detaches
+    /// it from its parent; absent leaves it as is.
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
 }
 
 fn double_option<'de, D>(deserializer: D) -> Result<Option<Option<String>>, D::Error>
@@ -213,6 +236,7 @@ impl TicketPatch {
             && self.tags.is_none()
             && self.ticket_type.is_none()
             && self.assigned_agent_id.is_none()
+            && self.parent_id.is_none()
     }
 
     /// Validates against the board and returns the normalised patch.
@@ -220,7 +244,7 @@ impl TicketPatch {
         if self.is_empty() {
             return Err(DomainError::validation(
                 "body",
-                "nothing to change; send any of title, description, priority, tags, ticket_type, assigned_agent_id",
+                "nothing to change; send any of title, description, priority, tags, ticket_type, assigned_agent_id, parent_id",
             ));
         }
         if let Some(description) = &self.description {
@@ -239,6 +263,12 @@ impl TicketPatch {
                 None => None,
                 Some(None) => Some(None),
                 Some(Some(agent)) => Some(Some(check_agent_id("assigned_agent_id", agent)?)),
+            },
+            parent_id: match &self.parent_id {
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(parent)) if parent.trim().is_empty() => Some(None),
+                Some(Some(parent)) => Some(Some(parent.trim().to_string())),
             },
         })
     }
@@ -263,6 +293,9 @@ impl TicketPatch {
         }
         if self.assigned_agent_id.is_some() {
             names.push("assigned_agent_id");
+        }
+        if self.parent_id.is_some() {
+            names.push("parent_id");
         }
         names
     }
@@ -314,6 +347,19 @@ pub struct TicketDetail {
     /// Attempts at this ticket (claims and task starts), oldest first.
     #[serde(default)]
     pub runs: Vec<crate::run::Run>,
+    /// Its parent, when it has one.
+    #[serde(default)]
+    pub parent: Option<TicketRef>,
+    /// Its descendants in tree order (depth 1: its direct children), each
+    /// with its state.
+    #[serde(default)]
+    pub children: Vec<crate::hierarchy::ChildTicket>,
+    /// Resolved of all its descendants.
+    #[serde(default)]
+    pub progress: crate::hierarchy::Progress,
+    /// Links kept from the tracker it was imported from.
+    #[serde(default)]
+    pub links: Vec<crate::hierarchy::TicketLink>,
 }
 
 /// Result of a status change or a resolve.
@@ -354,6 +400,9 @@ pub struct TicketFilter {
     pub blocked: Option<bool>,
     pub resolved: Option<bool>,
     pub tag: Option<String>,
+    /// Only the direct children of this ticket (a full id).
+    #[serde(default)]
+    pub parent_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -101,12 +101,18 @@ pub async fn identify<S: ServedStore>(store: &S, mode: AuthMode, headers: &Heade
 pub struct AuthState<S> {
     pub store: S,
     pub mode: AuthMode,
+    /// `/metrics` needs no token (`--metrics-public`).
+    pub metrics_public: bool,
 }
 
 /// Paths anyone may read: the web UI's static files, the health check and
-/// the API document. The API and `/mcp` need the caller's identity.
-fn is_public(path: &str) -> bool {
-    let guarded = path.starts_with("/api/") || path == "/mcp" || path.starts_with("/mcp/");
+/// the API document (and `/metrics` with `--metrics-public`). The API,
+/// `/mcp` and `/metrics` need the caller's identity.
+fn is_public(path: &str, metrics_public: bool) -> bool {
+    let guarded = path.starts_with("/api/")
+        || path == "/mcp"
+        || path.starts_with("/mcp/")
+        || (path == "/metrics" && !metrics_public);
     !guarded || matches!(path, "/api/health" | "/api/openapi.json")
 }
 
@@ -116,7 +122,7 @@ pub async fn authenticate<S: ServedStore>(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let identity = if is_public(request.uri().path()) {
+    let identity = if is_public(request.uri().path(), state.metrics_public) {
         Ok(Identity::Trusted(None))
     } else {
         identify(&state.store, state.mode, request.headers()).await

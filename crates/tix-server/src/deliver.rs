@@ -11,7 +11,10 @@
 use std::time::Duration;
 
 use hmac::{KeyInit, Mac};
+use tix_core::webhook::DeliveryState;
 use tix_store::{Attempt, DueDelivery, EventFeed, WebhookLease, WebhookStore};
+
+use crate::metrics::Metrics;
 use tokio::sync::watch;
 
 /// How long a replica holds a webhook it is sending for (renewed per delivery).
@@ -58,6 +61,7 @@ fn sender_id() -> String {
 pub async fn run<S: WebhookStore + EventFeed + Clone + Send + Sync + 'static>(
     store: S,
     mut shutdown: watch::Receiver<bool>,
+    metrics: Metrics,
 ) {
     let sender = sender_id();
     let client = match reqwest::Client::builder()
@@ -107,7 +111,13 @@ pub async fn run<S: WebhookStore + EventFeed + Clone + Send + Sync + 'static>(
         };
         let mut sending = tokio::task::JoinSet::new();
         for lease in leases {
-            sending.spawn(send_webhook(store.clone(), client.clone(), sender.clone(), lease));
+            sending.spawn(send_webhook(
+                store.clone(),
+                client.clone(),
+                sender.clone(),
+                lease,
+                metrics.clone(),
+            ));
         }
         while sending.join_next().await.is_some() {}
     }
@@ -115,7 +125,13 @@ pub async fn run<S: WebhookStore + EventFeed + Clone + Send + Sync + 'static>(
 
 /// Sends the leased webhook's due deliveries in order; stops at the first
 /// failure (its retry waits for the backoff, and later ones wait behind it).
-async fn send_webhook<S: WebhookStore>(store: S, client: reqwest::Client, sender: String, lease: WebhookLease) {
+async fn send_webhook<S: WebhookStore>(
+    store: S,
+    client: reqwest::Client,
+    sender: String,
+    lease: WebhookLease,
+    metrics: Metrics,
+) {
     loop {
         let due = match store.next_due_delivery(&lease.webhook_id, &sender, LEASE).await {
             Ok(Some(due)) => due,
@@ -132,8 +148,17 @@ async fn send_webhook<S: WebhookStore>(store: S, client: reqwest::Client, sender
                 attempt = due.attempts + 1, "webhook delivery failed; it will be retried");
         }
         match store.record_attempt(&due, attempt).await {
-            Ok(_) if delivered => continue,
-            Ok(_) => break,
+            Ok(state) => {
+                metrics.webhook_attempt(match state {
+                    _ if delivered => "delivered",
+                    DeliveryState::Failed => "failed",
+                    _ => "retried",
+                });
+                if delivered {
+                    continue;
+                }
+                break;
+            }
             Err(err) => {
                 tracing::warn!(%err, "recording a webhook delivery failed");
                 break;

@@ -50,7 +50,8 @@ pub fn status_for(error: &DomainError) -> StatusCode {
         | DomainError::AmbiguousId { .. }
         | DomainError::WorkflowNotChosen { .. }
         | DomainError::TaskReference { .. }
-        | DomainError::UnknownPhase { .. } => StatusCode::BAD_REQUEST,
+        | DomainError::UnknownPhase { .. }
+        | DomainError::ImportRefused { .. } => StatusCode::BAD_REQUEST,
         DomainError::NotFound { .. }
         | DomainError::EdgeNotFound { .. }
         | DomainError::NothingReady { .. }
@@ -67,7 +68,9 @@ pub fn status_for(error: &DomainError) -> StatusCode {
         | DomainError::TaskTransition { .. }
         | DomainError::GuardianRefused { .. }
         | DomainError::LeaseLost { .. }
-        | DomainError::RunEnded { .. } => StatusCode::CONFLICT,
+        | DomainError::RunEnded { .. }
+        | DomainError::ChildrenOpen { .. }
+        | DomainError::ParentCycle { .. } => StatusCode::CONFLICT,
         DomainError::NotRunOwner { .. } => StatusCode::FORBIDDEN,
         DomainError::StaleVersion { .. } => StatusCode::PRECONDITION_FAILED,
         DomainError::IdempotencyKeyReused { .. } => StatusCode::UNPROCESSABLE_ENTITY,

@@ -18,6 +18,7 @@ pub mod host;
 mod identity;
 mod limits;
 pub mod mcp;
+pub mod metrics;
 pub mod openapi;
 pub mod request;
 mod router;
@@ -62,8 +63,9 @@ pub async fn launch_with_search<S: ServedStore>(
     let mcp_streams = tokio_util::sync::CancellationToken::new();
     options.shutdown = Some(stop.clone());
     options.mcp_shutdown = Some(mcp_streams.clone());
+    let metrics = options.metrics.get_or_insert_with(metrics::Metrics::default).clone();
     // Webhook deliveries go out from every server on the database.
-    let deliverer = tokio::spawn(deliver::run(search.store().clone(), stop.subscribe()));
+    let deliverer = tokio::spawn(deliver::run(search.store().clone(), stop.subscribe(), metrics));
     let served = axum::serve(listener, router_with_search(search, options))
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -26,7 +26,7 @@ const DRAIN_LIMIT: u64 = 256 * 1024 * 1024;
 
 /// The body limit of a route, by path.
 pub fn body_limit_for(path: &str) -> usize {
-    if path.ends_with("/tickets/import") {
+    if path.ends_with("/tickets/import") || path == "/api/import" {
         IMPORT_BODY_LIMIT
     } else {
         BODY_LIMIT

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use utoipa::OpenApi;
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::handlers::{events, runs, search, stats, tasks, tickets, webhooks, whoami, workflows};
+use crate::handlers::{events, interop, runs, search, stats, tasks, tickets, webhooks, whoami, workflows};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -35,6 +35,8 @@ use crate::handlers::{events, runs, search, stats, tasks, tickets, webhooks, who
         workflows::claim,
         workflows::import,
         workflows::guardian,
+        interop::export,
+        interop::import,
         stats::get,
         tickets::create,
         tickets::list,

@@ -12,7 +12,9 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{authenticate, AuthMode, AuthState};
-use crate::handlers::{events, runs, search, stats, tasks, tickets, webhooks, whoami, workflows, AppState};
+use crate::handlers::{
+    self, events, interop, runs, search, stats, tasks, tickets, webhooks, whoami, workflows, AppState,
+};
 use crate::host::{self, HostPolicy};
 use crate::limits;
 use crate::mcp::{self, McpOptions, TixMcp};
@@ -34,6 +36,10 @@ pub struct ServerOptions {
     /// The longest a request waits for work (`wait=`, `wait_seconds`);
     /// 60 s when absent, never more.
     pub max_wait: Option<std::time::Duration>,
+    /// `GET /metrics` without authentication even when `auth` requires it.
+    pub metrics_public: bool,
+    /// This server's counters (made when absent).
+    pub metrics: Option<crate::metrics::Metrics>,
 }
 
 /// The API, MCP and the web UI over `store`.
@@ -77,7 +83,9 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
     let auth = AuthState {
         store: store.clone(),
         mode: options.auth,
+        metrics_public: options.metrics_public,
     };
+    let metrics = options.metrics.unwrap_or_default();
     let shutdown = options.shutdown.unwrap_or_else(|| watch::Sender::new(false));
     let max_wait_limit = std::time::Duration::from_secs(tix_core::validate::MAX_WAIT_SECONDS);
     let max_wait = options.max_wait.unwrap_or(max_wait_limit).min(max_wait_limit);
@@ -98,6 +106,11 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .route(
             "/api/workflows/{workflow_id}/tickets/import",
             post(workflows::import::<S>).layer(DefaultBodyLimit::max(limits::IMPORT_BODY_LIMIT)),
+        )
+        .route("/api/workflows/{workflow_id}/export", get(interop::export::<S>))
+        .route(
+            "/api/import",
+            post(interop::import::<S>).layer(DefaultBodyLimit::max(limits::IMPORT_BODY_LIMIT)),
         )
         .route("/api/search", get(search::search::<S>))
         .route("/api/tickets", get(tickets::list::<S>).post(tickets::create::<S>))
@@ -132,12 +145,14 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .route("/api/tasks/{task_id}", get(tasks::get::<S>))
         .route("/api/tasks/{task_id}/status", post(tasks::set_status::<S>))
         .route("/api/events", get(events::list::<S>))
+        .route("/metrics", get(handlers::metrics::get::<S>))
         .with_state(AppState {
             store: store.clone(),
             use_cases,
             shutdown,
             auth: options.auth,
             max_wait,
+            metrics: metrics.clone(),
         })
         .nest_service("/mcp", mcp::http_service(mcp, mcp_config))
         .fallback(crate::assets::serve)
@@ -150,4 +165,6 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
             Arc::new(options.hosts),
             host::guard,
         ))
+        // Outermost: every answer is counted, refusals included.
+        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track))
 }

@@ -3,14 +3,15 @@
 //! one another.
 
 use tix_store::{
-    AgentStore, CommitStore, EventFeed, GuardianStore, IdempotencyStore, RunStore, Scoped, SearchStore, StatsStore,
-    Store, TaskStore, WebhookStore,
+    AgentStore, CommitStore, EventFeed, GuardianStore, HierarchyStore, IdempotencyStore, InteropStore, MetricsStore,
+    RunStore, Scoped, SearchStore, StatsStore, Store, TaskStore, WebhookStore,
 };
 
 /// What a store must offer to be served: the domain operations, live event
 /// notification, statistics, the agent interface (tasks, Guardian, commit
 /// links, agent tokens), search, and coordination (runs, webhooks,
-/// idempotency keys, request scopes).
+/// idempotency keys, request scopes), hierarchy, export/import and the
+/// counts of `/metrics`.
 pub trait ServedStore:
     Store
     + EventFeed
@@ -24,6 +25,9 @@ pub trait ServedStore:
     + WebhookStore
     + IdempotencyStore
     + Scoped
+    + HierarchyStore
+    + InteropStore
+    + MetricsStore
 {
 }
 impl<S> ServedStore for S where
@@ -39,5 +43,8 @@ impl<S> ServedStore for S where
         + WebhookStore
         + IdempotencyStore
         + Scoped
+        + HierarchyStore
+        + InteropStore
+        + MetricsStore
 {
 }

@@ -176,6 +176,32 @@ impl Store for AnyStore {
     }
 }
 
+impl crate::HierarchyStore for AnyStore {
+    async fn move_ticket(&self, actor: &str, id: &str, request: crate::TicketMove) -> Result<StatusChange> {
+        each!(self, s => crate::HierarchyStore::move_ticket(s, actor, id, request))
+    }
+}
+
+impl crate::InteropStore for AnyStore {
+    async fn export_workflow(&self, workflow_id: &str) -> Result<tix_core::interop::WorkflowExport> {
+        each!(self, s => crate::InteropStore::export_workflow(s, workflow_id))
+    }
+    async fn import_file(
+        &self,
+        actor: &str,
+        file: tix_core::interop::ExportFile,
+        options: crate::ImportOptions,
+    ) -> Result<tix_core::interop::ImportReport> {
+        each!(self, s => crate::InteropStore::import_file(s, actor, file, options))
+    }
+}
+
+impl crate::MetricsStore for AnyStore {
+    async fn store_metrics(&self) -> Result<crate::StoreMetrics> {
+        each!(self, s => crate::MetricsStore::store_metrics(s))
+    }
+}
+
 impl crate::Scoped for AnyStore {
     fn scoped(&self, scope: crate::Scope) -> Self {
         match self {

@@ -43,9 +43,14 @@ pub enum Consistency {
 /// A database Tix can run on. Not public API: [`crate::StoreOn`] is.
 pub trait Backend: Clone + Send + Sync + 'static {
     type Conn: Statements;
+    /// `sqlite` or `postgres`.
+    const NAME: &'static str;
 
     /// State shared by every write: the graph cache and the event feed.
     fn shared(&self) -> &Arc<crate::ops::Shared>;
+
+    /// How its connections are used right now (for `GET /metrics`).
+    fn pool_stats(&self) -> crate::PoolStats;
 
     /// Runs `op` in one write transaction: commits when it answers `Ok`
     /// (then [`WriteCtx::committed`]), rolls back otherwise (then

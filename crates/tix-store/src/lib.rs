@@ -28,6 +28,7 @@ use tix_core::claim::Claimed;
 use tix_core::commit::{CommitLinked, NewCommitLink};
 use tix_core::error::TicketRef;
 use tix_core::guardian::{Finding, Violation, ViolationFilter};
+use tix_core::interop::{ExportFile, ImportReport, WorkflowExport};
 use tix_core::run::{FinishRun, Heartbeat, Run, RunFilter, RunPage};
 use tix_core::stats::WorkflowStats;
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
@@ -46,6 +47,7 @@ pub mod conformance;
 #[cfg(feature = "postgres")]
 mod copy;
 mod graph_cache;
+mod interop_statements;
 mod ops;
 #[cfg(feature = "postgres")]
 mod postgres;
@@ -60,6 +62,7 @@ pub use any::{AnyStore, OpenOptions};
 #[cfg(feature = "postgres")]
 pub use copy::{copy_sqlite_to_postgres, CopyProgress, CopyReport};
 pub use graph_cache::{GraphCacheStats, DEFAULT_GRAPH_CACHE_NODES};
+pub use ops::interop::ImportOptions;
 pub use ops::webhooks::Attempt;
 #[cfg(all(feature = "postgres", any(test, feature = "conformance")))]
 pub use postgres::TestSchema;
@@ -373,6 +376,82 @@ pub trait EventFeed {
     /// file are not seen here: readers that care also re-check the log now
     /// and then.
     fn subscribe_events(&self) -> tokio::sync::watch::Receiver<i64>;
+}
+
+/// A status change with options ([`HierarchyStore::move_ticket`]).
+#[derive(Debug, Clone, Default)]
+pub struct TicketMove {
+    /// The column to move to; `None` resolves (the board's first done column).
+    pub to: Option<String>,
+    pub comment: Option<String>,
+    pub expected_version: Option<u64>,
+    /// Resolve even while some of its children are unresolved.
+    pub force: bool,
+}
+
+/// Writes that know about parents and children (`parent_id` on create and
+/// edit is part of [`Store`]; this adds what needs an option).
+pub trait HierarchyStore: Store {
+    /// [`Store::change_status`] (or, with `to: None`, [`Store::resolve`]);
+    /// resolving a ticket with unresolved children is refused with
+    /// `children_open` unless `force`.
+    fn move_ticket(
+        &self,
+        actor: &str,
+        id: &str,
+        request: TicketMove,
+    ) -> impl Future<Output = Result<StatusChange>> + Send;
+}
+
+/// Export and import in the Tix format (`tix_core::interop`).
+pub trait InteropStore: Store {
+    /// The workflow with every ticket, read in one snapshot.
+    fn export_workflow(&self, workflow_id: &str) -> impl Future<Output = Result<WorkflowExport>> + Send;
+    /// Writes a file in one transaction: its workflow (or into the existing
+    /// one its header names) and every ticket with all that hangs off it,
+    /// after checking it against the board (a refusal names the line and
+    /// writes nothing).
+    fn import_file(
+        &self,
+        actor: &str,
+        file: ExportFile,
+        options: ImportOptions,
+    ) -> impl Future<Output = Result<ImportReport>> + Send;
+}
+
+/// How a store's database connections are used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PoolStats {
+    /// The most it opens.
+    pub max: u32,
+    /// Open now (in use or idle).
+    pub open: u32,
+    pub idle: u32,
+}
+
+/// What `GET /metrics` reads from the database: the same on every replica
+/// (the pool aside).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct StoreMetrics {
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    /// `(workflow id, status, tickets)`.
+    pub tickets: Vec<(String, String, u64)>,
+    /// `(workflow id, tickets ready for anyone)`.
+    pub ready: Vec<(String, u64)>,
+    /// Claims ever made (each opened a run).
+    pub claims: u64,
+    /// Leases that ran out (each ended its run as abandoned by Tix).
+    pub lease_expiries: u64,
+    /// Webhook deliveries in the outbox by state (delivered and failed ones
+    /// are forgotten after a while).
+    pub deliveries: Vec<(String, u64)>,
+    pub pool: PoolStats,
+}
+
+/// The counts behind `GET /metrics`.
+pub trait MetricsStore {
+    fn store_metrics(&self) -> impl Future<Output = Result<StoreMetrics>> + Send;
 }
 
 /// Statistics of a workflow, computed by the backend from its tickets and

@@ -28,6 +28,8 @@ use tix_core::error::TicketRef;
 use tix_core::run::{Handoff, Run, RunFilter, RunOutcome};
 use tix_core::webhook::{Delivery, DeliveryState, Webhook};
 
+pub use crate::interop_statements::{InteropStatements, MetricStatements, TreeStatements};
+
 /// Every statement a backend offers.
 pub trait Statements:
     WorkflowStatements
@@ -41,6 +43,9 @@ pub trait Statements:
     + RunStatements
     + IdempotencyStatements
     + WebhookStatements
+    + TreeStatements
+    + InteropStatements
+    + MetricStatements
 {
 }
 
@@ -56,6 +61,9 @@ impl<T> Statements for T where
         + RunStatements
         + IdempotencyStatements
         + WebhookStatements
+        + TreeStatements
+        + InteropStatements
+        + MetricStatements
 {
 }
 

@@ -27,9 +27,10 @@ use crate::ops::{self, WriteCtx};
 use crate::scope::{Scope, Scoped};
 use crate::statements::{DueDelivery, RecordedAnswer, WebhookLease};
 use crate::{
-    AgentStore, AgentToken, ClaimRequest, CommitStore, EventFeed, GuardianStore, IdempotencyStore, Result, RunStore,
-    Store, TaskStore, WebhookStore,
+    AgentStore, AgentToken, ClaimRequest, CommitStore, EventFeed, GuardianStore, HierarchyStore, IdempotencyStore,
+    ImportOptions, InteropStore, Result, RunStore, Store, TaskStore, TicketMove, WebhookStore,
 };
+use tix_core::interop::{ExportFile, ImportReport, WorkflowExport};
 
 /// The store over one backend: [`crate::SqliteStore`] or
 /// [`crate::PgStore`]. Cheap to clone.
@@ -236,7 +237,7 @@ impl<B: Backend> Store for StoreOn<B> {
             Box::pin(async move {
                 let (actor, id, to, comment) = &*args;
                 let target = Target::Status(to);
-                ops::moves::change_status(tx, ctx, actor, id, target, comment.clone(), expected_version).await
+                ops::moves::change_status(tx, ctx, actor, id, target, comment.clone(), expected_version, false).await
             })
         })
         .await
@@ -248,7 +249,7 @@ impl<B: Backend> Store for StoreOn<B> {
             let args = args.clone();
             Box::pin(async move {
                 let (actor, id, comment) = &*args;
-                ops::moves::change_status(tx, ctx, actor, id, Target::Resolve, comment.clone(), None).await
+                ops::moves::change_status(tx, ctx, actor, id, Target::Resolve, comment.clone(), None, false).await
             })
         })
         .await
@@ -610,6 +611,68 @@ impl<B: Backend> WebhookStore for StoreOn<B> {
     async fn housekeeping(&self, keep_deliveries: Duration) -> Result<(u64, u64)> {
         self.write(move |tx, _| Box::pin(async move { ops::webhooks::housekeeping(tx, keep_deliveries).await }))
             .await
+    }
+}
+
+impl<B: Backend> HierarchyStore for StoreOn<B> {
+    async fn move_ticket(&self, actor: &str, id: &str, request: TicketMove) -> Result<StatusChange> {
+        let args = keep((actor.to_owned(), id.to_owned(), request));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move {
+                let (actor, id, request) = &*args;
+                let target = match &request.to {
+                    Some(status) => Target::Status(status),
+                    None => Target::Resolve,
+                };
+                let comment = request.comment.clone();
+                ops::moves::change_status(
+                    tx,
+                    ctx,
+                    actor,
+                    id,
+                    target,
+                    comment,
+                    request.expected_version,
+                    request.force,
+                )
+                .await
+            })
+        })
+        .await
+    }
+}
+
+impl<B: Backend> crate::MetricsStore for StoreOn<B> {
+    async fn store_metrics(&self) -> Result<crate::StoreMetrics> {
+        let pool = self.backend.pool_stats();
+        let mut metrics = self
+            .read(Consistency::Snapshot, |conn, _| {
+                Box::pin(async move { ops::metrics::store_metrics(conn).await })
+            })
+            .await?;
+        metrics.pool = pool;
+        metrics.backend = B::NAME;
+        Ok(metrics)
+    }
+}
+
+impl<B: Backend> InteropStore for StoreOn<B> {
+    async fn export_workflow(&self, workflow_id: &str) -> Result<WorkflowExport> {
+        let workflow_id = workflow_id.to_owned();
+        self.read(Consistency::Snapshot, move |conn, _| {
+            Box::pin(async move { ops::interop::export_workflow(conn, &workflow_id).await })
+        })
+        .await
+    }
+
+    async fn import_file(&self, actor: &str, file: ExportFile, options: ImportOptions) -> Result<ImportReport> {
+        let args = keep((actor.to_owned(), file, options));
+        self.write(move |tx, ctx| {
+            let args = args.clone();
+            Box::pin(async move { ops::interop::import_file(tx, ctx, &args.0, &args.1, &args.2).await })
+        })
+        .await
     }
 }
 

@@ -53,6 +53,33 @@ async fn notify_wakes_the_other_replica() {
     assert_eq!(events[0].kind, "workflow_created");
 }
 
+/// A SQLite database's export imports into PostgreSQL and exports again as
+/// the same file: the format does not depend on the backend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_export_imports_into_postgres_unchanged() {
+    use tix_store::conformance::interop::{export_text, rich_workflow};
+    use tix_store::{ImportOptions, InteropStore, SqliteStore};
+    let Some(pg) = pg_store().await else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let sqlite = SqliteStore::open_in_memory().expect("sqlite");
+    let workflow = rich_workflow(&sqlite).await;
+    let text = export_text(&sqlite, &workflow.id).await;
+    let file = tix_core::interop::parse(&text).expect("parse");
+    pg.import_file(
+        "importer",
+        file,
+        ImportOptions {
+            keep_ids: true,
+            progress: None,
+        },
+    )
+    .await
+    .expect("import into PostgreSQL");
+    assert_eq!(export_text(&pg, &workflow.id).await, text);
+}
+
 /// Event order without a lock held to commit: a transaction that took its
 /// event id first but commits last is placed after what committed before
 /// it, so a reader on either replica that already moved on still reads it,

@@ -86,6 +86,9 @@ fn ready_brute(board: &BoardConfig, tickets: &BTreeMap<String, Ticket>, agent: O
                 is_resolved: t.is_resolved,
                 is_blocked: blocked(tickets, t),
                 assigned_agent_id: t.assigned_agent_id.as_deref(),
+                has_open_children: tickets
+                    .values()
+                    .any(|c| c.parent_id.as_deref() == Some(t.id.as_str()) && !c.is_resolved),
             };
             rules::is_ready(board, &facts, agent)
         })

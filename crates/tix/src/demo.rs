@@ -114,6 +114,7 @@ async fn create<S: Store>(store: &S, workflow_id: &str, spec: Spec<'_>) -> Resul
                 blocked_by_ticket_ids: spec.blocked_by,
                 assigned_agent_id: None,
                 id: None,
+                parent_id: None,
             },
         )
         .await?;

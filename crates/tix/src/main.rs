@@ -9,6 +9,7 @@
 mod cli;
 mod client;
 mod commands;
+mod config;
 mod demo;
 mod error;
 mod git;
@@ -16,14 +17,34 @@ mod output;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::error::{Exit, Failure};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_logging(matches!(cli.command, Command::Serve(_)));
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The settings file first: its values fill what flags and variables leave unset.
+    let config = match config::load(&args) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("error: {message}");
+            eprintln!("hint: fix the file (its keys are listed in the README's Configuration table), or name another with --config / TIX_CONFIG");
+            return ExitCode::from(2);
+        }
+    };
+    let matches = Cli::command().get_matches_from(&args);
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Some(config) = &config {
+        if let Err(message) = config.apply(&mut cli, &matches) {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    }
+    init_logging(
+        matches!(cli.command, Command::Serve(_)),
+        config.as_ref().and_then(|c| c.log.as_deref()),
+    );
     let json = cli.global.json;
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -60,11 +81,11 @@ fn report(err: &anyhow::Error, json: bool) {
     }
 }
 
-/// Logs go to stderr. `RUST_LOG` wins; otherwise the server logs at info
-/// and the other commands only warn.
-fn init_logging(serving: bool) {
+/// Logs go to stderr. `RUST_LOG` wins, then the settings file's `log`;
+/// otherwise the server logs at info and the other commands only warn.
+fn init_logging(serving: bool, configured: Option<&str>) {
     use tracing_subscriber::EnvFilter;
-    let default = if serving { "info" } else { "warn" };
+    let default = configured.unwrap_or(if serving { "info" } else { "warn" });
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

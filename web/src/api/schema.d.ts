@@ -107,6 +107,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Keep the file's ids (refused when any is taken) instead of new ones. */
+                    keep_ids?: boolean;
+                };
+                header?: {
+                    /** @description Any string you choose (a UUID is good). The same key from the same agent within 24 hours answers the first request's answer (status and body, with `Idempotent-Replayed: true`) and changes nothing; with a different request it is `422 idempotency_key_reused`. */
+                    "Idempotency-Key"?: string;
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                    /** @description The claim_token a claim answered. Once that claim is over (the lease ran out, someone else claimed the ticket), writes to its ticket carrying it are refused with `409 lease_lost`; tokens of other tickets' claims are ignored. */
+                    "X-Tix-Claim"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A Tix export (what GET /api/workflows/{id}/export answers): its workflow is created. A file without the workflow line puts its tickets into the existing workflow its header names (what `tix import --from beads|github` sends). */
+            requestBody: {
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            responses: {
+                /** @description everything was written, in one transaction */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportReport"];
+                    };
+                };
+                /** @description import_refused: the line and what is wrong with it (a cycle, a reference to a ticket the file does not hold, a status the board lacks…); nothing was written */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description no such workflow, ticket or task (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description workflow_exists (with keep_ids) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is over the limit (`body_too_large`, with `limit_bytes`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the Idempotency-Key was used for a different request (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/runs": {
         parameters: {
             query?: never;
@@ -1029,6 +1171,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Page size (default 50, max 500). */
                     limit?: number;
+                    /** @description Only the direct children of this ticket (id, prefix or external ref). */
+                    parent_id?: string;
                     priority?: components["schemas"]["Priority"];
                     resolved?: boolean;
                     status?: string;
@@ -1253,7 +1397,7 @@ export interface paths {
                     "X-Agent-ID"?: string;
                 };
                 path: {
-                    /** @description id or unambiguous prefix */
+                    /** @description id, unambiguous prefix, or external ref (the id it had where it was imported from) */
                     ticket_id: string;
                 };
                 cookie?: never;
@@ -2395,6 +2539,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description already_resolved, or children_open: send force: true to resolve anyway */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2533,7 +2678,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description ticket_blocked, transition_not_allowed or wip_limit_reached */
+                /** @description ticket_blocked, transition_not_allowed, wip_limit_reached or children_open */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3762,6 +3907,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{workflow_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
+                    workflow_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workflow in the Tix export format, version 1: a header line `{"tix_export": 1, …}`, the workflow (board, phases, Guardian modes), then every ticket with its edges, comments, history, tasks, commit links and runs, one JSON object per line */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/x-ndjson": string;
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{workflow_id}/graph": {
         parameters: {
             query?: never;
@@ -4396,6 +4636,21 @@ export interface components {
                 [key: string]: string[];
             } | null;
         };
+        /** @description A descendant of a ticket, as `GET /api/tickets/{id}` lists them. */
+        ChildTicket: {
+            /**
+             * Format: int32
+             * @description 1 for a direct child, 2 for a grandchild, …
+             */
+            depth: number;
+            id: string;
+            is_blocked: boolean;
+            is_resolved: boolean;
+            /** @description Its parent: the ticket asked about for a direct child (depth 1). */
+            parent_id: string;
+            status: string;
+            title: string;
+        };
         ClaimBody: {
             /** @description The claiming agent (default: the X-Agent-ID). */
             agent_id?: string | null;
@@ -4720,6 +4975,31 @@ export interface components {
             /** @description Tickets to create in one transaction; `workflow_id` may be omitted. */
             tickets: components["schemas"]["ImportTicket"][];
         };
+        /** @description What an import wrote. */
+        ImportReport: {
+            /** Format: int64 */
+            comments: number;
+            /** Format: int64 */
+            commits: number;
+            /** Format: int64 */
+            edges: number;
+            /** Format: int64 */
+            history: number;
+            /** Format: int64 */
+            links: number;
+            /** Format: int64 */
+            parents: number;
+            /** Format: int64 */
+            runs: number;
+            /** Format: int64 */
+            tasks: number;
+            /** @description The tickets' ids in the order of the file (new ones unless `keep_ids`). */
+            ticket_ids: string[];
+            /** @description Whether the import created that workflow (from the file's workflow line). */
+            workflow_created: boolean;
+            /** @description The workflow the tickets are in. */
+            workflow_id: string;
+        };
         ImportResult: {
             ticket_ids: string[];
         };
@@ -4735,6 +5015,11 @@ export interface components {
             title: string;
             workflow_id?: string | null;
         };
+        /**
+         * @description How a link relates two tickets (from another tracker; no rule follows it).
+         * @enum {string}
+         */
+        LinkKind: "related" | "discovered_from";
         /**
          * @description Where a result was found.
          * @enum {string}
@@ -4780,6 +5065,8 @@ export interface components {
             description?: string;
             /** @description Caller-chosen id (imports only; generated when absent). */
             id?: string | null;
+            /** @description The ticket this one is part of (same workflow; id or unambiguous prefix). */
+            parent_id?: string | null;
             priority?: null | components["schemas"]["Priority"];
             /** @description At most 32 tags of at most 64 characters. */
             tags?: string[];
@@ -4845,6 +5132,13 @@ export interface components {
             /** @description True when the text was cut to fit the claim's answer. */
             truncated?: boolean;
         };
+        /** @description How far a ticket's descendants are: resolved of total. */
+        Progress: {
+            /** Format: int64 */
+            resolved: number;
+            /** Format: int64 */
+            total: number;
+        };
         ReadyList: {
             /** @description Best first: priority, then how many tickets each unblocks, then age. */
             tickets: components["schemas"]["ReadyTicket"][];
@@ -4874,6 +5168,8 @@ export interface components {
         /** @enum {string} */
         Relation: "duplicate" | "related" | "similar";
         ResolveBody: {
+            /** @description Resolve even while some of the ticket's children are unresolved. */
+            force?: boolean;
             resolution_comment?: string | null;
         };
         /** @description How many attempts resolved tickets took. */
@@ -5060,6 +5356,8 @@ export interface components {
         };
         StatusBody: {
             comment?: string | null;
+            /** @description Move into a done column even while some of the ticket's children are unresolved. */
+            force?: boolean;
             /** @description A column id of the board, e.g. `building`. */
             new_status: string;
         };
@@ -5131,6 +5429,11 @@ export interface components {
             created_at: string;
             created_by: string;
             description: string;
+            /**
+             * @description The id it had in the tracker it was imported from (`bd-a1b2`,
+             *     `acme/shop#12`); a ticket id may be given as it anywhere.
+             */
+            external_ref?: string | null;
             id: string;
             /** @description True while any blocker is unresolved. */
             is_blocked: boolean;
@@ -5140,6 +5443,8 @@ export interface components {
              * @description When the claim of `assigned_agent_id` runs out (renewed by its writes).
              */
             lease_expires_at?: string | null;
+            /** @description The ticket this one is part of (same workflow), if any. */
+            parent_id?: string | null;
             priority: components["schemas"]["Priority"];
             /** Format: date-time */
             resolved_at?: string | null;
@@ -5165,10 +5470,20 @@ export interface components {
         TicketDetail: components["schemas"]["Ticket"] & {
             blocked_by: components["schemas"]["TicketRef"][];
             blocks: components["schemas"]["TicketRef"][];
+            /**
+             * @description Its descendants in tree order (depth 1: its direct children), each
+             *     with its state.
+             */
+            children?: components["schemas"]["ChildTicket"][];
             comments: components["schemas"]["Comment"][];
             /** @description Git commits linked to this ticket, oldest commit first. */
             commits?: components["schemas"]["CommitLink"][];
             history: components["schemas"]["HistoryEntry"][];
+            /** @description Links kept from the tracker it was imported from. */
+            links?: components["schemas"]["TicketLink"][];
+            parent?: null | components["schemas"]["TicketRef"];
+            /** @description Resolved of all its descendants. */
+            progress?: components["schemas"]["Progress"];
             /** @description Attempts at this ticket (claims and task starts), oldest first. */
             runs?: components["schemas"]["Run"][];
             /**
@@ -5183,6 +5498,12 @@ export interface components {
             edges: components["schemas"]["GraphEdge"][];
             nodes: components["schemas"]["GraphNode"][];
         };
+        /** @description A link kept on a ticket. */
+        TicketLink: {
+            kind: components["schemas"]["LinkKind"];
+            /** @description A ticket id, or the other tracker's id when that ticket is not in Tix. */
+            target: string;
+        };
         TicketPage: {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -5193,6 +5514,11 @@ export interface components {
             /** @description `null` unassigns; absent leaves it as is. */
             assigned_agent_id?: string | null;
             description?: string | null;
+            /**
+             * @description The parent (same workflow, not below this ticket); `null` detaches
+             *     it from its parent; absent leaves it as is.
+             */
+            parent_id?: string | null;
             priority?: null | components["schemas"]["Priority"];
             tags?: string[] | null;
             ticket_type?: string | null;

@@ -12,6 +12,7 @@ import { useLiveEvents } from '../hooks/useLive'
 import type { TicketsState } from '../hooks/useTickets'
 import { columnName, isDone, readyCheck, reopenTarget, ticketState } from '../lib/board'
 import { describeAction, leaseLeft, shortId, timeAgo } from '../lib/format'
+import { indent, progressLabel, progressShare } from '../lib/hierarchy'
 import { touches } from '../lib/live'
 import { ticketPhase } from '../lib/phases'
 import { outcomeLabel } from '../lib/runs'
@@ -190,6 +191,41 @@ export function TicketDrawer({
                 <RefList refs={detail.blocks} openTicket={openTicket} workflow={workflow} />
               </div>
             </section>
+
+            {detail.parent && (
+              <section className="drawer-section">
+                <h2>Part of</h2>
+                <RefList refs={[detail.parent]} openTicket={openTicket} workflow={workflow} />
+              </section>
+            )}
+
+            {detail.children && detail.children.length > 0 && (
+              <section className="drawer-section">
+                <h2>Children ({progressLabel(detail.progress)})</h2>
+                <progress
+                  className="children-progress"
+                  value={progressShare(detail.progress)}
+                  max={1}
+                  aria-label={progressLabel(detail.progress) ?? undefined}
+                />
+                <ul className="ref-list">
+                  {detail.children.map((c) => (
+                    <li key={c.id} style={{ paddingLeft: `${indent(c)}rem` }}>
+                      <button className="ref" onClick={() => openTicket(c.id)}>
+                        <span
+                          className={`state-dot ${c.is_resolved ? 'state-resolved' : c.is_blocked ? 'state-blocked' : 'state-open'}`}
+                          aria-hidden="true"
+                        />
+                        <span className="ref-title">{c.title}</span> <code>{shortId(c.id)}</code>
+                        <span className={`badge ${c.is_resolved ? 'resolved-badge' : 'status-badge'}`}>
+                          {c.is_resolved ? 'resolved' : columnName(workflow.board_config, c.status)}
+                        </span>
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
 
             {detail.tasks && (
               <section className="drawer-section">

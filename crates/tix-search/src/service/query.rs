@@ -254,12 +254,12 @@ impl<S: Store + SearchStore> Search<S> {
         })
     }
 
-    /// The ticket a query names by id (or unambiguous prefix), if it is in
-    /// the workflow and passes the filter.
+    /// The ticket a query names by id, unambiguous prefix or external ref
+    /// (`bd-a1b2`, `acme/shop#12`: the id it had where it was imported
+    /// from), if it is in the workflow and passes the filter.
     async fn id_match(&self, workflow_id: &str, query: &str, filter: &SearchFilter) -> Result<Option<String>> {
         let looks_like_id = !query.contains(char::is_whitespace)
-            && (query.to_ascii_lowercase().starts_with(tix_core::ids::TICKET_PREFIX) || query.len() >= 4)
-            && tix_core::ids::normalise_ticket_ref(query).is_ok();
+            && (query.to_ascii_lowercase().starts_with(tix_core::ids::TICKET_PREFIX) || query.len() >= 4);
         if !looks_like_id {
             return Ok(None);
         }

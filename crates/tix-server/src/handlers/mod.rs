@@ -1,6 +1,8 @@
 //! Request handlers, one module per resource.
 
 pub mod events;
+pub mod interop;
+pub mod metrics;
 pub mod runs;
 pub mod search;
 pub mod stats;
@@ -33,6 +35,8 @@ pub struct AppState<S: Store> {
     pub auth: AuthMode,
     /// The longest a request waits for work (`wait=`), at most 60 s.
     pub max_wait: Duration,
+    /// This server's counters, for `GET /metrics`.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl<S: Store> AppState<S> {

@@ -11,7 +11,7 @@ use tix_core::ticket::{
     Comment, NewTicket, Priority, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
     TicketPatch,
 };
-use tix_store::{CommitStore, GuardianStore, Scoped, SearchStore, Store};
+use tix_store::{CommitStore, GuardianStore, HierarchyStore, Scoped, SearchStore, Store, TicketMove};
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
@@ -93,6 +93,8 @@ pub struct ListQuery {
     pub blocked: Option<bool>,
     pub resolved: Option<bool>,
     pub tag: Option<String>,
+    /// Only the direct children of this ticket (id, prefix or external ref).
+    pub parent_id: Option<String>,
     /// Page size (default 50, max 500).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
@@ -115,12 +117,13 @@ pub async fn list<S: Store>(
         blocked: query.blocked,
         resolved: query.resolved,
         tag: query.tag,
+        parent_id: query.parent_id,
     };
     Ok(Json(app.store.list_tickets(filter, query.limit, query.cursor).await?))
 }
 
 #[utoipa::path(get, operation_id = "getTicket", path = "/api/tickets/{ticket_id}", tag = "tickets",
-    params(("ticket_id" = String, Path, description = "id or unambiguous prefix")),
+    params(("ticket_id" = String, Path, description = "id, unambiguous prefix, or external ref (the id it had where it was imported from)")),
     responses((status = 200, body = TicketDetail), (status = 404, body = ErrorBody)))]
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
@@ -151,14 +154,17 @@ pub struct StatusBody {
     /// A column id of the board, e.g. `building`.
     pub new_status: String,
     pub comment: Option<String>,
+    /// Move into a done column even while some of the ticket's children are unresolved.
+    #[serde(default)]
+    pub force: bool,
 }
 
 #[utoipa::path(post, operation_id = "changeTicketStatus", path = "/api/tickets/{ticket_id}/status", tag = "tickets",
     params(("ticket_id" = String, Path), ("If-Match" = Option<u64>, Header)), request_body = StatusBody,
     responses((status = 200, body = StatusChange), (status = 400, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "ticket_blocked, transition_not_allowed or wip_limit_reached"),
+        (status = 409, body = ErrorBody, description = "ticket_blocked, transition_not_allowed, wip_limit_reached or children_open"),
         (status = 412, body = ErrorBody)))]
-pub async fn change_status<S: Store + Scoped>(
+pub async fn change_status<S: HierarchyStore + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
     scope: RequestScope,
@@ -167,11 +173,13 @@ pub async fn change_status<S: Store + Scoped>(
     ApiJson(body): ApiJson<StatusBody>,
 ) -> Result<Json<StatusChange>, ApiError> {
     let store = scope.store::<_, StatusChange>(&app.store, StatusCode::OK);
-    Ok(Json(
-        store
-            .change_status(&agent, &id, &body.new_status, body.comment, version)
-            .await?,
-    ))
+    let request = TicketMove {
+        to: Some(body.new_status),
+        comment: body.comment,
+        expected_version: version,
+        force: body.force,
+    };
+    Ok(Json(store.move_ticket(&agent, &id, request).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -202,12 +210,16 @@ pub async fn comment<S: Store + Scoped>(
 #[serde(deny_unknown_fields)]
 pub struct ResolveBody {
     pub resolution_comment: Option<String>,
+    /// Resolve even while some of the ticket's children are unresolved.
+    #[serde(default)]
+    pub force: bool,
 }
 
 #[utoipa::path(post, operation_id = "resolveTicket", path = "/api/tickets/{ticket_id}/resolve", tag = "tickets",
     params(("ticket_id" = String, Path)), request_body = ResolveBody,
-    responses((status = 200, body = StatusChange), (status = 409, body = ErrorBody)))]
-pub async fn resolve<S: Store + Scoped>(
+    responses((status = 200, body = StatusChange),
+        (status = 409, body = ErrorBody, description = "already_resolved, or children_open: send force: true to resolve anyway")))]
+pub async fn resolve<S: HierarchyStore + Scoped>(
     State(app): State<AppState<S>>,
     Agent(agent): Agent,
     scope: RequestScope,
@@ -216,7 +228,13 @@ pub async fn resolve<S: Store + Scoped>(
 ) -> Result<Json<StatusChange>, ApiError> {
     let body = body.unwrap_or_default();
     let store = scope.store::<_, StatusChange>(&app.store, StatusCode::OK);
-    Ok(Json(store.resolve(&agent, &id, body.resolution_comment).await?))
+    let request = TicketMove {
+        to: None,
+        comment: body.resolution_comment,
+        expected_version: None,
+        force: body.force,
+    };
+    Ok(Json(store.move_ticket(&agent, &id, request).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

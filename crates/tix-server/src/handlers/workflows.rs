@@ -237,6 +237,7 @@ pub async fn import<S: Store + Scoped>(
             blocked_by_ticket_ids: t.blocked_by_ticket_ids,
             assigned_agent_id: t.assigned_agent_id,
             id: t.id,
+            parent_id: None,
         })
         .collect();
     let store = app

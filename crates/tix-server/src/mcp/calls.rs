@@ -132,6 +132,8 @@ pub struct CreateTicket {
     #[serde(default)]
     blocked_by_ticket_ids: Vec<String>,
     workflow_id: Option<String>,
+    /// The ticket this one is part of.
+    parent_id: Option<String>,
     /// Create even if the board refuses near-duplicates.
     #[serde(default, deserialize_with = "lenient")]
     force: Option<bool>,
@@ -446,6 +448,7 @@ impl<S: ServedStore> Call<'_, S> {
             blocked: args.blocked,
             resolved: args.resolved,
             tag: args.tag,
+            parent_id: None,
         };
         let page = self.store.list_tickets(filter, args.limit, args.cursor).await?;
         Ok(json!({
@@ -535,6 +538,7 @@ impl<S: ServedStore> Call<'_, S> {
             blocked_by_ticket_ids: args.blocked_by_ticket_ids,
             assigned_agent_id: None,
             id: None,
+            parent_id: args.parent_id,
         };
         let options = CreateOptions {
             force: args.force.unwrap_or(false),

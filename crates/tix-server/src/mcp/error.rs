@@ -112,6 +112,10 @@ fn mcp_hint(error: &DomainError) -> Option<String> {
         DomainError::RunEnded { .. } => {
             "Nothing to do; claim the ticket again (claim_next_ticket) to start a new run.".into()
         }
+        DomainError::ChildrenOpen { children, .. } => format!(
+            "Resolve the children first ({}; get_ticket lists them), then resolve this one.",
+            children.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+        ),
         _ => return None,
     })
 }

@@ -139,7 +139,7 @@ fn priority() -> Value {
     json!({ "enum": ["low", "medium", "high", "critical"] })
 }
 
-const TICKET_DEFAULT: &str = "default: your task's ticket";
+const TICKET_DEFAULT: &str = "default: task's ticket";
 
 pub const TOOLS: &[ToolDef] = &[
     ToolDef {
@@ -148,8 +148,7 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Read,
         output: None,
         groups: &["default", "tickets", "read"],
-        description:
-            "The board: column ids in order (new_status values), WIP limits, ticket types, transitions, phases.",
+        description: "The board: column ids in order (new_status), WIP limits, ticket types, transitions, phases.",
         schema: || object(json!({ "workflow_id": s() }), &[]),
     },
     ToolDef {
@@ -158,7 +157,7 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Read,
         output: None,
         groups: &["default", "tickets", "read"],
-        description: "A ticket with its blockers, dependents, tasks, runs, comments, commits and history.",
+        description: "A ticket: blockers, dependents, children, tasks, runs, comments, commits, history.",
         schema: || object(json!({ "ticket_id": s() }), &["ticket_id"]),
     },
     ToolDef {
@@ -204,14 +203,13 @@ pub const TOOLS: &[ToolDef] = &[
         access: Access::Write { idempotent: false },
         output: Some(created_ticket),
         groups: &["default", "tickets"],
-        description:
-            "Create a ticket in the initial column (blocked until its blockers resolve). Answers similar_tickets; \
-force: true overrides a board that refuses near-duplicates.",
+        description: "Create a ticket, blocked until its blockers resolve; parent_id: its parent ticket. Answers \
+similar_tickets; force: true overrides a board refusing near-duplicates.",
         schema: || {
             object(
                 json!({
                     "title": s(), "description": s(), "ticket_type": s(), "priority": priority(), "tags": strings(),
-                    "blocked_by_ticket_ids": strings(), "workflow_id": s(), "force": { "type": "boolean" }
+                    "blocked_by_ticket_ids": strings(), "parent_id": s(), "workflow_id": s(), "force": boolean()
                 }),
                 &["title", "description", "ticket_type"],
             )
@@ -223,8 +221,7 @@ force: true overrides a board that refuses near-duplicates.",
         access: Access::Write { idempotent: false },
         output: Some(status_change),
         groups: &["default", "tickets"],
-        description:
-            "Move a ticket to a column id. A blocked ticket may move back, not forward; a done column resolves.",
+        description: "Move a ticket to a column id (blocked: back only); a done column resolves.",
         schema: || {
             object(
                 json!({ "ticket_id": sd(TICKET_DEFAULT), "new_status": s(), "comment": s() }),
@@ -238,7 +235,7 @@ force: true overrides a board that refuses near-duplicates.",
         access: Access::Write { idempotent: false },
         output: Some(comment_added),
         groups: &["default", "tickets"],
-        description: "Comment on a ticket: progress, blockers, findings, hand-overs.",
+        description: "Comment: progress, blockers, findings, hand-overs.",
         schema: || {
             object(
                 json!({ "ticket_id": sd(TICKET_DEFAULT), "comment_text": s() }),
@@ -252,7 +249,7 @@ force: true overrides a board that refuses near-duplicates.",
         access: Access::Write { idempotent: true },
         output: Some(status_change),
         groups: &["default", "tickets"],
-        description: "Resolve a ticket (move it to done). Answers what it unblocked and the tasks queued.",
+        description: "Resolve a ticket (to done; its children first). Answers what it unblocked, tasks queued.",
         schema: || {
             object(
                 json!({ "ticket_id": sd(TICKET_DEFAULT), "resolution_comment": s() }),
@@ -266,7 +263,7 @@ force: true overrides a board that refuses near-duplicates.",
         access: Access::Read,
         output: None,
         groups: &["default", "queue", "read"],
-        description: "Tickets ready to take (unblocked, unassigned, unstarted), best first.",
+        description: "Ready tickets (unblocked, unassigned, unstarted), best first.",
         schema: || object(json!({ "workflow_id": s(), "limit": int() }), &[]),
     },
     ToolDef {
@@ -275,7 +272,7 @@ force: true overrides a board that refuses near-duplicates.",
         access: Access::Write { idempotent: false },
         output: Some(claimed),
         groups: &["default", "queue"],
-        description: "Claim the best ready ticket (or ticket_id, or phase_id's next task), leased to you. \
+        description: "Claim the best ready ticket (or ticket_id, or phase_id's next task) with a lease. \
 Answers claim_token.",
         schema: || {
             object(
@@ -322,7 +319,7 @@ next agent and its cost; gives the claim back.",
         access: Access::Write { idempotent: false },
         output: Some(task_created),
         groups: &["default", "tasks"],
-        description: "Create a phase's task; it waits while its ticket is blocked, then is queued.",
+        description: "A phase's task on a ticket: blocked while its ticket is, then queued.",
         schema: || {
             object(
                 json!({
@@ -357,7 +354,7 @@ next agent and its cost; gives the claim back.",
         access: Access::Read,
         output: None,
         groups: &["default", "tasks", "read"],
-        description: "List tasks, filtered, in creation order.",
+        description: "Tasks, filtered, oldest first.",
         schema: || {
             object(
                 json!({

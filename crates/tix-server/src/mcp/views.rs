@@ -109,6 +109,31 @@ pub(super) fn detail(d: &TicketDetail) -> Value {
     };
     put(&mut m, "blocked_by", refs(&d.blocked_by));
     put(&mut m, "blocks", refs(&d.blocks));
+    put_some(&mut m, "parent_id", t.parent_id.as_deref());
+    put_some(&mut m, "external_ref", t.external_ref.as_deref());
+    if !d.children.is_empty() {
+        let children: Vec<Value> = d
+            .children
+            .iter()
+            .map(|c| {
+                let mut row = Map::new();
+                put(&mut row, "id", c.id.as_str());
+                put(&mut row, "title", c.title.as_str());
+                put(&mut row, "status", c.status.as_str());
+                put(&mut row, "is_resolved", c.is_resolved);
+                if c.depth > 1 {
+                    put(&mut row, "parent_id", c.parent_id.as_str());
+                    put(&mut row, "depth", c.depth);
+                }
+                Value::Object(row)
+            })
+            .collect();
+        put(&mut m, "children", children);
+        put(&mut m, "progress", json!(d.progress));
+    }
+    if !d.links.is_empty() {
+        put(&mut m, "links", json!(d.links));
+    }
     put(&mut m, "tasks", d.tasks.iter().map(task_brief).collect::<Vec<_>>());
     put(
         &mut m,
@@ -159,6 +184,7 @@ pub(super) fn created_view(created: &CreatedTicket) -> Value {
     put(&mut m, "status", t.status.as_str());
     put(&mut m, "is_blocked", t.is_blocked);
     put_nonempty(&mut m, "blocked_by_ticket_ids", &t.blocked_by_ticket_ids);
+    put_some(&mut m, "parent_id", t.parent_id.as_deref());
     if !created.similar_tickets.is_empty() {
         put(&mut m, "similar_tickets", json!(created.similar_tickets));
     }

@@ -1,6 +1,7 @@
 //! The one test server: the real router on port 0 over a temporary SQLite
-//! file, a reqwest client for REST calls and MCP clients over streamable
-//! HTTP. Every module of this binary starts its servers here.
+//! file (or, with `TIX_TEST_POSTGRES_URL`, a PostgreSQL schema of its own),
+//! a reqwest client for REST calls and MCP clients over streamable HTTP.
+//! Every module of this binary starts its servers here.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ use serde_json::Value;
 use tix_search::embed::{self, EmbedderConfig, MiniLm};
 use tix_search::{Search, SearchConfig};
 use tix_server::ServerOptions;
-use tix_store::SqliteStore;
+use tix_store::{AnyStore, SqliteStore};
 
 /// An MCP client session.
 pub type McpClient = RunningService<RoleClient, ClientConfig>;
@@ -27,13 +28,13 @@ pub struct Server {
     pub base: String,
     pub http: Client,
     /// The server's store, for setting up what a test needs directly.
-    pub store: SqliteStore,
+    pub store: AnyStore,
     /// Sends `X-Agent-ID` with [`Server::get`], [`Server::post`] and
     /// [`Server::send`] when set.
     agent: Option<String>,
     pub stop: Option<tokio::sync::oneshot::Sender<()>>,
     pub served: tokio::task::JoinHandle<std::io::Result<()>>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -56,9 +57,32 @@ impl Server {
         Self::launch(None, ServerOptions::default(), model).await
     }
 
+    /// Default options, on a PostgreSQL schema of its own when
+    /// `TIX_TEST_POSTGRES_URL` names a server (None, after a message, otherwise).
+    pub async fn start_on_postgres() -> Option<Server> {
+        let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+            eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping the PostgreSQL side of this test");
+            return None;
+        };
+        let store = tix_store::PgStore::connect_test_schema(&url)
+            .await
+            .expect("connect to TIX_TEST_POSTGRES_URL");
+        Some(Self::launch_on(AnyStore::Postgres(store), None, ServerOptions::default(), None).await)
+    }
+
     async fn launch(agent: Option<&str>, options: ServerOptions, model: Option<PathBuf>) -> Server {
+        Self::launch_on_sqlite(agent, options, model).await
+    }
+
+    async fn launch_on_sqlite(agent: Option<&str>, options: ServerOptions, model: Option<PathBuf>) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = SqliteStore::open(&dir.path().join("tix.db")).expect("store");
+        let mut server = Self::launch_on(AnyStore::Sqlite(store), agent, options, model).await;
+        server._dir = Some(dir);
+        server
+    }
+
+    async fn launch_on(store: AnyStore, agent: Option<&str>, options: ServerOptions, model: Option<PathBuf>) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -82,7 +106,7 @@ impl Server {
             agent: agent.map(str::to_string),
             stop: Some(stop),
             served,
-            _dir: dir,
+            _dir: None,
         }
     }
 

@@ -6,10 +6,14 @@
 //! - `webhooks`: signed deliveries to a receiver on 127.0.0.1, retries;
 //! - `contract`: the edges of the HTTP contract (Host/Origin policy, limits,
 //!   the error envelope, the OpenAPI document's shape);
+//! - `interop`: hierarchy over REST and MCP, export and import over HTTP,
+//!   on SQLite and (with `TIX_TEST_POSTGRES_URL`) PostgreSQL;
 //! - `http`: the REST API (tickets, blocking, claims, tasks, the Guardian,
 //!   commits, the OpenAPI document);
 //! - `live`: what the web UI uses beyond it (the event stream, statistics,
 //!   the embedded UI's files);
+//! - `metrics`: `GET /metrics` (the Prometheus text format, what it
+//!   counts, who may read it), on SQLite and PostgreSQL;
 //! - `mcp`: MCP over streamable HTTP (the spec's three phases, toolsets,
 //!   errors, tokens);
 //! - `search`: search, duplicates and related tickets over HTTP and MCP.
@@ -18,7 +22,9 @@ mod contract;
 mod coordination;
 mod harness;
 mod http;
+mod interop;
 mod live;
 mod mcp;
+mod metrics;
 mod search;
 mod webhooks;

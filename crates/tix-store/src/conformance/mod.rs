@@ -17,9 +17,10 @@
 //! dependency patterns (fan-out, chain, tree).
 //!
 //! One module per topic (workflows, tickets, patterns, moves, blocking,
-//! concurrency, listing, ready, events, stats, import; `agent` for tasks
-//! and the Guardian; `coordination` for runs, fencing, idempotency keys
-//! and the webhook outbox). [`fixtures`] holds the seed's workflow and the small
+//! concurrency, listing, ready, events, stats, import, hierarchy; `agent`
+//! for tasks and the Guardian; `coordination` for runs, fencing,
+//! idempotency keys and the webhook outbox; `interop` for export and import,
+//! whose round trip gets two fresh stores of the same backend). [`fixtures`] holds the seed's workflow and the small
 //! helpers the cases share; other crates' tests build their boards from it
 //! too, so the seed's board is written down once.
 
@@ -29,8 +30,11 @@ mod concurrency;
 pub mod coordination;
 mod events;
 pub mod fixtures;
+mod hierarchy;
 mod import;
+pub mod interop;
 mod listing;
+mod metrics;
 mod moves;
 mod patterns;
 mod ready;
@@ -43,8 +47,10 @@ pub use blocking::*;
 pub use concurrency::*;
 pub use events::*;
 pub use fixtures::{all_tickets, create_seed_workflow, in_workflow, new_ticket, seed_board, seed_workflow};
+pub use hierarchy::*;
 pub use import::*;
 pub use listing::*;
+pub use metrics::*;
 pub use moves::*;
 pub use patterns::*;
 pub use ready::*;
@@ -89,6 +95,15 @@ macro_rules! conformance_tests {
             stats_count_what_is_there,
             event_feed_wakes_after_a_write,
             import_links_batch_and_stored_tickets,
+            hierarchy_parents_children_and_ready,
+            metrics_count_what_is_there,
+        );
+        $crate::conformance_tests!(@interop $make;
+            beads_import_keeps_relations,
+        );
+        $crate::conformance_tests!(@pair $make;
+            export_import_round_trip,
+            import_refusals_write_nothing,
         );
         $crate::conformance_tests!(@coordination $make;
             a_lost_claim_fences_its_holder,
@@ -123,6 +138,26 @@ macro_rules! conformance_tests {
             async fn $case() {
                 let store = $make;
                 $crate::conformance::coordination::$case(store).await;
+            }
+        )*
+    };
+    (@interop $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                let store = $make;
+                $crate::conformance::interop::$case(store).await;
+            }
+        )*
+    };
+    (@pair $make:expr; $($case:ident),* $(,)?) => {
+        $(
+            /// Two fresh stores of the same backend (an export's source and an empty target).
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                let source = $make;
+                let target = $make;
+                $crate::conformance::interop::$case(source, target).await;
             }
         )*
     };

@@ -56,6 +56,7 @@ pub fn ticket(i: usize, blockers: Vec<String>) -> NewTicket {
         blocked_by_ticket_ids: blockers,
         assigned_agent_id: None,
         id: None,
+        parent_id: None,
     }
 }
 

@@ -71,6 +71,11 @@ async fn not_ready_reason<C: Statements>(tx: &mut C, workflow: &Workflow, ticket
             .map(|b| b.id.as_str())
             .collect();
         format!("it is blocked by {}", open.join(", "))
+    } else if let Some(child) = tx.open_children(&ticket.id).await?.first() {
+        format!(
+            "its children are not all resolved (e.g. {} [{}])",
+            child.id, child.status
+        )
     } else if ticket.status != board.initial_status {
         format!(
             "it is in '{}', not the initial column '{}'",
@@ -153,11 +158,13 @@ pub async fn claim<C: Statements>(tx: &mut C, ctx: &mut WriteCtx, request: &Clai
                 }
                 .into());
             }
+            let open_children = tx.open_children(&ticket.id).await?;
             let facts = ReadyFacts {
                 status: &ticket.status,
                 is_resolved: ticket.is_resolved,
                 is_blocked: ticket.is_blocked,
                 assigned_agent_id: ticket.assigned_agent_id.as_deref(),
+                has_open_children: !open_children.is_empty(),
             };
             if !rules::is_ready(board, &facts, Some(&agent)) {
                 let reason = not_ready_reason(tx, &workflow, &ticket).await?;

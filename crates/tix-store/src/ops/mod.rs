@@ -16,6 +16,8 @@ pub mod edges;
 pub mod graphs;
 pub mod guardian;
 pub mod idempotency;
+pub mod interop;
+pub mod metrics;
 pub mod moves;
 pub mod ranks;
 pub mod reads;
@@ -23,6 +25,7 @@ pub mod runs;
 pub mod tasks;
 pub mod tickets;
 pub mod tokens;
+pub mod tree;
 pub mod webhooks;
 pub mod workflows;
 
@@ -298,12 +301,32 @@ pub async fn require_ticket<C: Statements>(conn: &mut C, id: &str) -> Result<Tic
         .ok_or_else(|| DomainError::not_found("ticket", id).into())
 }
 
-/// The full id an id or unambiguous prefix (`ticket-7hx`, `7hx`) names.
+/// The full id an id, an unambiguous prefix (`ticket-7hx`, `7hx`) or an
+/// external ref (`bd-a1b2`: the id a ticket had where it was imported
+/// from) names. An exact id wins, then an external ref, then a prefix.
 pub async fn resolve_ticket_id<C: Statements>(conn: &mut C, input: &str) -> Result<String> {
-    let prefix = ids::normalise_ticket_ref(input)?;
-    if conn.ticket_exists(&prefix).await? {
-        return Ok(prefix);
+    let normalised = ids::normalise_ticket_ref(input);
+    if let Ok(id) = &normalised {
+        if conn.ticket_exists(id).await? {
+            return Ok(id.clone());
+        }
     }
+    let trimmed = input.trim();
+    if !trimmed.is_empty() {
+        let mut by_ref = conn.tickets_with_external_ref(trimmed, 6).await?;
+        match by_ref.len() {
+            0 => {}
+            1 => return Ok(by_ref.pop().unwrap_or_default()),
+            _ => {
+                return Err(DomainError::AmbiguousId {
+                    prefix: trimmed.to_string(),
+                    matches: by_ref,
+                }
+                .into())
+            }
+        }
+    }
+    let prefix = normalised?;
     let matches = conn.ticket_ids_with_prefix(&prefix, 6).await?;
     match matches.len() {
         0 => Err(DomainError::not_found("ticket", input.trim()).into()),
@@ -316,11 +339,13 @@ pub async fn resolve_ticket_id<C: Statements>(conn: &mut C, input: &str) -> Resu
     }
 }
 
-/// Resolves an id or prefix and locks the ticket (one statement for a full id).
+/// Resolves an id, prefix or external ref and locks the ticket (one
+/// statement for a full id).
 pub async fn lock_ticket_ref<C: Statements>(conn: &mut C, input: &str) -> Result<Ticket> {
-    let normalised = ids::normalise_ticket_ref(input)?;
-    if let Some(ticket) = conn.lock_ticket(&normalised).await? {
-        return Ok(ticket);
+    if let Ok(normalised) = ids::normalise_ticket_ref(input) {
+        if let Some(ticket) = conn.lock_ticket(&normalised).await? {
+            return Ok(ticket);
+        }
     }
     let id = resolve_ticket_id(conn, input).await?;
     conn.lock_ticket(&id)

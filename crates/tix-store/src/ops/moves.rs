@@ -146,6 +146,10 @@ pub async fn apply_move<C: Statements>(
         MoveKind::Plain | MoveKind::Unchanged => None,
     };
     if let Some(delta) = delta {
+        // A parent counts its open children.
+        if let Some(parent) = &ticket.parent_id {
+            tx.shift_open_children(parent, delta).await?;
+        }
         for dependent in tx.shift_dependents(&ticket.id, delta).await? {
             if dependent.is_resolved {
                 continue;
@@ -216,6 +220,8 @@ pub async fn apply_move<C: Statements>(
     Ok(change)
 }
 
+/// Changes a ticket's status (or resolves it); resolving one whose children
+/// are unresolved is refused unless `force`.
 #[allow(clippy::too_many_arguments)]
 pub async fn change_status<C: Statements>(
     tx: &mut C,
@@ -225,6 +231,7 @@ pub async fn change_status<C: Statements>(
     target: Target<'_>,
     comment: Option<String>,
     expected_version: Option<u64>,
+    force: bool,
 ) -> Result<StatusChange> {
     let ticket = lock_ticket_ref(tx, input).await?;
     check_version(&ticket, expected_version)?;
@@ -256,6 +263,9 @@ pub async fn change_status<C: Statements>(
             tickets_in_target: in_target,
         },
     )?;
+    if kind == MoveKind::Resolve {
+        tix_core::hierarchy::check_resolve(&ticket.id, tx.open_children(&ticket.id).await?, force)?;
+    }
     let violations = if kind == MoveKind::Unchanged {
         Vec::new()
     } else {

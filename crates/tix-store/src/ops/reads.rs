@@ -11,7 +11,16 @@ use crate::Result;
 pub async fn ticket_detail<C: Statements>(conn: &mut C, input: &str) -> Result<TicketDetail> {
     let id = resolve_ticket_id(conn, input).await?;
     let ticket = require_ticket(conn, &id).await?;
+    let parent = match &ticket.parent_id {
+        Some(parent) => conn.load_ticket(parent).await?.map(|p| p.as_ref()),
+        None => None,
+    };
+    let (children, progress) = super::tree::tree_of(conn, &id).await?;
     Ok(TicketDetail {
+        parent,
+        children,
+        progress,
+        links: conn.links_of(&id).await?,
         ticket,
         blocked_by: conn.blocked_by(&id).await?,
         blocks: conn.blocks(&id).await?,
@@ -40,6 +49,17 @@ pub async fn list_tickets<C: Statements>(
         }
     }
     let after = cursor.map(parse_cursor).transpose()?;
+    let resolved_parent;
+    let filter = match &filter.parent_id {
+        Some(parent) => {
+            resolved_parent = TicketFilter {
+                parent_id: Some(resolve_ticket_id(conn, parent).await?),
+                ..filter.clone()
+            };
+            &resolved_parent
+        }
+        None => filter,
+    };
     let mut rows = conn.ticket_page(filter, after, limit + 1).await?;
     let next_cursor = if rows.len() > limit as usize {
         rows.truncate(limit as usize);

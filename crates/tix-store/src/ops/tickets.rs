@@ -88,11 +88,17 @@ pub async fn create_ticket<C: Statements>(
     findings: Vec<Finding>,
 ) -> Result<TicketCreated> {
     let workflow = require_workflow(tx, &new.workflow_id).await?;
-    let ticket = new.validate(&workflow.board_config)?;
+    let mut ticket = new.validate(&workflow.board_config)?;
     let blockers = lock_blockers(tx, &ticket.blocked_by_ticket_ids).await?;
     for blocker in &blockers {
         check_same_workflow(blocker, ticket.id.as_deref().unwrap_or("(new ticket)"), &workflow.id)?;
     }
+    // Its parent's count of open children grows with it.
+    let parent = match ticket.parent_id.as_deref() {
+        Some(reference) => Some(super::tree::lock_parent(tx, reference, None, &workflow.id).await?),
+        None => None,
+    };
+    ticket.parent_id = parent.as_ref().map(|p| p.id.clone());
     let id = new_ticket_id(tx, ticket.id.as_deref()).await?;
     // The violations name the ticket, so its id is chosen first.
     let subject = Subject {
@@ -124,17 +130,18 @@ pub async fn create_ticket<C: Statements>(
         })
         .collect();
     tx.insert_edges(&edges).await?;
+    if let Some(parent) = &parent {
+        tx.shift_open_children(&parent.id, 1).await?;
+    }
     let blocker_ids: Vec<&str> = blockers.iter().map(|b| b.id.as_str()).collect();
-    tx.insert_history(&[HistoryRow::new(
-        &id,
-        &workflow.id,
-        actor,
-        HistoryAction::Created,
-        json!({ "blocked_by_ticket_ids": blocker_ids }),
-        at,
-    )
-    .moved(None, Some(status))])
-        .await?;
+    let mut details = json!({ "blocked_by_ticket_ids": blocker_ids });
+    if let Some(parent) = &parent {
+        details["parent_id"] = json!(parent.id);
+    }
+    tx.insert_history(&[
+        HistoryRow::new(&id, &workflow.id, actor, HistoryAction::Created, details, at).moved(None, Some(status)),
+    ])
+    .await?;
     let created = require_ticket(tx, &id).await?;
     // A ticket without blockers is an isolated node: no graph changes, so
     // no version bump (the workflow's row stays free for other writers),
@@ -158,7 +165,8 @@ pub async fn create_ticket<C: Statements>(
         Some(&id),
         actor,
         json!({ "title": created.title, "status": created.status, "ticket_type": created.ticket_type,
-                "priority": created.priority, "is_blocked": created.is_blocked, "version": created.version }),
+                "priority": created.priority, "is_blocked": created.is_blocked, "version": created.version,
+                "parent_id": created.parent_id }),
         at,
     );
     Ok(TicketCreated {
@@ -216,6 +224,13 @@ pub async fn import_tickets<C: Statements>(
     let board = &workflow.board_config;
     let mut valid = Vec::with_capacity(tickets.len());
     for (index, ticket) in tickets.iter().enumerate() {
+        if ticket.parent_id.is_some() {
+            return Err(DomainError::validation(
+                format!("tickets[{index}].parent_id"),
+                "a plain import sets no parents; set them afterwards (PATCH parent_id), or import a Tix export",
+            )
+            .into());
+        }
         let mut ticket = ticket.clone();
         ticket.workflow_id = workflow.id.clone();
         valid.push(ticket.validate(board).map_err(|e| match e {
@@ -387,6 +402,23 @@ pub async fn update_ticket<C: Statements>(
         renewed_lease(tx, &ticket, actor, at).await?
     };
     let tags = patch.tags.clone().unwrap_or_else(|| ticket.tags.clone());
+    let reparented = match &patch.parent_id {
+        None => None,
+        Some(target) => {
+            // Tree changes of a workflow are serialised, so two cannot close a loop together.
+            tx.lock_edges(&ticket.workflow_id).await?;
+            let parent = match target {
+                Some(reference) => Some(
+                    super::tree::lock_parent(tx, reference, Some(&ticket.id), &ticket.workflow_id)
+                        .await?
+                        .id,
+                ),
+                None => None,
+            };
+            let previous = super::tree::reparent(tx, &ticket, parent.as_deref()).await?;
+            Some((previous, parent))
+        }
+    };
     tx.update_fields(
         &ticket.id,
         &FieldsRow {
@@ -418,6 +450,9 @@ pub async fn update_ticket<C: Statements>(
     if let Some(t) = &patch.title {
         changes.insert("title".into(), json!({ "from": ticket.title, "to": t }));
     }
+    if let Some((from, to)) = &reparented {
+        changes.insert("parent_id".into(), json!({ "from": from, "to": to }));
+    }
     tx.insert_history(&[HistoryRow::new(
         &ticket.id,
         &ticket.workflow_id,
@@ -442,6 +477,9 @@ pub async fn update_ticket<C: Statements>(
     let mut payload = json!({ "fields": fields, "version": updated.version });
     if patch.assigned_agent_id.is_some() {
         payload["assigned_agent_id"] = json!(updated.assigned_agent_id);
+    }
+    if reparented.is_some() {
+        payload["parent_id"] = json!(updated.parent_id);
     }
     ctx.event(
         &ticket.workflow_id,

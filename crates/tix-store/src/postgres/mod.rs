@@ -21,6 +21,7 @@
 //! they call (`tickets.rs`, `moves.rs`, `log.rs`, `tasks.rs`), named
 //! `lock_*` in `statements.rs`.
 
+mod interop;
 mod log;
 mod moves;
 mod rows;
@@ -50,6 +51,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/postgres/0003_search.sql")),
     (4, include_str!("../../migrations/postgres/0004_bulk_search_index.sql")),
     (5, include_str!("../../migrations/postgres/0005_coordination.sql")),
+    (6, include_str!("../../migrations/postgres/0006_interop.sql")),
     (7, include_str!("../../migrations/postgres/0007_scale.sql")),
 ];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
@@ -269,9 +271,18 @@ impl PgStore {
 
 impl Backend for Postgres {
     type Conn = PgConn;
+    const NAME: &'static str = "postgres";
 
     fn shared(&self) -> &Arc<Shared> {
         &self.inner.shared
+    }
+
+    fn pool_stats(&self) -> crate::PoolStats {
+        crate::PoolStats {
+            max: self.inner.pool.options().get_max_connections(),
+            open: self.inner.pool.size(),
+            idle: self.inner.pool.num_idle() as u32,
+        }
     }
 
     /// Runs the write in a READ COMMITTED transaction; one that loses a

@@ -165,7 +165,7 @@ impl ClaimStatements for PgConn {
     async fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str) -> Result<bool> {
         let locked: Option<String> = sqlx::query_scalar(
             "SELECT id FROM tickets WHERE id = $1 AND status = $2 AND NOT is_resolved AND open_blockers = 0 \
-             AND (assigned_agent_id IS NULL OR assigned_agent_id = $3) FOR UPDATE SKIP LOCKED",
+             AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = $3) FOR UPDATE SKIP LOCKED",
         )
         .bind(id)
         .bind(status)
@@ -302,7 +302,7 @@ impl ClaimStatements for PgConn {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT id, unblocks FROM tickets \
              WHERE workflow_id = $1 AND status = $2 AND NOT is_resolved AND open_blockers = 0 \
-             AND (assigned_agent_id IS NULL OR assigned_agent_id = $3) \
+             AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = $3) \
              ORDER BY priority DESC, unblocks DESC, created_at, id LIMIT $4",
         )
         .bind(workflow_id)

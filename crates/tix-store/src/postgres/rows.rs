@@ -23,7 +23,7 @@ macro_rules! ticket_select {
              t.created_by, t.assigned_agent_id, t.created_at, t.updated_at, t.started_at, t.completed_at, \
              t.resolved_at, t.is_resolved, t.open_blockers, t.version, t.lease_expires_at, \
              (SELECT string_agg(e.blocker_id, ',' ORDER BY e.blocker_id) FROM ticket_edges e WHERE e.blocked_id = t.id) \
-             AS blockers, t.seq FROM tickets t ",
+             AS blockers, t.seq, t.parent_id, t.external_ref FROM tickets t ",
             $tail
         )
     };
@@ -59,6 +59,8 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
             .unwrap_or_default(),
         version: version as u64,
         lease_expires_at: row.try_get("lease_expires_at")?,
+        parent_id: row.try_get("parent_id")?,
+        external_ref: row.try_get("external_ref")?,
     })
 }
 

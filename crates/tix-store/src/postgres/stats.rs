@@ -49,7 +49,8 @@ async fn workflow_stats(
     let id = workflow.id.as_str();
     let row = sqlx::query(
         "SELECT COUNT(*), COUNT(*) FILTER (WHERE NOT is_resolved), \
-                COUNT(*) FILTER (WHERE status = $2 AND NOT is_resolved AND open_blockers = 0 AND assigned_agent_id IS NULL) \
+                COUNT(*) FILTER (WHERE status = $2 AND NOT is_resolved AND open_blockers = 0 AND open_children = 0 \
+                                 AND assigned_agent_id IS NULL) \
          FROM tickets WHERE workflow_id = $1",
     )
     .bind(id)

@@ -157,8 +157,8 @@ impl TicketStatements for PgConn {
         let t = row.ticket;
         sqlx::query(
             "INSERT INTO tickets (id, workflow_id, title, description, ticket_type, status, priority, tags, created_by, \
-             assigned_agent_id, created_at, updated_at, open_blockers) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
+             assigned_agent_id, created_at, updated_at, open_blockers, parent_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)",
         )
         .bind(row.id)
         .bind(&t.workflow_id)
@@ -172,6 +172,7 @@ impl TicketStatements for PgConn {
         .bind(&t.assigned_agent_id)
         .bind(row.at)
         .bind(row.open_blockers as i32)
+        .bind(&t.parent_id)
         .execute(self.c())
         .await?;
         Ok(())
@@ -327,6 +328,9 @@ impl TicketStatements for PgConn {
             } else {
                 " AND t.open_blockers = 0"
             });
+        }
+        if let Some(parent) = &filter.parent_id {
+            query.push(" AND t.parent_id = ").push_bind(parent.clone());
         }
         if let Some(seq) = after_seq {
             query.push(" AND t.seq > ").push_bind(seq);

@@ -14,6 +14,7 @@
 //! polled, so the writer thread (and a read's blocking task) drives an
 //! operation with [`block_on`] and never waits on anything else.
 
+mod interop;
 mod log;
 mod moves;
 mod rows;
@@ -44,6 +45,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../../migrations/sqlite/0003_search.sql")),
     (4, include_str!("../../migrations/sqlite/0004_bulk_search_index.sql")),
     (5, include_str!("../../migrations/sqlite/0005_coordination.sql")),
+    (6, include_str!("../../migrations/sqlite/0006_interop.sql")),
     (7, include_str!("../../migrations/sqlite/0007_scale.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
@@ -534,9 +536,14 @@ fn read_now<T>(conn: &mut SqliteConn, shared: &Shared, op: ReadOp<SqliteConn, T>
 
 impl Backend for Sqlite {
     type Conn = SqliteConn;
+    const NAME: &'static str = "sqlite";
 
     fn shared(&self) -> &Arc<Shared> {
         &self.inner.shared
+    }
+
+    fn pool_stats(&self) -> crate::PoolStats {
+        interop::pool_stats(self)
     }
 
     fn write<T: Send + 'static>(&self, op: WriteOp<SqliteConn, T>) -> impl Future<Output = WriteOutcome<T>> + Send {

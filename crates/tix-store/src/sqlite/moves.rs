@@ -139,7 +139,7 @@ impl ClaimStatements for SqliteConn {
             .conn
             .prepare_cached(
                 "SELECT EXISTS(SELECT 1 FROM tickets WHERE id = ?1 AND status = ?2 AND is_resolved = 0 \
-                 AND open_blockers = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3))",
+                 AND open_blockers = 0 AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3))",
             )?
             .query_row(params![id, status, agent], |r| r.get(0))?)
     }
@@ -265,7 +265,7 @@ impl ClaimStatements for SqliteConn {
             .prepare_cached(
                 "SELECT id, unblocks FROM tickets \
                  WHERE workflow_id = ?1 AND status = ?2 AND is_resolved = 0 AND open_blockers = 0 \
-                 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3) \
+                 AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = ?3) \
                  ORDER BY priority DESC, unblocks DESC, created_at, id LIMIT ?4",
             )?
             .query_map(params![workflow_id, status, agent, limit], |r| {

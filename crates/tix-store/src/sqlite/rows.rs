@@ -45,7 +45,8 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(row: &Row<'_>, idx: usize) ->
 pub(crate) const TICKET_SELECT: &str = "SELECT t.id, t.workflow_id, t.title, t.description, t.ticket_type, \
      t.status, t.priority, t.tags, t.created_by, t.assigned_agent_id, t.created_at, t.updated_at, t.started_at, \
      t.completed_at, t.resolved_at, t.is_resolved, t.open_blockers, t.version, t.lease_expires_at, \
-     (SELECT group_concat(e.blocker_id) FROM ticket_edges e WHERE e.blocked_id = t.id), t.seq \
+     (SELECT group_concat(e.blocker_id) FROM ticket_edges e WHERE e.blocked_id = t.id), t.seq, \
+     t.parent_id, t.external_ref \
      FROM tickets t";
 
 pub(crate) fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
@@ -76,6 +77,8 @@ pub(crate) fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
         version: row.get::<_, i64>(17)? as u64,
         lease_expires_at: opt_time(row, 18)?,
         blocked_by_ticket_ids,
+        parent_id: row.get(21)?,
+        external_ref: row.get(22)?,
     })
 }
 

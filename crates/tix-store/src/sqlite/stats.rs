@@ -49,7 +49,7 @@ pub(crate) fn workflow_stats(
     )?;
     let ready_now: i64 = conn.query_row(
         "SELECT COUNT(*) FROM tickets WHERE workflow_id = ?1 AND status = ?2 AND is_resolved = 0 \
-         AND open_blockers = 0 AND assigned_agent_id IS NULL",
+         AND open_blockers = 0 AND open_children = 0 AND assigned_agent_id IS NULL",
         params![id, workflow.board_config.initial_status],
         |r| r.get(0),
     )?;

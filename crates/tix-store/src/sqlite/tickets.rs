@@ -82,7 +82,8 @@ fn insert_ticket_row(conn: &rusqlite::Connection, row: &TicketRow<'_>) -> Result
     let t = row.ticket;
     conn.prepare_cached(
         "INSERT INTO tickets (id, workflow_id, title, description, ticket_type, status, priority, tags, created_by, \
-         assigned_agent_id, created_at, updated_at, open_blockers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
+         assigned_agent_id, created_at, updated_at, open_blockers, parent_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13)",
     )?
     .execute(params![
         row.id,
@@ -97,6 +98,7 @@ fn insert_ticket_row(conn: &rusqlite::Connection, row: &TicketRow<'_>) -> Result
         t.assigned_agent_id,
         time_text(row.at),
         row.open_blockers,
+        t.parent_id,
     ])?;
     Ok(())
 }
@@ -325,6 +327,9 @@ impl TicketStatements for SqliteConn {
         }
         if let Some(resolved) = filter.resolved {
             push("t.is_resolved = ?", i64::from(resolved).into());
+        }
+        if let Some(parent) = &filter.parent_id {
+            push("t.parent_id = ?", parent.clone().into());
         }
         if let Some(seq) = after_seq {
             push("t.seq > ?", seq.into());

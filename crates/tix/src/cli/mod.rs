@@ -7,8 +7,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tix_core::ticket::Priority;
 
 mod fleet;
+mod interop;
 
-pub use fleet::{ClaimArgs, HeartbeatArgs, ReadyArgs, RunCommand, WebhookCommand, WorkArgs};
+pub use fleet::{duration, ClaimArgs, HeartbeatArgs, ReadyArgs, RunCommand, WebhookCommand, WorkArgs};
+pub use interop::{ExportArgs, ImportArgs, ImportSource};
 
 const ABOUT: &str = "Tix: a ticket tracker and Kanban board for teams of AI agents.";
 
@@ -78,6 +80,10 @@ pub struct GlobalArgs {
     /// its command). Sent with every write: once the claim is lost they fail with lease_lost.
     #[arg(long, env = "TIX_CLAIM", global = true, value_name = "TOKEN", hide_env_values = true)]
     pub claim: Option<String>,
+
+    /// Settings file (TOML). Default: ./tix.toml when it exists. Flags and variables win over it.
+    #[arg(long, env = "TIX_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,8 +134,12 @@ pub enum Command {
     Work(WorkArgs),
     /// Draw the dependency tree around a ticket: what it waits for, and what waits for it.
     Graph(GraphArgs),
-    /// Bulk-create tickets from a JSON Lines file (one ticket per line), in batches.
+    /// Import a Tix export (one transaction: its workflow with every ticket, comment, run…), plain
+    /// ticket lines (in batches), or another tracker's issues (--from beads|github FILE).
     Import(ImportArgs),
+    /// Export a workflow (--workflow, or the only one) in the Tix format: JSON Lines with the
+    /// board, then every ticket with its edges, comments, history, tasks, commits and runs.
+    Export(ExportArgs),
     /// Search tickets: hybrid (meaning + keywords, default), semantic or keyword. Search before
     /// you create, to avoid duplicates. A ticket id or prefix finds that ticket first.
     Search(SearchArgs),
@@ -360,6 +370,10 @@ pub struct EmbedArgs {
     /// Model name sent to that server (with --embedder openai).
     #[arg(long, env = "TIX_EMBEDDING_MODEL", value_name = "NAME")]
     pub embedding_model: Option<String>,
+
+    /// API key for that server, sent as a bearer token (with --embedder openai).
+    #[arg(long, env = "TIX_EMBEDDING_API_KEY", value_name = "KEY", hide_env_values = true)]
+    pub embedding_api_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -475,6 +489,9 @@ pub struct ServeArgs {
     /// at most 60s. Lower it behind a proxy that cuts idle requests sooner.
     #[arg(long, env = "TIX_MAX_WAIT", value_parser = fleet::duration, default_value = "60s", value_name = "DURATION")]
     pub max_wait: std::time::Duration,
+    /// Serve GET /metrics (Prometheus) without a token even with --auth required.
+    #[arg(long, env = "TIX_METRICS_PUBLIC")]
+    pub metrics_public: bool,
 }
 
 #[derive(Debug, Args)]
@@ -579,6 +596,11 @@ pub struct CreateArgs {
     #[arg(long = "assign", value_name = "AGENT")]
     pub assign: Option<String>,
 
+    /// The ticket this one is part of (an epic, a story): it is not ready, and cannot be resolved,
+    /// while this one is open.
+    #[arg(long, value_name = "TICKET")]
+    pub parent: Option<String>,
+
     /// Create it even if the board refuses near-duplicates (duplicate_policy: refuse).
     #[arg(long)]
     pub force: bool,
@@ -610,6 +632,10 @@ pub struct ListArgs {
     /// Only tickets carrying this tag.
     #[arg(long)]
     pub tag: Option<String>,
+
+    /// Only the direct children of this ticket.
+    #[arg(long, value_name = "TICKET")]
+    pub parent: Option<String>,
 
     /// Only blocked tickets (some blocker still unresolved).
     #[arg(long, conflicts_with = "unblocked")]
@@ -683,6 +709,14 @@ pub struct EditArgs {
     #[arg(long)]
     pub unassign: bool,
 
+    /// Make it part of this ticket (same workflow; not one below it).
+    #[arg(long, value_name = "TICKET", conflicts_with = "no_parent")]
+    pub parent: Option<String>,
+
+    /// Detach it from its parent.
+    #[arg(long)]
+    pub no_parent: bool,
+
     /// Only apply if the ticket is still at this version (else: stale version error).
     #[arg(long, value_name = "N")]
     pub if_version: Option<u64>,
@@ -704,6 +738,10 @@ pub struct MoveArgs {
     /// Only apply if the ticket is still at this version.
     #[arg(long, value_name = "N")]
     pub if_version: Option<u64>,
+
+    /// Move into a done column even while some of its children are unresolved.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -722,6 +760,10 @@ pub struct ResolveArgs {
     /// Resolution comment: what was verified.
     #[arg(long = "message", short = 'm', value_name = "COMMENT")]
     pub comment: Option<String>,
+
+    /// Resolve even while some of its children are unresolved.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -742,13 +784,4 @@ pub struct GraphArgs {
     /// How many steps up and down to follow (default: all).
     #[arg(long)]
     pub depth: Option<u32>,
-}
-
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// JSON Lines file, one ticket per line: {title, ticket_type, description?, priority?, tags?,
-    /// blocked_by_ticket_ids?, assigned_agent_id?, id?, workflow_id?}. Blockers may name ids of
-    /// earlier lines.
-    #[arg(long, short = 'f', value_name = "PATH")]
-    pub file: PathBuf,
 }

@@ -29,6 +29,7 @@ use crate::cli::{EmbedArgs, EmbedderArg};
 use crate::error::Failure;
 
 mod fleet;
+mod interop;
 
 pub type Result<T> = std::result::Result<T, Failure>;
 
@@ -104,7 +105,7 @@ pub fn embedder_config(args: &EmbedArgs) -> Result<EmbedderConfig> {
             EmbedderConfig::OpenAi {
                 base_url,
                 model,
-                api_key: std::env::var("TIX_EMBEDDING_API_KEY").ok().filter(|k| !k.is_empty()),
+                api_key: args.embedding_api_key.clone().filter(|k| !k.is_empty()),
             }
         }
     })
@@ -352,6 +353,7 @@ impl Client {
                     ("blocked", filter.blocked.map(|b| b.to_string())),
                     ("resolved", filter.resolved.map(|b| b.to_string())),
                     ("tag", filter.tag),
+                    ("parent_id", filter.parent_id),
                     ("limit", limit.map(|n| n.to_string())),
                     ("cursor", cursor),
                 ];
@@ -375,32 +377,6 @@ impl Client {
                     .await
             }
             Client::Local(local) => Ok(local.store.update_ticket(&local.agent, id, patch, if_version).await?),
-        }
-    }
-
-    pub async fn change_status(
-        &self,
-        id: &str,
-        new_status: &str,
-        comment: Option<String>,
-        if_version: Option<u64>,
-    ) -> Result<StatusChange> {
-        match self {
-            Client::Remote(http) => {
-                let body = json!({ "new_status": new_status, "comment": comment });
-                http.send(
-                    Method::POST,
-                    &["api", "tickets", id, "status"],
-                    &[],
-                    Some(&body),
-                    if_version,
-                )
-                .await
-            }
-            Client::Local(local) => Ok(local
-                .store
-                .change_status(&local.agent, id, new_status, comment, if_version)
-                .await?),
         }
     }
 

@@ -5,6 +5,7 @@ use anyhow::Result;
 use serde_json::json;
 use tix_core::error::TicketRef;
 use tix_core::ticket::StatusChange;
+use tix_store::TicketMove;
 
 use crate::cli::{BlockArgs, CommentArgs, MoveArgs, ResolveArgs};
 use crate::commands::Ctx;
@@ -14,10 +15,13 @@ use crate::output;
 const NAMED_DEPENDENTS: usize = 20;
 
 pub async fn move_ticket(ctx: &Ctx, args: MoveArgs) -> Result<()> {
-    let change = ctx
-        .client
-        .change_status(&args.id, &args.status, args.comment, args.if_version)
-        .await?;
+    let request = TicketMove {
+        to: Some(args.status),
+        comment: args.comment,
+        expected_version: args.if_version,
+        force: args.force,
+    };
+    let change = ctx.client.move_ticket(&args.id, request).await?;
     if ctx.json {
         output::print_json(&change);
         return Ok(());
@@ -30,7 +34,13 @@ pub async fn move_ticket(ctx: &Ctx, args: MoveArgs) -> Result<()> {
 }
 
 pub async fn resolve(ctx: &Ctx, args: ResolveArgs) -> Result<()> {
-    let change = ctx.client.resolve(&args.id, args.comment).await?;
+    let request = TicketMove {
+        to: None,
+        comment: args.comment,
+        expected_version: None,
+        force: args.force,
+    };
+    let change = ctx.client.move_ticket(&args.id, request).await?;
     if ctx.json {
         output::print_json(&change);
         return Ok(());

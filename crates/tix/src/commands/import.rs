@@ -1,6 +1,7 @@
-//! `tix import --file tickets.jsonl`: one `NewTicket` JSON object per
-//! line, sent in batches of [`BATCH`] through `import_tickets`, with a
-//! progress bar on stderr.
+//! `tix import`: a Tix export or another tracker's file goes to
+//! `commands::interop` (one transaction); plain ticket lines (one
+//! `NewTicket` JSON object per line) are sent here in batches of [`BATCH`]
+//! through `import_tickets`, with a progress bar on stderr.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -23,7 +24,28 @@ const LINE_HINT: &str = "Each line is one JSON object: {\"title\", \"ticket_type
     \"tags\"?, \"blocked_by_ticket_ids\"?, \"assigned_agent_id\"?, \"id\"?, \"workflow_id\"?}.";
 
 pub async fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
-    let lines = read_lines(&args.file)?;
+    if let (Some(source), Some(path)) = (args.from, &args.foreign_file) {
+        return super::interop::import_foreign(ctx, source, path).await;
+    }
+    let Some(path) = args.file else {
+        return Err(Failure::new("validation_failed", "nothing to import")
+            .with_hint("Pass --file FILE, or --from beads|github FILE.")
+            .into());
+    };
+    let text = super::interop::read(&path)?;
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    if tix_core::interop::is_export_header(first) {
+        return super::interop::import_export(ctx, &path, &text, args.keep_ids).await;
+    }
+    if args.keep_ids {
+        return Err(Failure::new(
+            "validation_failed",
+            format!("{} holds plain tickets, not a Tix export", path.display()),
+        )
+        .with_hint("--keep-ids is for Tix exports; plain lines keep the `id` they name.")
+        .into());
+    }
+    let lines = parse_lines(&path, &text)?;
     let workflow_id = target_workflow(ctx, &lines).await?;
     let mut tickets = Vec::with_capacity(lines.len());
     let mut line_numbers = Vec::with_capacity(lines.len());
@@ -32,11 +54,7 @@ pub async fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             object.insert("workflow_id".into(), json!(workflow_id));
         }
         let ticket: NewTicket = serde_json::from_value(value).map_err(|e| {
-            Failure::new(
-                "invalid_import_line",
-                format!("{} line {number}: {e}", args.file.display()),
-            )
-            .with_hint(LINE_HINT)
+            Failure::new("invalid_import_line", format!("{} line {number}: {e}", path.display())).with_hint(LINE_HINT)
         })?;
         tickets.push(ticket);
         line_numbers.push(number);
@@ -88,11 +106,7 @@ pub async fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
 }
 
 /// The non-empty lines of the file, parsed as JSON objects, with their line numbers.
-fn read_lines(path: &Path) -> Result<Vec<(usize, Value)>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Failure::new("file_unreadable", format!("cannot read {}: {e}", path.display()))
-            .with_hint("Pass a JSON Lines file (one ticket object per line) with --file.")
-    })?;
+fn parse_lines(path: &Path, text: &str) -> Result<Vec<(usize, Value)>> {
     let mut lines = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;

@@ -8,6 +8,7 @@ mod graph;
 mod guardian;
 mod hooks;
 mod import;
+mod interop;
 mod mcp;
 mod migrate_store;
 mod ready;
@@ -127,6 +128,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Work(args) => work::run(&ctx, args, &global_env).await,
         Command::Graph(args) => graph::run(&ctx, args).await,
         Command::Import(args) => import::run(&ctx, args).await,
+        Command::Export(args) => interop::export(&ctx, args).await,
         Command::Search(args) => search::search(&ctx, args).await,
         Command::Reindex(args) => search::reindex(&ctx, args).await,
         Command::Task(command) => task::run(&ctx, command).await,

@@ -74,6 +74,7 @@ pub async fn run(args: ServeArgs, database: &str) -> Result<()> {
         auth,
         hosts: HostPolicy::with_names(&args.allowed_hosts),
         max_wait: Some(args.max_wait),
+        metrics_public: args.metrics_public,
         ..ServerOptions::default()
     };
     let served = tix_server::launch_with_search(search, listener, shutdown_signal(), options).await;

@@ -27,6 +27,7 @@ pub async fn create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         blocked_by_ticket_ids: args.blocked_by,
         assigned_agent_id: args.assign,
         id: None,
+        parent_id: args.parent,
     };
     let created = ctx.client.create_ticket(new, args.force, &args.embed, ctx.json).await?;
     if ctx.json {
@@ -67,6 +68,7 @@ pub async fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         blocked: flag(args.blocked, args.unblocked),
         resolved: flag(args.resolved, args.open),
         tag: args.tag,
+        parent_id: args.parent,
     };
     let mut page = ctx.client.list_tickets(filter.clone(), args.limit, args.cursor).await?;
     if args.all {
@@ -137,6 +139,12 @@ fn print_detail(detail: &TicketDetail) {
         println!("  tags:        {}", t.tags.join(", "));
     }
     println!("  workflow:    {}", t.workflow_id);
+    if let Some(parent) = &detail.parent {
+        println!("  parent:      {}", output::ref_line(parent));
+    }
+    if let Some(reference) = &t.external_ref {
+        println!("  imported as: {reference}");
+    }
     println!("  created:     {} by {}", output::time(&t.created_at), t.created_by);
     println!("  updated:     {}", output::time(&t.updated_at));
     if t.started_at.is_some() {
@@ -167,6 +175,30 @@ fn print_detail(detail: &TicketDetail) {
         println!("blocks:");
         for dependent in &detail.blocks {
             println!("  {}", output::ref_line(dependent));
+        }
+    }
+    if !detail.children.is_empty() {
+        println!();
+        println!(
+            "children ({}/{} resolved):",
+            detail.progress.resolved, detail.progress.total
+        );
+        for child in &detail.children {
+            let mark = output::mark(child.is_resolved, child.is_blocked);
+            let indent = "  ".repeat(child.depth as usize);
+            println!(
+                "{indent}{mark} {}  [{}]  {}",
+                child.id,
+                child.status,
+                output::truncate(&child.title, 60)
+            );
+        }
+    }
+    if !detail.links.is_empty() {
+        println!();
+        println!("links:");
+        for link in &detail.links {
+            println!("  {} {}", link.kind.as_str().replace('_', " "), link.target);
         }
     }
     if !detail.tasks.is_empty() {
@@ -291,6 +323,11 @@ pub async fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
     } else {
         Some(args.tags)
     };
+    let parent_id = match (args.parent, args.no_parent) {
+        (Some(parent), _) => Some(Some(parent)),
+        (None, true) => Some(None),
+        (None, false) => None,
+    };
     let patch = TicketPatch {
         title: args.title,
         description: args.description,
@@ -298,11 +335,13 @@ pub async fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
         tags,
         ticket_type: args.ticket_type,
         assigned_agent_id,
+        parent_id,
     };
     if patch.is_empty() {
         return Err(Failure::new("validation_failed", "nothing to change")
             .with_hint(
-                "Pass any of --title, --description, --priority, --tag, --clear-tags, --type, --assign, --unassign.",
+                "Pass any of --title, --description, --priority, --tag, --clear-tags, --type, --assign, --unassign, \
+                 --parent, --no-parent.",
             )
             .into());
     }

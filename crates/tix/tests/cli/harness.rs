@@ -24,7 +24,7 @@ phases:
 ";
 
 /// The environment variables `tix` reads; a test's commands start without them.
-pub const TIX_VARS: [&str; 10] = [
+pub const TIX_VARS: [&str; 12] = [
     "TIX_SERVER",
     "TIX_CLAIM",
     "TIX_RUN_ID",
@@ -35,6 +35,8 @@ pub const TIX_VARS: [&str; 10] = [
     "TIX_AUTH",
     "TIX_ADDR",
     "RUST_LOG",
+    "TIX_CONFIG",
+    "TIX_METRICS_PUBLIC",
 ];
 
 /// The built binary, with none of [`TIX_VARS`] inherited.
@@ -46,10 +48,13 @@ pub fn tix_command() -> Command {
     command
 }
 
-/// One temporary database, and optionally a server in front of it.
+/// One temporary database (a SQLite file, or a PostgreSQL schema), and
+/// optionally a server in front of it.
 pub struct Tix {
     dir: tempfile::TempDir,
     pub server: Option<String>,
+    /// A PostgreSQL schema used instead of the SQLite file.
+    postgres: Option<tix_store::TestSchema>,
 }
 
 pub struct Run {
@@ -73,11 +78,29 @@ impl Tix {
         Tix {
             dir: tempfile::tempdir().expect("temp dir"),
             server: None,
+            postgres: None,
         }
     }
 
+    /// On a PostgreSQL schema of its own when `TIX_TEST_POSTGRES_URL` names
+    /// a server; None (after a message) otherwise.
+    pub async fn on_postgres() -> Option<Tix> {
+        let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+            eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping the PostgreSQL side of this test");
+            return None;
+        };
+        let schema = tix_store::TestSchema::create(&url).await.expect("a test schema");
+        Some(Tix {
+            postgres: Some(schema),
+            ..Tix::new()
+        })
+    }
+
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}", self.dir.path().join("tix.db").display())
+        match &self.postgres {
+            Some(schema) => schema.url.clone(),
+            None => format!("sqlite://{}", self.dir.path().join("tix.db").display()),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

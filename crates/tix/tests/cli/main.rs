@@ -4,8 +4,10 @@
 //! `tix serve` on one PostgreSQL database. [`harness`] runs the binary.
 
 mod commits;
+mod config;
 mod flow;
 mod harness;
+mod interop;
 mod mcp_stdio;
 mod replicas;
 mod search;
