@@ -1,0 +1,249 @@
+//! The writer thread's group commit and the graph cache, seen through the
+//! store (a paused writer makes writes queue up into one group).
+
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+
+use super::{Job, SqliteConn};
+use crate::conformance::{all_tickets, create_seed_workflow, in_workflow, new_ticket};
+use crate::{Error, Keyed, Scope, Scoped, SqliteStore, Store};
+use tix_core::ticket::TicketCreated;
+
+impl crate::SqliteStore {
+    /// Holds the writer thread until the answer's sender sends or drops.
+    fn pause_writer(&self) -> mpsc::Sender<()> {
+        let (release, wait) = mpsc::channel::<()>();
+        let paused = self.backend.submit(Job::Alone(Box::new(move |_: &mut SqliteConn| {
+            let _ = wait.recv();
+        })));
+        assert!(paused.is_ok(), "the writer thread runs");
+        release
+    }
+
+    fn submitted_jobs(&self) -> u64 {
+        self.backend.inner.submitted.load(Ordering::Relaxed)
+    }
+}
+
+/// Spawns `write` and waits until it is in the writer's queue, so
+/// writes queue in the order they were spawned.
+async fn queue<T: Send + 'static>(
+    store: &SqliteStore,
+    write: impl std::future::Future<Output = T> + Send + 'static,
+) -> tokio::task::JoinHandle<T> {
+    let before = store.submitted_jobs();
+    let handle = tokio::spawn(write);
+    while store.submitted_jobs() == before {
+        tokio::task::yield_now().await;
+    }
+    handle
+}
+
+/// Writes queued together commit in one transaction; one refused after
+/// it wrote (its idempotency key was taken by a neighbour in the same
+/// group) rolls back to its savepoint alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_refused_inside_a_group_commit_changes_nothing_while_its_neighbours_commit() {
+    let store = SqliteStore::open_in_memory().expect("store");
+    let wf = create_seed_workflow(&store, "Group").await;
+    let keyed = store.scoped(Scope {
+        claim_token: None,
+        idempotency: Some(Keyed::new("agent-a", "create-once", "fp", |c: &TicketCreated| {
+            (201, serde_json::json!({ "id": c.ticket.id }))
+        })),
+    });
+    let groups_before = store.group_commit_stats().groups.load(Ordering::Relaxed);
+    let release = store.pause_writer();
+
+    let mut neighbours = Vec::new();
+    let mut keyed_writes = Vec::new();
+    for i in 0..30 {
+        if i == 10 || i == 20 {
+            let (keyed, new) = (keyed.clone(), new_ticket(&wf.id, &format!("Keyed {i}")));
+            keyed_writes.push(queue(&store, async move { keyed.create_ticket("agent-a", new).await }).await);
+        }
+        let (s, new) = (store.clone(), new_ticket(&wf.id, &format!("Neighbour {i}")));
+        neighbours.push(queue(&store, async move { s.create_ticket("agent-b", new).await }).await);
+    }
+    drop(release);
+
+    for write in neighbours {
+        write.await.expect("join").expect("a neighbour commits");
+    }
+    let mut keyed_results = Vec::new();
+    for write in keyed_writes {
+        keyed_results.push(write.await.expect("join"));
+    }
+    assert!(keyed_results[0].is_ok(), "{:?}", keyed_results[0]);
+    assert!(
+        matches!(keyed_results[1], Err(Error::AlreadyAnswered)),
+        "{:?}",
+        keyed_results[1]
+    );
+
+    let stats = store.group_commit_stats();
+    assert_eq!(
+        stats.groups.load(Ordering::Relaxed),
+        groups_before + 1,
+        "one transaction"
+    );
+    assert_eq!(stats.largest.load(Ordering::Relaxed), 32, "all 32 writes in it");
+
+    let mut titles: Vec<String> = all_tickets(&store, in_workflow(&wf.id))
+        .await
+        .into_iter()
+        .map(|t| t.title)
+        .collect();
+    titles.sort();
+    assert_eq!(titles.len(), 31, "30 neighbours and the first keyed write: {titles:?}");
+    assert!(titles.contains(&"Keyed 10".to_string()));
+    assert!(
+        !titles.contains(&"Keyed 20".to_string()),
+        "the refused write left no ticket"
+    );
+    let events = store.events_after(Some(&wf.id), 0, 1000).await.expect("events");
+    let created = events
+        .iter()
+        .filter(|e| e.kind == tix_core::event::EventKind::TicketCreated.as_str())
+        .count();
+    assert_eq!(created, 31, "nor an event");
+}
+
+/// Graph writes queued together (one refused as a cycle) leave the
+/// cached graph, the ready queue and its ranks exactly as a fresh load
+/// from the database sees them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graph_writes_in_one_group_keep_the_cache_exact() {
+    let store = SqliteStore::open_in_memory().expect("store");
+    let wf = create_seed_workflow(&store, "Chain").await;
+    let mut ids = Vec::new();
+    for title in ["A", "B", "C", "D"] {
+        let mut new = new_ticket(&wf.id, title);
+        if title == "B" || title == "C" {
+            new.blocked_by_ticket_ids = vec![ids.last().cloned().expect("previous")];
+        }
+        ids.push(store.create_ticket("t", new).await.expect("create").id);
+    }
+    let (a, b, c, d) = (ids[0].clone(), ids[1].clone(), ids[2].clone(), ids[3].clone());
+    store.ready(&wf.id, None, 10).await.expect("warm the cache");
+
+    let release = store.pause_writer();
+    let s = store.clone();
+    let (a1, d1) = (a.clone(), d.clone());
+    let resolve_a = queue(&store, async move { s.resolve("t", &a1, None).await.map(|_| ()) }).await;
+    let s = store.clone();
+    let (c1, d2) = (c.clone(), d1.clone());
+    let d_after_c = queue(&store, async move { s.add_blocker("t", &d2, &c1).await.map(|_| ()) }).await;
+    let s = store.clone();
+    let (a2, c2) = (a.clone(), c.clone());
+    let cycle = queue(&store, async move { s.add_blocker("t", &a2, &c2).await.map(|_| ()) }).await;
+    let s = store.clone();
+    let (b1, c3) = (b.clone(), c.clone());
+    let unlink = queue(&store, async move { s.remove_blocker("t", &c3, &b1).await.map(|_| ()) }).await;
+    let s = store.clone();
+    let b2 = b.clone();
+    let resolve_b = queue(&store, async move { s.resolve("t", &b2, None).await.map(|_| ()) }).await;
+    drop(release);
+
+    for (name, write) in [
+        ("resolve A", resolve_a),
+        ("D after C", d_after_c),
+        ("unlink", unlink),
+        ("resolve B", resolve_b),
+    ] {
+        write.await.expect("join").unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let refused = cycle.await.expect("join");
+    assert!(refused.is_err(), "C blocks B, which A blocks: A after C is a cycle");
+
+    let cached_ready = store.ready(&wf.id, None, 10).await.expect("ready");
+    let cached_graph = store.workflow_graph(&wf.id, true).await.expect("graph");
+    store.backend.inner.shared.graphs.clear();
+    let loaded_graph = store.workflow_graph(&wf.id, true).await.expect("graph");
+    assert_eq!(format!("{cached_graph:?}"), format!("{loaded_graph:?}"));
+    let ready: Vec<(&str, u64)> = cached_ready
+        .iter()
+        .map(|r| (r.ticket.id.as_str(), r.unblocks_count))
+        .collect();
+    assert_eq!(ready, vec![(c.as_str(), 1)], "C is ready and unblocks D");
+}
+
+/// With room for two workflows' graphs, using a third evicts the least
+/// recently used; its graph comes back from the database exactly.
+#[tokio::test]
+async fn the_graph_cache_evicts_and_reloads_a_workflow_exactly() {
+    let store = SqliteStore::open_in_memory().expect("store");
+    let mut workflows = Vec::new();
+    let mut tails = Vec::new();
+    for name in ["One", "Two", "Three"] {
+        let wf = create_seed_workflow(&store, name).await;
+        let mut previous: Option<String> = None;
+        for i in 0..4 {
+            let mut new = new_ticket(&wf.id, &format!("{name} {i}"));
+            new.blocked_by_ticket_ids = previous.iter().cloned().collect();
+            previous = Some(store.create_ticket("t", new).await.expect("create").id);
+        }
+        workflows.push(wf.id);
+        tails.push(previous.expect("four tickets"));
+    }
+    store.limit_graph_cache(8);
+    let mut before = Vec::new();
+    for wf in &workflows {
+        before.push(format!("{:?}", store.workflow_graph(wf, true).await.expect("graph")));
+    }
+    let stats = store.graph_cache_stats();
+    assert!(stats.nodes <= 8 && stats.graphs == 2, "{stats:?}");
+    assert!(stats.evictions >= 1, "{stats:?}");
+
+    // "One" was used first, so it went; using it again reloads it.
+    let loads = stats.loads;
+    let again = format!("{:?}", store.workflow_graph(&workflows[0], true).await.expect("graph"));
+    assert_eq!(again, before[0], "the reloaded graph is the one evicted");
+    assert_eq!(store.graph_cache_stats().loads, loads + 1, "it came from the database");
+    // A write through the reloaded graph keeps it exact.
+    let mut new = new_ticket(&workflows[0], "One 4");
+    new.blocked_by_ticket_ids = vec![tails[0].clone()];
+    store.create_ticket("t", new).await.expect("create");
+    let cached = format!("{:?}", store.workflow_graph(&workflows[0], true).await.expect("graph"));
+    store.backend.inner.shared.graphs.clear();
+    let loaded = format!("{:?}", store.workflow_graph(&workflows[0], true).await.expect("graph"));
+    assert_eq!(cached, loaded);
+}
+
+/// A workflow from before the ranking column: its counts are computed
+/// on the first ready, once.
+#[tokio::test]
+async fn ranks_of_an_older_workflow_are_computed_on_first_use() {
+    let store = SqliteStore::open_in_memory().expect("store");
+    let wf = create_seed_workflow(&store, "Old").await;
+    let root = store
+        .create_ticket("t", new_ticket(&wf.id, "Root"))
+        .await
+        .expect("root")
+        .id;
+    let mut child = new_ticket(&wf.id, "Child");
+    child.blocked_by_ticket_ids = vec![root.clone()];
+    store.create_ticket("t", child).await.expect("child");
+    let id = wf.id.clone();
+    store
+        .write_sql(move |conn| {
+            conn.execute("UPDATE tickets SET unblocks = 0", [])?;
+            conn.execute("UPDATE workflows SET ranks_ready = 0 WHERE id = ?1", [&id])?;
+            Ok(())
+        })
+        .await
+        .expect("forget the ranks");
+    let ready = store.ready(&wf.id, None, 10).await.expect("ready");
+    assert_eq!(
+        (ready[0].ticket.id.as_str(), ready[0].unblocks_count),
+        (root.as_str(), 1)
+    );
+    let id = wf.id.clone();
+    let flag: bool = store
+        .read_sql(move |conn| {
+            Ok(conn.query_row("SELECT ranks_ready FROM workflows WHERE id = ?1", [&id], |r| r.get(0))?)
+        })
+        .await
+        .expect("flag");
+    assert!(flag);
+}

@@ -1,0 +1,292 @@
+//! The writer thread: the only writing connection, group commit, and the
+//! `block_on` that drives an operation's future on it.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use super::SqliteConn;
+use crate::backend::{WriteOp, WriteOutcome};
+use crate::ops::{Shared, WriteCtx};
+use crate::{Error, Result};
+
+/// Work for the writer thread.
+pub(super) enum Job {
+    /// A write, run in the group commit.
+    Write(Box<dyn GroupedWrite>),
+    /// Anything else (search bookkeeping, reads of an in-memory database):
+    /// runs on its own, between groups.
+    Alone(Box<dyn FnOnce(&mut SqliteConn) + Send>),
+}
+
+/// What the group commit has done since the store opened.
+#[derive(Debug, Default)]
+pub struct GroupCommitStats {
+    /// Transactions committed by the group commit.
+    pub groups: AtomicU64,
+    /// Writes run in them (refused ones included).
+    pub writes: AtomicU64,
+    /// The most writes one group held.
+    pub largest: AtomicU64,
+}
+
+impl GroupCommitStats {
+    fn record(&self, writes: usize) {
+        let writes = writes as u64;
+        self.groups.fetch_add(1, Ordering::Relaxed);
+        self.writes.fetch_add(writes, Ordering::Relaxed);
+        self.largest.fetch_max(writes, Ordering::Relaxed);
+    }
+}
+
+/// Most writes one group commit takes: bounds how long the first waits.
+const GROUP_LIMIT: usize = 128;
+
+/// A queued write, type-erased so writes of any answer type share a group.
+pub(super) trait GroupedWrite: Send {
+    /// Runs the write in a savepoint of the group's open transaction;
+    /// answers whether it succeeded (its savepoint released).
+    fn run_in_group(&mut self, conn: &mut SqliteConn) -> bool;
+    /// Answers the caller after the group committed; a write that failed
+    /// in the group is answered with its own error.
+    fn answer_committed(self: Box<Self>);
+    /// The group could not commit: runs the write again, alone.
+    fn run_alone(self: Box<Self>, conn: &mut SqliteConn);
+}
+
+/// One write and where its answer goes.
+pub(super) struct QueuedWrite<T> {
+    op: WriteOp<SqliteConn, T>,
+    shared: Arc<Shared>,
+    done: tokio::sync::oneshot::Sender<WriteOutcome<T>>,
+    /// Set by [`GroupedWrite::run_in_group`].
+    ran: Option<(WriteCtx, Result<T>)>,
+}
+
+impl<T> QueuedWrite<T> {
+    pub(super) fn new(
+        op: WriteOp<SqliteConn, T>,
+        shared: Arc<Shared>,
+        done: tokio::sync::oneshot::Sender<WriteOutcome<T>>,
+    ) -> QueuedWrite<T> {
+        QueuedWrite {
+            op,
+            shared,
+            done,
+            ran: None,
+        }
+    }
+}
+
+impl<T: Send + 'static> GroupedWrite for QueuedWrite<T> {
+    fn run_in_group(&mut self, conn: &mut SqliteConn) -> bool {
+        let mut ctx = WriteCtx::new(self.shared.clone());
+        let result = in_savepoint(conn, |conn| block_on((self.op)(conn, &mut ctx)));
+        let ok = result.is_ok();
+        if ok {
+            // The next write of the group must find this one's graph.
+            ctx.apply_graph_changes();
+        } else {
+            ctx.forget_graphs();
+        }
+        self.ran = Some((ctx, result));
+        ok
+    }
+
+    fn answer_committed(self: Box<Self>) {
+        let outcome = match self.ran {
+            Some((ctx, Ok(value))) => {
+                ctx.wake_readers();
+                WriteOutcome {
+                    result: Ok(value),
+                    refused: None,
+                }
+            }
+            Some((mut ctx, Err(err))) => WriteOutcome {
+                result: Err(err),
+                refused: ctx.take_refusal(),
+            },
+            None => WriteOutcome {
+                result: Err(Error::Storage("the SQLite writer skipped a write".into())),
+                refused: None,
+            },
+        };
+        let _ = self.done.send(outcome);
+    }
+
+    fn run_alone(self: Box<Self>, conn: &mut SqliteConn) {
+        let _ = self.done.send(run_write(conn, self.shared, &self.op));
+    }
+}
+
+/// The writer thread's loop: until every store handle is dropped.
+pub(super) fn serve_writes(
+    receiver: mpsc::Receiver<Job>,
+    mut conn: SqliteConn,
+    shared: Arc<Shared>,
+    stats: Arc<GroupCommitStats>,
+) {
+    let mut next: Option<Job> = None;
+    loop {
+        let job = match next.take() {
+            Some(job) => job,
+            None => match receiver.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+        };
+        match job {
+            Job::Alone(work) => work(&mut conn),
+            Job::Write(first) => next = group_commit(&mut conn, &shared, &stats, &receiver, first),
+        }
+    }
+}
+
+/// Runs `first` and the writes queued behind it in one transaction, then
+/// answers them; hands back a non-write job it took from the queue.
+fn group_commit(
+    conn: &mut SqliteConn,
+    shared: &Shared,
+    stats: &GroupCommitStats,
+    receiver: &mpsc::Receiver<Job>,
+    first: Box<dyn GroupedWrite>,
+) -> Option<Job> {
+    if let Err(err) = conn.conn.execute_batch("BEGIN IMMEDIATE") {
+        tracing::warn!(%err, "cannot begin a group commit; running the write alone");
+        first.run_alone(conn);
+        return None;
+    }
+    let mut group: Vec<(Box<dyn GroupedWrite>, bool)> = Vec::new();
+    let mut write = first;
+    let mut held_back = None;
+    loop {
+        let ok = write.run_in_group(conn);
+        group.push((write, ok));
+        // SQLite ends the whole transaction on some errors (a full disk).
+        if conn.conn.is_autocommit() || group.len() >= GROUP_LIMIT {
+            break;
+        }
+        match receiver.try_recv() {
+            Ok(Job::Write(queued)) => write = queued,
+            Ok(other) => {
+                held_back = Some(other);
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    let committed = if conn.conn.is_autocommit() {
+        Err("the transaction ended early".to_string())
+    } else {
+        conn.conn.execute_batch("COMMIT").map_err(|e| e.to_string())
+    };
+    match committed {
+        Ok(()) => {
+            stats.record(group.len());
+            for (write, _) in group {
+                write.answer_committed();
+            }
+        }
+        Err(err) => {
+            tracing::warn!(%err, writes = group.len(), "a group commit failed; running its writes again alone");
+            rollback(conn);
+            // The cache took the group's uncommitted deltas.
+            shared.graphs.clear();
+            for (write, ok) in group {
+                if ok {
+                    write.run_alone(conn);
+                } else {
+                    write.answer_committed();
+                }
+            }
+        }
+    }
+    held_back
+}
+
+/// Runs `f` in a savepoint: released when it succeeds, rolled back to (the
+/// write changes nothing) when it fails.
+fn in_savepoint<T>(conn: &mut SqliteConn, f: impl FnOnce(&mut SqliteConn) -> Result<T>) -> Result<T> {
+    conn.conn.execute_batch("SAVEPOINT tix_write")?;
+    let result = f(conn).and_then(|value| {
+        conn.conn.execute_batch("RELEASE tix_write")?;
+        Ok(value)
+    });
+    if result.is_err() && !conn.conn.is_autocommit() {
+        if let Err(err) = conn.conn.execute_batch("ROLLBACK TO tix_write; RELEASE tix_write") {
+            tracing::warn!(%err, "rollback to a savepoint failed");
+        }
+    }
+    result
+}
+
+/// Drives a future whose statements never wait (SQLite's), on this thread.
+pub(super) fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        match future.as_mut().poll(&mut context) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => std::thread::park(),
+        }
+    }
+}
+
+/// Runs `f` between `begin` and COMMIT (ROLLBACK when it fails).
+pub(super) fn in_transaction<T>(
+    conn: &mut SqliteConn,
+    begin: &str,
+    f: impl FnOnce(&mut SqliteConn) -> Result<T>,
+) -> Result<T> {
+    conn.conn.execute_batch(begin)?;
+    match f(conn) {
+        Ok(value) => match conn.conn.execute_batch("COMMIT") {
+            Ok(()) => Ok(value),
+            Err(err) => {
+                rollback(conn);
+                Err(err.into())
+            }
+        },
+        Err(err) => {
+            rollback(conn);
+            Err(err)
+        }
+    }
+}
+
+pub(super) fn rollback(conn: &mut SqliteConn) {
+    if !conn.conn.is_autocommit() {
+        if let Err(err) = conn.conn.execute_batch("ROLLBACK") {
+            tracing::warn!(%err, "rollback failed");
+        }
+    }
+}
+
+/// One write alone on the writer thread: IMMEDIATE transaction, the
+/// operation, commit, then the write context's bookkeeping.
+pub(super) fn run_write<T>(conn: &mut SqliteConn, shared: Arc<Shared>, op: &WriteOp<SqliteConn, T>) -> WriteOutcome<T> {
+    let mut ctx = WriteCtx::new(shared);
+    let result = in_transaction(conn, "BEGIN IMMEDIATE", |conn| block_on(op(conn, &mut ctx)));
+    match result {
+        Ok(value) => {
+            ctx.committed();
+            WriteOutcome {
+                result: Ok(value),
+                refused: None,
+            }
+        }
+        Err(err) => WriteOutcome {
+            result: Err(err),
+            refused: ctx.rolled_back(),
+        },
+    }
+}
