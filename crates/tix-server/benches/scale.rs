@@ -1,10 +1,13 @@
-//! Scale benchmark: prints the figures the foundation issue asks for.
+//! Scale benchmark: prints the figures the foundation and scale issues ask
+//! for.
 //!
 //! `cargo bench -p tix-server --bench scale` (or `scripts/bench`). Sizes can
 //! be narrowed with `TIX_BENCH_SIZES=10000` and the HTTP request count with
-//! `TIX_BENCH_HTTP_REQUESTS` (`TIX_BENCH_HTTP_ONLY=1` measures only HTTP). With `TIX_BENCH_POSTGRES_URL` (or
-//! `TIX_TEST_POSTGRES_URL`) set, every figure is measured on PostgreSQL too
-//! (in a throwaway schema), and HTTP writes on one and on two replicas.
+//! `TIX_BENCH_HTTP_REQUESTS`; `TIX_BENCH_HTTP_ONLY=1` measures only the
+//! write paths; `TIX_BENCH_KEEP_SCHEMA=1` keeps the PostgreSQL schema for
+//! EXPLAIN. With `TIX_BENCH_POSTGRES_URL` (or `TIX_TEST_POSTGRES_URL`) set,
+//! every figure is measured on PostgreSQL too (in a throwaway schema), and
+//! HTTP writes on one and on two replicas.
 //!
 //! - bulk import rate (tickets/s) of a synthetic board (each ticket blocked
 //!   by 1–3 earlier ones; see `tix_store::conformance::synthetic`);
@@ -37,6 +40,7 @@ async fn scale<S: tix_server::ServedStore>(backend: &str, store: S, n: usize, re
         let wf = synthetic::fill(&store, "bench", "ticket-b", 1000)
             .await
             .expect("import");
+        direct_writes(backend, &store, &wf).await;
         let mut all = vec![store];
         all.extend(replicas);
         for count in 1..=all.len() {
@@ -260,10 +264,14 @@ async fn read_ceiling(backend: &str, client: &reqwest::Client, bases: &Arc<Vec<S
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("TIX_BENCH_SIZES")
-        .ok()
-        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![10_000, 100_000]);
+    let sizes: Vec<usize> = match std::env::var_os("TIX_BENCH_HTTP_ONLY") {
+        // One round: the size only shapes the other figures.
+        Some(_) => vec![1000],
+        None => std::env::var("TIX_BENCH_SIZES")
+            .ok()
+            .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+            .unwrap_or_else(|| vec![10_000, 100_000]),
+    };
     let postgres = std::env::var("TIX_BENCH_POSTGRES_URL")
         .or_else(|_| std::env::var("TIX_TEST_POSTGRES_URL"))
         .ok()
@@ -286,6 +294,11 @@ fn main() {
                 let store = PgStore::connect(&schema.url, options.clone()).await.expect("postgres");
                 let second = PgStore::connect(&schema.url, options).await.expect("postgres");
                 scale("postgres", store, n, vec![second]).await;
+                if std::env::var_os("TIX_BENCH_KEEP_SCHEMA").is_some() {
+                    // For EXPLAIN afterwards; drop it by hand.
+                    println!("kept the PostgreSQL schema: {}", schema.url);
+                    std::mem::forget(schema);
+                }
             }
         });
     }

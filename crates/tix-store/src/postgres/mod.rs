@@ -380,6 +380,9 @@ async fn listen_for_events(inner: std::sync::Weak<Inner>) {
             // Wake up now and then to notice that the store was dropped.
             match tokio::time::timeout(Duration::from_secs(5), listener.recv()).await {
                 Ok(Ok(_notification)) => {
+                    // Notifications that arrived meanwhile need no placing
+                    // of their own: one placing covers every commit so far.
+                    while listener.next_buffered().is_some() {}
                     let Some(store) = inner.upgrade() else { return };
                     // Place the new events now, so readers find them placed.
                     if let Err(err) = sqlx::query("SELECT tix_place_events()").execute(&store.pool).await {

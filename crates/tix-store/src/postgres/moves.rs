@@ -176,12 +176,17 @@ impl ClaimStatements for PgConn {
     }
 
     async fn has_expired_leases(&mut self, now: DateTime<Utc>) -> Result<bool> {
-        Ok(sqlx::query_scalar(
-            "SELECT EXISTS(SELECT 1 FROM tickets WHERE lease_expires_at IS NOT NULL AND lease_expires_at < $1)",
+        // The earliest lease, read in index order: after a bulk import and
+        // before autovacuum has analysed the table, PostgreSQL would scan
+        // the whole table for an EXISTS (it guesses many leases).
+        let earliest_expired: Option<bool> = sqlx::query_scalar(
+            "SELECT lease_expires_at < $1 FROM tickets WHERE lease_expires_at IS NOT NULL \
+             ORDER BY lease_expires_at LIMIT 1",
         )
         .bind(now)
-        .fetch_one(self.c())
-        .await?)
+        .fetch_optional(self.c())
+        .await?;
+        Ok(earliest_expired.unwrap_or(false))
     }
 
     async fn lock_expired_leases(&mut self, now: DateTime<Utc>) -> Result<Vec<String>> {
@@ -336,7 +341,10 @@ impl ClaimStatements for PgConn {
             return Ok(());
         }
         sqlx::query(
-            "UPDATE tickets SET unblocks = c.n FROM UNNEST($1::text[], $2::bigint[]) AS c(id, n) WHERE tickets.id = c.id",
+            // Rows whose count did not move are not written (a resolve that
+            // frees a thousand leaves changes none of their counts).
+            "UPDATE tickets SET unblocks = c.n FROM UNNEST($1::text[], $2::bigint[]) AS c(id, n) \
+             WHERE tickets.id = c.id AND tickets.unblocks <> c.n",
         )
         .bind(counts.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>())
         .bind(counts.iter().map(|(_, n)| *n as i64).collect::<Vec<_>>())

@@ -342,13 +342,9 @@ impl InteropStatements for SqliteConn {
         if rows.is_empty() {
             return Ok(());
         }
-        // As `insert_tickets`: the search triggers stand aside (migration
-        // 0004) and the batch is indexed, comments included, at the end.
-        let seq_before: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM tickets", [], |r| r.get(0))?;
-        self.conn
-            .execute("INSERT INTO search_bulk_import (id) VALUES (1)", [])?;
+        // As `insert_tickets`: the search triggers stand aside and the
+        // batch is indexed, comments included, at the end (`deferred_index`).
+        let deferred = super::deferred_index::defer(&self.conn)?;
         {
             let mut insert = self.conn.prepare_cached(
                 "INSERT INTO tickets (id, workflow_id, title, description, ticket_type, status, priority, tags, \
@@ -394,19 +390,9 @@ impl InteropStatements for SqliteConn {
                 insert.execute(params![ticket_id, c.author, c.comment_text, time_text(c.created_at)])?;
             }
         }
-        self.conn.execute("DELETE FROM search_bulk_import", [])?;
-        self.conn.execute(
-            "INSERT INTO ticket_fts (rowid, title, description, tags, comments) \
-             SELECT t.seq, t.title, t.description, \
-                    COALESCE((SELECT group_concat(j.value, ' ') FROM json_each(t.tags) j), ''), \
-                    COALESCE((SELECT group_concat(c.body, ' ') FROM ticket_comments c WHERE c.ticket_id = t.id), '') \
-             FROM tickets t WHERE t.seq > ?1",
-            [seq_before],
-        )?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO embedding_queue (ticket_id) SELECT id FROM tickets WHERE seq > ?1 ORDER BY seq",
-            [seq_before],
-        )?;
+        if let Some(seq_before) = deferred {
+            super::deferred_index::index_new_tickets(&self.conn, seq_before)?;
+        }
         Ok(())
     }
 

@@ -295,7 +295,7 @@ impl ClaimStatements for SqliteConn {
     async fn set_unblocks(&mut self, counts: &[(String, u64)]) -> Result<()> {
         let mut update = self
             .conn
-            .prepare_cached("UPDATE tickets SET unblocks = ?2 WHERE id = ?1")?;
+            .prepare_cached("UPDATE tickets SET unblocks = ?2 WHERE id = ?1 AND unblocks <> ?2")?;
         for (id, count) in counts {
             update.execute(params![id, *count as i64])?;
         }

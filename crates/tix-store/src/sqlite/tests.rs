@@ -109,6 +109,62 @@ async fn a_write_refused_inside_a_group_commit_changes_nothing_while_its_neighbo
     assert_eq!(created, 31, "nor an event");
 }
 
+/// A group indexes its new tickets for search once, at its end: a ticket
+/// created and commented on in the same group is found by either text; the
+/// ticket of a write refused inside the group is neither indexed nor queued
+/// for embedding.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_indexes_its_new_tickets_for_search_once() {
+    use crate::{SearchFilter, SearchStore};
+    let store = SqliteStore::open_in_memory().expect("store");
+    let wf = create_seed_workflow(&store, "Search").await;
+    let keyed = store.scoped(Scope {
+        claim_token: None,
+        idempotency: Some(Keyed::new("agent-a", "once", "fp", |c: &TicketCreated| {
+            (201, serde_json::json!({ "id": c.ticket.id }))
+        })),
+    });
+    let queued_before = store.embedding_queue_len().await.expect("queue");
+    let release = store.pause_writer();
+    let (s, wf_id) = (store.clone(), wf.id.clone());
+    let quartz = queue(&store, async move {
+        let mut new = new_ticket(&wf_id, "Quartz keyboard driver");
+        new.id = Some("ticket-quartz".into());
+        s.import_tickets("t", &wf_id, vec![new]).await
+    })
+    .await;
+    let s = store.clone();
+    let comment = queue(&store, async move {
+        s.add_comment("t", "ticket-quartz", "needs a xylophone test").await
+    })
+    .await;
+    let (k, new) = (keyed.clone(), new_ticket(&wf.id, "Walrus importer"));
+    let first = queue(&store, async move { k.create_ticket("agent-a", new).await }).await;
+    let (k, new) = (keyed.clone(), new_ticket(&wf.id, "Phantom zebra"));
+    let refused = queue(&store, async move { k.create_ticket("agent-a", new).await }).await;
+    drop(release);
+    quartz.await.expect("join").expect("import");
+    comment.await.expect("join").expect("comment");
+    first.await.expect("join").expect("first keyed create");
+    assert!(matches!(refused.await.expect("join"), Err(Error::AlreadyAnswered)));
+
+    let hits = |query: &'static str| {
+        let (store, wf) = (store.clone(), wf.id.clone());
+        async move {
+            store
+                .keyword_search(&wf, query, &SearchFilter::default(), 10)
+                .await
+                .expect("search")
+                .len()
+        }
+    };
+    assert_eq!(hits("quartz").await, 1, "the imported ticket is indexed");
+    assert_eq!(hits("xylophone").await, 1, "with the comment made in the same group");
+    assert_eq!(hits("walrus").await, 1);
+    assert_eq!(hits("phantom").await, 0, "the refused write left nothing in the index");
+    assert_eq!(store.embedding_queue_len().await.expect("queue"), queued_before + 2);
+}
+
 /// Graph writes queued together (one refused as a cycle) leave the
 /// cached graph, the ready queue and its ranks exactly as a fresh load
 /// from the database sees them.

@@ -194,29 +194,14 @@ impl TicketStatements for SqliteConn {
             };
         }
         // The search index and queue are filled once for the batch
-        // (migration 0004: the per-row triggers stand aside while
-        // `search_bulk_import` has a row), since FTS5 flushes a segment at
-        // every statement savepoint. New rows get a seq above every one so far.
-        let seq_before: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(seq), 0) FROM tickets", [], |r| r.get(0))?;
-        self.conn
-            .execute("INSERT INTO search_bulk_import (id) VALUES (1)", [])?;
+        // (`deferred_index`). New rows get a seq above every one so far.
+        let deferred = super::deferred_index::defer(&self.conn)?;
         for row in rows {
             insert_ticket_row(&self.conn, row)?;
         }
-        self.conn.execute("DELETE FROM search_bulk_import", [])?;
-        self.conn.execute(
-            "INSERT INTO ticket_fts (rowid, title, description, tags, comments) \
-             SELECT t.seq, t.title, t.description, \
-                    COALESCE((SELECT group_concat(j.value, ' ') FROM json_each(t.tags) j), ''), '' \
-             FROM tickets t WHERE t.seq > ?1",
-            [seq_before],
-        )?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO embedding_queue (ticket_id) SELECT id FROM tickets WHERE seq > ?1 ORDER BY seq",
-            [seq_before],
-        )?;
+        if let Some(seq_before) = deferred {
+            super::deferred_index::index_new_tickets(&self.conn, seq_before)?;
+        }
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
-use super::SqliteConn;
+use super::{Inner, SqliteConn};
 use crate::backend::{WriteOp, WriteOutcome};
 use crate::ops::{Shared, WriteCtx};
 use crate::{Error, Result};
@@ -153,11 +153,22 @@ fn group_commit(
     receiver: &mpsc::Receiver<Job>,
     first: Box<dyn GroupedWrite>,
 ) -> Option<Job> {
-    if let Err(err) = conn.conn.execute_batch("BEGIN IMMEDIATE") {
-        tracing::warn!(%err, "cannot begin a group commit; running the write alone");
-        first.run_alone(conn);
-        return None;
-    }
+    // The group's new tickets are indexed for search once, at its end.
+    let begun = conn
+        .conn
+        .execute_batch("BEGIN IMMEDIATE")
+        // A flag left by no one (it never outlives a transaction) is cleared.
+        .and_then(|()| conn.conn.execute_batch("DELETE FROM search_bulk_import"))
+        .and_then(|()| super::deferred_index::defer(&conn.conn));
+    let seq_before = match begun {
+        Ok(Some(seq_before)) => seq_before,
+        Ok(None) | Err(_) => {
+            tracing::warn!(err = ?begun.err(), "cannot begin a group commit; running the write alone");
+            rollback(conn);
+            first.run_alone(conn);
+            return None;
+        }
+    };
     let mut group: Vec<(Box<dyn GroupedWrite>, bool)> = Vec::new();
     let mut write = first;
     let mut held_back = None;
@@ -180,7 +191,9 @@ fn group_commit(
     let committed = if conn.conn.is_autocommit() {
         Err("the transaction ended early".to_string())
     } else {
-        conn.conn.execute_batch("COMMIT").map_err(|e| e.to_string())
+        super::deferred_index::index_new_tickets(&conn.conn, seq_before)
+            .and_then(|()| conn.conn.execute_batch("COMMIT"))
+            .map_err(|e| e.to_string())
     };
     match committed {
         Ok(()) => {
@@ -289,4 +302,27 @@ pub(super) fn run_write<T>(conn: &mut SqliteConn, shared: Arc<Shared>, op: &Writ
             refused: ctx.rolled_back(),
         },
     }
+}
+
+/// How often the checkpointer copies the log back into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Starts the thread that checkpoints the WAL (PASSIVE: it never blocks
+/// the writer or readers) on a connection of its own, until the store is
+/// dropped.
+pub(super) fn checkpoint_now_and_then(path: std::path::PathBuf, store: std::sync::Weak<Inner>) -> Result<()> {
+    let conn = rusqlite::Connection::open(&path)?;
+    std::thread::Builder::new()
+        .name("tix-sqlite-checkpoint".into())
+        .spawn(move || loop {
+            std::thread::sleep(CHECKPOINT_EVERY);
+            if store.strong_count() == 0 {
+                return;
+            }
+            if let Err(err) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                tracing::warn!(%err, "checkpointing the SQLite log failed; the writer will do it");
+            }
+        })
+        .map_err(|e| Error::Storage(format!("cannot start the checkpoint thread: {e}")))?;
+    Ok(())
 }
