@@ -1,11 +1,13 @@
 //! Filling the keyword index and the embedding queue once for many new
-//! tickets instead of a trigger per row (migration 0004). FTS5 writes its
+//! tickets and comments instead of a trigger per row (migrations 0004 and
+//! 0008). FTS5 writes its
 //! pending terms out as a new segment at every savepoint: a trigger per
 //! inserted ticket made one segment per ticket to merge, and a group commit
 //! (a savepoint per write) one per write. While `search_bulk_import` holds
-//! its row (only inside one transaction) the insert triggers stand aside,
-//! and whoever set the row indexes every ticket inserted since, as the
-//! transaction leaves them (comments included), before it commits.
+//! its row (only inside one transaction) the insert triggers of tickets and
+//! comments stand aside, and whoever set the row indexes every ticket
+//! inserted since, and the comments of every ticket commented on since, as
+//! the transaction leaves them, before it commits.
 //!
 //! A group commit sets it for the whole group; an import inside a group
 //! leaves the indexing to the group. Tickets inserted by a write that
@@ -13,10 +15,17 @@
 
 use rusqlite::{Connection, OptionalExtension};
 
-/// Makes the insert triggers stand aside. Answers the last ticket `seq`
-/// before, to hand to [`index_new_tickets`], or `None` when someone
-/// already deferred (the group this write runs in indexes for it).
-pub(super) fn defer(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+/// Where the log of tickets and comments stood when indexing was deferred.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Deferred {
+    seq_before: i64,
+    comment_before: i64,
+}
+
+/// Makes the insert triggers stand aside. Answers where to index from, to
+/// hand to [`index_new`], or `None` when someone already deferred (the
+/// group this write runs in indexes for it).
+pub(super) fn defer(conn: &Connection) -> rusqlite::Result<Option<Deferred>> {
     let deferred = conn
         .query_row("SELECT 1 FROM search_bulk_import", [], |_| Ok(()))
         .optional()?
@@ -24,14 +33,26 @@ pub(super) fn defer(conn: &Connection) -> rusqlite::Result<Option<i64>> {
     if deferred {
         return Ok(None);
     }
-    let seq_before: i64 = conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM tickets", [], |r| r.get(0))?;
+    let (seq_before, comment_before) = conn.query_row(
+        "SELECT (SELECT COALESCE(MAX(seq), 0) FROM tickets), (SELECT COALESCE(MAX(id), 0) FROM ticket_comments)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     conn.execute("INSERT INTO search_bulk_import (id) VALUES (1)", [])?;
-    Ok(Some(seq_before))
+    Ok(Some(Deferred {
+        seq_before,
+        comment_before,
+    }))
 }
 
-/// Puts the triggers back and indexes and queues every ticket inserted
-/// after `seq_before`.
-pub(super) fn index_new_tickets(conn: &Connection, seq_before: i64) -> rusqlite::Result<()> {
+/// Puts the triggers back; indexes and queues every ticket inserted since
+/// `deferred`, and indexes anew the comments of older tickets commented on
+/// since.
+pub(super) fn index_new(conn: &Connection, deferred: Deferred) -> rusqlite::Result<()> {
+    let Deferred {
+        seq_before,
+        comment_before,
+    } = deferred;
     conn.execute("DELETE FROM search_bulk_import", [])?;
     conn.prepare_cached(
         "INSERT INTO ticket_fts (rowid, title, description, tags, comments) \
@@ -45,5 +66,20 @@ pub(super) fn index_new_tickets(conn: &Connection, seq_before: i64) -> rusqlite:
         "INSERT OR REPLACE INTO embedding_queue (ticket_id) SELECT id FROM tickets WHERE seq > ?1 ORDER BY seq",
     )?
     .execute([seq_before])?;
+    let commented: Vec<(i64, String)> = conn
+        .prepare_cached(
+            // From the new comments (a range of their key) to their
+            // tickets: CROSS JOIN keeps SQLite from starting at the tickets.
+            "SELECT t.seq, COALESCE((SELECT group_concat(a.body, ' ') FROM ticket_comments a \
+                                     WHERE a.ticket_id = t.id), '') \
+             FROM (SELECT DISTINCT ticket_id FROM ticket_comments WHERE id > ?1) c \
+             CROSS JOIN tickets t ON t.id = c.ticket_id WHERE t.seq <= ?2",
+        )?
+        .query_map([comment_before, seq_before], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut set_comments = conn.prepare_cached("UPDATE ticket_fts SET comments = ?2 WHERE rowid = ?1")?;
+    for (seq, comments) in commented {
+        set_comments.execute(rusqlite::params![seq, comments])?;
+    }
     Ok(())
 }

@@ -382,7 +382,7 @@ impl InteropStatements for SqliteConn {
                     t.external_ref,
                 ])?;
             }
-            // The comment trigger finds no index row yet: the index below takes them.
+            // The comment trigger stands aside too: the index below takes them.
             let mut insert = self.conn.prepare_cached(
                 "INSERT INTO ticket_comments (ticket_id, author, body, created_at) VALUES (?1, ?2, ?3, ?4)",
             )?;
@@ -390,8 +390,8 @@ impl InteropStatements for SqliteConn {
                 insert.execute(params![ticket_id, c.author, c.comment_text, time_text(c.created_at)])?;
             }
         }
-        if let Some(seq_before) = deferred {
-            super::deferred_index::index_new_tickets(&self.conn, seq_before)?;
+        if let Some(deferred) = deferred {
+            super::deferred_index::index_new(&self.conn, deferred)?;
         }
         Ok(())
     }

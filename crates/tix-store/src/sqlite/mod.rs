@@ -53,6 +53,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../../migrations/sqlite/0005_coordination.sql")),
     (6, include_str!("../../migrations/sqlite/0006_interop.sql")),
     (7, include_str!("../../migrations/sqlite/0007_scale.sql")),
+    (
+        8,
+        include_str!("../../migrations/sqlite/0008_deferred_comment_index.sql"),
+    ),
 ];
 const MAX_IDLE_READERS: usize = 8;
 
@@ -86,6 +90,9 @@ impl From<rusqlite::Error> for Error {
 
 fn configure(conn: &Connection, writer: bool) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // Every statement a write runs stays prepared (the default 16 made a
+    // busy writer prepare some statements again and again).
+    conn.set_prepared_statement_cache_capacity(128);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     if writer {
         conn.pragma_update(None, "journal_mode", "WAL")?;

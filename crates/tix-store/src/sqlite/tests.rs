@@ -109,8 +109,9 @@ async fn a_write_refused_inside_a_group_commit_changes_nothing_while_its_neighbo
     assert_eq!(created, 31, "nor an event");
 }
 
-/// A group indexes its new tickets for search once, at its end: a ticket
-/// created and commented on in the same group is found by either text; the
+/// A group indexes its new tickets and comments for search once, at its
+/// end: a ticket created and commented on in the same group is found by
+/// either text, an older ticket by its new comment; the
 /// ticket of a write refused inside the group is neither indexed nor queued
 /// for embedding.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -124,8 +125,19 @@ async fn a_group_indexes_its_new_tickets_for_search_once() {
             (201, serde_json::json!({ "id": c.ticket.id }))
         })),
     });
+    let old = store
+        .create_ticket("t", new_ticket(&wf.id, "Old ticket"))
+        .await
+        .expect("old")
+        .id;
     let queued_before = store.embedding_queue_len().await.expect("queue");
     let release = store.pause_writer();
+    let s = store.clone();
+    let old_comment = queue(
+        &store,
+        async move { s.add_comment("t", &old, "tune the marimba").await },
+    )
+    .await;
     let (s, wf_id) = (store.clone(), wf.id.clone());
     let quartz = queue(&store, async move {
         let mut new = new_ticket(&wf_id, "Quartz keyboard driver");
@@ -143,6 +155,7 @@ async fn a_group_indexes_its_new_tickets_for_search_once() {
     let (k, new) = (keyed.clone(), new_ticket(&wf.id, "Phantom zebra"));
     let refused = queue(&store, async move { k.create_ticket("agent-a", new).await }).await;
     drop(release);
+    old_comment.await.expect("join").expect("comment on the old ticket");
     quartz.await.expect("join").expect("import");
     comment.await.expect("join").expect("comment");
     first.await.expect("join").expect("first keyed create");
@@ -161,6 +174,8 @@ async fn a_group_indexes_its_new_tickets_for_search_once() {
     assert_eq!(hits("quartz").await, 1, "the imported ticket is indexed");
     assert_eq!(hits("xylophone").await, 1, "with the comment made in the same group");
     assert_eq!(hits("walrus").await, 1);
+    assert_eq!(hits("marimba").await, 1, "a comment on an older ticket in the group");
+    assert_eq!(hits("ticket").await, 1, "the older ticket's own words stay");
     assert_eq!(hits("phantom").await, 0, "the refused write left nothing in the index");
     assert_eq!(store.embedding_queue_len().await.expect("queue"), queued_before + 2);
 }

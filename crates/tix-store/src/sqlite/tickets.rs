@@ -199,8 +199,8 @@ impl TicketStatements for SqliteConn {
         for row in rows {
             insert_ticket_row(&self.conn, row)?;
         }
-        if let Some(seq_before) = deferred {
-            super::deferred_index::index_new_tickets(&self.conn, seq_before)?;
+        if let Some(deferred) = deferred {
+            super::deferred_index::index_new(&self.conn, deferred)?;
         }
         Ok(())
     }

@@ -160,8 +160,8 @@ fn group_commit(
         // A flag left by no one (it never outlives a transaction) is cleared.
         .and_then(|()| conn.conn.execute_batch("DELETE FROM search_bulk_import"))
         .and_then(|()| super::deferred_index::defer(&conn.conn));
-    let seq_before = match begun {
-        Ok(Some(seq_before)) => seq_before,
+    let deferred = match begun {
+        Ok(Some(deferred)) => deferred,
         Ok(None) | Err(_) => {
             tracing::warn!(err = ?begun.err(), "cannot begin a group commit; running the write alone");
             rollback(conn);
@@ -191,7 +191,7 @@ fn group_commit(
     let committed = if conn.conn.is_autocommit() {
         Err("the transaction ended early".to_string())
     } else {
-        super::deferred_index::index_new_tickets(&conn.conn, seq_before)
+        super::deferred_index::index_new(&conn.conn, deferred)
             .and_then(|()| conn.conn.execute_batch("COMMIT"))
             .map_err(|e| e.to_string())
     };
