@@ -53,6 +53,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../../migrations/postgres/0005_coordination.sql")),
     (6, include_str!("../../migrations/postgres/0006_interop.sql")),
     (7, include_str!("../../migrations/postgres/0007_scale.sql")),
+    // 8 is SQLite's alone (its search triggers).
+    (9, include_str!("../../migrations/postgres/0009_one_ready_index.sql")),
 ];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
 const MIGRATION_LOCK: i64 = 0x7469_785f_6d69_6772; // "tix_migr"

@@ -53,10 +53,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../../migrations/sqlite/0005_coordination.sql")),
     (6, include_str!("../../migrations/sqlite/0006_interop.sql")),
     (7, include_str!("../../migrations/sqlite/0007_scale.sql")),
-    (
-        8,
-        include_str!("../../migrations/sqlite/0008_deferred_comment_index.sql"),
-    ),
+    (8, include_str!("../../migrations/sqlite/0008_comment_index.sql")),
+    (9, include_str!("../../migrations/sqlite/0009_one_ready_index.sql")),
 ];
 const MAX_IDLE_READERS: usize = 8;
 
