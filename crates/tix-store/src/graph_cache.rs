@@ -22,9 +22,9 @@ use tix_core::graph::DependencyGraph;
 /// the write commits).
 pub type GraphDelta = tix_core::graph::Change;
 
-/// Nodes kept by default: about 200 MB of graphs (each node costs about
-/// 200 bytes with its edges), a few hundred workflows of a thousand tickets
-/// or one of a million.
+/// Nodes kept by default: about 150 MB of graphs (a node costs about 150
+/// bytes with its edges), a thousand workflows of a thousand tickets or
+/// one of a million.
 pub const DEFAULT_GRAPH_CACHE_NODES: usize = 1_000_000;
 
 struct Cached {

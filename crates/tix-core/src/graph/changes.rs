@@ -70,7 +70,7 @@ impl DependencyGraph {
         match undo {
             Undo::RemoveLastNode => {
                 if let Some(id) = self.ids.pop() {
-                    self.index.remove(&id);
+                    self.index.remove(&*id);
                     self.resolved.pop();
                     self.blocks.pop();
                     self.blocked_by.pop();
@@ -78,8 +78,8 @@ impl DependencyGraph {
             }
             Undo::Resolved(node, resolved) => self.resolved[node as usize] = resolved,
             Undo::RemoveEdge(a, b) => {
-                self.blocks[a as usize].retain(|&n| n != b);
-                self.blocked_by[b as usize].retain(|&n| n != a);
+                self.blocks[a as usize].retain(|n| *n != b);
+                self.blocked_by[b as usize].retain(|n| *n != a);
             }
             Undo::AddEdge(a, b) => {
                 self.blocks[a as usize].push(b);

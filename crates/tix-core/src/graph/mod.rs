@@ -7,6 +7,9 @@
 //! a cycle of any length.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use smallvec::SmallVec;
 
 use crate::DomainError;
 
@@ -18,15 +21,20 @@ pub use changes::Change;
 /// A ticket's index in the graph.
 type Node = u32;
 
+/// A ticket's neighbours: most tickets have a few, kept inline (no
+/// allocation of their own), which halves a cached graph's memory.
+type Neighbours = SmallVec<[Node; 4]>;
+
 #[derive(Debug, Clone, Default)]
 pub struct DependencyGraph {
-    index: HashMap<String, Node>,
-    ids: Vec<String>,
+    /// Id -> node; the id's text is shared with `ids`.
+    index: HashMap<Arc<str>, Node>,
+    ids: Vec<Arc<str>>,
     resolved: Vec<bool>,
     /// blocker -> tickets it blocks.
-    blocks: Vec<Vec<Node>>,
+    blocks: Vec<Neighbours>,
     /// blocked -> its blockers.
-    blocked_by: Vec<Vec<Node>>,
+    blocked_by: Vec<Neighbours>,
     /// Cached `unblocks_count` per node; cleared on every change.
     unblocks_memo: HashMap<Node, u64>,
 }
@@ -49,7 +57,7 @@ impl DependencyGraph {
     }
 
     pub fn edge_count(&self) -> usize {
-        self.blocks.iter().map(Vec::len).sum()
+        self.blocks.iter().map(|b| b.len()).sum()
     }
 
     fn node(&self, id: &str) -> Result<Node, DomainError> {
@@ -65,11 +73,12 @@ impl DependencyGraph {
             self.resolved[node as usize] = resolved;
         } else {
             let node = self.ids.len() as Node;
-            self.index.insert(id.to_string(), node);
-            self.ids.push(id.to_string());
+            let id: Arc<str> = Arc::from(id);
+            self.index.insert(id.clone(), node);
+            self.ids.push(id);
             self.resolved.push(resolved);
-            self.blocks.push(Vec::new());
-            self.blocked_by.push(Vec::new());
+            self.blocks.push(Neighbours::new());
+            self.blocked_by.push(Neighbours::new());
         }
         self.unblocks_memo.clear();
     }
@@ -117,7 +126,7 @@ impl DependencyGraph {
                 }
                 path.reverse(); // blocked ... blocker
                 let mut cycle = vec![blocker.to_string()];
-                cycle.extend(path.into_iter().map(|n| self.ids[n as usize].clone()));
+                cycle.extend(path.into_iter().map(|n| self.ids[n as usize].to_string()));
                 return Ok(Some(cycle));
             }
             for &next in &self.blocks[node as usize] {
@@ -164,8 +173,8 @@ impl DependencyGraph {
             return false;
         };
         let before = self.blocks[a as usize].len();
-        self.blocks[a as usize].retain(|&n| n != b);
-        self.blocked_by[b as usize].retain(|&n| n != a);
+        self.blocks[a as usize].retain(|n| *n != b);
+        self.blocked_by[b as usize].retain(|n| *n != a);
         let removed = self.blocks[a as usize].len() != before;
         if removed {
             self.unblocks_memo.clear();
@@ -179,7 +188,7 @@ impl DependencyGraph {
             .map(|&n| {
                 self.blocked_by[n as usize]
                     .iter()
-                    .map(|&p| self.ids[p as usize].as_str())
+                    .map(|&p| &*self.ids[p as usize])
                     .collect()
             })
             .unwrap_or_default()
@@ -191,7 +200,7 @@ impl DependencyGraph {
             .map(|&n| {
                 self.blocks[n as usize]
                     .iter()
-                    .map(|&c| self.ids[c as usize].as_str())
+                    .map(|&c| &*self.ids[c as usize])
                     .collect()
             })
             .unwrap_or_default()
@@ -227,19 +236,22 @@ impl DependencyGraph {
                 level += 1;
             }
         }
-        let mut ids: Vec<String> = included.into_iter().map(|n| self.ids[n as usize].clone()).collect();
+        let mut ids: Vec<String> = included.into_iter().map(|n| self.ids[n as usize].to_string()).collect();
         ids.sort();
         Ok(ids)
     }
 
     /// Edges whose both ends are in `ids`, as (blocker, blocked).
     pub fn edges_among(&self, ids: &[String]) -> Vec<(String, String)> {
-        let set: HashSet<Node> = ids.iter().filter_map(|id| self.index.get(id).copied()).collect();
+        let set: HashSet<Node> = ids
+            .iter()
+            .filter_map(|id| self.index.get(id.as_str()).copied())
+            .collect();
         let mut edges = Vec::new();
         for &n in &set {
             for c in &self.blocks[n as usize] {
                 if set.contains(c) {
-                    edges.push((self.ids[n as usize].clone(), self.ids[*c as usize].clone()));
+                    edges.push((self.ids[n as usize].to_string(), self.ids[*c as usize].to_string()));
                 }
             }
         }
@@ -251,7 +263,10 @@ impl DependencyGraph {
     /// `None`), blocker first. Ties go to the chain ending at the smallest id.
     pub fn critical_path(&self, ids: Option<&[String]>) -> Vec<String> {
         let subset: Vec<Node> = match ids {
-            Some(ids) => ids.iter().filter_map(|id| self.index.get(id).copied()).collect(),
+            Some(ids) => ids
+                .iter()
+                .filter_map(|id| self.index.get(id.as_str()).copied())
+                .collect(),
             None => (0..self.ids.len() as Node).collect(),
         };
         let subset: Vec<Node> = subset.into_iter().filter(|&n| !self.resolved[n as usize]).collect();
@@ -284,7 +299,7 @@ impl DependencyGraph {
         let mut path = Vec::new();
         let mut cursor = end;
         while let Some(n) = cursor {
-            path.push(self.ids[n as usize].clone());
+            path.push(self.ids[n as usize].to_string());
             cursor = best.get(&n).and_then(|e| e.1);
         }
         path.reverse();

@@ -69,14 +69,14 @@ impl DependencyGraph {
             }
         }
         touched.sort_unstable();
-        touched.into_iter().map(|n| self.ids[n as usize].clone()).collect()
+        touched.into_iter().map(|n| self.ids[n as usize].to_string()).collect()
     }
 
     /// Every open root (unresolved, no unresolved blocker).
     pub fn open_roots(&self) -> Vec<String> {
         (0..self.ids.len() as Node)
             .filter(|&n| self.is_open_root(n))
-            .map(|n| self.ids[n as usize].clone())
+            .map(|n| self.ids[n as usize].to_string())
             .collect()
     }
 

@@ -105,7 +105,10 @@ fn configure(conn: &Connection, writer: bool) -> Result<()> {
     } else {
         conn.pragma_update(None, "query_only", "ON")?;
     }
-    conn.pragma_update(None, "cache_size", "-32000")?;
+    // 32 MB of pages for the writer; 8 MB for each pooled reader (up to
+    // MAX_IDLE_READERS of them): the operating system caches the file for
+    // all of them, and a server's memory stays bounded.
+    conn.pragma_update(None, "cache_size", if writer { "-32000" } else { "-8000" })?;
     // Savepoints (one per write of a group commit) and sorts keep their
     // scratch pages in memory rather than in temporary files.
     conn.pragma_update(None, "temp_store", "MEMORY")?;

@@ -109,6 +109,52 @@ async fn a_write_refused_inside_a_group_commit_changes_nothing_while_its_neighbo
     assert_eq!(created, 31, "nor an event");
 }
 
+/// A group's first write runs without a savepoint: when it is refused the
+/// transaction is rolled back whole, and the writes queued behind it commit
+/// in a group of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_first_write_of_a_group_leaves_its_followers_to_commit() {
+    let store = SqliteStore::open_in_memory().expect("store");
+    let wf = create_seed_workflow(&store, "First").await;
+    let keyed = store.scoped(Scope {
+        claim_token: None,
+        idempotency: Some(Keyed::new("agent-a", "taken", "fp", |c: &TicketCreated| {
+            (201, serde_json::json!({ "id": c.ticket.id }))
+        })),
+    });
+    keyed
+        .create_ticket("agent-a", new_ticket(&wf.id, "Kept"))
+        .await
+        .expect("the key's first write");
+    let groups_before = store.group_commit_stats().groups.load(Ordering::Relaxed);
+    let release = store.pause_writer();
+    let (k, new) = (keyed.clone(), new_ticket(&wf.id, "Refused first"));
+    let refused = queue(&store, async move { k.create_ticket("agent-a", new).await }).await;
+    let mut followers = Vec::new();
+    for i in 0..5 {
+        let (s, new) = (store.clone(), new_ticket(&wf.id, &format!("Follower {i}")));
+        followers.push(queue(&store, async move { s.create_ticket("agent-b", new).await }).await);
+    }
+    drop(release);
+    assert!(matches!(refused.await.expect("join"), Err(Error::AlreadyAnswered)));
+    for follower in followers {
+        follower.await.expect("join").expect("a follower commits");
+    }
+    let titles: Vec<String> = all_tickets(&store, in_workflow(&wf.id))
+        .await
+        .into_iter()
+        .map(|t| t.title)
+        .collect();
+    assert_eq!(titles.len(), 6, "{titles:?}");
+    assert!(!titles.contains(&"Refused first".to_string()));
+    let stats = store.group_commit_stats();
+    assert_eq!(
+        stats.groups.load(Ordering::Relaxed),
+        groups_before + 1,
+        "the followers commit together"
+    );
+}
+
 /// A group indexes its new tickets and comments for search once, at its
 /// end: a ticket created and commented on in the same group is found by
 /// either text, an older ticket by its new comment; the

@@ -46,12 +46,14 @@ const GROUP_LIMIT: usize = 128;
 
 /// A queued write, type-erased so writes of any answer type share a group.
 pub(super) trait GroupedWrite: Send {
-    /// Runs the write in a savepoint of the group's open transaction;
-    /// answers whether it succeeded (its savepoint released).
-    fn run_in_group(&mut self, conn: &mut SqliteConn) -> bool;
-    /// Answers the caller after the group committed; a write that failed
-    /// in the group is answered with its own error.
-    fn answer_committed(self: Box<Self>);
+    /// Runs the write in the group's open transaction, in a savepoint of
+    /// its own when `savepoint` (the group's first write needs none: if it
+    /// fails, the caller rolls the whole transaction back); answers whether
+    /// it succeeded.
+    fn run_in_group(&mut self, conn: &mut SqliteConn, savepoint: bool) -> bool;
+    /// Answers the caller once the group's transaction ended: after the
+    /// commit, or at once for a write that failed (with its own error).
+    fn answer(self: Box<Self>);
     /// The group could not commit: runs the write again, alone.
     fn run_alone(self: Box<Self>, conn: &mut SqliteConn);
 }
@@ -81,9 +83,13 @@ impl<T> QueuedWrite<T> {
 }
 
 impl<T: Send + 'static> GroupedWrite for QueuedWrite<T> {
-    fn run_in_group(&mut self, conn: &mut SqliteConn) -> bool {
+    fn run_in_group(&mut self, conn: &mut SqliteConn, savepoint: bool) -> bool {
         let mut ctx = WriteCtx::new(self.shared.clone());
-        let result = in_savepoint(conn, |conn| block_on((self.op)(conn, &mut ctx)));
+        let result = if savepoint {
+            in_savepoint(conn, |conn| block_on((self.op)(conn, &mut ctx)))
+        } else {
+            block_on((self.op)(conn, &mut ctx))
+        };
         let ok = result.is_ok();
         if ok {
             // The next write of the group must find this one's graph.
@@ -95,7 +101,7 @@ impl<T: Send + 'static> GroupedWrite for QueuedWrite<T> {
         ok
     }
 
-    fn answer_committed(self: Box<Self>) {
+    fn answer(self: Box<Self>) {
         let outcome = match self.ran {
             Some((ctx, Ok(value))) => {
                 ctx.wake_readers();
@@ -173,7 +179,17 @@ fn group_commit(
     let mut write = first;
     let mut held_back = None;
     loop {
-        let ok = write.run_in_group(conn);
+        // The first write needs no savepoint (it costs a copy of every page
+        // the write touches): nothing before it in the transaction to keep.
+        let first = group.is_empty();
+        let ok = write.run_in_group(conn, !first);
+        if first && !ok {
+            // It changes nothing: the transaction goes, and the writes
+            // queued behind it make a group of their own.
+            rollback(conn);
+            write.answer();
+            return None;
+        }
         group.push((write, ok));
         // SQLite ends the whole transaction on some errors (a full disk).
         if conn.conn.is_autocommit() || group.len() >= GROUP_LIMIT {
@@ -199,7 +215,7 @@ fn group_commit(
         Ok(()) => {
             stats.record(group.len());
             for (write, _) in group {
-                write.answer_committed();
+                write.answer();
             }
         }
         Err(err) => {
@@ -211,7 +227,7 @@ fn group_commit(
                 if ok {
                     write.run_alone(conn);
                 } else {
-                    write.answer_committed();
+                    write.answer();
                 }
             }
         }

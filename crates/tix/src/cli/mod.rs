@@ -466,7 +466,7 @@ pub struct ServeArgs {
     /// PostgreSQL connection pool size (per server; several servers may share one database).
     #[arg(long, env = "TIX_DATABASE_POOL_SIZE", default_value_t = 16, value_name = "N")]
     pub pool_size: u32,
-    /// Most dependency-graph nodes (tickets) kept in memory over all workflows (about 200 bytes
+    /// Most dependency-graph nodes (tickets) kept in memory over all workflows (about 150 bytes
     /// each); the least recently used workflows' graphs are dropped and loaded again on use.
     #[arg(long, env = "TIX_GRAPH_CACHE_NODES", default_value_t = tix_store::DEFAULT_GRAPH_CACHE_NODES, value_name = "N")]
     pub graph_cache_nodes: usize,
