@@ -98,6 +98,10 @@ pub struct Ticket {
     pub is_resolved: bool,
     /// True while any blocker is unresolved.
     pub is_blocked: bool,
+    /// Whether the ready queue offers it: unresolved, unblocked, no open
+    /// child, in the initial column and unassigned (as of this answer).
+    #[serde(default)]
+    pub is_ready: bool,
     /// Ids of every ticket that blocks this one (resolved or not).
     pub blocked_by_ticket_ids: Vec<String>,
     /// Increments on every change; send it as `If-Match` to avoid lost updates.
@@ -449,6 +453,17 @@ pub struct TicketGraph {
     pub edges: Vec<GraphEdge>,
     /// The longest chain of unresolved tickets, blocker first.
     pub critical_path: Vec<String>,
+}
+
+/// A workflow's critical path alone (`GET /api/workflows/{id}/critical-path`):
+/// what a view that already has the tickets needs from the whole graph.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CriticalPath {
+    /// The longest chain of unresolved tickets, blocker first (as
+    /// `critical_path` of the workflow's graph).
+    pub critical_path: Vec<String>,
+    /// The same tickets, in the same order, with their titles and states.
+    pub tickets: Vec<GraphNode>,
 }
 
 /// An entry of the event log (the feed for live updates).

@@ -20,6 +20,33 @@ pub struct Workflow {
     pub guardian: GuardianConfig,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The board's rules as the server applies them, defaults filled in
+    /// (derived from `board_config`; ignored when sent back).
+    #[serde(default)]
+    pub effective: EffectiveBoard,
+}
+
+/// What a board's optional settings come to: clients read these instead of
+/// keeping their own copy of the defaults.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EffectiveBoard {
+    /// The done columns (`board_config.done_statuses`, else the last column).
+    pub done_statuses: Vec<String>,
+    /// Where `resolve` puts a ticket: the first done column in board order.
+    pub resolve_status: String,
+    /// Where a claim moves a ticket (`board_config.claim_status`, else the
+    /// column after the initial one unless that is done, else the initial one).
+    pub claim_status: String,
+}
+
+impl EffectiveBoard {
+    pub fn of(board: &BoardConfig) -> Self {
+        EffectiveBoard {
+            done_statuses: board.done_statuses().into_iter().map(str::to_string).collect(),
+            resolve_status: board.first_done_status().to_string(),
+            claim_status: board.claim_status().to_string(),
+        }
+    }
 }
 
 impl Workflow {
@@ -144,6 +171,7 @@ mod tests {
             guardian: GuardianConfig::default(),
             created_at: at,
             updated_at: at,
+            effective: EffectiveBoard::default(),
         }
     }
 

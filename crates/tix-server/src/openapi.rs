@@ -31,6 +31,7 @@ use crate::handlers::{events, interop, runs, search, stats, tasks, tickets, webh
         workflows::list,
         workflows::get,
         workflows::graph,
+        workflows::critical_path,
         workflows::ready,
         workflows::claim,
         workflows::import,

@@ -99,6 +99,10 @@ pub fn router_with_search<S: ServedStore>(search: Search<S>, options: ServerOpti
         .route("/api/workflows", get(workflows::list::<S>).post(workflows::create::<S>))
         .route("/api/workflows/{workflow_id}", get(workflows::get::<S>))
         .route("/api/workflows/{workflow_id}/graph", get(workflows::graph::<S>))
+        .route(
+            "/api/workflows/{workflow_id}/critical-path",
+            get(workflows::critical_path::<S>),
+        )
         .route("/api/workflows/{workflow_id}/ready", get(workflows::ready::<S>))
         .route("/api/workflows/{workflow_id}/claim", post(workflows::claim::<S>))
         .route("/api/workflows/{workflow_id}/stats", get(stats::get::<S>))

@@ -4,8 +4,8 @@
 
 use tix_core::error::TicketRef;
 use tix_core::ticket::{
-    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter, TicketGraph, TicketPage,
-    TicketPatch,
+    Comment, CriticalPath, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketDetail, TicketFilter,
+    TicketGraph, TicketPage, TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 
@@ -156,6 +156,9 @@ impl Store for AnyStore {
     async fn workflow_graph(&self, workflow_id: &str, include_resolved: bool) -> Result<TicketGraph> {
         each!(self, s => s.workflow_graph(workflow_id, include_resolved))
     }
+    async fn critical_path(&self, workflow_id: &str) -> Result<CriticalPath> {
+        each!(self, s => s.critical_path(workflow_id))
+    }
     async fn ready(&self, workflow_id: &str, agent: Option<&str>, limit: u32) -> Result<Vec<ReadyTicket>> {
         each!(self, s => s.ready(workflow_id, agent, limit))
     }
@@ -173,6 +176,9 @@ impl Store for AnyStore {
     }
     async fn events_after(&self, workflow_id: Option<&str>, after: i64, limit: u32) -> Result<Vec<Event>> {
         each!(self, s => s.events_after(workflow_id, after, limit))
+    }
+    async fn events_before(&self, workflow_id: Option<&str>, before: Option<i64>, limit: u32) -> Result<Vec<Event>> {
+        each!(self, s => s.events_before(workflow_id, before, limit))
     }
 }
 

@@ -33,8 +33,8 @@ use tix_core::run::{FinishRun, Heartbeat, Run, RunFilter, RunPage};
 use tix_core::stats::WorkflowStats;
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
-    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketCreated, TicketDetail, TicketFilter,
-    TicketGraph, TicketPage, TicketPatch,
+    Comment, CriticalPath, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketCreated, TicketDetail,
+    TicketFilter, TicketGraph, TicketPage, TicketPatch,
 };
 use tix_core::webhook::{DeliveryPage, NewWebhook, Webhook, WebhookCreated};
 use tix_core::workflow::{NewWorkflow, Workflow};
@@ -187,6 +187,9 @@ pub trait Store: Clone + Send + Sync + 'static {
         workflow_id: &str,
         include_resolved: bool,
     ) -> impl Future<Output = Result<TicketGraph>> + Send;
+    /// The workflow's critical path with its tickets, without the rest of
+    /// the graph.
+    fn critical_path(&self, workflow_id: &str) -> impl Future<Output = Result<CriticalPath>> + Send;
     /// Ready tickets, best first (see `tix_core::rules::ready_order`).
     fn ready(
         &self,
@@ -213,6 +216,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         workflow_id: Option<&str>,
         after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+    /// The latest `limit` events before the event `before` (`None`: the
+    /// newest), answered oldest first: the recent past of a workflow, for a
+    /// client that starts now and pages backwards.
+    fn events_before(
+        &self,
+        workflow_id: Option<&str>,
+        before: Option<i64>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Event>>> + Send;
 }

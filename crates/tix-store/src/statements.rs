@@ -624,6 +624,14 @@ pub trait LogStatements: Send {
         after: i64,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Event>>> + Send;
+    /// The last `limit` events before the event `before` (`None`: the
+    /// newest) in the log's order, newest first.
+    fn events_before(
+        &mut self,
+        workflow_id: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Event>>> + Send;
     /// The id of the last event readers can be given (a stream that starts
     /// now resumes after it); 0 when there is none.
     fn log_head(&mut self) -> impl Future<Output = Result<i64>> + Send;

@@ -9,8 +9,8 @@ use tix_core::error::TicketRef;
 use tix_core::guardian::{Finding, Violation, ViolationFilter};
 use tix_core::task::{NewTask, Task, TaskCreated, TaskFilter, TaskPage, TaskStatus};
 use tix_core::ticket::{
-    Comment, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketCreated, TicketDetail, TicketFilter,
-    TicketGraph, TicketPage, TicketPatch,
+    Comment, CriticalPath, Event, NewTicket, ReadyTicket, StatusChange, Ticket, TicketCreated, TicketDetail,
+    TicketFilter, TicketGraph, TicketPage, TicketPatch,
 };
 use tix_core::workflow::{NewWorkflow, Workflow};
 
@@ -298,6 +298,14 @@ impl<B: Backend> Store for StoreOn<B> {
         .await
     }
 
+    async fn critical_path(&self, workflow_id: &str) -> Result<CriticalPath> {
+        let workflow_id = workflow_id.to_owned();
+        self.read(Consistency::Snapshot, move |conn, graphs| {
+            Box::pin(async move { ops::graphs::critical_path(conn, graphs, &workflow_id).await })
+        })
+        .await
+    }
+
     async fn ready(&self, workflow_id: &str, agent: Option<&str>, limit: u32) -> Result<Vec<ReadyTicket>> {
         if self.has_expired_leases().await? {
             self.expire_leases().await?;
@@ -358,6 +366,14 @@ impl<B: Backend> Store for StoreOn<B> {
         let workflow_id = workflow_id.map(str::to_owned);
         self.read(Consistency::Single, move |conn, _| {
             Box::pin(async move { ops::reads::events_after(conn, workflow_id.as_deref(), after, limit).await })
+        })
+        .await
+    }
+
+    async fn events_before(&self, workflow_id: Option<&str>, before: Option<i64>, limit: u32) -> Result<Vec<Event>> {
+        let workflow_id = workflow_id.map(str::to_owned);
+        self.read(Consistency::Single, move |conn, _| {
+            Box::pin(async move { ops::reads::events_before(conn, workflow_id.as_deref(), before, limit).await })
         })
         .await
     }

@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tix_core::ticket::Event;
+use tix_core::DomainError;
 use tix_store::{EventFeed, Store};
 use tokio::sync::watch;
 use utoipa::{IntoParams, ToSchema};
@@ -38,6 +39,14 @@ pub struct EventQuery {
     /// At most this many (default 100, max 1000). Ignored by streams.
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
+    /// The newest this many events instead (oldest first among them): the
+    /// recent past, e.g. for an activity panel. Not with `after`.
+    #[param(minimum = 1, maximum = 1000)]
+    pub latest: Option<u32>,
+    /// Page backwards: only events before this id (the first id of the
+    /// previous answer); the newest `latest` (or `limit`) of them. Not with
+    /// `after`.
+    pub before: Option<i64>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -74,11 +83,24 @@ pub async fn list<S: Store + EventFeed>(
         }
         return stream(app, &headers, query).await.map(IntoResponse::into_response);
     }
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
-    let events = app
-        .store
-        .events_after(query.workflow_id.as_deref(), query.after.unwrap_or(0), limit)
-        .await?;
+    let backwards = query.latest.is_some() || query.before.is_some();
+    if backwards && query.after.is_some() {
+        return Err(DomainError::validation(
+            "after",
+            "`after` reads forwards and `latest`/`before` backwards: send one or the other",
+        )
+        .into());
+    }
+    let limit = query.latest.or(query.limit).unwrap_or(100).clamp(1, 1000);
+    let events = if backwards {
+        app.store
+            .events_before(query.workflow_id.as_deref(), query.before, limit)
+            .await?
+    } else {
+        app.store
+            .events_after(query.workflow_id.as_deref(), query.after.unwrap_or(0), limit)
+            .await?
+    };
     Ok(Json(EventList { events }).into_response())
 }
 

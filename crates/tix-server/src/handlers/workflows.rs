@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tix_app::NewClaim;
 use tix_core::claim::Claimed;
 use tix_core::guardian::{Mode, Rule, Violation, ViolationFilter};
-use tix_core::ticket::{NewTicket, ReadyTicket, TicketGraph};
+use tix_core::ticket::{CriticalPath, NewTicket, ReadyTicket, TicketGraph};
 use tix_core::workflow::{NewWorkflow, Workflow};
 use tix_store::{EventFeed, GuardianStore, Scoped, SearchStore, Store};
 use utoipa::{IntoParams, ToSchema};
@@ -72,6 +72,18 @@ pub async fn graph<S: Store>(
             .workflow_graph(&id, query.include_resolved.unwrap_or(true))
             .await?,
     ))
+}
+
+#[utoipa::path(get, operation_id = "getCriticalPath", path = "/api/workflows/{workflow_id}/critical-path", tag = "workflows",
+    params(("workflow_id" = String, Path)),
+    responses((status = 200, body = CriticalPath, description = "The longest chain of unresolved tickets, \
+        blocker first, with their titles: the graph's `critical_path` without the rest of the graph"),
+        (status = 404, body = ErrorBody)))]
+pub async fn critical_path<S: Store>(
+    State(app): State<AppState<S>>,
+    Path(id): Path<String>,
+) -> Result<Json<CriticalPath>, ApiError> {
+    Ok(Json(app.store.critical_path(&id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -493,7 +493,7 @@ async fn the_openapi_document_declares_what_every_operation_shares() {
             }
         }
     }
-    assert_eq!(operations, 40);
+    assert_eq!(operations, 41);
     let search = &document["paths"]["/api/search"]["get"]["parameters"];
     let weight = search
         .as_array()

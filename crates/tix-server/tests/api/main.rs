@@ -1,6 +1,8 @@
 //! The server's tests, one binary: each module drives a real server on
 //! port 0 (started by [`harness::Server`]) over HTTP or MCP.
 //!
+//! - `board_rules`: what the web UI reads instead of copying rules (the
+//!   effective board, `is_ready`, the latest events, the critical path);
 //! - `coordination`: claim tokens and `lease_lost`, idempotency keys,
 //!   runs and hand-offs, waiting for work, over REST and MCP;
 //! - `webhooks`: signed deliveries to a receiver on 127.0.0.1, retries;
@@ -18,6 +20,7 @@
 //!   errors, tokens);
 //! - `search`: search, duplicates and related tickets over HTTP and MCP.
 
+mod board_rules;
 mod contract;
 mod coordination;
 mod harness;

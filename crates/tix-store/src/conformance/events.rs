@@ -83,6 +83,23 @@ pub async fn events_in_order_and_filtered<S: Store>(store: S) {
         .await
         .expect("after last")
         .is_empty());
+
+    // Backwards: the newest N, oldest first; then the page before them.
+    let n = in_one.len();
+    let latest_two = store.events_before(Some(&one.id), None, 2).await.expect("latest two");
+    assert_eq!(latest_two, in_one[n - 2..].to_vec(), "the newest two, oldest first");
+    let page_before = store
+        .events_before(Some(&one.id), Some(latest_two[0].id), 1000)
+        .await
+        .expect("the page before");
+    assert_eq!(page_before, in_one[..n - 2].to_vec(), "everything before, in order");
+    let newest_anywhere = store.events_before(None, None, 1).await.expect("newest");
+    assert_eq!(newest_anywhere, all[all.len() - 1..].to_vec());
+    assert!(store
+        .events_before(Some(&one.id), Some(in_one[0].id), 10)
+        .await
+        .expect("before the first")
+        .is_empty());
 }
 
 /// Subscribers learn of a committed write without polling.

@@ -227,6 +227,17 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
         all_edges
     );
     check_critical(&whole.critical_path, &[&infra, &db]);
+    let path = store.critical_path(&wf.id).await.expect("critical_path");
+    assert_eq!(
+        path.critical_path, whole.critical_path,
+        "the same path as the whole graph's"
+    );
+    assert_eq!(
+        path.tickets.iter().map(|n| &n.id).collect::<Vec<_>>(),
+        path.critical_path.iter().collect::<Vec<_>>(),
+        "its tickets, in path order"
+    );
+    assert_eq!(path.tickets[1].title, "Database");
 
     store.resolve(ACTOR, &infra, None).await.expect("resolve infra");
     let open = store
@@ -243,6 +254,14 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
         "and their edges"
     );
     check_critical(&open.critical_path, &[&db]);
+    let path = store
+        .critical_path(&wf.id)
+        .await
+        .expect("critical_path after a resolve");
+    assert_eq!(
+        path.critical_path, open.critical_path,
+        "resolved tickets leave the path"
+    );
     let with_resolved = store
         .workflow_graph(&wf.id, true)
         .await
@@ -263,5 +282,10 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
         store.workflow_graph("wf-missing", true).await,
         "workflow_not_found",
         "graph of unknown workflow",
+    );
+    expect_code(
+        store.critical_path("wf-missing").await,
+        "workflow_not_found",
+        "critical path of unknown workflow",
     );
 }

@@ -1,14 +1,16 @@
 //! The ready queue's order, claims (the next ticket or a named one) and
 //! lease expiry.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::Utc;
-use tix_core::ticket::Priority;
+use tix_core::ticket::{Priority, TicketFilter};
 use tix_core::DomainError;
 
 use super::fixtures::{
-    all_events, blocked_by, create, create_seed_workflow, expect_code, get, new_ticket, ready_ids, with_priority,
+    all_events, all_tickets, blocked_by, create, create_seed_workflow, expect_code, get, new_ticket, ready_ids,
+    with_priority,
 };
 use super::ACTOR;
 use crate::{ClaimRequest, Store};
@@ -79,6 +81,24 @@ pub async fn ready_ordering<S: Store>(store: S) {
         for_other.contains(&theirs) && !for_other.contains(&mine),
         "other-agent sees its own ticket only"
     );
+
+    // Each ticket says whether an agent without tickets of its own would be offered it.
+    let listed = all_tickets(
+        &store,
+        TicketFilter {
+            workflow_id: Some(wf.id.clone()),
+            ..TicketFilter::default()
+        },
+    )
+    .await;
+    let flagged: BTreeSet<String> = listed.iter().filter(|t| t.is_ready).map(|t| t.id.clone()).collect();
+    assert_eq!(
+        flagged,
+        without_mine.iter().cloned().collect::<BTreeSet<_>>(),
+        "is_ready marks exactly the anonymous ready queue"
+    );
+    let detail = store.get_ticket(&high_hub).await.expect("get high hub");
+    assert!(detail.ticket.is_ready, "the detail says so too");
 
     let top2 = ready_ids_limited(&store, &wf.id, Some("me"), 2).await;
     assert_eq!(top2, vec![high_hub.clone(), high_old.clone()], "limit keeps the best");

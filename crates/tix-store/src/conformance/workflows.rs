@@ -20,6 +20,17 @@ pub async fn workflows_create_get_list<S: Store>(store: S) {
     assert_eq!(web.name, "Web app");
     assert_eq!(web.board_config, seed_board(), "the board config round-trips");
     assert_eq!(web.phases, seed_workflow(None, "x").phases, "the phases round-trip");
+    // The board leaves done and claim columns to their defaults: the answer says what they come to.
+    assert_eq!(
+        web.effective.done_statuses,
+        vec!["done".to_string()],
+        "default done: the last column"
+    );
+    assert_eq!(web.effective.resolve_status, "done");
+    assert_eq!(
+        web.effective.claim_status, "building",
+        "default claim: the column after the initial one"
+    );
 
     let other = store
         .create_workflow(ACTOR, seed_workflow(None, "Other"))

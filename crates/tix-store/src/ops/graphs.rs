@@ -1,7 +1,7 @@
 //! The dependency graph around a ticket, and a workflow's whole graph, with
 //! the critical path; computed on the cached in-memory graph.
 
-use tix_core::ticket::{GraphEdge, TicketGraph};
+use tix_core::ticket::{CriticalPath, GraphEdge, TicketGraph};
 
 use super::{require_workflow, resolve_ticket_id, with_graph};
 use crate::graph_cache::GraphCache;
@@ -72,5 +72,26 @@ pub async fn workflow_graph<C: Statements>(
         nodes,
         edges: edges(pairs),
         critical_path,
+    })
+}
+
+/// The critical path on the cached graph, with its tickets. A chain of one
+/// (no open edges) depends on the isolated tickets a cached graph may not
+/// hold, so that case takes the whole graph's answer.
+pub async fn critical_path<C: Statements>(
+    conn: &mut C,
+    graphs: &GraphCache,
+    workflow_id: &str,
+) -> Result<CriticalPath> {
+    require_workflow(conn, workflow_id).await?;
+    let mut path = with_graph(conn, graphs, workflow_id, |g| g.critical_path(None)).await?;
+    if path.len() < 2 {
+        path = workflow_graph(conn, graphs, workflow_id, false).await?.critical_path;
+    }
+    let mut nodes = conn.graph_nodes(&path).await?;
+    nodes.sort_by_key(|n| path.iter().position(|id| *id == n.id));
+    Ok(CriticalPath {
+        critical_path: path,
+        tickets: nodes,
     })
 }

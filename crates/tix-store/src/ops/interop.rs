@@ -11,7 +11,7 @@ use serde_json::json;
 use tix_core::event::{EventKind, HistoryAction};
 use tix_core::ids;
 use tix_core::interop::{self, ExportFile, IdMap, ImportReport, WorkflowExport, WorkflowRecord};
-use tix_core::workflow::{NewWorkflow, Workflow};
+use tix_core::workflow::{EffectiveBoard, NewWorkflow, Workflow};
 use tix_core::DomainError;
 
 use super::{now, random_bytes, require_workflow, WriteCtx};
@@ -123,6 +123,7 @@ async fn target_workflow<C: Statements>(
         guardian: record.guardian.clone(),
         created_at: record.created_at,
         updated_at: record.updated_at,
+        effective: EffectiveBoard::of(&record.board_config),
     };
     if !tx.insert_workflow(&workflow).await? {
         return Err(DomainError::WorkflowExists { id: workflow.id }.into());

@@ -82,3 +82,15 @@ pub async fn events_after<C: Statements>(
 ) -> Result<Vec<Event>> {
     conn.events_after(workflow_id, after, limit.clamp(1, 10_000)).await
 }
+
+/// The latest events before `before` (at most 10,000), oldest first.
+pub async fn events_before<C: Statements>(
+    conn: &mut C,
+    workflow_id: Option<&str>,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<Event>> {
+    let mut events = conn.events_before(workflow_id, before, limit.clamp(1, 10_000)).await?;
+    events.reverse();
+    Ok(events)
+}

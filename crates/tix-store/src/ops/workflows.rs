@@ -4,7 +4,7 @@
 use serde_json::json;
 use tix_core::event::EventKind;
 use tix_core::ids;
-use tix_core::workflow::{NewWorkflow, Workflow};
+use tix_core::workflow::{EffectiveBoard, NewWorkflow, Workflow};
 use tix_core::DomainError;
 
 use super::{now, random_bytes, require_workflow, WriteCtx};
@@ -31,6 +31,7 @@ pub async fn create_workflow<C: Statements>(
         guardian: new.guardian.clone(),
         created_at: at,
         updated_at: at,
+        effective: EffectiveBoard::of(&new.board_config),
     };
     if !tx.insert_workflow(&workflow).await? {
         return Err(DomainError::WorkflowExists { id }.into());

@@ -91,6 +91,28 @@ impl LogStatements for PgConn {
         .collect()
     }
 
+    async fn events_before(
+        &mut self,
+        workflow_id: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Event>> {
+        self.place_events().await?;
+        sqlx::query(
+            "SELECT position, workflow_id, kind, ticket_id, agent_id, payload, created_at FROM events \
+             WHERE position IS NOT NULL AND ($1::bigint IS NULL OR position < $1) \
+             AND ($2::text IS NULL OR workflow_id = $2) ORDER BY position DESC LIMIT $3",
+        )
+        .bind(before)
+        .bind(workflow_id)
+        .bind(i64::from(limit))
+        .fetch_all(self.c())
+        .await?
+        .iter()
+        .map(rows::event)
+        .collect()
+    }
+
     async fn log_head(&mut self) -> Result<i64> {
         self.place_events().await?;
         Ok(sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")

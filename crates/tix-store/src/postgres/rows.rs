@@ -10,7 +10,7 @@ use tix_core::error::TicketRef;
 use tix_core::guardian::{GuardianConfig, Mode, Rule, Violation};
 use tix_core::task::{Task, TaskStatus};
 use tix_core::ticket::{Comment, Event, GraphNode, HistoryEntry, Priority, Ticket};
-use tix_core::workflow::{Phase, Workflow};
+use tix_core::workflow::{EffectiveBoard, Phase, Workflow};
 use tix_core::DomainError;
 
 use crate::{AgentToken, Error, Result};
@@ -23,7 +23,10 @@ macro_rules! ticket_select {
              t.created_by, t.assigned_agent_id, t.created_at, t.updated_at, t.started_at, t.completed_at, \
              t.resolved_at, t.is_resolved, t.open_blockers, t.version, t.lease_expires_at, \
              (SELECT string_agg(e.blocker_id, ',' ORDER BY e.blocker_id) FROM ticket_edges e WHERE e.blocked_id = t.id) \
-             AS blockers, t.seq, t.parent_id, t.external_ref FROM tickets t ",
+             AS blockers, t.seq, t.parent_id, t.external_ref, \
+             (NOT t.is_resolved AND t.open_blockers = 0 AND t.open_children = 0 AND t.assigned_agent_id IS NULL \
+              AND t.status = (SELECT w.board_config ->> 'initial_status' FROM workflows w WHERE w.id = t.workflow_id)) \
+             AS is_ready FROM tickets t ",
             $tail
         )
     };
@@ -54,6 +57,7 @@ pub(crate) fn ticket(row: &PgRow) -> Result<Ticket> {
         resolved_at: row.try_get("resolved_at")?,
         is_resolved: row.try_get("is_resolved")?,
         is_blocked: row.try_get::<i32, _>("open_blockers")? > 0,
+        is_ready: row.try_get::<Option<bool>, _>("is_ready")?.unwrap_or(false),
         blocked_by_ticket_ids: blockers
             .map(|b| b.split(',').map(str::to_string).collect())
             .unwrap_or_default(),
@@ -76,10 +80,12 @@ pub(crate) async fn tickets_by_ids(conn: &mut PgConnection, ids: &[String]) -> R
 }
 
 pub(crate) fn workflow(row: &PgRow) -> Result<Workflow> {
+    let board_config = row.try_get::<Json<BoardConfig>, _>("board_config")?.0;
     Ok(Workflow {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        board_config: row.try_get::<Json<BoardConfig>, _>("board_config")?.0,
+        effective: EffectiveBoard::of(&board_config),
+        board_config,
         phases: row.try_get::<Json<Vec<Phase>>, _>("phases")?.0,
         guardian: row.try_get::<Json<GuardianConfig>, _>("guardian")?.0,
         created_at: row.try_get("created_at")?,

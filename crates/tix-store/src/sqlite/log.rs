@@ -113,6 +113,23 @@ impl LogStatements for SqliteConn {
         Ok(events)
     }
 
+    async fn events_before(
+        &mut self,
+        workflow_id: Option<&str>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<Event>> {
+        let events = self
+            .conn
+            .prepare_cached(
+                "SELECT id, workflow_id, kind, ticket_id, agent_id, payload, created_at FROM events \
+                 WHERE (?1 IS NULL OR id < ?1) AND (?2 IS NULL OR workflow_id = ?2) ORDER BY id DESC LIMIT ?3",
+            )?
+            .query_map(params![before, workflow_id, limit], rows::event)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(events)
+    }
+
     async fn log_head(&mut self) -> Result<i64> {
         Ok(self
             .conn

@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
+use tix_core::board::BoardConfig;
 use tix_core::error::TicketRef;
 use tix_core::ticket::{Comment, Event, HistoryEntry, Priority, Ticket};
-use tix_core::workflow::Workflow;
+use tix_core::workflow::{EffectiveBoard, Workflow};
 use tix_core::DomainError;
 
 use crate::{Error, Result};
@@ -46,7 +47,9 @@ pub(crate) const TICKET_SELECT: &str = "SELECT t.id, t.workflow_id, t.title, t.d
      t.status, t.priority, t.tags, t.created_by, t.assigned_agent_id, t.created_at, t.updated_at, t.started_at, \
      t.completed_at, t.resolved_at, t.is_resolved, t.open_blockers, t.version, t.lease_expires_at, \
      (SELECT group_concat(e.blocker_id) FROM ticket_edges e WHERE e.blocked_id = t.id), t.seq, \
-     t.parent_id, t.external_ref \
+     t.parent_id, t.external_ref, \
+     (NOT t.is_resolved AND t.open_blockers = 0 AND t.open_children = 0 AND t.assigned_agent_id IS NULL \
+      AND t.status = (SELECT w.board_config ->> '$.initial_status' FROM workflows w WHERE w.id = t.workflow_id)) \
      FROM tickets t";
 
 pub(crate) fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
@@ -74,6 +77,7 @@ pub(crate) fn ticket(row: &Row<'_>) -> rusqlite::Result<Ticket> {
         resolved_at: opt_time(row, 14)?,
         is_resolved: row.get(15)?,
         is_blocked: row.get::<_, i64>(16)? > 0,
+        is_ready: row.get::<_, Option<bool>>(23)?.unwrap_or(false),
         version: row.get::<_, i64>(17)? as u64,
         lease_expires_at: opt_time(row, 18)?,
         blocked_by_ticket_ids,
@@ -101,10 +105,12 @@ pub(crate) const WORKFLOW_SELECT: &str =
     "SELECT w.id, w.name, w.board_config, w.phases, w.created_at, w.updated_at, w.guardian FROM workflows w";
 
 pub(crate) fn workflow(row: &Row<'_>) -> rusqlite::Result<Workflow> {
+    let board_config: BoardConfig = json(row, 2)?;
     Ok(Workflow {
         id: row.get(0)?,
         name: row.get(1)?,
-        board_config: json(row, 2)?,
+        effective: EffectiveBoard::of(&board_config),
+        board_config,
         phases: json(row, 3)?,
         created_at: time(row, 4)?,
         updated_at: time(row, 5)?,
