@@ -101,6 +101,7 @@ pub struct Ticket {
     /// Whether the ready queue offers it: unresolved, unblocked, no open
     /// child, in the initial column and unassigned (as of this answer).
     #[serde(default)]
+    #[schema(required = true)]
     pub is_ready: bool,
     /// Ids of every ticket that blocks this one (resolved or not).
     pub blocked_by_ticket_ids: Vec<String>,

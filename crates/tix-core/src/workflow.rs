@@ -23,6 +23,7 @@ pub struct Workflow {
     /// The board's rules as the server applies them, defaults filled in
     /// (derived from `board_config`; ignored when sent back).
     #[serde(default)]
+    #[schema(required = true)]
     pub effective: EffectiveBoard,
 }
 

@@ -16,6 +16,17 @@ export interface paths {
                      *     default: from now on). A stream's `Last-Event-ID` header wins.
                      */
                     after?: number;
+                    /**
+                     * @description Page backwards: only events before this id (the first id of the
+                     *     previous answer); the newest `latest` (or `limit`) of them. Not with
+                     *     `after`.
+                     */
+                    before?: number;
+                    /**
+                     * @description The newest this many events instead (oldest first among them): the
+                     *     recent past, e.g. for an activity panel. Not with `after`.
+                     */
+                    latest?: number;
                     /** @description At most this many (default 100, max 1000). Ignored by streams. */
                     limit?: number;
                     workflow_id?: string;
@@ -3907,6 +3918,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{workflow_id}/critical-path": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The acting agent (default `human`). With a token, only the token's own agent unless the token is an admin's. */
+                    "X-Agent-ID"?: string;
+                };
+                path: {
+                    workflow_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The longest chain of unresolved tickets, blocker first, with their titles: the graph's `critical_path` without the rest of the graph */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CriticalPath"];
+                    };
+                };
+                /** @description invalid input: the message names the field (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description a token is required or was not valid (`token_required`, `invalid_token`) */
+                401: {
+                    headers: {
+                        /** @description `Bearer realm="tix"` */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the token may not act as the agent named (`agent_mismatch`), the Host is not one this server answers to (`host_not_allowed`), or a cross-site browser write (`cross_origin_refused`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the URI is over 8 KiB (`uri_too_long`) */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description the database failed (`storage_error`); retry shortly */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{workflow_id}/export": {
         parameters: {
             query?: never;
@@ -4770,6 +4876,19 @@ export interface components {
             /** @description Create even if an unresolved ticket looks like a duplicate (similarity ≥ 0.92). */
             force?: boolean;
         };
+        /**
+         * @description A workflow's critical path alone (`GET /api/workflows/{id}/critical-path`):
+         *     what a view that already has the tickets needs from the whole graph.
+         */
+        CriticalPath: {
+            /**
+             * @description The longest chain of unresolved tickets, blocker first (as
+             *     `critical_path` of the workflow's graph).
+             */
+            critical_path: string[];
+            /** @description The same tickets, in the same order, with their titles and states. */
+            tickets: components["schemas"]["GraphNode"][];
+        };
         /** @description Tickets per status at the end of each day, rebuilt from the history. */
         CumulativeFlow: {
             days: components["schemas"]["FlowDay"][];
@@ -4852,6 +4971,21 @@ export interface components {
             median_seconds?: number | null;
             /** Format: double */
             p85_seconds?: number | null;
+        };
+        /**
+         * @description What a board's optional settings come to: clients read these instead of
+         *     keeping their own copy of the defaults.
+         */
+        EffectiveBoard: {
+            /**
+             * @description Where a claim moves a ticket (`board_config.claim_status`, else the
+             *     column after the initial one unless that is done, else the initial one).
+             */
+            claim_status: string;
+            /** @description The done columns (`board_config.done_statuses`, else the last column). */
+            done_statuses: string[];
+            /** @description Where `resolve` puts a ticket: the first done column in board order. */
+            resolve_status: string;
         };
         /** @description Error body, for the OpenAPI document. */
         ErrorBody: {
@@ -5437,6 +5571,11 @@ export interface components {
             id: string;
             /** @description True while any blocker is unresolved. */
             is_blocked: boolean;
+            /**
+             * @description Whether the ready queue offers it: unresolved, unblocked, no open
+             *     child, in the initial column and unassigned (as of this answer).
+             */
+            is_ready: boolean;
             is_resolved: boolean;
             /**
              * Format: date-time
@@ -5589,6 +5728,11 @@ export interface components {
             board_config: components["schemas"]["BoardConfig"];
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description The board's rules as the server applies them, defaults filled in
+             *     (derived from `board_config`; ignored when sent back).
+             */
+            effective: components["schemas"]["EffectiveBoard"];
             /** @description Guardian rule modes (rules not named keep their defaults). */
             guardian?: components["schemas"]["GuardianConfig"];
             id: string;

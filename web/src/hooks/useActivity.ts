@@ -1,5 +1,5 @@
 // The latest events of a workflow, for the activity panel: the recent past
-// from `GET /api/events` once the stream said hello, then live.
+// from `GET /api/events?latest=` once the stream said hello, then live.
 
 import { createContext, createElement, useContext, useEffect, useRef, useState, type ReactNode } from 'react'
 
@@ -8,8 +8,6 @@ import type { TixEvent } from '../api/types'
 import { useLive, useLiveEvents } from './useLive'
 
 export const ACTIVITY_SIZE = 60
-/** How far back (in event ids, shared by every workflow) to look at first. */
-const LOOK_BACK = 400
 
 export function useActivity(workflowId: string): TixEvent[] {
   const live = useLive()
@@ -19,9 +17,9 @@ export function useActivity(workflowId: string): TixEvent[] {
   useEffect(() => {
     if (!workflowId || live.generation === 0 || live.lastEventId === null || loaded.current === workflowId) return
     loaded.current = workflowId
-    const after = Math.max(0, live.lastEventId - LOOK_BACK)
+    // The workflow's newest events up to where the stream starts (later ones arrive live).
     api
-      .get('/api/events', { query: { workflow_id: workflowId, after, limit: 1000 } })
+      .get('/api/events', { query: { workflow_id: workflowId, latest: ACTIVITY_SIZE, before: live.lastEventId + 1 } })
       .then((answer) => {
         setEvents((current) => merge(current, answer.events))
       })

@@ -1,5 +1,6 @@
-// Every ticket of a workflow, kept current by the live event stream, with
-// the server's ready set and which tickets changed last (cards flash).
+// Every ticket of a workflow, kept current by the live event stream, and
+// which tickets changed last (cards flash). Whether a ticket is ready is the
+// server's `is_ready` on each ticket.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 
@@ -9,12 +10,8 @@ import { planRefresh } from '../lib/live'
 import { useLive, useLiveEvents } from './useLive'
 
 const PAGE = 500
-/** The ready endpoint's largest page. */
-export const READY_LIMIT = 500
 /** Without a hello from the stream by then, load anyway. */
 const LOAD_WITHOUT_STREAM_MS = 2500
-/** Re-read the ready set this long after the last change. */
-const READY_DEBOUNCE_MS = 250
 
 export async function loadAllTickets(workflowId: string, signal?: AbortSignal): Promise<Ticket[]> {
   const out: Ticket[] = []
@@ -44,13 +41,6 @@ export interface TicketsState {
   byId: Map<string, Ticket>
   loading: boolean
   error: ApiError | null
-  /**
-   * The ids the server calls ready (`GET /api/workflows/{id}/ready`), or
-   * null before the first answer. `readyComplete` is false when the answer
-   * was cut at its page limit.
-   */
-  ready: Set<string> | null
-  readyComplete: boolean
   /** When each ticket last changed through the live stream (ms epoch). */
   changedAt: Map<string, number>
   /** Replaces one ticket locally (after a write this client made). */
@@ -64,34 +54,13 @@ export function useTickets(workflowId: string | null): TicketsState {
   const [loading, setLoading] = useState(true)
   const [error, setError] = useState<ApiError | null>(null)
   const [reloads, setReloads] = useState(0)
-  const [ready, setReady] = useState<Set<string> | null>(null)
-  const [readyComplete, setReadyComplete] = useState(true)
   const [changedAt, setChangedAt] = useState<Map<string, number>>(new Map())
   const workflowRef = useRef(workflowId)
   workflowRef.current = workflowId
-  const readyTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
+  const byIdRef = useRef(byId)
+  byIdRef.current = byId
 
   const reload = useCallback(() => setReloads((n) => n + 1), [])
-
-  const loadReady = useCallback(() => {
-    const id = workflowRef.current
-    if (!id) return
-    api
-      .get('/api/workflows/{workflow_id}/ready', { path: { workflow_id: id }, query: { limit: READY_LIMIT } })
-      .then((answer) => {
-        if (workflowRef.current !== id) return
-        const next = new Set(answer.tickets.map((t) => t.id))
-        // Same set, same object: nothing downstream recomputes.
-        setReady((old) => (old && old.size === next.size && [...next].every((id) => old.has(id)) ? old : next))
-        setReadyComplete(answer.tickets.length < READY_LIMIT)
-      })
-      .catch(() => {})
-  }, [])
-  const loadReadySoon = useCallback(() => {
-    if (readyTimer.current) clearTimeout(readyTimer.current)
-    readyTimer.current = setTimeout(loadReady, READY_DEBOUNCE_MS)
-  }, [loadReady])
-  useEffect(() => () => void (readyTimer.current && clearTimeout(readyTimer.current)), [])
 
   // Load once the stream has said hello (so no change falls between the
   // snapshot and the stream), or after a short wait without one.
@@ -99,7 +68,6 @@ export function useTickets(workflowId: string | null): TicketsState {
   useEffect(() => {
     setTimedOut(false)
     setById(new Map())
-    setReady(null)
     setChangedAt(new Map())
     setLoading(true)
     const timer = setTimeout(() => setTimedOut(true), LOAD_WITHOUT_STREAM_MS)
@@ -121,9 +89,8 @@ export function useTickets(workflowId: string | null): TicketsState {
         setError(asApiError(err))
         setLoading(false)
       })
-    loadReady()
     return () => controller.abort()
-  }, [workflowId, canLoad, live.generation, reloads, loadReady])
+  }, [workflowId, canLoad, live.generation, reloads])
 
   const put = useCallback((ticket: Ticket) => {
     if (ticket.workflow_id !== workflowRef.current) return
@@ -137,8 +104,8 @@ export function useTickets(workflowId: string | null): TicketsState {
   }, [])
 
   useLiveEvents((events) => {
-    const plan = planRefresh(events)
-    loadReadySoon()
+    // A child's change can make its parent ready or not (open children).
+    const plan = planRefresh(events, (id) => byIdRef.current.get(id)?.parent_id)
     if (plan.reloadAll) {
       reload()
       return
@@ -160,5 +127,5 @@ export function useTickets(workflowId: string | null): TicketsState {
   })
 
   const tickets = useMemo(() => [...byId.values()], [byId])
-  return { tickets, byId, loading, error, ready, readyComplete, changedAt, put, reload }
+  return { tickets, byId, loading, error, changedAt, put, reload }
 }

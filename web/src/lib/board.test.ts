@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
 
-import { board, ticket } from '../test/fixtures'
+import { board, rules, ticket } from '../test/fixtures'
 import {
   compareCards,
-  doneStatuses,
   groupByColumn,
+  isDone,
+  isReady,
   neighbourColumn,
   openBlockers,
   reopenTarget,
-  readyCheck,
   ticketState,
   transitionAllowed,
 } from './board'
@@ -74,9 +74,13 @@ describe('moves', () => {
       { action: 'status_changed', from_status: 'backlog', to_status: 'review' },
       { action: 'resolved', from_status: 'review', to_status: 'done' },
     ]
-    expect(reopenTarget(board, history)).toBe('review')
-    expect(reopenTarget(board, [])).toBe('review')
-    expect(doneStatuses({ ...board, done_statuses: ['review', 'done'] })).toEqual(['review', 'done'])
+    expect(reopenTarget(board, rules, history)).toBe('review')
+    expect(reopenTarget(board, rules, [])).toBe('review')
+    // Two done columns: back to the last column before them.
+    const twoDone = { ...rules, done_statuses: ['review', 'done'] }
+    expect(reopenTarget(board, twoDone, [])).toBe('building')
+    expect(isDone(twoDone, 'review')).toBe(true)
+    expect(isDone(rules, 'review')).toBe(false)
   })
 })
 
@@ -88,14 +92,10 @@ describe('states', () => {
     expect(ticketState(ticket({ assigned_agent_id: 'a1' }), false)).toBe('in_progress')
   })
 
-  it('takes ready from the server, filling in only past a cut-off list', () => {
-    const listed = ticket()
-    const unlisted = ticket()
-    expect(readyCheck(board, new Set([listed.id]), true)(listed)).toBe(true)
-    expect(readyCheck(board, new Set([listed.id]), true)(unlisted)).toBe(false)
-    expect(readyCheck(board, null, true)(listed)).toBe(false)
-    expect(readyCheck(board, new Set([listed.id]), false)(unlisted)).toBe(true)
-    expect(readyCheck(board, new Set(), false)(ticket({ status: 'review' }))).toBe(false)
+  it('takes ready from the server, never from a rule of its own', () => {
+    expect(isReady(ticket({ is_ready: true }))).toBe(true)
+    // In the initial column, unassigned and unblocked, but the server says no (say, open children).
+    expect(isReady(ticket({ is_ready: false }))).toBe(false)
   })
 
   it('lists only unresolved blockers', () => {

@@ -1,23 +1,13 @@
 // Board logic: columns in board order, counts, WIP limits, card order,
 // keyboard moves, and the ticket states the graph and cards show.
 
-import type { BoardConfig, Column, Priority, Ticket } from '../api/types'
+import type { BoardConfig, Column, EffectiveBoard, Priority, Ticket } from '../api/types'
 
 export const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, critical: 3 }
 
-/**
- * The done columns. The server's workflow answer leaves `done_statuses`
- * empty when the board uses its default (the last column); see
- * web/NEEDS-SERVER.md for the effective list.
- */
-export function doneStatuses(board: BoardConfig): string[] {
-  if (board.done_statuses && board.done_statuses.length > 0) return board.done_statuses
-  const last = board.columns[board.columns.length - 1]
-  return last ? [last.id] : []
-}
-
-export function isDone(board: BoardConfig, status: string): boolean {
-  return doneStatuses(board).includes(status)
+/** Whether `status` is a done column, as the server applies the board (`workflow.effective`). */
+export function isDone(rules: EffectiveBoard, status: string): boolean {
+  return rules.done_statuses.includes(status)
 }
 
 export interface ColumnView {
@@ -92,27 +82,12 @@ export function transitionAllowed(board: BoardConfig, from: string, to: string):
 
 export type TicketState = 'resolved' | 'blocked' | 'ready' | 'in_progress'
 
-type StateFields = Pick<Ticket, 'id' | 'is_resolved' | 'is_blocked' | 'status' | 'assigned_agent_id'>
-
-/**
- * Whether a ticket is ready, from the server's ready list
- * (`GET /api/workflows/{id}/ready`). Only when that list was cut at its page
- * limit does the UI fill in with the documented rule (unresolved, unblocked,
- * in the initial column, unassigned) for the tickets it did not list.
- */
-export function readyCheck(
-  board: BoardConfig,
-  ready: Set<string> | null,
-  complete: boolean,
-): (t: StateFields) => boolean {
-  return (t) => {
-    if (ready?.has(t.id)) return true
-    if (ready === null || complete) return false
-    return !t.is_resolved && !t.is_blocked && t.status === board.initial_status && !t.assigned_agent_id
-  }
+/** Whether the server offers the ticket to the next agent (its `is_ready`). */
+export function isReady(t: Pick<Ticket, 'is_ready'>): boolean {
+  return t.is_ready === true
 }
 
-/** The state a card, node or search hit shows; `ready` comes from [`readyCheck`]. */
+/** The state a card, node or search hit shows; `ready` comes from [`isReady`]. */
 export function ticketState(t: Pick<Ticket, 'is_resolved' | 'is_blocked'>, ready: boolean): TicketState {
   if (t.is_resolved) return 'resolved'
   if (t.is_blocked) return 'blocked'
@@ -139,9 +114,10 @@ export function openBlockers(ticket: Ticket, byId: Map<string, Ticket>): Ticket[
  */
 export function reopenTarget(
   board: BoardConfig,
+  rules: EffectiveBoard,
   history: { action: string; from_status?: string | null; to_status?: string | null }[],
 ): string {
-  const done = new Set(doneStatuses(board))
+  const done = new Set(rules.done_statuses)
   for (let i = history.length - 1; i >= 0; i--) {
     const row = history[i]
     if (row.to_status && done.has(row.to_status) && row.from_status && !done.has(row.from_status)) {

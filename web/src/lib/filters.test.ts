@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
 
-import { readyCheck } from './board'
-import { board, ticket } from '../test/fixtures'
+import { isReady } from './board'
+import { ticket } from '../test/fixtures'
 import { applyFilters, filterOptions, filtersFromParams, filtersToParams, isFiltering, NO_FILTERS, UNASSIGNED } from './filters'
 
 const auth = ticket({ title: 'Authentication System', tags: ['security', 'backend'], priority: 'high', assigned_agent_id: 'agent-a' })
-const db = ticket({ title: 'Database schema', description: 'users and sessions', tags: ['backend'], ticket_type: 'bug' })
+const db = ticket({ title: 'Database schema', description: 'users and sessions', tags: ['backend'], ticket_type: 'bug', is_ready: true })
 const blocked = ticket({ title: 'Login page', is_blocked: true, blocked_by_ticket_ids: [auth.id] })
 const building = ticket({ title: 'Workers', status: 'building' })
 const all = [auth, db, blocked, building]
-const ready = readyCheck(board, new Set([db.id]), true)
+const ready = isReady
 const phases = [{ id: 2, name: 'Build', columns: ['building', 'review'] }]
 
 describe('applyFilters', () => {

@@ -17,6 +17,12 @@ describe('planRefresh', () => {
     expect(plan).toEqual({ reloadAll: false, ticketIds: ['t1', 't2', 't3', 't4'], workflowChanged: false })
   })
 
+  it("re-reads a changed ticket's parent, whose readiness hangs on its children", () => {
+    const parents: Record<string, string> = { child: 'epic' }
+    const plan = planRefresh([event('ticket_resolved', 'child'), event('ticket_moved', 'other')], (id) => parents[id])
+    expect(plan.ticketIds).toEqual(['child', 'epic', 'other'])
+  })
+
   it('reloads everything after an import or a large burst', () => {
     expect(planRefresh([event('tickets_imported', null)]).reloadAll).toBe(true)
     const burst = Array.from({ length: MAX_SINGLE_REFRESH + 1 }, (_, i) => event('ticket_created', `t${i}`))

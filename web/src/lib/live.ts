@@ -16,7 +16,12 @@ export interface RefreshPlan {
   workflowChanged: boolean
 }
 
-export function planRefresh(events: TixEvent[]): RefreshPlan {
+/**
+ * `parentOf` names a loaded ticket's parent: it is re-read with its child,
+ * since the child's resolution or reopening decides whether the parent is
+ * ready.
+ */
+export function planRefresh(events: TixEvent[], parentOf: (id: string) => string | null | undefined = () => null): RefreshPlan {
   const ids = new Set<string>()
   let reloadAll = false
   let workflowChanged = false
@@ -30,6 +35,10 @@ export function planRefresh(events: TixEvent[]): RefreshPlan {
       const more = event.payload?.[key]
       if (Array.isArray(more)) for (const id of more) if (typeof id === 'string') ids.add(id)
     }
+  }
+  for (const id of [...ids]) {
+    const parent = parentOf(id)
+    if (parent) ids.add(parent)
   }
   if (ids.size > MAX_SINGLE_REFRESH) reloadAll = true
   return { reloadAll, ticketIds: reloadAll ? [] : [...ids].sort(), workflowChanged }

@@ -1,4 +1,4 @@
-import type { BoardConfig, Ticket } from '../api/types'
+import type { BoardConfig, EffectiveBoard, Ticket } from '../api/types'
 
 export const board: BoardConfig = {
   columns: [
@@ -10,6 +10,9 @@ export const board: BoardConfig = {
   ticket_types: ['feature', 'bug'],
   initial_status: 'backlog',
 }
+
+/** What the server answers as `effective` for `board`. */
+export const rules: EffectiveBoard = { done_statuses: ['done'], resolve_status: 'done', claim_status: 'building' }
 
 let seq = 0
 
@@ -33,6 +36,7 @@ export function ticket(overrides: Partial<Ticket> = {}): Ticket {
     resolved_at: null,
     is_resolved: false,
     is_blocked: false,
+    is_ready: false,
     blocked_by_ticket_ids: [],
     version: 1,
     lease_expires_at: null,

@@ -15,7 +15,7 @@ import type { Ticket, Workflow } from '../api/types'
 import { Empty } from '../components/ui'
 import { useLiveEvents } from '../hooks/useLive'
 import type { TicketsState } from '../hooks/useTickets'
-import { columnName, readyCheck, STATE_LABEL, ticketState, type TicketState } from '../lib/board'
+import { columnName, isReady, STATE_LABEL, ticketState, type TicketState } from '../lib/board'
 import { shortId } from '../lib/format'
 import { criticalEdges, edgeKey, HIDE_RESOLVED_ABOVE, neighbourhood, NODE_HEIGHT, NODE_WIDTH, placeGraph, routedPath, shapeKey, ticketEdges, type Placement } from '../lib/graph'
 import { agentInitials } from '../lib/agents'
@@ -106,22 +106,22 @@ export default function GraphView({
   }
 
   // The critical path is the server's (the longest chain of unresolved
-  // tickets); re-read it a moment after changes.
+  // tickets), read on its own (a few ids, not the graph) a moment after
+  // changes settle.
   const loadPath = useCallback(() => {
     api
-      .get('/api/workflows/{workflow_id}/graph', { path: { workflow_id: workflow.id }, query: { include_resolved: false } })
-      .then((g) => setCriticalPath((old) => (old.length === g.critical_path.length && old.every((id, i) => id === g.critical_path[i]) ? old : g.critical_path)))
+      .get('/api/workflows/{workflow_id}/critical-path', { path: { workflow_id: workflow.id } })
+      .then((p) => setCriticalPath((old) => (old.length === p.critical_path.length && old.every((id, i) => id === p.critical_path[i]) ? old : p.critical_path)))
       .catch(() => {})
   }, [workflow.id])
   useEffect(loadPath, [loadPath])
   useLiveEvents(() => {
     if (timer.current) clearTimeout(timer.current)
-    timer.current = setTimeout(loadPath, 800)
+    timer.current = setTimeout(loadPath, 300)
   })
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), [])
   useEffect(() => setFocusInput(focus ?? ''), [focus])
 
-  const isReady = useMemo(() => readyCheck(board, data.ready, data.readyComplete), [board, data.ready, data.readyComplete])
   const allEdges = useMemo(() => ticketEdges(data.tickets), [data.tickets])
   const focusMissing = focus !== null && !data.loading && !data.byId.has(focus)
 

@@ -9,7 +9,7 @@ import { api, ApiError, asApiError } from '../api/client'
 import { PRIORITIES, type Workflow } from '../api/types'
 import { Empty, PriorityBadge, StateBadge, useDebounced } from '../components/ui'
 import type { TicketsState } from '../hooks/useTickets'
-import { columnName, readyCheck, ticketState } from '../lib/board'
+import { columnName, isReady, ticketState } from '../lib/board'
 import { refusal } from '../lib/wording'
 import { readSearchAnswer, keywordSearch, type SearchAnswer, type SearchHit, type SearchMode } from '../lib/search'
 
@@ -40,7 +40,6 @@ export default function SearchView({
   setParams: (params: Record<string, string>) => void
 }) {
   const board = workflow.board_config
-  const isReady = readyCheck(board, data.ready, data.readyComplete)
   const [text, setText] = useState(params.get('q') ?? '')
   const mode = (['hybrid', 'semantic', 'keyword'].includes(params.get('mode') ?? '') ? params.get('mode') : 'hybrid') as SearchMode
   const status = params.get('status') ?? ''
@@ -211,7 +210,7 @@ export default function SearchView({
           </p>
           <ol className="results">
             {outcome.answer.hits.map((hit) => (
-              <Result key={hit.ticket.id} hit={hit} workflow={workflow} ready={isReady(hit.ticket)} onOpen={() => openTicket(hit.ticket.id)} />
+              <Result key={hit.ticket.id} hit={hit} workflow={workflow} ready={isReady(data.byId.get(hit.ticket.id) ?? hit.ticket)} onOpen={() => openTicket(hit.ticket.id)} />
             ))}
           </ol>
         </>

@@ -10,7 +10,7 @@ import { Markdown } from '../components/Markdown'
 import { Avatar, PriorityBadge, StateBadge, useToast } from '../components/ui'
 import { useLiveEvents } from '../hooks/useLive'
 import type { TicketsState } from '../hooks/useTickets'
-import { columnName, isDone, readyCheck, reopenTarget, ticketState } from '../lib/board'
+import { columnName, isDone, isReady, reopenTarget, ticketState } from '../lib/board'
 import { describeAction, leaseLeft, shortId, timeAgo } from '../lib/format'
 import { indent, progressLabel, progressShare } from '../lib/hierarchy'
 import { touches } from '../lib/live'
@@ -34,7 +34,6 @@ export function TicketDrawer({
 }) {
   const board = workflow.board_config
   const toast = useToast()
-  const isReady = readyCheck(board, data.ready, data.readyComplete)
   const [detail, setDetail] = useState<TicketDetail | null>(null)
   const [error, setError] = useState<ApiError | null>(null)
   const [busy, setBusy] = useState(false)
@@ -374,18 +373,18 @@ function Actions({
 }) {
   const board = workflow.board_config
   const resolved = detail.is_resolved
-  const [to, setTo] = useState(() => (resolved ? reopenTarget(board, detail.history) : detail.status))
+  const [to, setTo] = useState(() => (resolved ? reopenTarget(board, workflow.effective, detail.history) : detail.status))
   const [comment, setComment] = useState('')
   const [confirmReopen, setConfirmReopen] = useState(false)
   // Only when the ticket itself changed (a re-read of the same version,
   // after any live event nearby, keeps what the person chose).
   useEffect(() => {
-    setTo(resolved ? reopenTarget(board, detail.history) : detail.status)
+    setTo(resolved ? reopenTarget(board, workflow.effective, detail.history) : detail.status)
     setConfirmReopen(false)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [resolved, detail.status, detail.version, board])
   const moving = to !== detail.status
-  const reopening = resolved && !isDone(board, to)
+  const reopening = resolved && !isDone(workflow.effective, to)
   const openBlockers = detail.blocked_by.filter((b) => !b.is_resolved)
   const blocked = detail.is_blocked && !resolved
   const dependents = detail.blocks.filter((b) => !b.is_resolved)
@@ -417,7 +416,7 @@ function Actions({
           {resolved ? 'Reopen to' : 'Move to'}{' '}
           <select value={to} onChange={(e) => setTo(e.target.value)} aria-label="Target column">
             {board.columns.map((c) => (
-              <option key={c.id} value={c.id} disabled={resolved && isDone(board, c.id)}>
+              <option key={c.id} value={c.id} disabled={resolved && isDone(workflow.effective, c.id)}>
                 {c.name}
               </option>
             ))}

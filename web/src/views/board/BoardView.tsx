@@ -13,7 +13,7 @@ import type { Ticket, Workflow } from '../../api/types'
 import { Empty, useToast } from '../../components/ui'
 import { useNow } from '../../hooks/useNow'
 import type { TicketsState } from '../../hooks/useTickets'
-import { groupByColumn, isDone, neighbourColumn, openBlockers, readyCheck, transitionAllowed } from '../../lib/board'
+import { groupByColumn, isDone, isReady, neighbourColumn, openBlockers, transitionAllowed } from '../../lib/board'
 import { applyFilters, filterOptions, filtersFromParams, filtersToParams, type Filters } from '../../lib/filters'
 import { columnLabel, refusal, titles, violationText } from '../../lib/wording'
 import { CreateTicketDialog } from '../CreateTicket'
@@ -50,7 +50,6 @@ export function BoardView({ workflow, data, openTicket, params, setParams }: Boa
   const [dragging, setDragging] = useState<Ticket | null>(null)
   const [creating, setCreating] = useState(false)
 
-  const isReady = useMemo(() => readyCheck(board, data.ready, data.readyComplete), [board, data.ready, data.readyComplete])
   const shown = useMemo(
     () => data.tickets.map((t) => (pending.has(t.id) ? { ...t, status: pending.get(t.id) as string } : t)),
     [data.tickets, pending],
@@ -58,7 +57,8 @@ export function BoardView({ workflow, data, openTicket, params, setParams }: Boa
   const visible = useMemo(() => applyFilters(shown, filters, isReady, workflow.phases), [shown, filters, isReady, workflow.phases])
   const columns = useMemo(() => groupByColumn(board, shown, visible), [board, shown, visible])
   const options = useMemo(() => filterOptions(data.tickets), [data.tickets])
-  const isDoneColumn = useCallback((id: string) => isDone(board, id), [board])
+  const rules = workflow.effective
+  const isDoneColumn = useCallback((id: string) => isDone(rules, id), [rules])
 
   const setPendingMove = useCallback((id: string, status: string | null) => {
     setPending((old) => {

@@ -37,7 +37,7 @@ export function MoveDialog({
   const board = workflow.board_config
   const [comment, setComment] = useState('')
   const { ticket, to } = move
-  const reopening = ticket.is_resolved && !isDone(board, to)
+  const reopening = ticket.is_resolved && !isDone(workflow.effective, to)
   const dependents = reopening ? dependentsOf(ticket, byId.values()) : []
   const target = board.columns.find((c) => c.id === to)
   let inTarget = 0
