@@ -44,7 +44,7 @@ describe('applyFilters', () => {
   })
 
   it('offers the assignees and tags in use', () => {
-    expect(filterOptions(all)).toEqual({ assignees: ['agent-a'], tags: ['backend', 'security'] })
+    expect(filterOptions(all)).toEqual({ assignees: ['agent-a'], tags: ['backend', 'security'], parents: [] })
   })
 
   it('round-trips through URL parameters', () => {
@@ -53,5 +53,28 @@ describe('applyFilters', () => {
     expect(params.toString()).toBe('q=auth&priority=high&assignee=-&ready=1')
     expect(filtersFromParams(params)).toEqual(f)
     expect(filtersFromParams(new URLSearchParams('priority=urgent')).priority).toBe('')
+  })
+})
+
+describe('filter by parent', () => {
+  const epic = ticket({ title: 'Epic' })
+  const child = ticket({ title: 'Child', parent_id: epic.id })
+  const grandchild = ticket({ title: 'Grandchild', parent_id: child.id })
+  const stranger = ticket({ title: 'Stranger' })
+  const family = [epic, child, grandchild, stranger]
+
+  it('keeps the parent and everything under it, at any depth', () => {
+    expect(applyFilters(family, { ...NO_FILTERS, parent: epic.id }, ready)).toEqual([epic, child, grandchild])
+    expect(applyFilters(family, { ...NO_FILTERS, parent: child.id }, ready)).toEqual([child, grandchild])
+    expect(isFiltering({ ...NO_FILTERS, parent: epic.id })).toBe(true)
+  })
+
+  it('offers the tickets that have children, and round-trips through the URL', () => {
+    expect(filterOptions(family).parents).toEqual([
+      { id: child.id, title: 'Child' },
+      { id: epic.id, title: 'Epic' },
+    ])
+    const f = { ...NO_FILTERS, parent: epic.id }
+    expect(filtersFromParams(new URLSearchParams(filtersToParams(f)))).toEqual(f)
   })
 })

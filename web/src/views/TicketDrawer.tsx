@@ -11,6 +11,7 @@ import { Avatar, PriorityBadge, StateBadge, useToast } from '../components/ui'
 import { useLiveEvents } from '../hooks/useLive'
 import type { TicketsState } from '../hooks/useTickets'
 import { columnName, isDone, isReady, reopenTarget, ticketState } from '../lib/board'
+import { workflowUrl } from '../lib/route'
 import { describeAction, leaseLeft, shortId, timeAgo } from '../lib/format'
 import { indent, progressLabel, progressShare } from '../lib/hierarchy'
 import { touches } from '../lib/live'
@@ -200,7 +201,22 @@ export function TicketDrawer({
 
             {detail.children && detail.children.length > 0 && (
               <section className="drawer-section">
-                <h2>Children ({progressLabel(detail.progress)})</h2>
+                <h2>
+                  Children ({progressLabel(detail.progress)}){' '}
+                  <a
+                    className="link-button"
+                    data-testid="children-on-board"
+                    href={workflowUrl(workflow.id, 'board', null, { parent: detail.id })}
+                    onClick={(e) => {
+                      // In-app navigation: the router follows popstate.
+                      e.preventDefault()
+                      window.history.pushState(null, '', e.currentTarget.getAttribute('href'))
+                      window.dispatchEvent(new PopStateEvent('popstate'))
+                    }}
+                  >
+                    Show on the board
+                  </a>
+                </h2>
                 <progress
                   className="children-progress"
                   value={progressShare(detail.progress)}

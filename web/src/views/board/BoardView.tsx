@@ -187,6 +187,7 @@ export function BoardView({ workflow, data, openTicket, params, setParams }: Boa
         setFilters={setFilters}
         assignees={options.assignees}
         tags={options.tags}
+        parents={options.parents}
         shown={visible.length}
         total={data.tickets.length}
         byAgent={byAgent}

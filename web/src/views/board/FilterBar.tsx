@@ -1,8 +1,8 @@
-// The board's filters (text, type, priority, agent, phase, tag, blocked,
+// The board's filters (text, type, priority, agent, phase, parent, tag, blocked,
 // ready), its grouping and the activity panel toggle.
 
 import { PRIORITIES, type Workflow } from '../../api/types'
-import { isFiltering, NO_FILTERS, UNASSIGNED, type Filters } from '../../lib/filters'
+import { isFiltering, NO_FILTERS, UNASSIGNED, type Filters, type ParentOption } from '../../lib/filters'
 
 export function FilterBar({
   workflow,
@@ -10,6 +10,7 @@ export function FilterBar({
   setFilters,
   assignees,
   tags,
+  parents,
   shown,
   total,
   byAgent,
@@ -21,6 +22,7 @@ export function FilterBar({
   setFilters: (f: Filters) => void
   assignees: string[]
   tags: string[]
+  parents: ParentOption[]
   shown: number
   total: number
   byAgent: boolean
@@ -69,6 +71,17 @@ export function FilterBar({
           {workflow.phases.map((p) => (
             <option key={p.id} value={String(p.id)}>
               Phase {p.id}: {p.name}
+            </option>
+          ))}
+        </select>
+      )}
+      {(parents.length > 0 || filters.parent) && (
+        <select aria-label="Parent" value={filters.parent} onChange={(e) => set('parent', e.target.value)} data-testid="parent-filter">
+          <option value="">Any parent</option>
+          {filters.parent && !parents.some((p) => p.id === filters.parent) && <option value={filters.parent}>Under {filters.parent}</option>}
+          {parents.map((p) => (
+            <option key={p.id} value={p.id}>
+              Under {p.title}
             </option>
           ))}
         </select>
