@@ -143,6 +143,11 @@ pub struct RunCost {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     pub runs: u64,
+    /// Runs that reported tokens or a cost: with 0, the sums below say
+    /// "not reported", not "free".
+    #[serde(default)]
+    #[schema(required = true)]
+    pub reported_runs: u64,
     pub tokens_in: u64,
     pub tokens_out: u64,
     pub cost_usd: f64,
@@ -171,6 +176,10 @@ pub struct Retries {
 pub struct RunStats {
     pub runs: u64,
     pub by_outcome: Vec<OutcomeCount>,
+    /// Runs that reported tokens or a cost (see [`RunCost::reported_runs`]).
+    #[serde(default)]
+    #[schema(required = true)]
+    pub reported_runs: u64,
     pub tokens_in: u64,
     pub tokens_out: u64,
     pub cost_usd: f64,
@@ -192,9 +201,16 @@ pub struct RunFacts {
     pub phase_id: Option<u32>,
     /// `None` while open.
     pub outcome: Option<String>,
-    pub tokens_in: u64,
-    pub tokens_out: u64,
-    pub cost_usd: f64,
+    /// `None` when the run did not report it.
+    pub tokens_in: Option<u64>,
+    pub tokens_out: Option<u64>,
+    pub cost_usd: Option<f64>,
+}
+
+impl RunFacts {
+    fn reported(&self) -> bool {
+        self.tokens_in.is_some() || self.tokens_out.is_some() || self.cost_usd.is_some()
+    }
 }
 
 /// Tickets per run statistics list.
@@ -211,18 +227,20 @@ pub fn run_stats(runs: &[RunFacts], retries: (u64, u64)) -> RunStats {
             ..RunCost::default()
         });
         entry.runs += 1;
-        entry.tokens_in += run.tokens_in;
-        entry.tokens_out += run.tokens_out;
-        entry.cost_usd += run.cost_usd;
+        entry.reported_runs += u64::from(run.reported());
+        entry.tokens_in += run.tokens_in.unwrap_or(0);
+        entry.tokens_out += run.tokens_out.unwrap_or(0);
+        entry.cost_usd += run.cost_usd.unwrap_or(0.0);
     }
     let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
     let (mut agents, mut phases, mut tickets) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
     let mut stats = RunStats::default();
     for run in runs {
         stats.runs += 1;
-        stats.tokens_in += run.tokens_in;
-        stats.tokens_out += run.tokens_out;
-        stats.cost_usd += run.cost_usd;
+        stats.reported_runs += u64::from(run.reported());
+        stats.tokens_in += run.tokens_in.unwrap_or(0);
+        stats.tokens_out += run.tokens_out.unwrap_or(0);
+        stats.cost_usd += run.cost_usd.unwrap_or(0.0);
         *outcomes
             .entry(run.outcome.clone().unwrap_or_else(|| "open".into()))
             .or_default() += 1;
@@ -346,9 +364,9 @@ mod tests {
             agent_id: agent.into(),
             phase_id: phase,
             outcome: outcome.map(str::to_string),
-            tokens_in: 100,
-            tokens_out: 10,
-            cost_usd: cost,
+            tokens_in: Some(100),
+            tokens_out: Some(10),
+            cost_usd: Some(cost),
         }
     }
 
@@ -373,5 +391,37 @@ mod tests {
         assert_eq!(open, Some(1));
         assert_eq!(stats.retries.runs_per_resolved, Some(2.0));
         assert_eq!(run_stats(&[], (0, 0)).retries.runs_per_resolved, None);
+        assert_eq!(stats.reported_runs, 4);
+    }
+
+    #[test]
+    fn runs_that_reported_nothing_are_counted_apart_from_free_ones() {
+        let silent = RunFacts {
+            tokens_in: None,
+            tokens_out: None,
+            cost_usd: None,
+            ..run("t1", "quiet", None, Some("abandoned"), 0.0)
+        };
+        let free = run("t2", "cheap", None, Some("succeeded"), 0.0);
+        let stats = run_stats(&[silent, free], (0, 0));
+        assert_eq!((stats.runs, stats.reported_runs), (2, 1));
+        let agent = |key: &str| {
+            stats
+                .by_agent
+                .iter()
+                .find(|a| a.key == key)
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            (agent("quiet").runs, agent("quiet").reported_runs),
+            (1, 0),
+            "nothing reported"
+        );
+        assert_eq!(
+            (agent("cheap").reported_runs, agent("cheap").cost_usd),
+            (1, 0.0),
+            "reported as free"
+        );
     }
 }

@@ -5360,6 +5360,12 @@ export interface components {
             cost_usd: number;
             /** @description The agent id, the phase id (as text; `none` for runs of no phase) or the ticket id. */
             key: string;
+            /**
+             * Format: int64
+             * @description Runs that reported tokens or a cost: with 0, the sums below say
+             *     "not reported", not "free".
+             */
+            reported_runs: number;
             /** Format: int64 */
             runs: number;
             /** @description The ticket's title (per-ticket rows only). */
@@ -5391,6 +5397,11 @@ export interface components {
             by_ticket: components["schemas"]["RunCost"][];
             /** Format: double */
             cost_usd: number;
+            /**
+             * Format: int64
+             * @description Runs that reported tokens or a cost (see [`RunCost::reported_runs`]).
+             */
+            reported_runs: number;
             retries: components["schemas"]["Retries"];
             /** Format: int64 */
             runs: number;

@@ -11,6 +11,7 @@ import {
   outcomeLabel,
   outcomeShares,
   phaseLabel,
+  reportedShare,
   runDuration,
   runSeconds,
   runState,
@@ -37,6 +38,7 @@ const phases: Phase[] = [
 const cost = (key: string, runs: number, cost_usd: number, extra: Partial<RunCost> = {}): RunCost => ({
   key,
   runs,
+  reported_runs: runs,
   cost_usd,
   tokens_in: runs * 1000,
   tokens_out: runs * 100,
@@ -158,8 +160,8 @@ describe('statistics tables', () => {
   it('labels rows and sizes bars by cost relative to the largest', () => {
     const rows = costRows([cost('2', 4, 2), cost('none', 1, 0.5)], (r) => phaseLabel(r.key, phases))
     expect(rows).toEqual([
-      { key: '2', label: 'Phase 2: Build', runs: 4, tokensIn: 4000, tokensOut: 400, cost: 2, bar: 1 },
-      { key: 'none', label: 'No phase', runs: 1, tokensIn: 1000, tokensOut: 100, cost: 0.5, bar: 0.25 },
+      { key: '2', label: 'Phase 2: Build', runs: 4, reported: true, tokensIn: 4000, tokensOut: 400, cost: 2, bar: 1 },
+      { key: 'none', label: 'No phase', runs: 1, reported: true, tokensIn: 1000, tokensOut: 100, cost: 0.5, bar: 0.25 },
     ])
   })
 
@@ -167,5 +169,12 @@ describe('statistics tables', () => {
     expect(costRows([cost('a', 2, 0), cost('b', 1, 0)]).map((r) => r.bar)).toEqual([1, 0.5])
     expect(costRows([cost('a', 0, 0)]).map((r) => r.bar)).toEqual([0])
     expect(costRows([cost('ticket-x', 1, 1, { title: 'Auth' })], (r) => r.title ?? r.key)[0].label).toBe('Auth')
+  })
+
+  it('tells runs that reported nothing from free ones', () => {
+    const [silent, free] = costRows([cost('quiet', 2, 0, { reported_runs: 0 }), cost('cheap', 1, 0)])
+    expect([silent.reported, free.reported]).toEqual([false, true])
+    expect(reportedShare(3, 3)).toBeNull()
+    expect(reportedShare(1, 3)).toBe('reported by 1 of 3 runs')
   })
 })

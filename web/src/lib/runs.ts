@@ -140,6 +140,8 @@ export interface CostRow {
   key: string
   label: string
   runs: number
+  /** Whether any of its runs reported tokens or a cost (else the sums mean "not reported"). */
+  reported: boolean
   tokensIn: number
   tokensOut: number
   cost: number
@@ -156,11 +158,21 @@ export function costRows(rows: RunCost[], label: (row: RunCost) => string = (r) 
     key: r.key,
     label: label(r),
     runs: r.runs,
+    reported: r.reported_runs > 0,
     tokensIn: r.tokens_in,
     tokensOut: r.tokens_out,
     cost: r.cost_usd,
     bar: max > 0 ? measure(r) / max : 0,
   }))
+}
+
+/**
+ * The sub-line of a cost or token total: what it covers when only some runs
+ * reported, or null when all did. `reported_runs = 0` shows as "–" instead.
+ */
+export function reportedShare(reported: number, runs: number): string | null {
+  if (reported === runs) return null
+  return `reported by ${reported} of ${runs} run${runs === 1 ? '' : 's'}`
 }
 
 /** `1.50`, or `–` when nothing with a run was resolved. */

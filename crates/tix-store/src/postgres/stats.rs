@@ -84,8 +84,8 @@ async fn workflow_stats(
 /// Runs started since the UTC day `since`.
 async fn run_stats(conn: &mut PgConnection, id: &str, since: &str) -> Result<tix_core::stats::RunStats> {
     let rows = sqlx::query(
-        "SELECT r.ticket_id, t.title, r.agent_id, r.phase_id, r.outcome, COALESCE(r.tokens_in, 0), \
-         COALESCE(r.tokens_out, 0), COALESCE(r.cost_usd, 0) FROM runs r JOIN tickets t ON t.id = r.ticket_id \
+        "SELECT r.ticket_id, t.title, r.agent_id, r.phase_id, r.outcome, r.tokens_in, \
+         r.tokens_out, r.cost_usd FROM runs r JOIN tickets t ON t.id = r.ticket_id \
          WHERE r.workflow_id = $1 AND r.started_at >= ($2::date AT TIME ZONE 'UTC')",
     )
     .bind(id)
@@ -101,8 +101,8 @@ async fn run_stats(conn: &mut PgConnection, id: &str, since: &str) -> Result<tix
                 agent_id: r.try_get(2)?,
                 phase_id: r.try_get::<Option<i32>, _>(3)?.map(|p| p as u32),
                 outcome: r.try_get(4)?,
-                tokens_in: r.try_get::<i64, _>(5)?.max(0) as u64,
-                tokens_out: r.try_get::<i64, _>(6)?.max(0) as u64,
+                tokens_in: r.try_get::<Option<i64>, _>(5)?.map(|n| n.max(0) as u64),
+                tokens_out: r.try_get::<Option<i64>, _>(6)?.map(|n| n.max(0) as u64),
                 cost_usd: r.try_get(7)?,
             })
         })

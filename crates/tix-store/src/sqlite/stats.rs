@@ -81,8 +81,8 @@ pub(crate) fn workflow_stats(
 fn run_stats(conn: &Connection, id: &str, since: &str) -> Result<tix_core::stats::RunStats> {
     let runs = conn
         .prepare_cached(
-            "SELECT r.ticket_id, t.title, r.agent_id, r.phase_id, r.outcome, COALESCE(r.tokens_in, 0), \
-             COALESCE(r.tokens_out, 0), COALESCE(r.cost_usd, 0) FROM runs r JOIN tickets t ON t.id = r.ticket_id \
+            "SELECT r.ticket_id, t.title, r.agent_id, r.phase_id, r.outcome, r.tokens_in, \
+             r.tokens_out, r.cost_usd FROM runs r JOIN tickets t ON t.id = r.ticket_id \
              WHERE r.workflow_id = ?1 AND r.started_at >= ?2",
         )?
         .query_map(params![id, since], |r| {
@@ -92,8 +92,8 @@ fn run_stats(conn: &Connection, id: &str, since: &str) -> Result<tix_core::stats
                 agent_id: r.get(2)?,
                 phase_id: r.get(3)?,
                 outcome: r.get(4)?,
-                tokens_in: r.get::<_, i64>(5)?.max(0) as u64,
-                tokens_out: r.get::<_, i64>(6)?.max(0) as u64,
+                tokens_in: r.get::<_, Option<i64>>(5)?.map(|n| n.max(0) as u64),
+                tokens_out: r.get::<_, Option<i64>>(6)?.map(|n| n.max(0) as u64),
                 cost_usd: r.get(7)?,
             })
         })?

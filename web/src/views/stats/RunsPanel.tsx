@@ -7,7 +7,7 @@ import type { ReactNode } from 'react'
 import type { Phase, RunStats } from '../../api/types'
 import { Avatar } from '../../components/ui'
 import { shortId } from '../../lib/format'
-import { costRows, formatCost, formatTokens, outcomeShares, phaseLabel, runsPerResolved, type CostRow } from '../../lib/runs'
+import { costRows, formatCost, formatTokens, outcomeShares, phaseLabel, reportedShare, runsPerResolved, type CostRow } from '../../lib/runs'
 import { Kpi, Panel } from './parts'
 
 export function RunsPanel({
@@ -43,14 +43,34 @@ export function RunsPanel({
       <h2>Runs</h2>
       <div className="kpis">
         <Kpi label="Runs" value={runs.runs} sub={`started in ${period}${open > 0 ? ` · ${open} open` : ''}`} testid="kpi-runs" />
-        <Kpi
-          label="Cost"
-          value={formatCost(runs.cost_usd)}
-          sub={`${formatCost(runs.cost_usd / runs.runs)} per run`}
-          testid="kpi-cost"
-        />
-        <Kpi label="Tokens in" value={formatTokens(runs.tokens_in)} sub={`${runs.tokens_in.toLocaleString('en-US')} tokens`} testid="kpi-tokens-in" />
-        <Kpi label="Tokens out" value={formatTokens(runs.tokens_out)} sub={`${runs.tokens_out.toLocaleString('en-US')} tokens`} testid="kpi-tokens-out" />
+        {runs.reported_runs === 0 ? (
+          <>
+            <Kpi label="Cost" value="–" sub="no run reported tokens or a cost" testid="kpi-cost" />
+            <Kpi label="Tokens in" value="–" sub="not reported" testid="kpi-tokens-in" />
+            <Kpi label="Tokens out" value="–" sub="not reported" testid="kpi-tokens-out" />
+          </>
+        ) : (
+          <>
+            <Kpi
+              label="Cost"
+              value={formatCost(runs.cost_usd)}
+              sub={reportedShare(runs.reported_runs, runs.runs) ?? `${formatCost(runs.cost_usd / runs.runs)} per run`}
+              testid="kpi-cost"
+            />
+            <Kpi
+              label="Tokens in"
+              value={formatTokens(runs.tokens_in)}
+              sub={reportedShare(runs.reported_runs, runs.runs) ?? `${runs.tokens_in.toLocaleString('en-US')} tokens`}
+              testid="kpi-tokens-in"
+            />
+            <Kpi
+              label="Tokens out"
+              value={formatTokens(runs.tokens_out)}
+              sub={reportedShare(runs.reported_runs, runs.runs) ?? `${runs.tokens_out.toLocaleString('en-US')} tokens`}
+              testid="kpi-tokens-out"
+            />
+          </>
+        )}
         <Kpi label="Runs per resolved ticket" value={runsPerResolved(retries)} sub={definition} title={definition} testid="kpi-retries" />
       </div>
       <div className="chart-grid">
@@ -121,10 +141,23 @@ function CostTable({ rows, head, cell }: { rows: CostRow[]; head: string; cell?:
             <tr key={row.key} data-key={row.key}>
               <td className="who">{cell ? cell(row) : row.label}</td>
               <td className="num">{row.runs}</td>
-              <td className="num" title={`${row.tokensIn.toLocaleString('en-US')} in, ${row.tokensOut.toLocaleString('en-US')} out`}>
-                {formatTokens(row.tokensIn)} / {formatTokens(row.tokensOut)}
-              </td>
-              <td className="num">{formatCost(row.cost)}</td>
+              {row.reported ? (
+                <>
+                  <td className="num" title={`${row.tokensIn.toLocaleString('en-US')} in, ${row.tokensOut.toLocaleString('en-US')} out`}>
+                    {formatTokens(row.tokensIn)} / {formatTokens(row.tokensOut)}
+                  </td>
+                  <td className="num">{formatCost(row.cost)}</td>
+                </>
+              ) : (
+                <>
+                  <td className="num muted" title="Its runs reported no tokens" data-testid="not-reported">
+                    –
+                  </td>
+                  <td className="num muted" title="Its runs reported no cost">
+                    –
+                  </td>
+                </>
+              )}
               <td className="cost-bar">
                 <div className="hbar" aria-hidden="true">
                   <span className="hbar-open" style={{ width: `${row.bar * 100}%` }} />

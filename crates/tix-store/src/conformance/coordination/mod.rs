@@ -9,7 +9,7 @@ use tix_core::run::RunFilter;
 use tix_core::task::{NewTask, TaskStatus};
 
 use super::ACTOR;
-use crate::{ClaimRequest, IdempotencyStore, RunStore, Scope, Scoped, Store, TaskStore, WebhookStore};
+use crate::{ClaimRequest, IdempotencyStore, RunStore, Scope, Scoped, StatsStore, Store, TaskStore, WebhookStore};
 
 mod fencing;
 mod idempotency;
@@ -22,8 +22,11 @@ pub use outbox::*;
 pub use runs::*;
 
 /// What the coordination cases need of a store.
-pub trait CoordinationStore: Store + TaskStore + RunStore + WebhookStore + IdempotencyStore + Scoped {}
-impl<S: Store + TaskStore + RunStore + WebhookStore + IdempotencyStore + Scoped> CoordinationStore for S {}
+pub trait CoordinationStore:
+    Store + TaskStore + RunStore + WebhookStore + IdempotencyStore + StatsStore + Scoped
+{
+}
+impl<S: Store + TaskStore + RunStore + WebhookStore + IdempotencyStore + StatsStore + Scoped> CoordinationStore for S {}
 
 async fn claim<S: Store>(store: &S, workflow_id: &str, agent: &str, lease: Option<Duration>) -> Claimed {
     store

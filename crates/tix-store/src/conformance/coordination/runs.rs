@@ -110,6 +110,20 @@ pub async fn runs_hand_over_to_the_next_claimant<S: CoordinationStore>(store: S)
         "a second report",
     );
 
+    // Statistics tell a run that reported nothing from a free one.
+    let stats = store.workflow_stats(&wf.id, 7).await.expect("stats").runs;
+    assert_eq!((stats.runs, stats.reported_runs, stats.tokens_in), (2, 1, 12_000));
+    let agent = |key: &str| {
+        stats
+            .by_agent
+            .iter()
+            .find(|a| a.key == key)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!((agent("agent-a").reported_runs, agent("agent-b").reported_runs), (1, 0));
+    assert_eq!(agent("agent-b").runs, 1);
+
     // Listing: newest first, filtered; the ticket's detail lists them oldest first.
     let runs = runs_of(&store, &t).await;
     let ids: Vec<&str> = runs.iter().map(|r| r.run_id.as_str()).collect();
