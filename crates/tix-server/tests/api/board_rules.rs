@@ -4,30 +4,8 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tix_store::conformance::seed_workflow;
 
 use crate::harness::Server;
-
-async fn workflow(server: &Server) -> String {
-    let body = server
-        .post_ok(
-            "/api/workflows",
-            serde_json::to_value(seed_workflow(None, "Rules")).expect("json"),
-        )
-        .await;
-    body["id"].as_str().expect("id").to_string()
-}
-
-async fn ticket(server: &Server, workflow: &str, title: &str, blocked_by: &[&str]) -> String {
-    let body = server
-        .post_ok(
-            "/api/tickets",
-            json!({"workflow_id": workflow, "title": title, "ticket_type": "component",
-                   "blocked_by_ticket_ids": blocked_by}),
-        )
-        .await;
-    body["ticket_id"].as_str().expect("ticket id").to_string()
-}
 
 async fn is_ready(server: &Server, id: &str) -> bool {
     let (status, body) = server.get(&format!("/api/tickets/{id}")).await;
@@ -38,7 +16,7 @@ async fn is_ready(server: &Server, id: &str) -> bool {
 #[tokio::test]
 async fn workflows_answer_their_effective_rules() {
     let server = Server::start_as("agent-a").await;
-    let wf = workflow(&server).await;
+    let wf = server.seed_workflow("Rules").await;
     let (status, one) = server.get(&format!("/api/workflows/{wf}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -76,9 +54,9 @@ async fn workflows_answer_their_effective_rules() {
 #[tokio::test]
 async fn tickets_say_whether_they_are_ready() {
     let server = Server::start_as("agent-a").await;
-    let wf = workflow(&server).await;
-    let db = ticket(&server, &wf, "Database", &[]).await;
-    let api = ticket(&server, &wf, "API", &[&db]).await;
+    let wf = server.seed_workflow("Rules").await;
+    let db = server.component(&wf, "Database", &[]).await;
+    let api = server.component(&wf, "API", &[&db]).await;
     assert!(is_ready(&server, &db).await);
     assert!(!is_ready(&server, &api).await, "blocked");
 
@@ -111,9 +89,9 @@ async fn tickets_say_whether_they_are_ready() {
 #[tokio::test]
 async fn the_latest_events_page_backwards() {
     let server = Server::start_as("agent-a").await;
-    let wf = workflow(&server).await;
+    let wf = server.seed_workflow("Rules").await;
     for title in ["One", "Two", "Three"] {
-        ticket(&server, &wf, title, &[]).await;
+        server.component(&wf, title, &[]).await;
     }
     let (_, all) = server.get(&format!("/api/events?workflow_id={wf}&after=0")).await;
     let all = all["events"].as_array().expect("events").clone();
@@ -150,11 +128,11 @@ async fn the_latest_events_page_backwards() {
 #[tokio::test]
 async fn the_critical_path_comes_alone_with_titles() {
     let server = Server::start_as("agent-a").await;
-    let wf = workflow(&server).await;
-    let infra = ticket(&server, &wf, "Infrastructure", &[]).await;
-    let db = ticket(&server, &wf, "Database", &[&infra]).await;
-    let api = ticket(&server, &wf, "API", &[&db]).await;
-    ticket(&server, &wf, "Docs", &[]).await;
+    let wf = server.seed_workflow("Rules").await;
+    let infra = server.component(&wf, "Infrastructure", &[]).await;
+    let db = server.component(&wf, "Database", &[&infra]).await;
+    let api = server.component(&wf, "API", &[&db]).await;
+    server.component(&wf, "Docs", &[]).await;
 
     let (status, path) = server.get(&format!("/api/workflows/{wf}/critical-path")).await;
     assert_eq!(status, StatusCode::OK, "{path}");

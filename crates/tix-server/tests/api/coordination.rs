@@ -7,30 +7,8 @@ use std::time::{Duration, Instant};
 use reqwest::{Method, StatusCode};
 use rmcp::model::CallToolRequestParams;
 use serde_json::{json, Value};
-use tix_store::conformance::seed_workflow;
 
 use crate::harness::Server;
-
-async fn workflow(server: &Server) -> String {
-    let body = server
-        .post_ok(
-            "/api/workflows",
-            serde_json::to_value(seed_workflow(None, "Fleet")).expect("json"),
-        )
-        .await;
-    body["id"].as_str().expect("id").to_string()
-}
-
-async fn ticket(server: &Server, workflow: &str, title: &str, blocked_by: &[&str]) -> String {
-    let body = server
-        .post_ok(
-            "/api/tickets",
-            json!({"workflow_id": workflow, "title": title, "ticket_type": "component",
-                   "blocked_by_ticket_ids": blocked_by}),
-        )
-        .await;
-    body["ticket_id"].as_str().expect("ticket id").to_string()
-}
 
 async fn claim(server: &Server, workflow: &str, agent: &str, lease: u64) -> Value {
     let (status, body) = server
@@ -48,8 +26,8 @@ async fn claim(server: &Server, workflow: &str, agent: &str, lease: u64) -> Valu
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_holders_move_is_refused_with_lease_lost_and_changes_nothing() {
     let server = Server::start().await;
-    let wf = workflow(&server).await;
-    let t = ticket(&server, &wf, "Auth", &[]).await;
+    let wf = server.seed_workflow("Fleet").await;
+    let t = server.component(&wf, "Auth", &[]).await;
     // A claims with a 1 s lease and goes quiet.
     let a = claim(&server, &wf, "agent-a", 1).await;
     let a_token = a["claim_token"].as_str().expect("a claim token").to_string();
@@ -148,7 +126,7 @@ async fn a_stale_holders_move_is_refused_with_lease_lost_and_changes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_repeated_idempotency_key_creates_one_ticket() {
     let server = Server::start().await;
-    let wf = workflow(&server).await;
+    let wf = server.seed_workflow("Fleet").await;
     let body = json!({"workflow_id": wf, "title": "Build Authentication System", "ticket_type": "component"});
     let key = [("X-Agent-ID", "agent-a"), ("Idempotency-Key", "create-auth-7f3a")];
     let (first_status, first_headers, first) = server
@@ -241,8 +219,8 @@ fn body_for(wf: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runs_finish_with_a_handoff_that_the_next_claim_answers() {
     let server = Server::start().await;
-    let wf = workflow(&server).await;
-    let t = ticket(&server, &wf, "Database schema", &[]).await;
+    let wf = server.seed_workflow("Fleet").await;
+    let t = server.component(&wf, "Database schema", &[]).await;
     let a = claim(&server, &wf, "agent-a", 600).await;
     let run = a["run_id"].as_str().expect("run");
     let (status, finished) = server
@@ -320,9 +298,9 @@ async fn runs_finish_with_a_handoff_that_the_next_claim_answers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ready_and_claim_wait_until_a_resolve_unblocks_work() {
     let server = Server::start().await;
-    let wf = workflow(&server).await;
-    let schema = ticket(&server, &wf, "Database schema", &[]).await;
-    let auth = ticket(&server, &wf, "Authentication", &[&schema]).await;
+    let wf = server.seed_workflow("Fleet").await;
+    let schema = server.component(&wf, "Database schema", &[]).await;
+    let auth = server.component(&wf, "Authentication", &[&schema]).await;
     claim(&server, &wf, "agent-a", 600).await;
 
     // Nothing is ready for B: the request waits, then a resolve releases it.
@@ -413,8 +391,8 @@ async fn tool(client: &crate::harness::McpClient, name: &str, args: Value) -> (b
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mcp_claims_carry_tokens_keys_heartbeats_and_finished_runs() {
     let server = Server::start().await;
-    let wf = workflow(&server).await;
-    let t = ticket(&server, &wf, "Workers", &[]).await;
+    let wf = server.seed_workflow("Fleet").await;
+    let t = server.component(&wf, "Workers", &[]).await;
     let a = server.connect("agent-a", "/mcp?toolset=all").await;
     let (err, claimed) = tool(&a, "claim_next_ticket", json!({"workflow_id": wf, "lease_seconds": 1})).await;
     assert!(!err, "{claimed}");

@@ -188,6 +188,27 @@ impl Server {
         value
     }
 
+    /// Creates a workflow with the seed's board and phases; answers its id.
+    pub async fn seed_workflow(&self, name: &str) -> String {
+        let new = tix_store::conformance::seed_workflow(None, name);
+        let body = self
+            .post_ok("/api/workflows", serde_json::to_value(new).expect("json"))
+            .await;
+        body["id"].as_str().expect("id").to_string()
+    }
+
+    /// Creates a `component` ticket blocked by `blocked_by`; answers its id.
+    pub async fn component(&self, workflow: &str, title: &str, blocked_by: &[&str]) -> String {
+        let body = self
+            .post_ok(
+                "/api/tickets",
+                serde_json::json!({"workflow_id": workflow, "title": title, "ticket_type": "component",
+                       "blocked_by_ticket_ids": blocked_by}),
+            )
+            .await;
+        body["ticket_id"].as_str().expect("ticket id").to_string()
+    }
+
     /// The MCP transport config for `path` with optional `X-Agent-ID` and token.
     pub fn mcp_config(
         &self,

@@ -9,7 +9,7 @@ use tix_core::interop::{ExportFile, ImportReport};
 use tix_core::ticket::StatusChange;
 use tix_store::{HierarchyStore, ImportOptions, InteropStore, TicketMove};
 
-use super::{http_failure, unreachable_server, Client, HttpClient, Result};
+use super::{Client, HttpClient, Result};
 use crate::error::Failure;
 
 impl HttpClient {
@@ -22,35 +22,11 @@ impl HttpClient {
         body: Option<(String, &str)>,
     ) -> Result<String> {
         let url = self.url(segments, query)?;
-        let mut request = self.http.request(method.clone(), url.clone());
-        match &self.token {
-            Some(token) => {
-                request = request.bearer_auth(token);
-                if self.agent != tix_server::auth::DEFAULT_AGENT {
-                    request = request.header("X-Agent-ID", &self.agent);
-                }
-            }
-            None => request = request.header("X-Agent-ID", &self.agent),
-        }
+        let mut request = self.identified(method.clone(), url.clone());
         if let Some((text, content_type)) = body {
             request = request.header(reqwest::header::CONTENT_TYPE, content_type).body(text);
         }
-        let response = request.send().await.map_err(|e| unreachable_server(&self.base, &e))?;
-        let status = response.status();
-        let text = response.text().await.map_err(|e| {
-            Failure::new(
-                "http_error",
-                format!("reading the answer to {method} {}: {e}", url.path()),
-            )
-        })?;
-        if status.is_success() {
-            return Ok(text);
-        }
-        let parsed: Option<serde_json::Value> = serde_json::from_str(&text).ok();
-        if let Some(failure) = parsed.as_ref().and_then(Failure::from_api_body) {
-            return Err(failure);
-        }
-        Err(http_failure(status, &method, url.path(), &text))
+        self.text_answer(&method, &url, request).await
     }
 }
 

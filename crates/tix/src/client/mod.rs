@@ -651,18 +651,7 @@ impl HttpClient {
         if_match: Option<u64>,
     ) -> Result<T> {
         let url = self.url(segments, query)?;
-        let mut request = self.http.request(method.clone(), url.clone());
-        // With a token the server knows who we are; a header naming the
-        // default agent would only clash with it.
-        match &self.token {
-            Some(token) => {
-                request = request.bearer_auth(token);
-                if self.agent != tix_server::auth::DEFAULT_AGENT {
-                    request = request.header("X-Agent-ID", &self.agent);
-                }
-            }
-            None => request = request.header("X-Agent-ID", &self.agent),
-        }
+        let mut request = self.identified(method.clone(), url.clone());
         if let Some(version) = if_match {
             request = request.header("If-Match", version.to_string());
         }
@@ -672,6 +661,33 @@ impl HttpClient {
         if let Some(body) = body {
             request = request.json(body);
         }
+        let text = self.text_answer(&method, &url, request).await?;
+        serde_json::from_str(&text).map_err(|e| {
+            Failure::new(
+                "unexpected_response",
+                format!("the server's answer to {method} {} did not parse: {e}", url.path()),
+            )
+            .with_hint("Is the server a Tix server of the same version as this tix?")
+        })
+    }
+
+    /// A request to `url` that says who we are: with a token, the token (and
+    /// an agent name beside it unless it is the default one, which would only
+    /// clash with the token's); without, the agent header.
+    fn identified(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+        let request = self.http.request(method, url);
+        match &self.token {
+            Some(token) if self.agent != tix_server::auth::DEFAULT_AGENT => {
+                request.bearer_auth(token).header("X-Agent-ID", &self.agent)
+            }
+            Some(token) => request.bearer_auth(token),
+            None => request.header("X-Agent-ID", &self.agent),
+        }
+    }
+
+    /// Sends the request: the answer's text on success, else the server's
+    /// error (or one that says what went wrong on the way).
+    async fn text_answer(&self, method: &Method, url: &Url, request: reqwest::RequestBuilder) -> Result<String> {
         let response = request.send().await.map_err(|e| unreachable_server(&self.base, &e))?;
         let status = response.status();
         let text = response.text().await.map_err(|e| {
@@ -681,19 +697,13 @@ impl HttpClient {
             )
         })?;
         if status.is_success() {
-            return serde_json::from_str(&text).map_err(|e| {
-                Failure::new(
-                    "unexpected_response",
-                    format!("the server's answer to {method} {} did not parse: {e}", url.path()),
-                )
-                .with_hint("Is the server a Tix server of the same version as this tix?")
-            });
+            return Ok(text);
         }
         let parsed: Option<Value> = serde_json::from_str(&text).ok();
         if let Some(failure) = parsed.as_ref().and_then(Failure::from_api_body) {
             return Err(failure);
         }
-        Err(http_failure(status, &method, url.path(), &text))
+        Err(http_failure(status, method, url.path(), &text))
     }
 }
 
