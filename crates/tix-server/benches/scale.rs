@@ -15,6 +15,7 @@
 //! - resolve of a ticket with 1,000 dependents;
 //! - HTTP single-ticket create + status change with 32 concurrent clients.
 
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,7 +36,13 @@ fn ms(d: Duration) -> String {
 
 /// Runs every measurement on one backend. `replicas` builds extra stores on
 /// the same database (PostgreSQL) for the two-replica HTTP figure.
-async fn scale<S: tix_server::ServedStore>(backend: &str, store: S, n: usize, replicas: Vec<S>) {
+async fn scale<S: tix_server::ServedStore>(
+    backend: &str,
+    store: S,
+    n: usize,
+    replicas: Vec<S>,
+    groups: Option<&(dyn Fn() -> (u64, u64) + Sync)>,
+) {
     if std::env::var_os("TIX_BENCH_HTTP_ONLY").is_some() {
         let wf = synthetic::fill(&store, "bench", "ticket-b", 1000)
             .await
@@ -44,7 +51,7 @@ async fn scale<S: tix_server::ServedStore>(backend: &str, store: S, n: usize, re
         let mut all = vec![store];
         all.extend(replicas);
         for count in 1..=all.len() {
-            http(backend, all[..count].to_vec(), &wf).await;
+            http(backend, all[..count].to_vec(), &wf, groups).await;
         }
         return;
     }
@@ -113,17 +120,23 @@ async fn scale<S: tix_server::ServedStore>(backend: &str, store: S, n: usize, re
     );
     if n == 10_000 {
         direct_writes(backend, &store, &wf).await;
-        http(backend, vec![store.clone()], &wf).await;
+        http(backend, vec![store.clone()], &wf, groups).await;
         if !replicas.is_empty() {
             let mut both = vec![store];
             both.extend(replicas);
-            http(backend, both, &wf).await;
+            http(backend, both, &wf, None).await;
         }
     }
 }
 
 /// 32 clients writing through one server per store (spread evenly).
-async fn http<S: tix_server::ServedStore>(backend: &str, stores: Vec<S>, wf: &str) {
+/// `groups` answers the SQLite group commit's (transactions, writes) so far.
+async fn http<S: tix_server::ServedStore>(
+    backend: &str,
+    stores: Vec<S>,
+    wf: &str,
+    groups: Option<&(dyn Fn() -> (u64, u64) + Sync)>,
+) {
     let requests: usize = std::env::var("TIX_BENCH_HTTP_REQUESTS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -141,6 +154,7 @@ async fn http<S: tix_server::ServedStore>(backend: &str, stores: Vec<S>, wf: &st
     let client = reqwest::Client::new();
     let bases = Arc::new(bases);
     read_ceiling(backend, &client, &bases, &wf, requests).await;
+    let groups_before = groups.map(|g| g());
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {
@@ -190,6 +204,13 @@ async fn http<S: tix_server::ServedStore>(backend: &str, stores: Vec<S>, wf: &st
         ms(percentile(&mut latencies, 0.5)),
         ms(percentile(&mut latencies, 0.99)),
     );
+    if let (Some(groups), Some((transactions, writes))) = (groups, groups_before) {
+        let (transactions_after, writes_after) = groups();
+        println!(
+            "[{backend} HTTP, 32 clients, {replicas} replica(s)] group commit: {:.1} writes per transaction",
+            (writes_after - writes) as f64 / (transactions_after - transactions).max(1) as f64
+        );
+    }
 }
 
 /// The writes of the HTTP figure (create, then a move) from 32 tasks
@@ -284,7 +305,12 @@ fn main() {
         runtime.block_on(async {
             let dir = tempfile::tempdir().expect("tempdir");
             let sqlite = SqliteStore::open(&dir.path().join("bench.db")).expect("store");
-            scale("sqlite", sqlite, n, Vec::new()).await;
+            let watched = sqlite.clone();
+            let groups = move || {
+                let stats = watched.group_commit_stats();
+                (stats.groups.load(Relaxed), stats.writes.load(Relaxed))
+            };
+            scale("sqlite", sqlite, n, Vec::new(), Some(&groups)).await;
             if let Some(url) = &postgres {
                 let schema = TestSchema::create(url).await.expect("schema");
                 let options = PgOptions {
@@ -293,7 +319,7 @@ fn main() {
                 };
                 let store = PgStore::connect(&schema.url, options.clone()).await.expect("postgres");
                 let second = PgStore::connect(&schema.url, options).await.expect("postgres");
-                scale("postgres", store, n, vec![second]).await;
+                scale("postgres", store, n, vec![second], None).await;
                 if std::env::var_os("TIX_BENCH_KEEP_SCHEMA").is_some() {
                     // For EXPLAIN afterwards; drop it by hand.
                     println!("kept the PostgreSQL schema: {}", schema.url);

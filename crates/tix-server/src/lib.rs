@@ -10,6 +10,7 @@ use std::future::Future;
 
 pub mod assets;
 pub mod auth;
+mod chunked;
 pub mod deliver;
 pub mod error;
 mod extract;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tix_app::NewClaim;
@@ -66,12 +67,13 @@ pub async fn graph<S: Store>(
     State(app): State<AppState<S>>,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<GraphQuery>,
-) -> Result<Json<TicketGraph>, ApiError> {
-    Ok(Json(
-        app.store
-            .workflow_graph(&id, query.include_resolved.unwrap_or(true))
-            .await?,
-    ))
+) -> Result<Response, ApiError> {
+    // A whole workflow's graph can be tens of MB: written in pieces.
+    let graph: TicketGraph = app
+        .store
+        .workflow_graph(&id, query.include_resolved.unwrap_or(true))
+        .await?;
+    Ok(crate::chunked::json(graph))
 }
 
 #[utoipa::path(get, operation_id = "getCriticalPath", path = "/api/workflows/{workflow_id}/critical-path", tag = "workflows",
@@ -204,7 +206,7 @@ pub struct ImportResult {
     pub ticket_ids: Vec<String>,
 }
 
-pub const MAX_IMPORT_BATCH: usize = 10_000;
+pub use tix_core::validate::MAX_IMPORT_BATCH;
 
 #[utoipa::path(post, operation_id = "importTickets", path = "/api/workflows/{workflow_id}/tickets/import", tag = "workflows",
     params(("workflow_id" = String, Path)), request_body = ImportBody,

@@ -106,14 +106,16 @@ impl Generator {
     }
 }
 
-/// Creates a synthetic workflow of `tickets` tickets, imported in batches of
-/// 1,000 (as `tix import` sends them); answers its id.
+/// Creates a synthetic workflow of `tickets` tickets, imported in batches
+/// as `tix import` sends them (`tix_core::validate::import_batch`); answers
+/// its id.
 pub async fn fill<S: Store>(store: &S, name: &str, prefix: &str, tickets: usize) -> Result<String> {
     let wf = store.create_workflow("bench", workflow(name)).await?.id;
     let mut generator = Generator::new(tickets as u64, prefix);
+    let batch = tix_core::validate::import_batch(tickets);
     let mut left = tickets;
     while left > 0 {
-        let count = left.min(1000);
+        let count = left.min(batch);
         store.import_tickets("bench", &wf, generator.batch(count)).await?;
         left -= count;
     }

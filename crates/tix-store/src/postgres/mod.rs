@@ -55,6 +55,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../../migrations/postgres/0007_scale.sql")),
     // 8 is SQLite's alone (its search triggers).
     (9, include_str!("../../migrations/postgres/0009_one_ready_index.sql")),
+    (
+        10,
+        include_str!("../../migrations/postgres/0010_checked_references.sql"),
+    ),
 ];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
 const MIGRATION_LOCK: i64 = 0x7469_785f_6d69_6772; // "tix_migr"

@@ -1,7 +1,8 @@
 //! `tix import`: a Tix export or another tracker's file goes to
 //! `commands::interop` (one transaction); plain ticket lines (one
-//! `NewTicket` JSON object per line) are sent here in batches of [`BATCH`]
-//! through `import_tickets`, with a progress bar on stderr.
+//! `NewTicket` JSON object per line) are sent here in batches
+//! (`tix_core::validate::import_batch`: about twenty, of 1,000 to 10,000
+//! tickets) through `import_tickets`, with a progress bar on stderr.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -16,9 +17,6 @@ use crate::cli::ImportArgs;
 use crate::commands::Ctx;
 use crate::error::Failure;
 use crate::output;
-
-/// Tickets per `import_tickets` call (one transaction each).
-pub const BATCH: usize = 1_000;
 
 const LINE_HINT: &str = "Each line is one JSON object: {\"title\", \"ticket_type\", \"description\"?, \"priority\"?, \
     \"tags\"?, \"blocked_by_ticket_ids\"?, \"assigned_agent_id\"?, \"id\"?, \"workflow_id\"?}.";
@@ -64,9 +62,10 @@ pub async fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let progress = progress_bar(ctx.json, total);
     let started = Instant::now();
     let mut ids: Vec<String> = Vec::with_capacity(total);
+    let batch_size = tix_core::validate::import_batch(total);
     let mut remaining = tickets.into_iter();
     loop {
-        let batch: Vec<NewTicket> = remaining.by_ref().take(BATCH).collect();
+        let batch: Vec<NewTicket> = remaining.by_ref().take(batch_size).collect();
         if batch.is_empty() {
             break;
         }

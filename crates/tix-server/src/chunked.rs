@@ -1,0 +1,80 @@
+//! Large JSON answers (a whole workflow's graph) written in pieces.
+//!
+//! `Json(value)` serialises into one buffer that grows to the answer's
+//! size: for a 100k-ticket graph about 30 MB, which glibc's allocator takes
+//! with `mmap` and, once freed, answers by raising its trim threshold to
+//! twice that size, so the ~60 MB the graph's rows had used stayed in the
+//! process after the answer was sent. Here the value is serialised on a
+//! blocking thread into 64 KB pieces that stream out as they fill (at most
+//! a few are in flight), so no single large buffer exists and a server's
+//! memory falls back once the answer is sent.
+
+use std::io::{self, Write};
+
+use axum::body::{Body, Bytes};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+/// Bytes per piece: under glibc's default `mmap` threshold (128 KB).
+const PIECE: usize = 64 * 1024;
+
+/// Pieces serialised ahead of the client.
+const AHEAD: usize = 4;
+
+/// `200 OK` with `value` as `application/json`, serialised in pieces.
+pub fn json<T: Serialize + Send + 'static>(value: T) -> Response {
+    let (pieces, receiver) = mpsc::channel::<io::Result<Bytes>>(AHEAD);
+    tokio::task::spawn_blocking(move || {
+        let mut out = Pieces {
+            buffer: Vec::with_capacity(PIECE),
+            pieces,
+        };
+        let written = serde_json::to_writer(&mut out, &value)
+            .map_err(io::Error::other)
+            .and_then(|()| out.send_buffer());
+        if let Err(err) = written {
+            // The client went away, or serialising failed (a bug): the
+            // body ends early and the client sees a cut-off answer.
+            tracing::debug!(%err, "a streamed JSON answer ended early");
+            let _ = out.pieces.blocking_send(Err(err));
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|piece| (piece, receiver))
+    });
+    ([(header::CONTENT_TYPE, "application/json")], Body::from_stream(stream)).into_response()
+}
+
+/// A writer that hands each full piece to the response body.
+struct Pieces {
+    buffer: Vec<u8>,
+    pieces: mpsc::Sender<io::Result<Bytes>>,
+}
+
+impl Pieces {
+    fn send_buffer(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let piece = std::mem::replace(&mut self.buffer, Vec::with_capacity(PIECE));
+        self.pieces
+            .blocking_send(Ok(Bytes::from(piece)))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client closed the connection"))
+    }
+}
+
+impl Write for Pieces {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= PIECE {
+            self.send_buffer()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
