@@ -78,3 +78,27 @@ impl Write for Pieces {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_answer_of_many_pieces_arrives_whole() {
+        let value: Vec<String> = (0..20_000).map(|i| format!("ticket-{i:08} \"quoted\" é")).collect();
+        let expected = serde_json::to_vec(&value).expect("serialise");
+        assert!(expected.len() > 4 * PIECE, "the answer spans several pieces");
+        let response = json(value);
+        assert_eq!(
+            response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            Some("application/json")
+        );
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        assert_eq!(body.as_ref(), expected.as_slice());
+    }
+}
