@@ -127,8 +127,7 @@ pub const MAX_IMPORT_BATCH: usize = 10_000;
 /// least 1,000 and at most [`MAX_IMPORT_BATCH`]. Fewer, larger transactions
 /// write each index page they touch once per batch instead of once per
 /// 1,000 tickets, lock fewer blockers of earlier batches, and build fewer
-/// search index segments: 100k tickets import in 4.1 s on SQLite in
-/// batches of 10,000, 6.4 s in batches of 1,000.
+/// search index segments (the scale bench measures the difference).
 pub fn import_batch(total: usize) -> usize {
     (total / 10).clamp(1_000, MAX_IMPORT_BATCH)
 }

@@ -1,13 +1,13 @@
 //! Large JSON answers (a whole workflow's graph) written in pieces.
 //!
 //! `Json(value)` serialises into one buffer that grows to the answer's
-//! size: for a 100k-ticket graph about 30 MB, which glibc's allocator takes
-//! with `mmap` and, once freed, answers by raising its trim threshold to
-//! twice that size, so the ~60 MB the graph's rows had used stayed in the
-//! process after the answer was sent. Here the value is serialised on a
-//! blocking thread into 64 KB pieces that stream out as they fill (at most
-//! a few are in flight), so no single large buffer exists and a server's
-//! memory falls back once the answer is sent.
+//! size: for a 100k-ticket graph about 30 MB. With it, `tix serve` kept
+//! 63 MB more after the answer than before it (glibc's allocator raises
+//! its trim threshold when such a buffer is freed); in pieces, 41 MB less
+//! at the peak and 6 MB less after (`benches/processes.rs`, 1x100000).
+//! Here the value is serialised on a blocking thread into 64 KB pieces
+//! that stream out as they fill (at most a few are in flight), so no
+//! answer-sized buffer exists.
 
 use std::io::{self, Write};
 
