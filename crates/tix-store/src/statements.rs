@@ -184,6 +184,15 @@ pub struct BlockerFacts {
     pub is_resolved: bool,
 }
 
+/// What a claim does with a candidate another transaction holds right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfHeld {
+    /// Pass it over at once (`SKIP LOCKED`).
+    Skip,
+    /// Wait for the holder to finish, then check the candidate again.
+    Wait,
+}
+
 /// A dependent whose open-blocker count a resolve or reopen shifted.
 pub struct ShiftedDependent {
     pub id: String,
@@ -469,9 +478,16 @@ pub trait ClaimStatements: Send {
     fn set_ranks_ready(&mut self, workflow_id: &str, ready: bool) -> impl Future<Output = Result<()>> + Send;
     /// Stores unblock counts.
     fn set_unblocks(&mut self, counts: &[(String, u64)]) -> impl Future<Output = Result<()>> + Send;
-    /// Locks the candidate if it is still ready and nobody else holds it
-    /// right now (never waits); answers whether it got it.
-    fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str) -> impl Future<Output = Result<bool>> + Send;
+    /// Locks the candidate if it is still ready; one another transaction
+    /// holds is passed over or waited for (`if_held`). Answers whether it
+    /// got it.
+    fn lock_if_ready(
+        &mut self,
+        id: &str,
+        status: &str,
+        agent: &str,
+        if_held: IfHeld,
+    ) -> impl Future<Output = Result<bool>> + Send;
     fn has_expired_leases(&mut self, now: DateTime<Utc>) -> impl Future<Output = Result<bool>> + Send;
     /// Ids of tickets whose lease ran out, locked (skipping any another
     /// writer holds), in id order.

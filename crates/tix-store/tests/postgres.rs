@@ -159,3 +159,96 @@ async fn an_event_committed_late_is_read_by_readers_that_moved_on_on_both_replic
         assert_eq!(reader.log_head().await.expect("head"), late[0].id);
     }
 }
+
+/// A claim passes over a ticket another transaction holds only while a
+/// better one is free: a ticket that other rows merely name (their
+/// foreign-key checks hold `KEY SHARE`) is claimed at once, and when every
+/// ready ticket is held the claim waits for the holder, then takes the
+/// ticket if it is still ready, or answers `nothing_ready` if the holder
+/// took it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_waits_for_a_held_ticket_instead_of_answering_nothing_ready() {
+    use sqlx::Connection;
+    use std::time::Duration;
+    use tix_core::DomainError;
+    use tix_store::{ClaimRequest, Error, PgOptions, PgStore, Store, TestSchema};
+    let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let schema = TestSchema::create(&url).await.expect("schema");
+    let store = PgStore::connect(&schema.url, PgOptions::default())
+        .await
+        .expect("store");
+    let mut other = sqlx::PgConnection::connect(&schema.url)
+        .await
+        .expect("other connection");
+    let one_ticket = |name: &'static str| {
+        let store = store.clone();
+        async move {
+            let workflow = store
+                .create_workflow("setup", tix_store::conformance::seed_workflow(None, name))
+                .await
+                .expect("workflow");
+            let ticket = store
+                .create_ticket("setup", tix_store::conformance::new_ticket(&workflow.id, name))
+                .await
+                .expect("ticket");
+            (workflow.id, ticket.id)
+        }
+    };
+    let claim = |workflow_id: &str| {
+        let store = store.clone();
+        let request = ClaimRequest {
+            workflow_id: workflow_id.to_string(),
+            agent_id: "claimer".into(),
+            ..ClaimRequest::default()
+        };
+        tokio::spawn(async move { tokio::time::timeout(Duration::from_secs(20), store.claim(request)).await })
+    };
+
+    // Named by another transaction's row (as an embedding being saved does).
+    let (named_workflow, named) = one_ticket("named").await;
+    let mut naming = other.begin().await.expect("begin");
+    sqlx::query("SELECT 1 FROM tickets WHERE id = $1 FOR KEY SHARE")
+        .bind(&named)
+        .execute(&mut *naming)
+        .await
+        .expect("key share");
+    let claimed = claim(&named_workflow).await.expect("task").expect("not kept waiting");
+    assert_eq!(claimed.expect("claimed").ticket.id, named);
+    naming.rollback().await.expect("rollback");
+
+    // Held by an edit that leaves it ready: the claim waits, then takes it.
+    let (edited_workflow, edited) = one_ticket("edited").await;
+    let mut edit = other.begin().await.expect("begin");
+    sqlx::query("UPDATE tickets SET title = 'Edited meanwhile' WHERE id = $1")
+        .bind(&edited)
+        .execute(&mut *edit)
+        .await
+        .expect("edit");
+    let waiting = claim(&edited_workflow);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "the claim waits for the edit");
+    edit.commit().await.expect("commit the edit");
+    let claimed = waiting.await.expect("task").expect("done").expect("claimed");
+    assert_eq!(claimed.ticket.id, edited);
+    assert_eq!(claimed.ticket.title, "Edited meanwhile");
+
+    // Held by another claimer that takes it: nothing is ready after all.
+    let (taken_workflow, taken) = one_ticket("taken").await;
+    let mut take = other.begin().await.expect("begin");
+    sqlx::query("UPDATE tickets SET assigned_agent_id = 'rival' WHERE id = $1")
+        .bind(&taken)
+        .execute(&mut *take)
+        .await
+        .expect("take");
+    let waiting = claim(&taken_workflow);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "the claim waits for the rival");
+    take.commit().await.expect("commit the rival's claim");
+    match waiting.await.expect("task").expect("done") {
+        Err(Error::Domain(DomainError::NothingReady { workflow_id })) => assert_eq!(workflow_id, taken_workflow),
+        other => panic!("expected nothing_ready, got {other:?}"),
+    }
+}

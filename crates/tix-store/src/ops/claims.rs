@@ -20,7 +20,7 @@ use super::guardian::record;
 use super::moves::{apply_move, count_in_column, Assignment};
 use super::runs::{self, give_back, new_claim_token, token_hash, Opening};
 use super::{lock_ticket_ref, now, require_ticket, require_workflow, WriteCtx, SYSTEM_AGENT};
-use crate::statements::{HistoryRow, PendingViolation, RunEnd, Statements};
+use crate::statements::{HistoryRow, IfHeld, PendingViolation, RunEnd, Statements};
 use crate::{ClaimRequest, Result};
 
 /// How many top-ranked candidates a claim tries to lock per round.
@@ -90,11 +90,14 @@ async fn not_ready_reason<C: Statements>(tx: &mut C, workflow: &Workflow, ticket
 }
 
 /// Locks the best ready ticket nobody else is claiming right now. Rounds of
-/// [`CLAIM_ROUND`] candidates: a candidate another claim holds (or took
-/// since the candidates were read) is passed over; when a whole round is
-/// passed over, the next round reads the candidates again (concurrent claims
-/// may have committed meanwhile), so `nothing_ready` means every ticket
-/// ready now was seen taken.
+/// [`CLAIM_ROUND`] candidates: a candidate another transaction holds (or
+/// that was taken since the candidates were read) is passed over; when a
+/// whole round is passed over, the next round reads the candidates again
+/// (concurrent claims may have committed meanwhile). When every ticket
+/// ready now has been passed over, the claim waits for each one's holder in
+/// turn: a holder need not be claiming it (an edit, a blocker being linked),
+/// so `nothing_ready` means every ticket ready now was seen taken after its
+/// holder finished, never merely busy.
 async fn take_best_ready<C: Statements>(
     tx: &mut C,
     ctx: &mut WriteCtx,
@@ -111,20 +114,26 @@ async fn take_best_ready<C: Statements>(
             .await?
             .into_iter()
             .map(|(id, _)| id)
-            .filter(|id| !passed_over.contains(id))
             .collect();
-        if ranked.is_empty() {
+        let fresh: Vec<&String> = ranked.iter().filter(|id| !passed_over.contains(*id)).collect();
+        if fresh.is_empty() {
+            // The page is shorter than the round, so it is every ticket
+            // ready now, and each was held by someone when tried.
+            for id in &ranked {
+                if tx.lock_if_ready(id, status, agent, IfHeld::Wait).await? {
+                    return require_ticket(tx, id).await;
+                }
+            }
             return Err(DomainError::NothingReady {
                 workflow_id: workflow.id.clone(),
             }
             .into());
         }
-        for id in ranked {
-            // Still ready, and not being claimed by someone else right now.
-            if tx.lock_if_ready(&id, status, agent).await? {
-                return require_ticket(tx, &id).await;
+        for id in fresh {
+            if tx.lock_if_ready(id, status, agent, IfHeld::Skip).await? {
+                return require_ticket(tx, id).await;
             }
-            passed_over.insert(id);
+            passed_over.insert(id.clone());
         }
     }
 }

@@ -2,19 +2,21 @@
 //! database. PostgreSQL is the shared, durable engine: no home-made
 //! clustering. Concurrency is correct under READ COMMITTED:
 //!
-//! - a write locks the ticket rows it reads-then-writes (`FOR UPDATE`,
+//! - a write locks the ticket rows it reads-then-writes (`FOR NO KEY UPDATE`,
 //!   `FOR SHARE` for blockers) in id order, then the workflow row (the
 //!   `graph_version` bump), so writes that touch the same tickets serialise
 //!   and cannot deadlock on each other's order;
-//! - claims pick candidates with `FOR UPDATE SKIP LOCKED`, so two agents
-//!   never get one ticket and never wait on each other;
+//! - claims pick candidates with `FOR NO KEY UPDATE SKIP LOCKED`, so two
+//!   agents never get one ticket and never wait on each other, and wait for
+//!   a holder only when every ready ticket is held;
 //! - adding an edge takes a per-workflow advisory transaction lock before
 //!   the cycle check, so two concurrent inserts cannot close a cycle
 //!   together (each would check a graph without the other's edge);
 //! - moves into a column with a WIP limit take a per-column advisory lock
 //!   before counting, so two moves cannot both take the last slot;
-//! - events are inserted last, under a global advisory transaction lock
-//!   held until commit, so event ids become visible in increasing order and
+//! - events are inserted last with no position; they are placed in the log
+//!   after they commit (`tix_place_events`), so readers see them in one
+//!   order without writers holding a lock, and
 //!   `pg_notify('tix_events.<schema>', id)` wakes other replicas after commit.
 //!
 //! The operations (`ops/`) decide; these locks are taken by the statements

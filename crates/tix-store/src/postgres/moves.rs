@@ -8,7 +8,7 @@ use tix_core::error::TicketRef;
 use super::rows;
 use super::PgConn;
 use crate::statements::{
-    ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
+    ClaimStatements, EdgeRow, EdgeStatements, IfHeld, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
 };
 use crate::Result;
 
@@ -161,17 +161,29 @@ impl EdgeStatements for PgConn {
     }
 }
 
+/// The ticket `$1` if it is ready in column `$2` for agent `$3`.
+macro_rules! ready_row {
+    () => {
+        "SELECT id FROM tickets WHERE id = $1 AND status = $2 AND NOT is_resolved AND open_blockers = 0 \
+         AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = $3)"
+    };
+}
+
 impl ClaimStatements for PgConn {
-    async fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str) -> Result<bool> {
-        let locked: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM tickets WHERE id = $1 AND status = $2 AND NOT is_resolved AND open_blockers = 0 \
-             AND open_children = 0 AND (assigned_agent_id IS NULL OR assigned_agent_id = $3) FOR UPDATE SKIP LOCKED",
-        )
-        .bind(id)
-        .bind(status)
-        .bind(agent)
-        .fetch_optional(self.c())
-        .await?;
+    /// `FOR NO KEY UPDATE`, not `FOR UPDATE`: the foreign-key checks of
+    /// rows that merely name the ticket (an embedding, a comment) hold
+    /// `KEY SHARE` locks, which must not make a claim pass it over.
+    async fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str, if_held: IfHeld) -> Result<bool> {
+        let sql = match if_held {
+            IfHeld::Skip => concat!(ready_row!(), " FOR NO KEY UPDATE SKIP LOCKED"),
+            IfHeld::Wait => concat!(ready_row!(), " FOR NO KEY UPDATE"),
+        };
+        let locked: Option<String> = sqlx::query_scalar(sql)
+            .bind(id)
+            .bind(status)
+            .bind(agent)
+            .fetch_optional(self.c())
+            .await?;
         Ok(locked.is_some())
     }
 
@@ -192,7 +204,7 @@ impl ClaimStatements for PgConn {
     async fn lock_expired_leases(&mut self, now: DateTime<Utc>) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT id FROM tickets WHERE lease_expires_at IS NOT NULL AND lease_expires_at < $1 ORDER BY id \
-             FOR UPDATE SKIP LOCKED",
+             FOR NO KEY UPDATE SKIP LOCKED",
         )
         .bind(now)
         .fetch_all(self.c())

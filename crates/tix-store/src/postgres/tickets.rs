@@ -129,8 +129,10 @@ impl TicketStatements for PgConn {
         tickets_by_ids(self.c(), ids).await
     }
 
+    /// `NO KEY UPDATE`: writes never change a ticket's key, and rows that
+    /// only name the ticket (their foreign-key checks) need not wait.
     async fn lock_ticket(&mut self, id: &str) -> Result<Option<Ticket>> {
-        find_ticket(self, ticket_select!("WHERE t.id = $1 FOR UPDATE OF t"), id).await
+        find_ticket(self, ticket_select!("WHERE t.id = $1 FOR NO KEY UPDATE OF t"), id).await
     }
 
     async fn lock_blockers(&mut self, ids: &[String]) -> Result<Vec<BlockerFacts>> {

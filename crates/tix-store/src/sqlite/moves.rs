@@ -7,7 +7,7 @@ use tix_core::error::TicketRef;
 use super::rows::{self, time_text};
 use super::SqliteConn;
 use crate::statements::{
-    ClaimStatements, EdgeRow, EdgeStatements, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
+    ClaimStatements, EdgeRow, EdgeStatements, IfHeld, MoveRow, MoveStatements, ShiftedDependent, TaskCandidate,
 };
 use crate::Result;
 
@@ -134,7 +134,8 @@ impl EdgeStatements for SqliteConn {
 }
 
 impl ClaimStatements for SqliteConn {
-    async fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str) -> Result<bool> {
+    /// The single writer holds every row it reads: nothing to pass over.
+    async fn lock_if_ready(&mut self, id: &str, status: &str, agent: &str, _if_held: IfHeld) -> Result<bool> {
         Ok(self
             .conn
             .prepare_cached(
