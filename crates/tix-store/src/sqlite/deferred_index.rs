@@ -45,6 +45,16 @@ pub(super) fn defer(conn: &Connection) -> rusqlite::Result<Option<Deferred>> {
     }))
 }
 
+/// The older tickets (`seq <= ?2`) commented on since comment `?1`, with
+/// all their comments. From the new comments (a range of their key) to
+/// their tickets: NOT INDEXED keeps SQLite from answering DISTINCT by
+/// walking the whole `ticket_comments_by_ticket` index (every comment ever
+/// written, at every commit), and CROSS JOIN from starting at the tickets.
+pub(super) const COMMENTED_SINCE: &str = "SELECT t.seq, COALESCE((SELECT group_concat(a.body, ' ') \
+     FROM ticket_comments a WHERE a.ticket_id = t.id), '') \
+     FROM (SELECT DISTINCT ticket_id FROM ticket_comments NOT INDEXED WHERE id > ?1) c \
+     CROSS JOIN tickets t ON t.id = c.ticket_id WHERE t.seq <= ?2";
+
 /// Puts the triggers back; indexes and queues every ticket inserted since
 /// `deferred`, and indexes anew the comments of older tickets commented on
 /// since.
@@ -67,14 +77,7 @@ pub(super) fn index_new(conn: &Connection, deferred: Deferred) -> rusqlite::Resu
     )?
     .execute([seq_before])?;
     let commented: Vec<(i64, String)> = conn
-        .prepare_cached(
-            // From the new comments (a range of their key) to their
-            // tickets: CROSS JOIN keeps SQLite from starting at the tickets.
-            "SELECT t.seq, COALESCE((SELECT group_concat(a.body, ' ') FROM ticket_comments a \
-                                     WHERE a.ticket_id = t.id), '') \
-             FROM (SELECT DISTINCT ticket_id FROM ticket_comments WHERE id > ?1) c \
-             CROSS JOIN tickets t ON t.id = c.ticket_id WHERE t.seq <= ?2",
-        )?
+        .prepare_cached(COMMENTED_SINCE)?
         .query_map([comment_before, seq_before], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut set_comments = conn.prepare_cached("UPDATE ticket_fts SET comments = ?2 WHERE rowid = ?1")?;

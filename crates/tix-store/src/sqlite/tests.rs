@@ -226,6 +226,50 @@ async fn a_group_indexes_its_new_tickets_for_search_once() {
     assert_eq!(store.embedding_queue_len().await.expect("queue"), queued_before + 2);
 }
 
+/// Indexing a group's comments reads the new comments by their key range,
+/// never the whole comment index (which grows with every comment ever
+/// written), with or without table statistics.
+#[tokio::test]
+async fn a_group_finds_the_tickets_it_commented_on_from_the_new_comments_alone() {
+    let store = SqliteStore::open_in_memory().expect("store");
+    let wf = create_seed_workflow(&store, "Plans").await;
+    for i in 0..20 {
+        let ticket = store
+            .create_ticket("t", new_ticket(&wf.id, &format!("Ticket {i}")))
+            .await
+            .expect("ticket");
+        store.add_comment("t", &ticket.id, "progress").await.expect("comment");
+    }
+    let plans = |analyze: bool| {
+        store.write_sql(move |conn| {
+            if analyze {
+                conn.execute_batch("ANALYZE")?;
+            }
+            let mut explain = conn.prepare(&format!(
+                "EXPLAIN QUERY PLAN {}",
+                super::deferred_index::COMMENTED_SINCE
+            ))?;
+            let steps = explain
+                .query_map(rusqlite::params![10, 5], |r| r.get::<_, String>(3))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(steps)
+        })
+    };
+    for analyze in [false, true] {
+        let steps = plans(analyze).await.expect("plan");
+        assert!(
+            steps
+                .iter()
+                .any(|s| s == "SEARCH ticket_comments USING INTEGER PRIMARY KEY (rowid>?)"),
+            "{steps:?}"
+        );
+        assert!(
+            !steps.iter().any(|s| s.starts_with("SCAN ticket_comments")),
+            "{steps:?}"
+        );
+    }
+}
+
 /// Graph writes queued together (one refused as a cycle) leave the
 /// cached graph, the ready queue and its ranks exactly as a fresh load
 /// from the database sees them.
