@@ -252,3 +252,59 @@ async fn a_claim_waits_for_a_held_ticket_instead_of_answering_nothing_ready() {
         other => panic!("expected nothing_ready, got {other:?}"),
     }
 }
+
+/// A write queuing a delivery (its foreign key holds `KEY SHARE` on the
+/// webhook until it commits) does not hide the webhook from the sender.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_with_a_delivery_being_queued_is_still_leased() {
+    use sqlx::Connection;
+    use std::time::Duration;
+    use tix_core::webhook::NewWebhook;
+    use tix_store::{PgOptions, PgStore, Store, TestSchema, WebhookStore};
+    let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return;
+    };
+    let schema = TestSchema::create(&url).await.expect("schema");
+    let store = PgStore::connect(&schema.url, PgOptions::default())
+        .await
+        .expect("store");
+    let workflow = store
+        .create_workflow("setup", tix_store::conformance::seed_workflow(None, "hooks"))
+        .await
+        .expect("workflow");
+    let hook = store
+        .create_webhook(
+            "setup",
+            NewWebhook {
+                url: "http://127.0.0.1:9/hook".into(),
+                events: vec!["*".into()],
+                ..NewWebhook::default()
+            },
+        )
+        .await
+        .expect("webhook")
+        .webhook;
+    store
+        .create_ticket("setup", tix_store::conformance::new_ticket(&workflow.id, "Due"))
+        .await
+        .expect("a write with a delivery");
+    let mut other = sqlx::PgConnection::connect(&schema.url)
+        .await
+        .expect("other connection");
+    let mut queuing = other.begin().await.expect("begin");
+    sqlx::query("SELECT 1 FROM webhooks WHERE id = $1 FOR KEY SHARE")
+        .bind(&hook.id)
+        .execute(&mut *queuing)
+        .await
+        .expect("key share");
+    let leased = store
+        .lease_due_webhooks("sender", Duration::from_secs(15), 16)
+        .await
+        .expect("lease");
+    assert_eq!(
+        leased.iter().map(|l| l.webhook_id.as_str()).collect::<Vec<_>>(),
+        [hook.id.as_str()]
+    );
+    queuing.rollback().await.expect("rollback");
+}

@@ -159,6 +159,10 @@ impl WebhookStatements for PgConn {
         .await?)
     }
 
+    /// `NO KEY UPDATE`: every write that queues a delivery holds `KEY
+    /// SHARE` on its webhook (the delivery's foreign key) until it commits;
+    /// under steady writes `FOR UPDATE SKIP LOCKED` would keep passing the
+    /// webhook over.
     async fn lease_due_webhooks(
         &mut self,
         sender: &str,
@@ -169,7 +173,7 @@ impl WebhookStatements for PgConn {
         let rows: Vec<(String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE webhooks SET sender = $2, sender_until = $3 WHERE id IN ( \
                SELECT w.id FROM webhooks w WHERE (w.sender_until IS NULL OR w.sender_until < $1 OR w.sender = $2) \
-               AND {HEAD_DUE} ORDER BY w.seq LIMIT $4 FOR UPDATE SKIP LOCKED) \
+               AND {HEAD_DUE} ORDER BY w.seq LIMIT $4 FOR NO KEY UPDATE SKIP LOCKED) \
              RETURNING id, url, secret"
         )))
         .bind(now)
