@@ -12,6 +12,27 @@ async fn pg_store() -> Option<tix_store::PgStore> {
     )
 }
 
+/// A throwaway schema and `n` stores on it (replicas sharing one
+/// database); `None`, and the test skips, without `TIX_TEST_POSTGRES_URL`.
+/// Bind the schema first so the stores are dropped before it.
+async fn replicas(n: usize) -> Option<(tix_store::TestSchema, Vec<tix_store::PgStore>)> {
+    use tix_store::{PgOptions, PgStore, TestSchema};
+    let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+        return None;
+    };
+    let schema = TestSchema::create(&url).await.expect("schema");
+    let mut stores = Vec::with_capacity(n);
+    for _ in 0..n {
+        stores.push(
+            PgStore::connect(&schema.url, PgOptions::default())
+                .await
+                .expect("store"),
+        );
+    }
+    Some((schema, stores))
+}
+
 tix_store::conformance_tests!(match pg_store().await {
     Some(store) => store,
     None => {
@@ -24,18 +45,11 @@ tix_store::conformance_tests!(match pg_store().await {
 /// same database (LISTEN/NOTIFY), which then reads the event from the log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn notify_wakes_the_other_replica() {
-    use tix_store::{PgOptions, PgStore, Store, TestSchema};
-    let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
-        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+    use tix_store::Store;
+    let Some((_schema, stores)) = replicas(2).await else {
         return;
     };
-    let schema = TestSchema::create(&url).await.expect("schema");
-    let a = PgStore::connect(&schema.url, PgOptions::default())
-        .await
-        .expect("replica a");
-    let b = PgStore::connect(&schema.url, PgOptions::default())
-        .await
-        .expect("replica b");
+    let (a, b) = (&stores[0], &stores[1]);
     let mut woken = a.subscribe_events();
     let before = *woken.borrow();
     let head = a.log_head().await.expect("head");
@@ -87,18 +101,11 @@ async fn sqlite_export_imports_into_postgres_unchanged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_event_committed_late_is_read_by_readers_that_moved_on_on_both_replicas() {
     use sqlx::Connection;
-    use tix_store::{PgOptions, PgStore, Store, TestSchema};
-    let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
-        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+    use tix_store::Store;
+    let Some((schema, stores)) = replicas(2).await else {
         return;
     };
-    let schema = TestSchema::create(&url).await.expect("schema");
-    let a = PgStore::connect(&schema.url, PgOptions::default())
-        .await
-        .expect("replica a");
-    let b = PgStore::connect(&schema.url, PgOptions::default())
-        .await
-        .expect("replica b");
+    let (a, b) = (&stores[0], &stores[1]);
     let workflow = a
         .create_workflow("setup", tix_store::conformance::seed_workflow(None, "late"))
         .await
@@ -171,15 +178,11 @@ async fn a_claim_waits_for_a_held_ticket_instead_of_answering_nothing_ready() {
     use sqlx::Connection;
     use std::time::Duration;
     use tix_core::DomainError;
-    use tix_store::{ClaimRequest, Error, PgOptions, PgStore, Store, TestSchema};
-    let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
-        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+    use tix_store::{ClaimRequest, Error, Store};
+    let Some((schema, stores)) = replicas(1).await else {
         return;
     };
-    let schema = TestSchema::create(&url).await.expect("schema");
-    let store = PgStore::connect(&schema.url, PgOptions::default())
-        .await
-        .expect("store");
+    let store = &stores[0];
     let mut other = sqlx::PgConnection::connect(&schema.url)
         .await
         .expect("other connection");
@@ -260,15 +263,11 @@ async fn a_webhook_with_a_delivery_being_queued_is_still_leased() {
     use sqlx::Connection;
     use std::time::Duration;
     use tix_core::webhook::NewWebhook;
-    use tix_store::{PgOptions, PgStore, Store, TestSchema, WebhookStore};
-    let Some(url) = std::env::var("TIX_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
-        eprintln!("TIX_TEST_POSTGRES_URL is not set; skipping");
+    use tix_store::{Store, WebhookStore};
+    let Some((schema, stores)) = replicas(1).await else {
         return;
     };
-    let schema = TestSchema::create(&url).await.expect("schema");
-    let store = PgStore::connect(&schema.url, PgOptions::default())
-        .await
-        .expect("store");
+    let store = &stores[0];
     let workflow = store
         .create_workflow("setup", tix_store::conformance::seed_workflow(None, "hooks"))
         .await
