@@ -41,7 +41,8 @@ async fn queue<T: Send + 'static>(
 
 /// Writes queued together commit in one transaction; one refused after
 /// it wrote (its idempotency key was taken by a neighbour in the same
-/// group) rolls back to its savepoint alone.
+/// group) makes the group run again with savepoints, and rolls back to
+/// its savepoint alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_refused_inside_a_group_commit_changes_nothing_while_its_neighbours_commit() {
     let store = SqliteStore::open_in_memory().expect("store");
@@ -53,6 +54,7 @@ async fn a_write_refused_inside_a_group_commit_changes_nothing_while_its_neighbo
         })),
     });
     let groups_before = store.group_commit_stats().groups.load(Ordering::Relaxed);
+    let reruns_before = store.group_commit_stats().reruns.load(Ordering::Relaxed);
     let release = store.pause_writer();
 
     let mut neighbours = Vec::new();
@@ -88,6 +90,11 @@ async fn a_write_refused_inside_a_group_commit_changes_nothing_while_its_neighbo
         "one transaction"
     );
     assert_eq!(stats.largest.load(Ordering::Relaxed), 32, "all 32 writes in it");
+    assert_eq!(
+        stats.reruns.load(Ordering::Relaxed),
+        reruns_before + 1,
+        "run again once, with savepoints, after the refusal"
+    );
 
     let mut titles: Vec<String> = all_tickets(&store, in_workflow(&wf.id))
         .await
@@ -109,8 +116,8 @@ async fn a_write_refused_inside_a_group_commit_changes_nothing_while_its_neighbo
     assert_eq!(created, 31, "nor an event");
 }
 
-/// A group's first write runs without a savepoint: when it is refused the
-/// transaction is rolled back whole, and the writes queued behind it commit
+/// A refused first write of a group rolls the transaction back whole
+/// (nothing ran before it to keep), and the writes queued behind it commit
 /// in a group of their own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_first_write_of_a_group_leaves_its_followers_to_commit() {
@@ -127,6 +134,7 @@ async fn a_refused_first_write_of_a_group_leaves_its_followers_to_commit() {
         .await
         .expect("the key's first write");
     let groups_before = store.group_commit_stats().groups.load(Ordering::Relaxed);
+    let reruns_before = store.group_commit_stats().reruns.load(Ordering::Relaxed);
     let release = store.pause_writer();
     let (k, new) = (keyed.clone(), new_ticket(&wf.id, "Refused first"));
     let refused = queue(&store, async move { k.create_ticket("agent-a", new).await }).await;
@@ -152,6 +160,11 @@ async fn a_refused_first_write_of_a_group_leaves_its_followers_to_commit() {
         stats.groups.load(Ordering::Relaxed),
         groups_before + 1,
         "the followers commit together"
+    );
+    assert_eq!(
+        stats.reruns.load(Ordering::Relaxed),
+        reruns_before,
+        "neither group ran twice"
     );
 }
 

@@ -30,6 +30,9 @@ pub struct GroupCommitStats {
     pub writes: AtomicU64,
     /// The most writes one group held.
     pub largest: AtomicU64,
+    /// Groups run a second time, with a savepoint per write, because a
+    /// write after the first was refused.
+    pub reruns: AtomicU64,
 }
 
 impl GroupCommitStats {
@@ -54,6 +57,10 @@ pub(super) trait GroupedWrite: Send {
     /// Answers the caller once the group's transaction ended: after the
     /// commit, or at once for a write that failed (with its own error).
     fn answer(self: Box<Self>);
+    /// The group's transaction was rolled back before its end: forgets
+    /// what this write's run left outside the database (the graphs it
+    /// changed in the cache), so it can run again.
+    fn undo(&mut self);
     /// The group could not commit: runs the write again, alone.
     fn run_alone(self: Box<Self>, conn: &mut SqliteConn);
 }
@@ -122,6 +129,12 @@ impl<T: Send + 'static> GroupedWrite for QueuedWrite<T> {
         let _ = self.done.send(outcome);
     }
 
+    fn undo(&mut self) {
+        if let Some((ctx, _)) = self.ran.take() {
+            ctx.forget_graphs();
+        }
+    }
+
     fn run_alone(self: Box<Self>, conn: &mut SqliteConn) {
         let _ = self.done.send(run_write(conn, self.shared, &self.op));
     }
@@ -152,6 +165,13 @@ pub(super) fn serve_writes(
 
 /// Runs `first` and the writes queued behind it in one transaction, then
 /// answers them; hands back a non-write job it took from the queue.
+///
+/// Optimistic: the writes run without savepoints (a savepoint copies every
+/// page a write touches, a tenth of the writer's time). Should one after
+/// the first be refused, the transaction is rolled back and the same
+/// writes run again, each in a savepoint of its own (as do the writes the
+/// group takes after them), so the refused one changes nothing while its
+/// neighbours commit.
 fn group_commit(
     conn: &mut SqliteConn,
     shared: &Shared,
@@ -159,31 +179,19 @@ fn group_commit(
     receiver: &mpsc::Receiver<Job>,
     first: Box<dyn GroupedWrite>,
 ) -> Option<Job> {
-    // The group's new tickets are indexed for search once, at its end.
-    let begun = conn
-        .conn
-        .execute_batch("BEGIN IMMEDIATE")
-        // A flag left by no one (it never outlives a transaction) is cleared.
-        .and_then(|()| conn.conn.execute_batch("DELETE FROM search_bulk_import"))
-        .and_then(|()| super::deferred_index::defer(&conn.conn));
-    let deferred = match begun {
-        Ok(Some(deferred)) => deferred,
-        Ok(None) | Err(_) => {
-            tracing::warn!(err = ?begun.err(), "cannot begin a group commit; running the write alone");
-            rollback(conn);
-            first.run_alone(conn);
-            return None;
-        }
+    let Some(deferred) = begin_group(conn) else {
+        first.run_alone(conn);
+        return None;
     };
     let mut group: Vec<(Box<dyn GroupedWrite>, bool)> = Vec::new();
     let mut write = first;
     let mut held_back = None;
+    let mut deferred = Some(deferred);
+    // Whether the writes run in savepoints (after a refusal).
+    let mut careful = false;
     loop {
-        // The first write needs no savepoint (it costs a copy of every page
-        // the write touches): nothing before it in the transaction to keep.
-        let first = group.is_empty();
-        let ok = write.run_in_group(conn, !first);
-        if first && !ok {
+        let ok = write.run_in_group(conn, careful);
+        if !ok && group.is_empty() {
             // It changes nothing: the transaction goes, and the writes
             // queued behind it make a group of their own.
             rollback(conn);
@@ -191,6 +199,14 @@ fn group_commit(
             return None;
         }
         group.push((write, ok));
+        if !ok && !careful {
+            stats.reruns.fetch_add(1, Ordering::Relaxed);
+            careful = true;
+            deferred = rerun_carefully(conn, &mut group);
+            if deferred.is_none() {
+                break;
+            }
+        }
         // SQLite ends the whole transaction on some errors (a full disk).
         if conn.conn.is_autocommit() || group.len() >= GROUP_LIMIT {
             break;
@@ -204,12 +220,11 @@ fn group_commit(
             Err(_) => break,
         }
     }
-    let committed = if conn.conn.is_autocommit() {
-        Err("the transaction ended early".to_string())
-    } else {
-        super::deferred_index::index_new(&conn.conn, deferred)
+    let committed = match deferred {
+        Some(deferred) if !conn.conn.is_autocommit() => super::deferred_index::index_new(&conn.conn, deferred)
             .and_then(|()| conn.conn.execute_batch("COMMIT"))
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string()),
+        _ => Err("the transaction ended early".to_string()),
     };
     match committed {
         Ok(()) => {
@@ -233,6 +248,50 @@ fn group_commit(
         }
     }
     held_back
+}
+
+/// Opens a group's transaction; `None` when it cannot (the caller runs
+/// the write alone).
+fn begin_group(conn: &mut SqliteConn) -> Option<super::deferred_index::Deferred> {
+    // The group's new tickets are indexed for search once, at its end.
+    let begun = conn
+        .conn
+        .execute_batch("BEGIN IMMEDIATE")
+        // A flag left by no one (it never outlives a transaction) is cleared.
+        .and_then(|()| conn.conn.execute_batch("DELETE FROM search_bulk_import"))
+        .and_then(|()| super::deferred_index::defer(&conn.conn));
+    match begun {
+        Ok(Some(deferred)) => Some(deferred),
+        Ok(None) | Err(_) => {
+            tracing::warn!(err = ?begun.err(), "cannot begin a group commit; running the write alone");
+            rollback(conn);
+            None
+        }
+    }
+}
+
+/// A write of an optimistic group was refused after others had run: rolls
+/// the transaction back and runs every write of the group again in a new
+/// one, each in its own savepoint. `None` when the new transaction cannot
+/// begin (the caller then runs the writes alone).
+fn rerun_carefully(
+    conn: &mut SqliteConn,
+    group: &mut [(Box<dyn GroupedWrite>, bool)],
+) -> Option<super::deferred_index::Deferred> {
+    rollback(conn);
+    for (write, ok) in group.iter_mut() {
+        write.undo();
+        // Until it runs again: should the group not commit, it runs alone.
+        *ok = true;
+    }
+    let deferred = begin_group(conn)?;
+    for (write, ok) in group.iter_mut() {
+        *ok = write.run_in_group(conn, true);
+        if conn.conn.is_autocommit() {
+            break;
+        }
+    }
+    Some(deferred)
 }
 
 /// Runs `f` in a savepoint: released when it succeeds, rolled back to (the
