@@ -108,9 +108,9 @@ fn configure(conn: &Connection, writer: bool) -> Result<()> {
     // 32 MB of pages for the writer; 8 MB for each pooled reader (up to
     // MAX_IDLE_READERS of them): the operating system caches the file for
     // all of them, and a server's memory stays bounded. The writer's size
-    // is a trade: a b-tree split parks a page at the lock page's number
-    // (past the file's end), so every commit then scans the cache's whole
-    // hash (about 5% of the writer's time in the HTTP write bench at 32 MB;
+    // is a trade: a b-tree rebalance swaps sibling page numbers through
+    // the lock page's (1 GiB in, past the file's end), so the commit after
+    // it scans the cache's whole hash (about 5% of the writer's time in the HTTP write bench at 32 MB;
     // 8 MB measured ~8% more writes/s but a 14% slower 100k import).
     conn.pragma_update(None, "cache_size", if writer { "-32000" } else { "-8000" })?;
     // Savepoints (one per write of a group commit) and sorts keep their
