@@ -241,22 +241,26 @@ impl DependencyGraph {
         Ok(ids)
     }
 
-    /// Edges whose both ends are in `ids`, as (blocker, blocked).
-    pub fn edges_among(&self, ids: &[String]) -> Vec<(String, String)> {
+    /// Edges whose both ends are in `ids`, sorted by (blocker, blocked),
+    /// each made by `edge(blocker, blocked)`: a whole workflow's answer is
+    /// built without an intermediate copy of its (hundreds of thousands
+    /// of) id pairs.
+    pub fn edges_among<S: AsRef<str>, E>(&self, ids: &[S], mut edge: impl FnMut(&str, &str) -> E) -> Vec<E> {
         let set: HashSet<Node> = ids
             .iter()
-            .filter_map(|id| self.index.get(id.as_str()).copied())
+            .filter_map(|id| self.index.get(id.as_ref()).copied())
             .collect();
-        let mut edges = Vec::new();
+        let mut pairs: Vec<(Node, Node)> = Vec::new();
         for &n in &set {
-            for c in &self.blocks[n as usize] {
-                if set.contains(c) {
-                    edges.push((self.ids[n as usize].to_string(), self.ids[*c as usize].to_string()));
+            for &c in &self.blocks[n as usize] {
+                if set.contains(&c) {
+                    pairs.push((n, c));
                 }
             }
         }
-        edges.sort();
-        edges
+        let id = |n: Node| &*self.ids[n as usize];
+        pairs.sort_unstable_by(|a, b| (id(a.0), id(a.1)).cmp(&(id(b.0), id(b.1))));
+        pairs.into_iter().map(|(n, c)| edge(id(n), id(c))).collect()
     }
 
     /// The longest chain of unresolved tickets among `ids` (all tickets when
@@ -322,6 +326,20 @@ mod tests {
             g.add_edge(a, b).expect("edge accepted");
         }
         g
+    }
+
+    #[test]
+    fn edges_among_keeps_both_ends_inside_sorted_by_blocker_then_blocked() {
+        let g = graph(&["a", "b", "c", "d"], &[("c", "d"), ("a", "d"), ("a", "b"), ("b", "c")]);
+        // b is left out: a->b and b->c go with it.
+        let edges = g.edges_among(&["d", "a", "c"], |from, to| format!("{from}->{to}"));
+        assert_eq!(edges, vec!["a->d", "c->d"]);
+        let all = g.edges_among(&["a", "b", "c", "d"], |from, to| (from.to_string(), to.to_string()));
+        let expected: Vec<(String, String)> = [("a", "b"), ("a", "d"), ("b", "c"), ("c", "d")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(all, expected);
     }
 
     #[test]

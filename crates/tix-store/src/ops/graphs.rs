@@ -8,15 +8,12 @@ use crate::graph_cache::GraphCache;
 use crate::statements::Statements;
 use crate::Result;
 
-fn edges(pairs: Vec<(String, String)>) -> Vec<GraphEdge> {
-    pairs
-        .into_iter()
-        .map(|(from, to)| GraphEdge {
-            from,
-            to,
-            edge_type: "blocks".into(),
-        })
-        .collect()
+fn edge(from: &str, to: &str) -> GraphEdge {
+    GraphEdge {
+        from: from.to_string(),
+        to: to.to_string(),
+        edge_type: "blocks".into(),
+    }
 }
 
 /// Everything upstream and downstream of the ticket, up to `depth` steps.
@@ -28,22 +25,22 @@ pub async fn ticket_graph<C: Statements>(
 ) -> Result<TicketGraph> {
     let id = resolve_ticket_id(conn, input).await?;
     let ticket = super::require_ticket(conn, &id).await?;
-    let (ids, pairs, critical_path) = with_graph(conn, graphs, &ticket.workflow_id, |g| -> Result<_> {
+    let (ids, edges, critical_path) = with_graph(conn, graphs, &ticket.workflow_id, |g| -> Result<_> {
         // A ticket created without blockers may be missing from a cached
         // graph: it is an isolated node.
         if !g.contains(&id) {
             g.add_node(&id, ticket.is_resolved);
         }
         let ids = g.neighbourhood(&id, depth)?;
-        let pairs = g.edges_among(&ids);
+        let edges = g.edges_among(&ids, edge);
         let critical = g.critical_path(Some(&ids));
-        Ok((ids, pairs, critical))
+        Ok((ids, edges, critical))
     })
     .await??;
     let nodes = conn.graph_nodes(&ids).await?;
     Ok(TicketGraph {
         nodes,
-        edges: edges(pairs),
+        edges,
         critical_path,
     })
 }
@@ -56,8 +53,8 @@ pub async fn workflow_graph<C: Statements>(
 ) -> Result<TicketGraph> {
     require_workflow(conn, workflow_id).await?;
     let nodes = conn.workflow_graph_nodes(workflow_id, include_resolved).await?;
-    let ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
-    let (pairs, critical_path) = with_graph(conn, graphs, workflow_id, |g| {
+    let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    let (edges, critical_path) = with_graph(conn, graphs, workflow_id, |g| {
         // Tickets created without blockers may be missing from a cached
         // graph: they are isolated nodes (needed for the critical path).
         for node in &nodes {
@@ -65,12 +62,12 @@ pub async fn workflow_graph<C: Statements>(
                 g.add_node(&node.id, node.is_resolved);
             }
         }
-        (g.edges_among(&ids), g.critical_path(None))
+        (g.edges_among(&ids, edge), g.critical_path(None))
     })
     .await?;
     Ok(TicketGraph {
         nodes,
-        edges: edges(pairs),
+        edges,
         critical_path,
     })
 }
