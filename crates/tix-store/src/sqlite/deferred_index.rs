@@ -48,12 +48,13 @@ pub(super) fn defer(conn: &Connection) -> rusqlite::Result<Option<Deferred>> {
 /// The older tickets (`seq <= ?2`) commented on since comment `?1`, with
 /// all their comments. From the new comments (a range of their key) to
 /// their tickets: NOT INDEXED keeps SQLite from answering DISTINCT by
-/// walking the whole `ticket_comments_by_ticket` index (every comment ever
-/// written, at every commit), and CROSS JOIN from starting at the tickets.
+/// walking the whole `ticket_comments_by_ticket_seq` index (every comment
+/// ever written, at every commit), and CROSS JOIN from starting at the
+/// tickets.
 pub(super) const COMMENTED_SINCE: &str = "SELECT t.seq, COALESCE((SELECT group_concat(a.body, ' ') \
-     FROM ticket_comments a WHERE a.ticket_id = t.id), '') \
-     FROM (SELECT DISTINCT ticket_id FROM ticket_comments NOT INDEXED WHERE id > ?1) c \
-     CROSS JOIN tickets t ON t.id = c.ticket_id WHERE t.seq <= ?2";
+     FROM ticket_comments a WHERE a.ticket_seq = t.seq), '') \
+     FROM (SELECT DISTINCT ticket_seq FROM ticket_comments NOT INDEXED WHERE id > ?1 AND ticket_seq <= ?2) c \
+     CROSS JOIN tickets t ON t.seq = c.ticket_seq";
 
 /// Puts the triggers back; indexes and queues every ticket inserted since
 /// `deferred`, and indexes anew the comments of older tickets commented on
@@ -68,7 +69,7 @@ pub(super) fn index_new(conn: &Connection, deferred: Deferred) -> rusqlite::Resu
         "INSERT INTO ticket_fts (rowid, title, description, tags, comments) \
          SELECT t.seq, t.title, t.description, \
                 COALESCE((SELECT group_concat(j.value, ' ') FROM json_each(t.tags) j), ''), \
-                COALESCE((SELECT group_concat(c.body, ' ') FROM ticket_comments c WHERE c.ticket_id = t.id), '') \
+                COALESCE((SELECT group_concat(c.body, ' ') FROM ticket_comments c WHERE c.ticket_seq = t.seq), '') \
          FROM tickets t WHERE t.seq > ?1",
     )?
     .execute([seq_before])?;

@@ -188,7 +188,7 @@ impl InteropStatements for SqliteConn {
     async fn comment_records(&mut self, workflow_id: &str) -> Result<Vec<(String, CommentRecord)>> {
         self.all(
             "SELECT c.ticket_id, c.author, c.body, c.created_at FROM ticket_comments c \
-             JOIN tickets t ON t.id = c.ticket_id WHERE t.workflow_id = ?1 ORDER BY c.id",
+             JOIN tickets t ON t.seq = c.ticket_seq WHERE t.workflow_id = ?1 ORDER BY c.id",
             [workflow_id],
             |r| {
                 Ok((
@@ -384,7 +384,8 @@ impl InteropStatements for SqliteConn {
             }
             // The comment trigger stands aside too: the index below takes them.
             let mut insert = self.conn.prepare_cached(
-                "INSERT INTO ticket_comments (ticket_id, author, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO ticket_comments (ticket_id, ticket_seq, author, body, created_at) \
+                 VALUES (?1, (SELECT seq FROM tickets WHERE id = ?1), ?2, ?3, ?4)",
             )?;
             for (ticket_id, c) in comments {
                 insert.execute(params![ticket_id, c.author, c.comment_text, time_text(c.created_at)])?;

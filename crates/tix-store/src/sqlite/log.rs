@@ -63,8 +63,8 @@ fn violation(row: &Row<'_>) -> rusqlite::Result<Violation> {
 impl LogStatements for SqliteConn {
     async fn insert_history(&mut self, rows: &[HistoryRow<'_>]) -> Result<()> {
         let mut insert = self.conn.prepare_cached(
-            "INSERT INTO ticket_history (ticket_id, workflow_id, agent_id, action, from_status, to_status, comment, details, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO ticket_history (ticket_id, ticket_seq, workflow_id, agent_id, action, from_status, to_status, comment, details, created_at) \
+             VALUES (?1, (SELECT seq FROM tickets WHERE id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         for row in rows {
             insert.execute(params![

@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../../migrations/sqlite/0007_scale.sql")),
     (8, include_str!("../../migrations/sqlite/0008_comment_index.sql")),
     (9, include_str!("../../migrations/sqlite/0009_one_ready_index.sql")),
+    // 10 is PostgreSQL's alone (its foreign keys).
+    (
+        11,
+        include_str!("../../migrations/sqlite/0011_creation_ordered_lookups.sql"),
+    ),
 ];
 const MAX_IDLE_READERS: usize = 8;
 

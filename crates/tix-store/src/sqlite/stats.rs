@@ -361,7 +361,7 @@ mod tests {
         store
             .write_sql(move |tx| {
                 let rows: Vec<i64> = tx
-                    .prepare("SELECT id FROM ticket_history WHERE ticket_id = ?1 ORDER BY id")?
+                    .prepare("SELECT id FROM ticket_history WHERE ticket_seq = (SELECT seq FROM tickets WHERE id = ?1) ORDER BY id")?
                     .query_map([&id], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 assert_eq!(rows.len(), history.len(), "history rows of {id}");

@@ -421,3 +421,76 @@ async fn ranks_of_an_older_workflow_are_computed_on_first_use() {
         .expect("flag");
     assert!(flag);
 }
+
+/// A database written before migration 11 (history and comments found by
+/// ticket id) shows every ticket's history and comments after it, in order,
+/// and its comments stay searchable and commentable.
+#[tokio::test]
+async fn history_and_comments_written_before_the_seq_keyed_indexes_survive_the_migration() {
+    let dir = tempfile::tempdir().expect("dir");
+    let current = dir.path().join("current.db");
+    let (ticket, expected) = {
+        let store = SqliteStore::open(&current).expect("store");
+        let wf = create_seed_workflow(&store, "Before").await;
+        let other = store
+            .create_ticket("t", new_ticket(&wf.id, "Other"))
+            .await
+            .expect("other");
+        let ticket = store
+            .create_ticket("t", new_ticket(&wf.id, "Kept"))
+            .await
+            .expect("ticket");
+        store.add_comment("a", &ticket.id, "first note").await.expect("comment");
+        store.add_comment("a", &other.id, "elsewhere").await.expect("comment");
+        store
+            .change_status("a", &ticket.id, "building", Some("second note".into()), None)
+            .await
+            .expect("move");
+        (ticket.id.clone(), store.get_ticket(&ticket.id).await.expect("detail"))
+    };
+    // The same rows in a database at schema 9, as an older tix left them.
+    let old = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&old).expect("old");
+        conn.execute_batch("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .expect("log");
+        for (version, sql) in super::MIGRATIONS.iter().filter(|(v, _)| *v <= 9) {
+            conn.execute_batch(sql).expect("migration");
+            conn.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, '2026-01-01T00:00:00Z')",
+                [version],
+            )
+            .expect("record");
+        }
+        conn.execute("ATTACH DATABASE ?1 AS src", [current.to_string_lossy()])
+            .expect("attach");
+        conn.execute_batch(
+            "INSERT INTO workflows SELECT * FROM src.workflows;
+             INSERT INTO tickets SELECT * FROM src.tickets;
+             INSERT INTO ticket_comments (id, ticket_id, author, body, created_at)
+                 SELECT id, ticket_id, author, body, created_at FROM src.ticket_comments;
+             INSERT INTO ticket_history (id, ticket_id, workflow_id, agent_id, action, from_status, to_status, comment, details, created_at)
+                 SELECT id, ticket_id, workflow_id, agent_id, action, from_status, to_status, comment, details, created_at
+                 FROM src.ticket_history;",
+        )
+        .expect("copy");
+    }
+    let store = SqliteStore::open(&old).expect("migrated");
+    let migrated = store.get_ticket(&ticket).await.expect("detail");
+    assert_eq!(migrated.comments, expected.comments);
+    assert_eq!(migrated.history, expected.history);
+    assert_eq!(migrated.comments.len(), 2, "{:?}", migrated.comments);
+    assert!(migrated.history.len() >= 2, "{:?}", migrated.history);
+    // A comment after the migration is found with the older ones, and by search.
+    store.add_comment("a", &ticket, "third zebra").await.expect("comment");
+    let detail = store.get_ticket(&ticket).await.expect("detail");
+    let bodies: Vec<&str> = detail.comments.iter().map(|c| c.comment_text.as_str()).collect();
+    assert_eq!(bodies, ["first note", "second note", "third zebra"]);
+    use crate::{SearchFilter, SearchStore};
+    let hits = store
+        .keyword_search(&detail.ticket.workflow_id, "zebra", &SearchFilter::default(), 10)
+        .await
+        .expect("search");
+    let found: Vec<&str> = hits.iter().map(|h| h.ticket_id.as_str()).collect();
+    assert_eq!(found, [ticket.as_str()]);
+}

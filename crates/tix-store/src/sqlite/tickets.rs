@@ -248,7 +248,8 @@ impl TicketStatements for SqliteConn {
     async fn insert_comment(&mut self, ticket_id: &str, author: &str, body: &str, at: DateTime<Utc>) -> Result<i64> {
         self.conn
             .prepare_cached(
-                "INSERT INTO ticket_comments (ticket_id, author, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO ticket_comments (ticket_id, ticket_seq, author, body, created_at) \
+                 VALUES (?1, (SELECT seq FROM tickets WHERE id = ?1), ?2, ?3, ?4)",
             )?
             .execute(params![ticket_id, author, body, time_text(at)])?;
         Ok(self.conn.last_insert_rowid())
@@ -258,7 +259,8 @@ impl TicketStatements for SqliteConn {
         let comments = self
             .conn
             .prepare_cached(
-                "SELECT id, ticket_id, author, body, created_at FROM ticket_comments WHERE ticket_id = ?1 ORDER BY id",
+                "SELECT id, ticket_id, author, body, created_at FROM ticket_comments \
+                 WHERE ticket_seq = (SELECT seq FROM tickets WHERE id = ?1) ORDER BY id",
             )?
             .query_map([ticket_id], rows::comment)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -270,7 +272,7 @@ impl TicketStatements for SqliteConn {
             .conn
             .prepare_cached(
                 "SELECT id, ticket_id, agent_id, action, from_status, to_status, comment, details, created_at \
-                 FROM ticket_history WHERE ticket_id = ?1 ORDER BY id",
+                 FROM ticket_history WHERE ticket_seq = (SELECT seq FROM tickets WHERE id = ?1) ORDER BY id",
             )?
             .query_map([ticket_id], rows::history)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
