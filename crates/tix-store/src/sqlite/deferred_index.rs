@@ -74,7 +74,7 @@ pub(super) fn index_new(conn: &Connection, deferred: Deferred) -> rusqlite::Resu
     )?
     .execute([seq_before])?;
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO embedding_queue (ticket_id) SELECT id FROM tickets WHERE seq > ?1 ORDER BY seq",
+        "INSERT OR REPLACE INTO embedding_queue (ticket_seq) SELECT seq FROM tickets WHERE seq > ?1 ORDER BY seq",
     )?
     .execute([seq_before])?;
     let commented: Vec<(i64, String)> = conn

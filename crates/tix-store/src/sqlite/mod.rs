@@ -60,6 +60,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../../migrations/sqlite/0011_creation_ordered_lookups.sql"),
     ),
+    (
+        12,
+        include_str!("../../migrations/sqlite/0012_embedding_queue_by_seq.sql"),
+    ),
 ];
 const MAX_IDLE_READERS: usize = 8;
 

@@ -182,7 +182,7 @@ pub(crate) fn embedding_queue_len(conn: &Connection) -> Result<u64> {
 pub(crate) fn embedding_batch(conn: &Connection, model_id: &str, limit: u32) -> Result<Vec<EmbeddingSource>> {
     let mut stmt = conn.prepare_cached(
         "SELECT q.seq, t.seq, t.id, t.workflow_id, t.title, t.description, t.tags, e.content_hash \
-         FROM embedding_queue q JOIN tickets t ON t.id = q.ticket_id \
+         FROM embedding_queue q JOIN tickets t ON t.seq = q.ticket_seq \
          LEFT JOIN ticket_embeddings e ON e.ticket_id = t.id AND e.model_id = ?1 \
          ORDER BY q.seq LIMIT ?2",
     )?;
@@ -243,7 +243,9 @@ pub(crate) fn save_embeddings(
             ])?;
         }
     }
-    let mut dequeue = conn.prepare_cached("DELETE FROM embedding_queue WHERE ticket_id = ?1 AND seq <= ?2")?;
+    let mut dequeue = conn.prepare_cached(
+        "DELETE FROM embedding_queue WHERE ticket_seq = (SELECT seq FROM tickets WHERE id = ?1) AND seq <= ?2",
+    )?;
     for (ticket_id, seq) in processed {
         dequeue.execute(params![ticket_id, seq])?;
     }
@@ -253,12 +255,12 @@ pub(crate) fn save_embeddings(
 pub(crate) fn queue_for_embedding(conn: &Connection, model_id: &str, all: bool) -> Result<u64> {
     let changed = if all {
         conn.execute(
-            "INSERT OR REPLACE INTO embedding_queue (ticket_id) SELECT id FROM tickets ORDER BY seq",
+            "INSERT OR REPLACE INTO embedding_queue (ticket_seq) SELECT seq FROM tickets ORDER BY seq",
             [],
         )?
     } else {
         conn.execute(
-            "INSERT OR IGNORE INTO embedding_queue (ticket_id) SELECT t.id FROM tickets t \
+            "INSERT OR IGNORE INTO embedding_queue (ticket_seq) SELECT t.seq FROM tickets t \
              WHERE NOT EXISTS (SELECT 1 FROM ticket_embeddings e WHERE e.ticket_id = t.id AND e.model_id = ?1) \
              ORDER BY t.seq",
             [model_id],

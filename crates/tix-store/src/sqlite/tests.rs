@@ -422,11 +422,12 @@ async fn ranks_of_an_older_workflow_are_computed_on_first_use() {
     assert!(flag);
 }
 
-/// A database written before migration 11 (history and comments found by
-/// ticket id) shows every ticket's history and comments after it, in order,
-/// and its comments stay searchable and commentable.
+/// A database written before migrations 11 and 12 (history, comments and
+/// the embedding queue keyed by ticket id) shows every ticket's history and
+/// comments after them, in order; its comments stay searchable and
+/// commentable, and its embedding queue keeps its entries and its counter.
 #[tokio::test]
-async fn history_and_comments_written_before_the_seq_keyed_indexes_survive_the_migration() {
+async fn history_comments_and_the_embedding_queue_written_before_the_seq_keyed_indexes_survive_the_migrations() {
     let dir = tempfile::tempdir().expect("dir");
     let current = dir.path().join("current.db");
     let (ticket, expected) = {
@@ -474,8 +475,31 @@ async fn history_and_comments_written_before_the_seq_keyed_indexes_survive_the_m
                  FROM src.ticket_history;",
         )
         .expect("copy");
+        // The embedding worker took the newest entry: the queue's counter
+        // stands past its highest row.
+        conn.execute(
+            "DELETE FROM embedding_queue WHERE seq = (SELECT MAX(seq) FROM embedding_queue)",
+            [],
+        )
+        .expect("dequeue");
     }
+    let (queued, counter): (i64, i64) = rusqlite::Connection::open(&old)
+        .expect("old")
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM embedding_queue), \
+                    (SELECT seq FROM sqlite_sequence WHERE name = 'embedding_queue')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("queue");
+    assert_eq!(queued, 1, "the older ticket waits for its embedding");
     let store = SqliteStore::open(&old).expect("migrated");
+    use crate::{SearchFilter, SearchStore};
+    assert_eq!(store.embedding_queue_len().await.expect("len"), 1);
+    let wf = expected.ticket.workflow_id.clone();
+    store.create_ticket("t", new_ticket(&wf, "After")).await.expect("after");
+    let head = store.embedding_queue_head().await.expect("head").expect("queued");
+    assert_eq!(head, counter + 1, "the watermark keeps counting");
     let migrated = store.get_ticket(&ticket).await.expect("detail");
     assert_eq!(migrated.comments, expected.comments);
     assert_eq!(migrated.history, expected.history);
@@ -486,7 +510,6 @@ async fn history_and_comments_written_before_the_seq_keyed_indexes_survive_the_m
     let detail = store.get_ticket(&ticket).await.expect("detail");
     let bodies: Vec<&str> = detail.comments.iter().map(|c| c.comment_text.as_str()).collect();
     assert_eq!(bodies, ["first note", "second note", "third zebra"]);
-    use crate::{SearchFilter, SearchStore};
     let hits = store
         .keyword_search(&detail.ticket.workflow_id, "zebra", &SearchFilter::default(), 10)
         .await
