@@ -1,8 +1,10 @@
 //! Tickets and everything that hangs off them: comments, history, the
 //! shapes the API returns.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -428,7 +430,10 @@ pub struct ReadyTicket {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GraphNode {
-    pub id: String,
+    // Shared with the edges that name it: a workflow's whole graph holds
+    // each id once, and every edge's type is one static string.
+    #[schema(value_type = String)]
+    pub id: Arc<str>,
     pub title: String,
     pub status: String,
     pub ticket_type: String,
@@ -441,11 +446,14 @@ pub struct GraphNode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GraphEdge {
     /// The blocker.
-    pub from: String,
+    #[schema(value_type = String)]
+    pub from: Arc<str>,
     /// The blocked ticket.
-    pub to: String,
+    #[schema(value_type = String)]
+    pub to: Arc<str>,
     #[serde(rename = "type")]
-    pub edge_type: String,
+    #[schema(value_type = String)]
+    pub edge_type: Cow<'static, str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

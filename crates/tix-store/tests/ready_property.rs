@@ -339,10 +339,14 @@ async fn check(store: &SqliteStore, board: &BoardConfig, workflow_id: &str) -> R
         edges
     );
     let graph = store.workflow_graph(workflow_id, true).await.expect("workflow_graph");
-    let graph_edges: BTreeSet<(String, String)> = graph.edges.into_iter().map(|e| (e.from, e.to)).collect();
+    let graph_edges: BTreeSet<(String, String)> = graph
+        .edges
+        .into_iter()
+        .map(|e| (e.from.to_string(), e.to.to_string()))
+        .collect();
     prop_assert_eq!(graph_edges, edges, "workflow_graph edges");
     for node in &graph.nodes {
-        prop_assert_eq!(node.is_blocked, tickets[&node.id].is_blocked, "graph node {}", node.id);
+        prop_assert_eq!(node.is_blocked, tickets[&*node.id].is_blocked, "graph node {}", node.id);
     }
     Ok(())
 }

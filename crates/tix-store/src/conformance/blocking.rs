@@ -23,7 +23,11 @@ pub async fn cycles_and_bad_edges_are_refused<S: Store>(store: S) {
     };
     let graph_edges = || async {
         let graph = store.workflow_graph(&wf.id, true).await.expect("workflow_graph");
-        graph.edges.into_iter().map(|e| (e.from, e.to)).collect::<BTreeSet<_>>()
+        graph
+            .edges
+            .into_iter()
+            .map(|e| (e.from.to_string(), e.to.to_string()))
+            .collect::<BTreeSet<_>>()
     };
     let a_before = get(&store, &a).await.ticket;
 

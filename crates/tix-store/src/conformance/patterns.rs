@@ -173,8 +173,20 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
         graph.edges.iter().all(|e| e.edge_type == "blocks"),
         "edges are typed 'blocks'"
     );
-    let edges: BTreeSet<(String, String)> = graph.edges.iter().map(|e| (e.from.clone(), e.to.clone())).collect();
+    let edges: BTreeSet<(String, String)> = graph
+        .edges
+        .iter()
+        .map(|e| (e.from.to_string(), e.to.to_string()))
+        .collect();
     assert_eq!(edges, all_edges, "edges run from blocker to blocked");
+    let shares_a_node_id = |g: &tix_core::ticket::TicketGraph| {
+        let node_id = |id: &std::sync::Arc<str>| g.nodes.iter().any(|n| std::sync::Arc::ptr_eq(&n.id, id));
+        g.edges.iter().all(|e| node_id(&e.from) && node_id(&e.to))
+    };
+    assert!(
+        shares_a_node_id(&graph),
+        "an edge's ends are its nodes' ids, not copies"
+    );
     let check_critical = |path: &[String], expected_start: &[&String]| {
         assert_eq!(path.len(), expected_start.len() + 2, "critical path length: {path:?}");
         for (i, id) in expected_start.iter().enumerate() {
@@ -191,7 +203,7 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
     let node = |g: &tix_core::ticket::TicketGraph, id: &String| {
         g.nodes
             .iter()
-            .find(|n| n.id == *id)
+            .find(|n| *n.id == **id)
             .cloned()
             .unwrap_or_else(|| panic!("node {id} missing"))
     };
@@ -208,7 +220,11 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
         set([&db, &auth, &front]),
         "depth 1: direct neighbours only"
     );
-    let near_edges: BTreeSet<(String, String)> = near.edges.iter().map(|e| (e.from.clone(), e.to.clone())).collect();
+    let near_edges: BTreeSet<(String, String)> = near
+        .edges
+        .iter()
+        .map(|e| (e.from.to_string(), e.to.to_string()))
+        .collect();
     assert_eq!(near_edges, [pair(&db, &auth), pair(&auth, &front)].into());
 
     let alone = store.ticket_graph(&lone, None).await.expect("ticket_graph lone");
@@ -218,11 +234,12 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
 
     let whole = store.workflow_graph(&wf.id, true).await.expect("workflow_graph");
     assert_eq!(whole.nodes.len(), 6);
+    assert!(shares_a_node_id(&whole));
     assert_eq!(
         whole
             .edges
             .iter()
-            .map(|e| (e.from.clone(), e.to.clone()))
+            .map(|e| (e.from.to_string(), e.to.to_string()))
             .collect::<BTreeSet<_>>(),
         all_edges
     );
@@ -233,8 +250,8 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
         "the same path as the whole graph's"
     );
     assert_eq!(
-        path.tickets.iter().map(|n| &n.id).collect::<Vec<_>>(),
-        path.critical_path.iter().collect::<Vec<_>>(),
+        path.tickets.iter().map(|n| &*n.id).collect::<Vec<_>>(),
+        path.critical_path.iter().map(String::as_str).collect::<Vec<_>>(),
         "its tickets, in path order"
     );
     assert_eq!(path.tickets[1].title, "Database");
@@ -245,12 +262,12 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
         .await
         .expect("workflow_graph without resolved");
     assert!(
-        !open.nodes.iter().any(|n| n.id == infra),
+        !open.nodes.iter().any(|n| *n.id == *infra),
         "include_resolved=false drops resolved nodes"
     );
     assert_eq!(open.nodes.len(), 5);
     assert!(
-        !open.edges.iter().any(|e| e.from == infra || e.to == infra),
+        !open.edges.iter().any(|e| *e.from == *infra || *e.to == *infra),
         "and their edges"
     );
     check_critical(&open.critical_path, &[&db]);
@@ -269,7 +286,7 @@ pub async fn ticket_and_workflow_graphs<S: Store>(store: S) {
     assert!(node(&with_resolved, &infra).is_resolved);
     assert!(!node(&with_resolved, &db).is_blocked);
     assert!(
-        with_resolved.edges.iter().any(|e| e.from == infra && e.to == db),
+        with_resolved.edges.iter().any(|e| *e.from == *infra && *e.to == *db),
         "resolved edges are kept"
     );
 

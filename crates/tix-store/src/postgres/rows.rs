@@ -124,7 +124,7 @@ pub(crate) fn ticket_ref(row: &PgRow) -> Result<TicketRef> {
 
 pub(crate) fn graph_node(r: &PgRow) -> Result<GraphNode> {
     Ok(GraphNode {
-        id: r.try_get(0)?,
+        id: r.try_get::<String, _>(0)?.into(),
         title: r.try_get(1)?,
         status: r.try_get(2)?,
         ticket_type: r.try_get(3)?,

@@ -108,7 +108,7 @@ const GRAPH_NODE_SELECT: &str =
 
 fn graph_node(r: &rusqlite::Row<'_>) -> rusqlite::Result<GraphNode> {
     Ok(GraphNode {
-        id: r.get(0)?,
+        id: r.get::<_, String>(0)?.into(),
         title: r.get(1)?,
         status: r.get(2)?,
         ticket_type: r.get(3)?,

@@ -35,12 +35,12 @@ pub async fn run(ctx: &Ctx, args: GraphArgs) -> Result<()> {
 /// The node the user named: an exact id, else the one node the prefix matches.
 fn find_root(graph: &TicketGraph, input: &str) -> Option<String> {
     let prefix = tix_core::ids::normalise_ticket_ref(input).ok()?;
-    if graph.nodes.iter().any(|n| n.id == prefix) {
+    if graph.nodes.iter().any(|n| *n.id == *prefix) {
         return Some(prefix);
     }
     let mut matches = graph.nodes.iter().filter(|n| n.id.starts_with(&prefix));
     match (matches.next(), matches.next()) {
-        (Some(node), None) => Some(node.id.clone()),
+        (Some(node), None) => Some(node.id.to_string()),
         _ => None,
     }
 }
@@ -62,24 +62,19 @@ struct View<'a> {
 
 impl<'a> View<'a> {
     fn new(graph: &'a TicketGraph) -> Self {
-        let order: HashMap<&str, usize> = graph
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id.as_str(), i))
-            .collect();
+        let order: HashMap<&str, usize> = graph.nodes.iter().enumerate().map(|(i, n)| (&*n.id, i)).collect();
         let mut blockers: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut dependents: HashMap<&str, Vec<&str>> = HashMap::new();
         for edge in &graph.edges {
-            blockers.entry(edge.to.as_str()).or_default().push(edge.from.as_str());
-            dependents.entry(edge.from.as_str()).or_default().push(edge.to.as_str());
+            blockers.entry(&*edge.to).or_default().push(&*edge.from);
+            dependents.entry(&*edge.from).or_default().push(&*edge.to);
         }
         for list in blockers.values_mut().chain(dependents.values_mut()) {
             list.sort_by_key(|id| order.get(id).copied().unwrap_or(usize::MAX));
             list.dedup();
         }
         View {
-            nodes: graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect(),
+            nodes: graph.nodes.iter().map(|n| (&*n.id, n)).collect(),
             blockers,
             dependents,
             critical: graph.critical_path.iter().map(String::as_str).collect(),
