@@ -63,7 +63,6 @@ pub async fn ticket_graph<C: Statements>(
     let nodes = conn.graph_nodes(&ids).await?;
     let shared = Edges::of(&nodes);
     let edges = pairs.iter().map(|(from, to)| shared.edge(from, to)).collect();
-    drop(shared);
     Ok(TicketGraph {
         nodes,
         edges,
@@ -95,7 +94,6 @@ pub async fn workflow_graph<C: Statements>(
         )
     })
     .await?;
-    drop((shared, ids));
     Ok(TicketGraph {
         nodes,
         edges,
