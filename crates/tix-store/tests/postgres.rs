@@ -67,6 +67,59 @@ async fn notify_wakes_the_other_replica() {
     assert_eq!(events[0].kind, "workflow_created");
 }
 
+/// A replica that stops between its commit and its NOTIFY (writes announce
+/// their events after they commit) sends none: the replicas still place
+/// the event and wake their subscribers within seconds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_committed_without_a_notify_still_wakes_the_replicas() {
+    use sqlx::Connection;
+    use tix_store::Store;
+    let Some((schema, stores)) = replicas(1).await else {
+        return;
+    };
+    let store = &stores[0];
+    let workflow = store
+        .create_workflow("setup", tix_store::conformance::seed_workflow(None, "silent"))
+        .await
+        .expect("workflow");
+    let head = store.log_head().await.expect("head");
+    // The workflow's own announcement, placing and wake-up come and go first.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let mut woken = store.subscribe_events();
+    woken.borrow_and_update();
+    // What a replica's write leaves when it dies before announcing it.
+    let mut silent = sqlx::PgConnection::connect(&schema.url).await.expect("connection");
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO events (workflow_id, kind, ticket_id, agent_id, payload, created_at) \
+         VALUES ($1, 'ticket_commented', NULL, 'silent', '{}', now()) RETURNING id",
+    )
+    .bind(&workflow.id)
+    .fetch_one(&mut silent)
+    .await
+    .expect("an event committed without a NOTIFY");
+    // Nothing reads the log here, so only the replica's own check places
+    // the event; the subscriber is woken once it has.
+    let placed = async {
+        loop {
+            woken.changed().await.expect("feed open");
+            let position: Option<i64> = sqlx::query_scalar("SELECT position FROM events WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut silent)
+                .await
+                .expect("position");
+            if position.is_some() {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), placed)
+        .await
+        .expect("placed and woken within 20 s");
+    let events = store.events_after(Some(&workflow.id), head, 10).await.expect("events");
+    let agents: Vec<&str> = events.iter().map(|e| e.agent_id.as_str()).collect();
+    assert_eq!(agents, ["silent"]);
+}
+
 /// A SQLite database's export imports into PostgreSQL and exports again as
 /// the same file: the format does not depend on the backend.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

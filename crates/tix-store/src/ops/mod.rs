@@ -205,6 +205,11 @@ impl WriteCtx {
         Ok(())
     }
 
+    /// Whether this write appended events (known once they are flushed).
+    pub fn wrote_events(&self) -> bool {
+        self.last_event.is_some()
+    }
+
     /// After the commit: the cache takes the deltas, event streams wake.
     pub fn committed(self) {
         self.apply_graph_changes();

@@ -1,6 +1,7 @@
 //! What the writes leave behind, on PostgreSQL: history rows, the event log
-//! (appended under the schema's event lock and announced with NOTIFY),
-//! Guardian violations and commit links.
+//! (appended without a lock, placed after commit and announced after
+//! commit; see `super::announce_events`), Guardian violations and commit
+//! links.
 
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
@@ -60,17 +61,27 @@ impl LogStatements for PgConn {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        // Insert in order and notify in one round trip, without a lock (see
-        // migration 0007: readers order the log by writing transaction).
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT tix_append_events_v7($1, $2, $3, $4, $5, $6)")
-            .bind(events.iter().map(|e| e.workflow_id.as_str()).collect::<Vec<_>>())
-            .bind(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>())
-            .bind(events.iter().map(|e| e.ticket_id.as_deref()).collect::<Vec<_>>())
-            .bind(events.iter().map(|e| e.agent.as_str()).collect::<Vec<_>>())
-            .bind(events.iter().map(|e| Json(&e.payload)).collect::<Vec<_>>())
-            .bind(events.iter().map(|e| e.at).collect::<Vec<_>>())
-            .fetch_one(self.c())
-            .await?;
+        // In order, without a lock and without a NOTIFY: the events get
+        // their place after they commit (migration 0007), and the replicas
+        // are told after the commit (`announce_events`). Not
+        // `tix_append_events_v7`, which notifies inside the transaction.
+        let mut ids: Vec<i64> = sqlx::query_scalar(
+            "INSERT INTO events (workflow_id, kind, ticket_id, agent_id, payload, created_at) \
+             SELECT e.w, e.k, e.t, e.a, e.p, e.c \
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[]) \
+                  WITH ORDINALITY AS e(w, k, t, a, p, c, n) \
+             ORDER BY e.n RETURNING id",
+        )
+        .bind(events.iter().map(|e| e.workflow_id.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.ticket_id.as_deref()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.agent.as_str()).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| Json(&e.payload)).collect::<Vec<_>>())
+        .bind(events.iter().map(|e| e.at).collect::<Vec<_>>())
+        .fetch_all(self.c())
+        .await?;
+        // RETURNING promises no order; the ids were drawn in insert order.
+        ids.sort_unstable();
         Ok(ids)
     }
 

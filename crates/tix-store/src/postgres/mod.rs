@@ -16,8 +16,10 @@
 //!   before counting, so two moves cannot both take the last slot;
 //! - events are inserted last with no position; they are placed in the log
 //!   after they commit (`tix_place_events`), so readers see them in one
-//!   order without writers holding a lock, and
-//!   `pg_notify('tix_events.<schema>', id)` wakes other replicas after commit.
+//!   order without writers holding a lock, and each replica announces its
+//!   committed events with `pg_notify('tix_events.<schema>', '')` after the
+//!   commit (`announce_events`), so no write holds PostgreSQL's one
+//!   notification lock.
 //!
 //! The operations (`ops/`) decide; these locks are taken by the statements
 //! they call (`tickets.rs`, `moves.rs`, `log.rs`, `tasks.rs`), named
@@ -60,6 +62,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (
         10,
         include_str!("../../migrations/postgres/0010_checked_references.sql"),
+    ),
+    // 11 and 12 are SQLite's alone (keys by creation order).
+    (
+        13,
+        include_str!("../../migrations/postgres/0013_index_driven_functions.sql"),
     ),
 ];
 /// Advisory lock key taken while migrating, so replicas starting together don't race.
@@ -113,6 +120,8 @@ pub struct Postgres {
 struct Inner {
     pool: PgPool,
     shared: Arc<Shared>,
+    /// Asks `announce_events` to tell every replica about new events.
+    announce: Arc<tokio::sync::Notify>,
     /// Drops a throwaway test schema when the last clone goes.
     _schema_guard: Option<SchemaGuard>,
 }
@@ -239,12 +248,15 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_lazy_with(connect);
         migrate(&pool).await?;
+        let announce = Arc::new(tokio::sync::Notify::new());
         let inner = Arc::new(Inner {
             pool,
             shared: Shared::new(),
+            announce: announce.clone(),
             _schema_guard: guard,
         });
         tokio::spawn(listen_for_events(Arc::downgrade(&inner)));
+        tokio::spawn(announce_events(Arc::downgrade(&inner), announce));
         Ok(StoreOn::new(Postgres { inner }))
     }
 
@@ -319,6 +331,9 @@ impl Backend for Postgres {
             };
             let err = match result {
                 Ok(value) => {
+                    if ctx.wrote_events() {
+                        self.inner.announce.notify_one();
+                    }
                     ctx.committed();
                     return WriteOutcome {
                         result: Ok(value),
@@ -356,10 +371,50 @@ impl Backend for Postgres {
     }
 }
 
-/// Follows `NOTIFY "tix_events.<schema>"` (sent by every commit that wrote
-/// events) until the store is dropped, reconnecting after errors, and wakes
-/// this store's event readers for each. Notifications may be lost while
-/// disconnected, so readers are woken after each (re)connect too.
+/// Tells every replica (this one too) that this replica committed events:
+/// `NOTIFY "tix_events.<schema>"`, sent after the writes commit, never
+/// inside them. A NOTIFY in a transaction holds PostgreSQL's one
+/// notification lock from its commit record until the commit is flushed
+/// to disk, so with one in every write, every write of every replica
+/// committed in single file. Writes that commit while a NOTIFY is on its
+/// way share the next one, and the NOTIFY's own transaction does not wait
+/// for the flush: it changes no data.
+async fn announce_events(inner: std::sync::Weak<Inner>, wanted: Arc<tokio::sync::Notify>) {
+    loop {
+        // Wake up now and then to notice that the store was dropped.
+        if tokio::time::timeout(Duration::from_secs(5), wanted.notified())
+            .await
+            .is_err()
+        {
+            if inner.strong_count() == 0 {
+                return;
+            }
+            continue;
+        }
+        let Some(store) = inner.upgrade() else { return };
+        let pool = store.pool.clone();
+        drop(store);
+        let sent = sqlx::query(
+            "SELECT set_config('synchronous_commit', 'off', true), \
+                    pg_notify('tix_events.' || current_schema(), '')",
+        )
+        .execute(&pool)
+        .await;
+        if let Err(err) = sent {
+            // The other replicas still find the events within seconds
+            // (`listen_for_events` places and wakes when it times out).
+            tracing::warn!(%err, "announcing new events to the other replicas failed");
+        }
+    }
+}
+
+/// Follows `NOTIFY "tix_events.<schema>"` (sent by `announce_events` after
+/// commits that wrote events) until the store is dropped, reconnecting
+/// after errors, and wakes this store's event readers for each.
+/// Notifications may be lost while disconnected, so readers are woken
+/// after each (re)connect too; and a replica that stopped between its
+/// commit and its NOTIFY sends none, so events found unplaced after 5 s
+/// without one are placed and wake the readers as well.
 async fn listen_for_events(inner: std::sync::Weak<Inner>) {
     loop {
         let Some(store) = inner.upgrade() else { return };
@@ -400,8 +455,12 @@ async fn listen_for_events(inner: std::sync::Weak<Inner>) {
                 }
                 Ok(Err(_)) => break,
                 Err(_) => {
-                    if inner.strong_count() == 0 {
-                        return;
+                    let Some(store) = inner.upgrade() else { return };
+                    let placed: Result<i64, sqlx::Error> = sqlx::query_scalar("SELECT tix_place_events()")
+                        .fetch_one(&store.pool)
+                        .await;
+                    if matches!(placed, Ok(n) if n > 0) {
+                        store.shared.wake();
                     }
                 }
             }
