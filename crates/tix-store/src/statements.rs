@@ -428,7 +428,10 @@ pub trait MoveStatements: Send {
         status: &str,
         except: &str,
     ) -> impl Future<Output = Result<u64>> + Send;
-    fn update_after_move(&mut self, id: &str, row: &MoveRow<'_>) -> impl Future<Output = Result<()>> + Send;
+    /// Writes a move to the ticket's row; answers how many open children
+    /// the ticket has (the one fact of its `is_ready` the move's caller
+    /// does not hold).
+    fn update_after_move(&mut self, id: &str, row: &MoveRow<'_>) -> impl Future<Output = Result<i64>> + Send;
     /// Adds `delta` to the open-blocker count of every ticket `blocker_id`
     /// blocks; answers their new counts.
     fn shift_dependents(

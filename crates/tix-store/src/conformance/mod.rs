@@ -80,6 +80,7 @@ macro_rules! conformance_tests {
             cycles_and_bad_edges_are_refused,
             resolution_semantics,
             transitions_and_wip_limits,
+            a_move_answers_what_a_read_returns,
             update_with_expected_version,
             list_filters,
             list_pagination,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use tix_core::board::{BoardConfig, Column};
 use tix_core::error::TicketRef;
+use tix_core::ticket::{NewTicket, Ticket};
 use tix_core::workflow::NewWorkflow;
 use tix_core::DomainError;
 
@@ -238,4 +239,71 @@ pub async fn transitions_and_wip_limits<S: Store>(store: S) {
         "unknown column",
     );
     assert!(err.to_string().contains("backlog, building, review, done"), "{err}");
+}
+
+/// `answer`, after checking that a read returns it.
+async fn read_back<S: Store>(store: &S, answer: Ticket) -> Ticket {
+    assert_eq!(
+        get(store, &answer.id).await.ticket,
+        answer,
+        "a read returns what the move answered"
+    );
+    answer
+}
+
+/// Moves `id` to `to` (with a comment); answers the move's ticket, read back.
+async fn moved<S: Store>(store: &S, id: &str, to: &str) -> Ticket {
+    let answer = store
+        .change_status(ACTOR, id, to, Some(format!("to {to}")), None)
+        .await
+        .unwrap_or_else(|e| panic!("{id} -> {to}: {e}"))
+        .ticket;
+    read_back(store, answer).await
+}
+
+/// A move answers with the ticket it leaves behind, built from what it
+/// wrote instead of read back: every kind of move must answer exactly what
+/// a read returns right after it.
+pub async fn a_move_answers_what_a_read_returns<S: Store>(store: S) {
+    let wf = create_seed_workflow(&store, "Moves answer").await;
+    let parent = create(&store, new_ticket(&wf.id, "Parent")).await;
+    let child = create(
+        &store,
+        NewTicket {
+            parent_id: Some(parent.id.clone()),
+            ..new_ticket(&wf.id, "Child")
+        },
+    )
+    .await;
+    let blocker = create(&store, new_ticket(&wf.id, "Blocker")).await;
+    let blocked = create(&store, blocked_by(new_ticket(&wf.id, "Blocked"), &[&blocker.id])).await;
+    let started = moved(&store, &blocker.id, "building").await;
+    let back = moved(&store, &blocker.id, "backlog").await;
+    assert!(started.started_at.is_some() && back.started_at == started.started_at);
+    assert!(back.is_ready, "back in the initial column, unblocked and free: ready");
+    moved(&store, &parent.id, "building").await;
+    let parent_back = moved(&store, &parent.id, "backlog").await;
+    assert!(!parent_back.is_ready, "a parent with an open child is not ready");
+    let resolved = read_back(
+        &store,
+        store.resolve(ACTOR, &blocker.id, None).await.expect("resolve").ticket,
+    )
+    .await;
+    assert!(resolved.is_resolved && resolved.resolved_at.is_some() && !resolved.is_ready);
+    let unblocked_moved = moved(&store, &blocked.id, "building").await;
+    assert!(!unblocked_moved.is_blocked);
+    let reopened = moved(&store, &blocker.id, "backlog").await;
+    assert!(!reopened.is_resolved && reopened.resolved_at.is_none() && reopened.is_ready);
+    // Blocked again by the reopen, it may still move back.
+    let blocked_back = moved(&store, &blocked.id, "backlog").await;
+    assert!(blocked_back.is_blocked && !blocked_back.is_ready);
+    let claim = ClaimRequest {
+        workflow_id: wf.id.clone(),
+        agent_id: "agent-9".into(),
+        ticket_id: Some(child.id.clone()),
+        ..ClaimRequest::default()
+    };
+    let claimed = read_back(&store, store.claim(claim).await.expect("claim").ticket).await;
+    assert_eq!(claimed.assigned_agent_id.as_deref(), Some("agent-9"));
+    assert!(claimed.lease_expires_at.is_some() && !claimed.is_ready);
 }

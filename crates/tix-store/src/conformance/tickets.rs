@@ -84,6 +84,52 @@ pub async fn create_ticket_defaults_history_and_event<S: Store>(store: S) {
     );
     assert_eq!(blocked.blocked_by_ticket_ids, vec![ticket.id.clone()]);
     assert_eq!(blocked.status, "backlog");
+
+    // A create answers with the ticket it wrote, not a read of it: every
+    // shape of create must answer exactly what a read then returns.
+    let done = create(&store, new_ticket(&wf.id, "Done first")).await;
+    store.resolve(ACTOR, &done.id, None).await.expect("resolve");
+    let mut shapes = vec![
+        high,
+        blocked,
+        create(&store, blocked_by(new_ticket(&wf.id, "After done"), &[&done.id])).await,
+        create(
+            &store,
+            blocked_by(new_ticket(&wf.id, "Two blockers"), &[&done.id, &ticket.id]),
+        )
+        .await,
+        create(
+            &store,
+            NewTicket {
+                assigned_agent_id: Some("agent-7".into()),
+                priority: Some(Priority::Critical),
+                tags: vec!["Zeta".into(), "alpha".into()],
+                ..new_ticket(&wf.id, "Assigned at birth")
+            },
+        )
+        .await,
+    ];
+    let parent = shapes[4].id.clone();
+    shapes.push(
+        create(
+            &store,
+            NewTicket {
+                id: Some("ticket-child01".into()),
+                parent_id: Some(parent[..12].to_string()),
+                ..new_ticket(&wf.id, "A part of it")
+            },
+        )
+        .await,
+    );
+    assert_eq!(shapes[5].parent_id.as_deref(), Some(parent.as_str()));
+    assert!(shapes[2].is_ready && !shapes[3].is_ready && !shapes[4].is_ready);
+    for created in shapes {
+        assert_eq!(
+            get(&store, &created.id).await.ticket,
+            created,
+            "a read returns what create returned"
+        );
+    }
 }
 
 pub async fn create_ticket_refusals_write_nothing<S: Store>(store: S) {

@@ -78,6 +78,43 @@ async fn new_ticket_id<C: Statements>(tx: &mut C, explicit: Option<&str>) -> Res
     Err(Error::Storage("could not find a free ticket id after 16 tries".into()))
 }
 
+/// The ticket `row` inserts, as a read of it answers (the conformance
+/// suite compares the two), so a create need not read its row back. A new
+/// ticket is at version 1 in the initial column (`row.status`), with no
+/// children, no lease and no dates but its creation; it is ready unless it
+/// is blocked or assigned.
+fn inserted_ticket(row: &TicketRow<'_>, blockers: &[BlockerFacts]) -> Ticket {
+    let new = row.ticket;
+    let mut blocked_by_ticket_ids: Vec<String> = blockers.iter().map(|b| b.id.clone()).collect();
+    blocked_by_ticket_ids.sort();
+    let is_blocked = row.open_blockers > 0;
+    Ticket {
+        id: row.id.to_string(),
+        workflow_id: new.workflow_id.clone(),
+        title: new.title.clone(),
+        description: new.description.clone(),
+        ticket_type: new.ticket_type.clone(),
+        status: row.status.to_string(),
+        priority: new.priority.unwrap_or_default(),
+        tags: new.tags.clone(),
+        created_by: row.created_by.to_string(),
+        assigned_agent_id: new.assigned_agent_id.clone(),
+        created_at: row.at,
+        updated_at: row.at,
+        started_at: None,
+        completed_at: None,
+        resolved_at: None,
+        is_resolved: false,
+        is_blocked,
+        is_ready: !is_blocked && new.assigned_agent_id.is_none(),
+        blocked_by_ticket_ids,
+        version: 1,
+        lease_expires_at: None,
+        parent_id: new.parent_id.clone(),
+        external_ref: None,
+    }
+}
+
 /// Creates a ticket; `findings` are Guardian findings the caller made about
 /// it (see `GuardianStore::create_ticket_judged`), judged before the insert.
 pub async fn create_ticket<C: Statements>(
@@ -110,15 +147,16 @@ pub async fn create_ticket<C: Statements>(
     let violations = judge(tx, ctx, &subject, findings).await?;
     let at = now();
     let status = &workflow.board_config.initial_status;
-    tx.insert_ticket(&TicketRow {
+    let row = TicketRow {
         id: &id,
         ticket: &ticket,
         status,
         created_by: actor,
         at,
         open_blockers: blockers.iter().filter(|b| !b.is_resolved).count() as i64,
-    })
-    .await?;
+    };
+    tx.insert_ticket(&row).await?;
+    let created = inserted_ticket(&row, &blockers);
     let edges: Vec<EdgeRow<'_>> = blockers
         .iter()
         .map(|b| EdgeRow {
@@ -142,7 +180,6 @@ pub async fn create_ticket<C: Statements>(
         HistoryRow::new(&id, &workflow.id, actor, HistoryAction::Created, details, at).moved(None, Some(status)),
     ])
     .await?;
-    let created = require_ticket(tx, &id).await?;
     // A ticket without blockers is an isolated node: no graph changes, so
     // no version bump (the workflow's row stays free for other writers),
     // and its unblock count is the column's default, 0. Graphs cached

@@ -36,11 +36,11 @@ impl MoveStatements for PgConn {
         Ok(n as u64)
     }
 
-    async fn update_after_move(&mut self, id: &str, row: &MoveRow<'_>) -> Result<()> {
-        sqlx::query(
+    async fn update_after_move(&mut self, id: &str, row: &MoveRow<'_>) -> Result<i64> {
+        let open_children: i32 = sqlx::query_scalar(
             "UPDATE tickets SET status = $2, is_resolved = $3, started_at = $4, completed_at = $5, resolved_at = $6, \
              assigned_agent_id = $7, lease_expires_at = $8, lease_seconds = $9, version = version + 1, updated_at = $10 \
-             WHERE id = $1",
+             WHERE id = $1 RETURNING open_children",
         )
         .bind(id)
         .bind(row.status)
@@ -52,9 +52,9 @@ impl MoveStatements for PgConn {
         .bind(row.lease_expires_at)
         .bind(row.lease_seconds)
         .bind(row.at)
-        .execute(self.c())
+        .fetch_one(self.c())
         .await?;
-        Ok(())
+        Ok(i64::from(open_children))
     }
 
     async fn shift_dependents(&mut self, blocker_id: &str, delta: i64) -> Result<Vec<ShiftedDependent>> {

@@ -25,14 +25,15 @@ impl MoveStatements for SqliteConn {
         Ok(n as u64)
     }
 
-    async fn update_after_move(&mut self, id: &str, row: &MoveRow<'_>) -> Result<()> {
-        self.conn
+    async fn update_after_move(&mut self, id: &str, row: &MoveRow<'_>) -> Result<i64> {
+        Ok(self
+            .conn
             .prepare_cached(
                 "UPDATE tickets SET status = ?2, is_resolved = ?3, started_at = ?4, completed_at = ?5, resolved_at = ?6, \
                  assigned_agent_id = ?7, lease_expires_at = ?8, lease_seconds = ?9, version = version + 1, updated_at = ?10 \
-                 WHERE id = ?1",
+                 WHERE id = ?1 RETURNING open_children",
             )?
-            .execute(params![
+            .query_row(params![
                 id,
                 row.status,
                 row.is_resolved,
@@ -43,8 +44,7 @@ impl MoveStatements for SqliteConn {
                 row.lease_expires_at.map(time_text),
                 row.lease_seconds,
                 time_text(row.at),
-            ])?;
-        Ok(())
+            ], |r| r.get(0))?)
     }
 
     async fn shift_dependents(&mut self, blocker_id: &str, delta: i64) -> Result<Vec<ShiftedDependent>> {
