@@ -15,6 +15,8 @@
 //! - resolve of a ticket with 1,000 dependents;
 //! - HTTP single-ticket create + status change with 32 concurrent clients.
 
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,17 +44,14 @@ async fn scale<S: tix_server::ServedStore>(
     n: usize,
     replicas: Vec<S>,
     groups: Option<&(dyn Fn() -> (u64, u64) + Sync)>,
+    postgres_url: Option<&str>,
 ) {
     if std::env::var_os("TIX_BENCH_HTTP_ONLY").is_some() {
         let wf = synthetic::fill(&store, "bench", "ticket-b", 1000)
             .await
             .expect("import");
         direct_writes(backend, &store, &wf).await;
-        let mut all = vec![store];
-        all.extend(replicas);
-        for count in 1..=all.len() {
-            http(backend, all[..count].to_vec(), &wf, groups).await;
-        }
+        replica_rounds(backend, store, replicas, &wf, groups, postgres_url).await;
         return;
     }
     let started = Instant::now();
@@ -120,13 +119,42 @@ async fn scale<S: tix_server::ServedStore>(
     );
     if n == 10_000 {
         direct_writes(backend, &store, &wf).await;
-        http(backend, vec![store.clone()], &wf, groups).await;
-        if !replicas.is_empty() {
-            let mut both = vec![store];
-            both.extend(replicas);
-            http(backend, both, &wf, None).await;
-        }
+        replica_rounds(backend, store, replicas, &wf, groups, postgres_url).await;
     }
+}
+
+/// HTTP writes through one server, and, with replicas, through one server
+/// per store as well. The rounds run in the order 1, 2, 2, 1 and each
+/// figure is the mean of its two rounds: a later round runs on a larger
+/// database with more background work behind it (measured: whichever
+/// setup ran second was about 15% slower, either way round).
+async fn replica_rounds<S: tix_server::ServedStore>(
+    backend: &str,
+    store: S,
+    replicas: Vec<S>,
+    wf: &str,
+    groups: Option<&(dyn Fn() -> (u64, u64) + Sync)>,
+    postgres_url: Option<&str>,
+) {
+    if replicas.is_empty() {
+        http(backend, vec![store], wf, groups, postgres_url).await;
+        return;
+    }
+    let mut all = vec![store.clone()];
+    all.extend(replicas);
+    let mut rates = [Vec::new(), Vec::new()];
+    for spread in [false, true, true, false] {
+        let stores = if spread { all.clone() } else { vec![store.clone()] };
+        rates[usize::from(spread)].push(http(backend, stores, wf, None, postgres_url).await);
+    }
+    let mean = |r: &[f64]| r.iter().sum::<f64>() / r.len() as f64;
+    println!(
+        "[{backend} HTTP, 32 clients] 1 vs {} replicas (rounds 1, {n}, {n}, 1; mean of two each): {:.0} vs {:.0} writes/s",
+        all.len(),
+        mean(&rates[0]),
+        mean(&rates[1]),
+        n = all.len(),
+    );
 }
 
 /// The part of a create's answer the HTTP clients use (they skip the
@@ -136,24 +164,33 @@ struct Created {
     ticket_id: String,
 }
 
-/// 32 clients writing through one server per store (spread evenly).
-/// `groups` answers the SQLite group commit's (transactions, writes) so far.
+/// 32 clients writing through one server per store (spread evenly);
+/// answers writes/s. The servers stop when the round ends, so none of them
+/// follows the event log behind a later round. `groups` answers the SQLite
+/// group commit's (transactions, writes) so far.
 async fn http<S: tix_server::ServedStore>(
     backend: &str,
     stores: Vec<S>,
     wf: &str,
     groups: Option<&(dyn Fn() -> (u64, u64) + Sync)>,
-) {
+    postgres_url: Option<&str>,
+) -> f64 {
     let requests: usize = std::env::var("TIX_BENCH_HTTP_REQUESTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
     let replicas = stores.len();
     let mut bases = Vec::new();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut servers = Vec::new();
     for store in stores {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         bases.push(format!("http://{}", listener.local_addr().expect("addr")));
-        tokio::spawn(tix_server::launch(store, listener, std::future::pending()));
+        let mut stopped = stopped.clone();
+        let shutdown = async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        };
+        servers.push(tokio::spawn(tix_server::launch(store, listener, shutdown)));
     }
     let wf = wf.to_string();
     let clients = 32;
@@ -162,6 +199,10 @@ async fn http<S: tix_server::ServedStore>(
     let bases = Arc::new(bases);
     read_ceiling(backend, &client, &bases, &wf, requests).await;
     let groups_before = groups.map(|g| g());
+    let sampler = postgres_url.map(|url| {
+        let stop = Arc::new(AtomicBool::new(false));
+        (stop.clone(), tokio::spawn(sample_waits(url.to_string(), stop)))
+    });
     let started = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {
@@ -203,14 +244,38 @@ async fn http<S: tix_server::ServedStore>(
         latencies.extend(task.await.expect("client"));
     }
     let elapsed = started.elapsed();
+    let rate = latencies.len() as f64 / elapsed.as_secs_f64();
     println!(
-        "[{backend} HTTP, 32 clients, {replicas} replica(s)] {} writes (create + status) in {:.2} s: {:.0} writes/s, p50 {}, p99 {}",
+        "[{backend} HTTP, 32 clients, {replicas} replica(s)] {} writes (create + status) in {:.2} s: {rate:.0} writes/s, p50 {}, p99 {}",
         latencies.len(),
         elapsed.as_secs_f64(),
-        latencies.len() as f64 / elapsed.as_secs_f64(),
         ms(percentile(&mut latencies, 0.5)),
         ms(percentile(&mut latencies, 0.99)),
     );
+    if let Some((sampling, sampler)) = sampler {
+        sampling.store(true, Relaxed);
+        let waits = sampler.await.expect("sampler");
+        let total: u64 = waits.values().sum::<u64>().max(1);
+        let share = |n: u64| 100.0 * n as f64 / total as f64;
+        let locks: u64 = waits
+            .iter()
+            .filter(|(k, _)| k.starts_with("Lock:"))
+            .map(|(_, n)| n)
+            .sum();
+        let mut top: Vec<(&String, &u64)> = waits.iter().collect();
+        top.sort_by(|a, b| b.1.cmp(a.1));
+        let top: Vec<String> = top
+            .iter()
+            .take(5)
+            .map(|(kind, n)| format!("{kind} {:.0}%", share(**n)))
+            .collect();
+        println!(
+            "[{backend} HTTP, 32 clients, {replicas} replica(s)] busy backends (pg_stat_activity, every 10 ms): \
+             {:.1}% waiting on a lock; {}",
+            share(locks),
+            top.join(", ")
+        );
+    }
     if let (Some(groups), Some((transactions, writes))) = (groups, groups_before) {
         let (transactions_after, writes_after) = groups();
         println!(
@@ -218,6 +283,45 @@ async fn http<S: tix_server::ServedStore>(
             (writes_after - writes) as f64 / (transactions_after - transactions).max(1) as f64
         );
     }
+    // Idle keep-alive connections would hold a graceful shutdown open.
+    drop(client);
+    stop.send_replace(true);
+    for server in servers {
+        match tokio::time::timeout(Duration::from_secs(10), server).await {
+            Ok(joined) => joined.expect("server task").expect("server"),
+            Err(_) => panic!("a bench server did not stop within 10 s"),
+        }
+    }
+    rate
+}
+
+/// What PostgreSQL's busy backends were doing while the clients wrote
+/// (`pg_stat_activity` every 10 ms until `stop`): `running` (on a CPU or
+/// ready to run) or the wait event's type and name. A write that waits on
+/// another's lock shows as `Lock:…`; waits for the disk as `IO:WALSync`
+/// and `LWLock:WALWrite`.
+async fn sample_waits(url: String, stop: Arc<AtomicBool>) -> BTreeMap<String, u64> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&url).await.expect("sampler connection");
+    let mut counts = BTreeMap::new();
+    while !stop.load(Relaxed) {
+        let busy: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT wait_event_type::text, wait_event::text FROM pg_stat_activity \
+             WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .expect("sample pg_stat_activity");
+        for (kind, event) in busy {
+            let key = match (kind, event) {
+                (Some(kind), Some(event)) => format!("{kind}:{event}"),
+                _ => "running".to_string(),
+            };
+            *counts.entry(key).or_insert(0) += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    counts
 }
 
 /// The writes of the HTTP figure (create, then a move) from 32 tasks
@@ -320,7 +424,7 @@ fn main() {
                 let stats = watched.group_commit_stats();
                 (stats.groups.load(Relaxed), stats.writes.load(Relaxed))
             };
-            scale("sqlite", sqlite, n, Vec::new(), Some(&groups)).await;
+            scale("sqlite", sqlite, n, Vec::new(), Some(&groups), None).await;
         });
     }
     let Some(url) = &postgres else {
@@ -335,7 +439,7 @@ fn main() {
             };
             let store = PgStore::connect(&schema.url, options.clone()).await.expect("postgres");
             let second = PgStore::connect(&schema.url, options).await.expect("postgres");
-            scale("postgres", store, n, vec![second], None).await;
+            scale("postgres", store, n, vec![second], None, Some(&schema.url)).await;
             if std::env::var_os("TIX_BENCH_KEEP_SCHEMA").is_some() {
                 // For EXPLAIN afterwards; drop it by hand.
                 println!("kept the PostgreSQL schema: {}", schema.url);
