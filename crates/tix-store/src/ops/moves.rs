@@ -9,7 +9,7 @@ use serde_json::json;
 use tix_core::board::BoardConfig;
 use tix_core::event::{EventKind, HistoryAction};
 use tix_core::guardian::{self as guardian_rules, Finding};
-use tix_core::rules::{self, MoveKind, MoveRequest};
+use tix_core::rules::{self, MoveKind, MoveRequest, ReadyFacts};
 use tix_core::run::RunOutcome;
 use tix_core::ticket::{StatusChange, Ticket};
 use tix_core::workflow::Workflow;
@@ -213,11 +213,17 @@ pub async fn apply_move<C: Statements>(
         started_at,
         completed_at,
         resolved_at,
-        is_ready: !is_resolved
-            && !ticket.is_blocked
-            && open_children == 0
-            && assignee.is_none()
-            && to == board.initial_status,
+        is_ready: rules::is_ready(
+            board,
+            &ReadyFacts {
+                status: to,
+                is_resolved,
+                is_blocked: ticket.is_blocked,
+                assigned_agent_id: assignee.as_deref(),
+                has_open_children: open_children > 0,
+            },
+            None,
+        ),
         assigned_agent_id: assignee,
         lease_expires_at: lease,
         updated_at: at,

@@ -4,9 +4,11 @@
 use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
+use tix_core::board::BoardConfig;
 use tix_core::event::{EventKind, HistoryAction};
 use tix_core::guardian::Finding;
 use tix_core::ids;
+use tix_core::rules::{self, ReadyFacts};
 use tix_core::run::RunOutcome;
 use tix_core::ticket::{NewTicket, Ticket, TicketCreated, TicketPatch};
 use tix_core::DomainError;
@@ -81,9 +83,8 @@ async fn new_ticket_id<C: Statements>(tx: &mut C, explicit: Option<&str>) -> Res
 /// The ticket `row` inserts, as a read of it answers (the conformance
 /// suite compares the two), so a create need not read its row back. A new
 /// ticket is at version 1 in the initial column (`row.status`), with no
-/// children, no lease and no dates but its creation; it is ready unless it
-/// is blocked or assigned.
-fn inserted_ticket(row: &TicketRow<'_>, blockers: &[BlockerFacts]) -> Ticket {
+/// children, no lease and no dates but its creation.
+fn inserted_ticket(board: &BoardConfig, row: &TicketRow<'_>, blockers: &[BlockerFacts]) -> Ticket {
     let new = row.ticket;
     let mut blocked_by_ticket_ids: Vec<String> = blockers.iter().map(|b| b.id.clone()).collect();
     blocked_by_ticket_ids.sort();
@@ -106,7 +107,17 @@ fn inserted_ticket(row: &TicketRow<'_>, blockers: &[BlockerFacts]) -> Ticket {
         resolved_at: None,
         is_resolved: false,
         is_blocked,
-        is_ready: !is_blocked && new.assigned_agent_id.is_none(),
+        is_ready: rules::is_ready(
+            board,
+            &ReadyFacts {
+                status: row.status,
+                is_resolved: false,
+                is_blocked,
+                assigned_agent_id: new.assigned_agent_id.as_deref(),
+                has_open_children: false,
+            },
+            None,
+        ),
         blocked_by_ticket_ids,
         version: 1,
         lease_expires_at: None,
@@ -156,7 +167,7 @@ pub async fn create_ticket<C: Statements>(
         open_blockers: blockers.iter().filter(|b| !b.is_resolved).count() as i64,
     };
     tx.insert_ticket(&row).await?;
-    let created = inserted_ticket(&row, &blockers);
+    let created = inserted_ticket(&workflow.board_config, &row, &blockers);
     let edges: Vec<EdgeRow<'_>> = blockers
         .iter()
         .map(|b| EdgeRow {
